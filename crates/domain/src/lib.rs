@@ -1,0 +1,23 @@
+//! The Yoshikosan auth domain: entities, the rules that keep them valid, the use cases, and the
+//! ports through which the use cases reach storage, hashing, tokens and time.
+//!
+//! Nothing here knows about HTTP, SQL or serialisation; adapters implement [`ports`].
+#![forbid(unsafe_code)]
+
+pub mod clock;
+pub mod email;
+pub mod oauth;
+pub mod password;
+pub mod ports;
+pub mod session;
+pub mod use_cases;
+pub mod user;
+pub mod validation;
+
+pub use clock::{Clock, SystemClock};
+pub use email::Email;
+pub use oauth::{OAuthAccount, OAuthProvider};
+pub use password::{Password, PasswordHash, PasswordPolicy, PasswordRule};
+pub use session::{AccessClaims, ClientInfo, Session, SessionId, TokenHash, TokenTtl};
+pub use user::{DisplayName, User, UserId};
+pub use validation::{FieldError, FieldErrorCode, ValidationErrors};

@@ -1,0 +1,88 @@
+//! What the use cases need from the outside world. Adapters implement these and translate their
+//! drivers' errors into the errors declared here.
+
+use async_trait::async_trait;
+
+use crate::email::Email;
+use crate::oauth::{OAuthAccount, OAuthProvider};
+use crate::password::{Password, PasswordHash};
+use crate::session::{AccessClaims, Session, SessionId};
+use crate::user::{User, UserId};
+
+/// A storage failure, split by what the caller can do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The database cannot be reached right now; the request may succeed later.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Unexpected(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("a user with this email already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait UserRepository: Send + Sync {
+    async fn find_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
+    /// `email` is already lower-case, so this is a case-insensitive match.
+    async fn find_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
+    /// Inserts a new user and its first session in one transaction: both or neither.
+    async fn create_with_session(&self, user: &User, session: &Session) -> Result<(), CreateUserError>;
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait SessionRepository: Send + Sync {
+    async fn create(&self, session: &Session) -> Result<(), StoreError>;
+    async fn find(&self, id: SessionId) -> Result<Option<Session>, StoreError>;
+    /// Deleting a session that is already gone is not an error: revocation is idempotent.
+    async fn delete(&self, id: SessionId) -> Result<(), StoreError>;
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait OAuthAccountRepository: Send + Sync {
+    async fn find_by_provider_user_id(
+        &self,
+        provider: OAuthProvider,
+        provider_user_id: &str,
+    ) -> Result<Option<OAuthAccount>, StoreError>;
+    async fn list_for_user(&self, user_id: UserId) -> Result<Vec<OAuthAccount>, StoreError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("password hashing failed: {0}")]
+pub struct HashError(pub String);
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait PasswordHasher: Send + Sync {
+    async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError>;
+    /// Checks `candidate` against `hash`; with no hash (unknown user, or an account without a
+    /// password) it checks against a dummy hash, so both answers take the same time.
+    async fn verify(&self, candidate: &str, hash: Option<PasswordHash>) -> Result<bool, HashError>;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Malformed, wrongly signed, of another algorithm, or missing claims.
+    #[error("invalid token")]
+    Invalid,
+    #[error("token could not be issued: {0}")]
+    Issue(String),
+}
+
+/// Signs and checks access tokens. `decode` checks signature, algorithm and shape but not
+/// expiry: the use cases judge expiry against the [`Clock`](crate::Clock).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+pub trait TokenCodec: Send + Sync {
+    fn encode(&self, claims: &AccessClaims) -> Result<String, TokenError>;
+    fn decode(&self, token: &str) -> Result<AccessClaims, TokenError>;
+}

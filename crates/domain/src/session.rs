@@ -1,0 +1,162 @@
+//! Sessions: one row per issued access token, so that a token can be revoked before it expires.
+
+use std::fmt;
+
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::user::UserId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SessionId(Uuid);
+
+impl SessionId {
+    pub fn generate() -> Self {
+        Self(Uuid::now_v7())
+    }
+
+    pub fn from_uuid(id: Uuid) -> Self {
+        Self(id)
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Uuid::parse_str(input).ok().map(Self)
+    }
+
+    pub fn as_uuid(&self) -> Uuid {
+        self.0
+    }
+}
+
+impl fmt::Display for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// How long an access token, and so its session, lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenTtl(Duration);
+
+impl TokenTtl {
+    pub const DEFAULT_SECONDS: i64 = 7 * 24 * 60 * 60;
+    /// Longer than a year is a configuration mistake, not a session.
+    pub const MAX_SECONDS: i64 = 366 * 24 * 60 * 60;
+
+    pub fn from_seconds(seconds: i64) -> Option<Self> {
+        (60..=Self::MAX_SECONDS).contains(&seconds).then(|| Self(Duration::seconds(seconds)))
+    }
+
+    pub fn as_seconds(&self) -> i64 {
+        self.0.num_seconds()
+    }
+
+    pub fn duration(&self) -> Duration {
+        self.0
+    }
+}
+
+impl Default for TokenTtl {
+    fn default() -> Self {
+        Self(Duration::seconds(Self::DEFAULT_SECONDS))
+    }
+}
+
+/// SHA-256 of an access token: what the database keeps instead of the token itself.
+#[derive(Clone, PartialEq, Eq)]
+pub struct TokenHash(String);
+
+impl TokenHash {
+    pub fn of(token: &str) -> Self {
+        Self(hex::encode(Sha256::digest(token.as_bytes())))
+    }
+
+    pub fn from_stored(hash: String) -> Self {
+        Self(hash)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for TokenHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TokenHash(<redacted>)")
+    }
+}
+
+/// What the client told us about itself when the session began.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClientInfo {
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    pub id: SessionId,
+    pub user_id: UserId,
+    pub token_hash: TokenHash,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub user_agent: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl Session {
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.expires_at
+    }
+}
+
+/// The claims of an access token, in domain terms (`sub`, `sid`, `iat`, `exp`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccessClaims {
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl AccessClaims {
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        now >= self.expires_at
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ttl_defaults_to_a_week_and_rejects_nonsense() {
+        assert_eq!(TokenTtl::default().as_seconds(), 604_800);
+        assert!(TokenTtl::from_seconds(0).is_none());
+        assert!(TokenTtl::from_seconds(-5).is_none());
+        assert!(TokenTtl::from_seconds(10 * 365 * 24 * 3600).is_none());
+        assert_eq!(TokenTtl::from_seconds(3600).unwrap().as_seconds(), 3600);
+    }
+
+    #[test]
+    fn token_hash_is_sha256_hex_and_never_printed() {
+        let hash = TokenHash::of("abc");
+        assert_eq!(hash.as_str(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert!(!format!("{hash:?}").contains("ba78"));
+    }
+
+    #[test]
+    fn expiry_is_inclusive_of_the_exact_instant() {
+        let now = Utc::now();
+        let claims = AccessClaims {
+            user_id: UserId::generate(),
+            session_id: SessionId::generate(),
+            issued_at: now - Duration::seconds(10),
+            expires_at: now,
+        };
+        assert!(claims.is_expired(now));
+        assert!(!claims.is_expired(now - Duration::seconds(1)));
+    }
+}

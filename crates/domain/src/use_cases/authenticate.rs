@@ -1,0 +1,144 @@
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::ports::{SessionRepository, StoreError, TokenCodec, UserRepository};
+use crate::session::{Session, TokenHash};
+use crate::user::User;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AuthenticateError {
+    /// Missing, malformed, forged, revoked, or naming a user that no longer exists.
+    #[error("not authenticated")]
+    Unauthenticated,
+    /// Well signed but past its expiry.
+    #[error("token expired")]
+    TokenExpired,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone)]
+pub struct Authenticated {
+    pub user: User,
+    pub session: Session,
+}
+
+/// Turns an access token into the signed-in user, refusing it the moment its session is revoked.
+#[derive(Clone)]
+pub struct Authenticate {
+    users: Arc<dyn UserRepository>,
+    sessions: Arc<dyn SessionRepository>,
+    tokens: Arc<dyn TokenCodec>,
+    clock: Arc<dyn Clock>,
+}
+
+impl Authenticate {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        sessions: Arc<dyn SessionRepository>,
+        tokens: Arc<dyn TokenCodec>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self { users, sessions, tokens, clock }
+    }
+
+    pub async fn execute(&self, token: Option<&str>) -> Result<Authenticated, AuthenticateError> {
+        let token = token.ok_or(AuthenticateError::Unauthenticated)?;
+        let claims = self.tokens.decode(token).map_err(|_| AuthenticateError::Unauthenticated)?;
+        let now = self.clock.now();
+        if claims.is_expired(now) {
+            return Err(AuthenticateError::TokenExpired);
+        }
+        let session = self
+            .sessions
+            .find(claims.session_id)
+            .await?
+            .filter(|s| s.user_id == claims.user_id && s.token_hash == TokenHash::of(token))
+            .ok_or(AuthenticateError::Unauthenticated)?;
+        if session.is_expired(now) {
+            return Err(AuthenticateError::TokenExpired);
+        }
+        let user = self.users.find_by_id(claims.user_id).await?.ok_or(AuthenticateError::Unauthenticated)?;
+        Ok(Authenticated { user, session })
+    }
+}
+
+impl std::fmt::Debug for Authenticate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Authenticate").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::Duration;
+
+    use super::*;
+    use crate::ports::{MockSessionRepository, MockUserRepository};
+    use crate::session::{ClientInfo, SessionId};
+    use crate::use_cases::test_support::*;
+
+    struct Setup {
+        user: User,
+        token: String,
+        session: Session,
+    }
+
+    fn setup() -> Setup {
+        let user = user(Some("h"));
+        let (session, token) = issuer(codec_for(user.id)).issue(user.id, &ClientInfo::default()).unwrap();
+        Setup { user, token, session }
+    }
+
+    fn authenticate(setup: &Setup, stored: Option<Session>, now: chrono::DateTime<chrono::Utc>) -> Authenticate {
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_find().returning(move |_| Ok(stored.clone()));
+        let mut users = MockUserRepository::new();
+        let user = setup.user.clone();
+        users.expect_find_by_id().returning(move |_| Ok(Some(user.clone())));
+        Authenticate::new(Arc::new(users), Arc::new(sessions), codec_for(setup.user.id), clock_at(now))
+    }
+
+    #[tokio::test]
+    async fn a_live_session_yields_its_user() {
+        let s = setup();
+        let found = authenticate(&s, Some(s.session.clone()), t0()).execute(Some(&s.token)).await.unwrap();
+        assert_eq!(found.user.id, s.user.id);
+        assert_eq!(found.session.id, s.session.id);
+    }
+
+    #[tokio::test]
+    async fn a_revoked_session_is_unauthenticated() {
+        let s = setup();
+        let result = authenticate(&s, None, t0()).execute(Some(&s.token)).await;
+        assert!(matches!(result, Err(AuthenticateError::Unauthenticated)));
+    }
+
+    #[tokio::test]
+    async fn a_token_whose_hash_differs_from_the_session_is_refused() {
+        let s = setup();
+        let other = issuer(codec_for(s.user.id)).issue(s.user.id, &ClientInfo::default()).unwrap().0;
+        let stolen = Session { id: s.session.id, ..other };
+        let result = authenticate(&s, Some(stolen), t0()).execute(Some(&s.token)).await;
+        assert!(matches!(result, Err(AuthenticateError::Unauthenticated)));
+    }
+
+    #[tokio::test]
+    async fn past_expiry_is_token_expired() {
+        let s = setup();
+        let later = t0() + Duration::hours(1);
+        let result = authenticate(&s, Some(s.session.clone()), later).execute(Some(&s.token)).await;
+        assert!(matches!(result, Err(AuthenticateError::TokenExpired)));
+    }
+
+    #[tokio::test]
+    async fn missing_or_undecodable_tokens_are_unauthenticated() {
+        let s = setup();
+        let use_case = authenticate(&s, Some(s.session.clone()), t0());
+        assert!(matches!(use_case.execute(None).await, Err(AuthenticateError::Unauthenticated)));
+        let forged = format!("forged.{}", SessionId::generate());
+        assert!(matches!(use_case.execute(Some(&forged)).await, Err(AuthenticateError::Unauthenticated)));
+    }
+}

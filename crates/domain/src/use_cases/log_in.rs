@@ -1,0 +1,175 @@
+use std::sync::Arc;
+
+use crate::email::Email;
+use crate::ports::{HashError, PasswordHasher, SessionRepository, StoreError, TokenError, UserRepository};
+use crate::session::ClientInfo;
+use crate::validation::{FieldError, ValidationErrors};
+
+use super::session_issuer::{SessionIssuer, SignedIn};
+
+#[derive(Clone, Default)]
+pub struct LogInCommand {
+    pub email: String,
+    pub password: String,
+    pub client: ClientInfo,
+}
+
+impl std::fmt::Debug for LogInCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogInCommand").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogInError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    /// Unknown email, wrong password and password-less account alike.
+    #[error("email or password is incorrect")]
+    InvalidCredentials,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+}
+
+/// Checks an email and password and opens a new session.
+#[derive(Clone)]
+pub struct LogIn {
+    users: Arc<dyn UserRepository>,
+    sessions: Arc<dyn SessionRepository>,
+    hasher: Arc<dyn PasswordHasher>,
+    issuer: SessionIssuer,
+}
+
+impl LogIn {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        sessions: Arc<dyn SessionRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        issuer: SessionIssuer,
+    ) -> Self {
+        Self { users, sessions, hasher, issuer }
+    }
+
+    pub async fn execute(&self, command: LogInCommand) -> Result<SignedIn, LogInError> {
+        let mut errors = ValidationErrors::default();
+        let email = Email::parse(&command.email).map_err(|e| errors.push(e)).ok();
+        if command.password.is_empty() {
+            errors.push(FieldError::required("password"));
+        }
+        let Some(email) = email else {
+            return Err(LogInError::Invalid(errors));
+        };
+        errors.into_result()?;
+
+        let user = self.users.find_by_email(&email).await?;
+        let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+        // Always verify, against a dummy hash when there is none, so timing reveals nothing.
+        let matches = self.hasher.verify(&command.password, hash).await?;
+        let user = match user {
+            Some(user) if matches && user.password_hash.is_some() => user,
+            _ => return Err(LogInError::InvalidCredentials),
+        };
+
+        let (session, access_token) = self.issuer.issue(user.id, &command.client)?;
+        self.sessions.create(&session).await?;
+        Ok(SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at })
+    }
+}
+
+impl std::fmt::Debug for LogIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogIn").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::password::PasswordHash;
+    use crate::ports::{MockPasswordHasher, MockSessionRepository, MockUserRepository};
+    use crate::use_cases::test_support::*;
+    use crate::user::{User, UserId};
+    use crate::validation::FieldErrorCode;
+
+    fn command(email: &str, password: &str) -> LogInCommand {
+        LogInCommand { email: email.into(), password: password.into(), ..Default::default() }
+    }
+
+    fn log_in(found: Option<User>, hasher: MockPasswordHasher, sessions: MockSessionRepository) -> LogIn {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(move |_| Ok(found.clone()));
+        LogIn::new(Arc::new(users), Arc::new(sessions), Arc::new(hasher), issuer(codec_for(UserId::generate())))
+    }
+
+    fn hasher_expecting(hash: Option<&'static str>, answer: bool) -> MockPasswordHasher {
+        let mut hasher = MockPasswordHasher::new();
+        hasher
+            .expect_verify()
+            .withf(move |_, given| given.as_ref().map(PasswordHash::as_str) == hash)
+            .times(1)
+            .returning(move |_, _| Ok(answer));
+        hasher
+    }
+
+    fn no_sessions() -> MockSessionRepository {
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_create().never();
+        sessions
+    }
+
+    #[tokio::test]
+    async fn unknown_email_still_runs_a_verification() {
+        let result = log_in(None, hasher_expecting(None, false), no_sessions())
+            .execute(command("nobody@example.com", "whatever-pass"))
+            .await;
+        assert!(matches!(result, Err(LogInError::InvalidCredentials)));
+    }
+
+    #[tokio::test]
+    async fn wrong_password_is_invalid_credentials() {
+        let result = log_in(Some(user(Some("stored"))), hasher_expecting(Some("stored"), false), no_sessions())
+            .execute(command("ada@example.com", "wrong-password"))
+            .await;
+        assert!(matches!(result, Err(LogInError::InvalidCredentials)));
+    }
+
+    #[tokio::test]
+    async fn an_account_without_password_never_signs_in_with_one() {
+        // Even a hasher that says yes cannot sign in an OAuth-only account.
+        let result = log_in(Some(user(None)), hasher_expecting(None, true), no_sessions())
+            .execute(command("ada@example.com", "anything-at-all"))
+            .await;
+        assert!(matches!(result, Err(LogInError::InvalidCredentials)));
+    }
+
+    #[tokio::test]
+    async fn right_password_opens_a_session_for_that_user() {
+        let found = user(Some("stored"));
+        let user_id = found.id;
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_create().withf(move |s| s.user_id == user_id).times(1).returning(|_| Ok(()));
+        let signed_in = log_in(Some(found), hasher_expecting(Some("stored"), true), sessions)
+            .execute(command("ADA@example.com", "right-password"))
+            .await
+            .unwrap();
+        assert_eq!(signed_in.user.id, user_id);
+        assert_eq!(signed_in.access_token, format!("tok.{}", signed_in.session_id));
+    }
+
+    #[tokio::test]
+    async fn missing_fields_are_required() {
+        let Err(LogInError::Invalid(errors)) =
+            log_in(None, MockPasswordHasher::new(), no_sessions()).execute(command("", "")).await
+        else {
+            panic!("expected validation errors");
+        };
+        let codes: Vec<_> = errors.errors().iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(codes, [("email", FieldErrorCode::Required), ("password", FieldErrorCode::Required)]);
+    }
+}

@@ -1,0 +1,68 @@
+use std::sync::Arc;
+
+use crate::ports::{SessionRepository, StoreError, TokenCodec};
+use crate::session::SessionId;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogOutError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Revokes the session a token names. Idempotent: a missing, malformed, expired or already
+/// revoked token is a successful logout with nothing to revoke.
+#[derive(Clone)]
+pub struct LogOut {
+    sessions: Arc<dyn SessionRepository>,
+    tokens: Arc<dyn TokenCodec>,
+}
+
+impl LogOut {
+    pub fn new(sessions: Arc<dyn SessionRepository>, tokens: Arc<dyn TokenCodec>) -> Self {
+        Self { sessions, tokens }
+    }
+
+    /// Returns the revoked session's id, if the token named one.
+    pub async fn execute(&self, token: Option<&str>) -> Result<Option<SessionId>, LogOutError> {
+        // A well-signed token names one of our sessions even after it expired.
+        let Some(claims) = token.and_then(|t| self.tokens.decode(t).ok()) else {
+            return Ok(None);
+        };
+        self.sessions.delete(claims.session_id).await?;
+        Ok(Some(claims.session_id))
+    }
+}
+
+impl std::fmt::Debug for LogOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogOut").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::ports::MockSessionRepository;
+    use crate::use_cases::test_support::*;
+    use crate::user::UserId;
+
+    #[tokio::test]
+    async fn revokes_the_session_named_by_the_token() {
+        let sid = SessionId::generate();
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_delete().withf(move |id| *id == sid).times(1).returning(|_| Ok(()));
+        let log_out = LogOut::new(Arc::new(sessions), codec_for(UserId::generate()));
+        assert_eq!(log_out.execute(Some(&format!("tok.{sid}"))).await.unwrap(), Some(sid));
+    }
+
+    #[tokio::test]
+    async fn nothing_to_revoke_is_still_a_logout() {
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_delete().never();
+        let log_out = LogOut::new(Arc::new(sessions), codec_for(UserId::generate()));
+        assert_eq!(log_out.execute(None).await.unwrap(), None);
+        assert_eq!(log_out.execute(Some("garbage")).await.unwrap(), None);
+    }
+}

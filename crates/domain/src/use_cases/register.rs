@@ -1,0 +1,196 @@
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::email::Email;
+use crate::password::PasswordPolicy;
+use crate::ports::{CreateUserError, HashError, PasswordHasher, StoreError, TokenError, UserRepository};
+use crate::session::ClientInfo;
+use crate::user::{DisplayName, User};
+use crate::validation::ValidationErrors;
+
+use super::session_issuer::{SessionIssuer, SignedIn};
+
+/// Raw input; an absent field is passed as an empty string and reported as `required`.
+#[derive(Clone, Default)]
+pub struct RegisterCommand {
+    pub email: String,
+    pub password: String,
+    pub name: String,
+    pub client: ClientInfo,
+}
+
+impl std::fmt::Debug for RegisterCommand {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RegisterCommand").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    #[error(transparent)]
+    Invalid(#[from] ValidationErrors),
+    #[error("a user with this email already exists")]
+    EmailTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+}
+
+impl From<CreateUserError> for RegisterError {
+    fn from(error: CreateUserError) -> Self {
+        match error {
+            CreateUserError::EmailTaken => Self::EmailTaken,
+            CreateUserError::Store(e) => Self::Store(e),
+        }
+    }
+}
+
+/// Creates a password account and signs it in.
+#[derive(Clone)]
+pub struct Register {
+    users: Arc<dyn UserRepository>,
+    hasher: Arc<dyn PasswordHasher>,
+    clock: Arc<dyn Clock>,
+    issuer: SessionIssuer,
+    policy: PasswordPolicy,
+}
+
+impl Register {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        clock: Arc<dyn Clock>,
+        issuer: SessionIssuer,
+        policy: PasswordPolicy,
+    ) -> Self {
+        Self { users, hasher, clock, issuer, policy }
+    }
+
+    pub async fn execute(&self, command: RegisterCommand) -> Result<SignedIn, RegisterError> {
+        let mut errors = ValidationErrors::default();
+        let email = Email::parse(&command.email).map_err(|e| errors.push(e)).ok();
+        let password = self.policy.check(&command.password, email.as_ref()).map_err(|e| errors.push(e)).ok();
+        let name = DisplayName::parse(&command.name).map_err(|e| errors.push(e)).ok();
+        let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+            return Err(RegisterError::Invalid(errors));
+        };
+
+        // Checked before hashing so a taken address costs no bcrypt; the unique index still
+        // decides races between two registrations of the same address.
+        if self.users.find_by_email(&email).await?.is_some() {
+            return Err(RegisterError::EmailTaken);
+        }
+        let hash = self.hasher.hash(&password).await?;
+        let user = User::with_password(email, name, hash, self.clock.now());
+        let (session, access_token) = self.issuer.issue(user.id, &command.client)?;
+        self.users.create_with_session(&user, &session).await?;
+        Ok(SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at })
+    }
+}
+
+impl std::fmt::Debug for Register {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Register").field("policy", &self.policy).finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::password::PasswordHash;
+    use crate::ports::{MockPasswordHasher, MockUserRepository};
+    use crate::session::TokenHash;
+    use crate::use_cases::test_support::*;
+    use crate::user::UserId;
+    use crate::validation::FieldErrorCode;
+
+    fn command(email: &str, password: &str, name: &str) -> RegisterCommand {
+        RegisterCommand { email: email.into(), password: password.into(), name: name.into(), ..Default::default() }
+    }
+
+    fn register(users: MockUserRepository, hasher: MockPasswordHasher) -> Register {
+        let codec = codec_for(UserId::generate());
+        Register::new(Arc::new(users), Arc::new(hasher), clock_at(t0()), issuer(codec), PasswordPolicy::default())
+    }
+
+    #[tokio::test]
+    async fn reports_every_invalid_field_at_once_without_touching_storage() {
+        let use_case = register(MockUserRepository::new(), MockPasswordHasher::new());
+        let Err(RegisterError::Invalid(errors)) = use_case.execute(command("not-an-email", "short", " ")).await else {
+            panic!("expected validation errors");
+        };
+        let codes: Vec<_> = errors.errors().iter().map(|e| (e.field, e.code)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("email", FieldErrorCode::InvalidEmail),
+                ("password", FieldErrorCode::TooShort),
+                ("name", FieldErrorCode::Required)
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn taken_email_is_refused_before_any_hashing() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(|_| Ok(Some(user(Some("h")))));
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_hash().never();
+        let result = register(users, hasher).execute(command("ADA@example.com", "violet-harbour-42", "Ada")).await;
+        assert!(matches!(result, Err(RegisterError::EmailTaken)));
+    }
+
+    #[tokio::test]
+    async fn stores_user_and_session_together_and_signs_in() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(|_| Ok(None));
+        users
+            .expect_create_with_session()
+            .withf(|user, session| {
+                session.user_id == user.id
+                    && user.email.as_str() == "new@example.com"
+                    && user.name.as_str() == "New Person"
+                    && !user.email_verified
+                    && user.password_hash == Some(PasswordHash::new("bcrypt-hash"))
+            })
+            .times(1)
+            .returning(|_, _| Ok(()));
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_hash().times(1).returning(|_| Ok(PasswordHash::new("bcrypt-hash")));
+
+        let signed_in = register(users, hasher)
+            .execute(command(" New@Example.com ", "violet-harbour-42", "  New Person "))
+            .await
+            .unwrap();
+        assert_eq!(signed_in.access_token, format!("tok.{}", signed_in.session_id));
+        assert_eq!(signed_in.expires_at, t0() + chrono::Duration::hours(1));
+        assert_eq!(signed_in.user.sign_in_methods(), ["password"]);
+        assert_ne!(TokenHash::of(&signed_in.access_token).as_str(), signed_in.access_token);
+    }
+
+    #[tokio::test]
+    async fn a_concurrent_registration_of_the_same_email_is_email_taken() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(|_| Ok(None));
+        users.expect_create_with_session().returning(|_, _| Err(CreateUserError::EmailTaken));
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_hash().returning(|_| Ok(PasswordHash::new("h")));
+        let result = register(users, hasher).execute(command("a@example.com", "violet-harbour-42", "A")).await;
+        assert!(matches!(result, Err(RegisterError::EmailTaken)));
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_database_is_reported_as_such() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(|_| Err(StoreError::Unavailable("refused".into())));
+        let result = register(users, MockPasswordHasher::new())
+            .execute(command("a@example.com", "violet-harbour-42", "A"))
+            .await;
+        assert!(matches!(result, Err(RegisterError::Store(StoreError::Unavailable(_)))));
+    }
+}

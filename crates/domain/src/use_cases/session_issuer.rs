@@ -1,0 +1,64 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::Clock;
+use crate::ports::{TokenCodec, TokenError};
+use crate::session::{AccessClaims, ClientInfo, Session, SessionId, TokenHash, TokenTtl};
+use crate::user::{User, UserId};
+
+/// The outcome of a successful sign-in: the user and a fresh access token for a new session.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub access_token: String,
+    pub session_id: SessionId,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Mints a session and the access token that names it; storing the session is the caller's job,
+/// so that registration can store it in the same transaction as the user.
+#[derive(Clone)]
+pub struct SessionIssuer {
+    tokens: Arc<dyn TokenCodec>,
+    clock: Arc<dyn Clock>,
+    ttl: TokenTtl,
+}
+
+impl SessionIssuer {
+    pub fn new(tokens: Arc<dyn TokenCodec>, clock: Arc<dyn Clock>, ttl: TokenTtl) -> Self {
+        Self { tokens, clock, ttl }
+    }
+
+    pub fn ttl(&self) -> TokenTtl {
+        self.ttl
+    }
+
+    pub fn issue(&self, user_id: UserId, client: &ClientInfo) -> Result<(Session, String), TokenError> {
+        let now = self.clock.now();
+        let claims = AccessClaims {
+            user_id,
+            session_id: SessionId::generate(),
+            issued_at: now,
+            expires_at: now + self.ttl.duration(),
+        };
+        let token = self.tokens.encode(&claims)?;
+        let session = Session {
+            id: claims.session_id,
+            user_id,
+            token_hash: TokenHash::of(&token),
+            created_at: now,
+            expires_at: claims.expires_at,
+            last_seen_at: now,
+            user_agent: client.user_agent.clone(),
+            ip: client.ip.clone(),
+        };
+        Ok((session, token))
+    }
+}
+
+impl std::fmt::Debug for SessionIssuer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionIssuer").field("ttl", &self.ttl).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,50 @@
+//! Mocks preset with the behaviour most use-case tests share.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::clock::MockClock;
+use crate::email::Email;
+use crate::password::PasswordHash;
+use crate::ports::MockTokenCodec;
+use crate::session::{AccessClaims, SessionId, TokenTtl};
+use crate::user::{DisplayName, User, UserId};
+
+use super::SessionIssuer;
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap()
+}
+
+pub fn clock_at(now: DateTime<Utc>) -> Arc<MockClock> {
+    let mut clock = MockClock::new();
+    clock.expect_now().return_const(now);
+    Arc::new(clock)
+}
+
+/// Tokens are `tok.<session id>`, decodable back into claims issued at [`t0`] for an hour.
+pub fn codec_for(user_id: UserId) -> Arc<MockTokenCodec> {
+    let mut codec = MockTokenCodec::new();
+    codec.expect_encode().returning(|claims| Ok(format!("tok.{}", claims.session_id)));
+    codec.expect_decode().returning(move |token| {
+        let sid = token.strip_prefix("tok.").and_then(SessionId::parse).ok_or(crate::ports::TokenError::Invalid)?;
+        Ok(AccessClaims { user_id, session_id: sid, issued_at: t0(), expires_at: t0() + chrono::Duration::hours(1) })
+    });
+    Arc::new(codec)
+}
+
+pub fn issuer(codec: Arc<MockTokenCodec>) -> SessionIssuer {
+    SessionIssuer::new(codec, clock_at(t0()), TokenTtl::from_seconds(3600).unwrap())
+}
+
+pub fn user(password_hash: Option<&str>) -> User {
+    let mut user = User::with_password(
+        Email::parse("ada@example.com").unwrap(),
+        DisplayName::parse("Ada").unwrap(),
+        PasswordHash::new("$2b$12$stored"),
+        t0(),
+    );
+    user.password_hash = password_hash.map(PasswordHash::new);
+    user
+}

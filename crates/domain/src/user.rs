@@ -1,0 +1,137 @@
+//! Users and the identifiers and names that make them up.
+
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::email::Email;
+use crate::oauth::OAuthProvider;
+use crate::password::PasswordHash;
+use crate::validation::{FieldError, FieldErrorCode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct UserId(Uuid);
+
+impl UserId {
+    /// Time-ordered (UUIDv7), so new rows land at the end of the primary-key index.
+    pub fn generate() -> Self {
+        Self(Uuid::now_v7())
+    }
+
+    pub fn from_uuid(id: Uuid) -> Self {
+        Self(id)
+    }
+
+    pub fn parse(input: &str) -> Option<Self> {
+        Uuid::parse_str(input).ok().map(Self)
+    }
+
+    pub fn as_uuid(&self) -> Uuid {
+        self.0
+    }
+}
+
+impl fmt::Display for UserId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// A user's display name: 1 to 100 characters once trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(FieldError::required("name"));
+        }
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            return Err(FieldError::new(
+                "name",
+                FieldErrorCode::TooLong,
+                format!("name must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(FieldError::new(
+                "name",
+                FieldErrorCode::InvalidCharacters,
+                "name must not contain control characters",
+            ));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub email: Email,
+    pub name: DisplayName,
+    pub avatar_url: Option<String>,
+    /// None for accounts that only sign in through a provider.
+    pub password_hash: Option<PasswordHash>,
+    pub email_verified: bool,
+    /// Providers linked to this user, in the order they were linked.
+    pub linked_providers: Vec<OAuthProvider>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl User {
+    /// A new password account; its email is unverified until a verification flow exists.
+    pub fn with_password(email: Email, name: DisplayName, hash: PasswordHash, now: DateTime<Utc>) -> Self {
+        Self {
+            id: UserId::generate(),
+            email,
+            name,
+            avatar_url: None,
+            password_hash: Some(hash),
+            email_verified: false,
+            linked_providers: Vec::new(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
+    /// How this user can sign in: `password` first when set, then each linked provider.
+    pub fn sign_in_methods(&self) -> Vec<&'static str> {
+        let password = self.password_hash.as_ref().map(|_| "password");
+        password.into_iter().chain(self.linked_providers.iter().map(|p| p.as_str())).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_is_trimmed_and_bounded() {
+        assert_eq!(DisplayName::parse("  Grace Hopper ").unwrap().as_str(), "Grace Hopper");
+        assert_eq!(DisplayName::parse(" \t").unwrap_err().code, FieldErrorCode::Required);
+        assert!(DisplayName::parse(&"é".repeat(100)).is_ok());
+        assert_eq!(DisplayName::parse(&"é".repeat(101)).unwrap_err().code, FieldErrorCode::TooLong);
+        assert_eq!(DisplayName::parse("bad\u{0}name").unwrap_err().code, FieldErrorCode::InvalidCharacters);
+    }
+
+    #[test]
+    fn sign_in_methods_list_password_then_providers() {
+        let now = Utc::now();
+        let email = Email::parse("a@example.com").unwrap();
+        let name = DisplayName::parse("A").unwrap();
+        let mut user = User::with_password(email, name, PasswordHash::new("h"), now);
+        user.linked_providers = vec![OAuthProvider::Google, OAuthProvider::Discord];
+        assert_eq!(user.sign_in_methods(), ["password", "google", "discord"]);
+        user.password_hash = None;
+        assert_eq!(user.sign_in_methods(), ["google", "discord"]);
+    }
+}
