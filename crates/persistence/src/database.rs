@@ -1,0 +1,87 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+
+use crate::{SeaOAuthAccountRepository, SeaSessionRepository, SeaUserRepository};
+
+/// Pool settings. The timeouts are short on purpose: with the database down, a request should
+/// fail fast with 503 rather than hold a client for half a minute.
+#[derive(Debug, Clone)]
+pub struct DatabaseOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+impl Default for DatabaseOptions {
+    fn default() -> Self {
+        Self { max_connections: 16, acquire_timeout: Duration::from_secs(3), connect_timeout: Duration::from_secs(2) }
+    }
+}
+
+/// A connection pool to the service's database, and the repositories over it.
+#[derive(Debug, Clone)]
+pub struct Database {
+    conn: DatabaseConnection,
+}
+
+impl Database {
+    pub async fn connect(url: &str, options: &DatabaseOptions) -> Result<Self, DbErr> {
+        let mut connect = ConnectOptions::new(url.to_owned());
+        connect
+            .max_connections(options.max_connections)
+            .min_connections(1)
+            .acquire_timeout(options.acquire_timeout)
+            .connect_timeout(options.connect_timeout)
+            .sqlx_logging(false)
+            // WAL lets readers work while a writer commits; the busy timeout queues writers
+            // instead of failing them with "database is locked".
+            .map_sqlx_sqlite_opts(|opts| {
+                opts.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(5))
+                    .foreign_keys(true)
+            });
+        let conn = sea_orm::Database::connect(connect).await?;
+        Ok(Self { conn })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.conn, None).await
+    }
+
+    /// True when the database answers `SELECT 1` within `timeout`.
+    pub async fn ping(&self, timeout: Duration) -> bool {
+        let query = Statement::from_string(self.backend(), "SELECT 1");
+        matches!(tokio::time::timeout(timeout, self.conn.execute_raw(query)).await, Ok(Ok(_)))
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.conn.get_database_backend()
+    }
+
+    pub fn users(&self) -> Arc<SeaUserRepository> {
+        Arc::new(SeaUserRepository::new(self.conn.clone()))
+    }
+
+    pub fn sessions(&self) -> Arc<SeaSessionRepository> {
+        Arc::new(SeaSessionRepository::new(self.conn.clone()))
+    }
+
+    pub fn oauth_accounts(&self) -> Arc<SeaOAuthAccountRepository> {
+        Arc::new(SeaOAuthAccountRepository::new(self.conn.clone()))
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.conn
+    }
+
+    /// Waits for checked-out connections to return, then closes the pool.
+    pub async fn close(self) -> Result<(), DbErr> {
+        self.conn.close().await
+    }
+}

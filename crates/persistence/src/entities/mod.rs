@@ -1,0 +1,5 @@
+//! SeaORM entities, mirroring the tables the `migration` crate creates.
+
+pub mod oauth_accounts;
+pub mod sessions;
+pub mod users;

@@ -1,0 +1,19 @@
+//! SeaORM adapters for the Yoshikosan domain ports, on SQLite and PostgreSQL alike.
+#![forbid(unsafe_code)]
+
+mod database;
+pub mod entities;
+mod errors;
+mod oauth_account_repository;
+mod session_repository;
+mod user_repository;
+
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
+
+pub use database::{Database, DatabaseOptions};
+pub use migration::DEFAULT_DATABASE_URL;
+pub use oauth_account_repository::SeaOAuthAccountRepository;
+pub use sea_orm::DbErr;
+pub use session_repository::SeaSessionRepository;
+pub use user_repository::SeaUserRepository;

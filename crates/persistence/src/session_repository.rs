@@ -1,0 +1,62 @@
+use async_trait::async_trait;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use yoshikosan_domain::ports::{SessionRepository, StoreError};
+use yoshikosan_domain::{Session, SessionId, TokenHash, UserId};
+
+use crate::entities::sessions;
+use crate::errors::store_error;
+
+#[derive(Debug, Clone)]
+pub struct SeaSessionRepository {
+    conn: DatabaseConnection,
+}
+
+impl SeaSessionRepository {
+    pub fn new(conn: DatabaseConnection) -> Self {
+        Self { conn }
+    }
+}
+
+#[async_trait]
+impl SessionRepository for SeaSessionRepository {
+    async fn create(&self, session: &Session) -> Result<(), StoreError> {
+        session_row(session).insert(&self.conn).await.map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn find(&self, id: SessionId) -> Result<Option<Session>, StoreError> {
+        let row = sessions::Entity::find_by_id(id.as_uuid()).one(&self.conn).await.map_err(store_error)?;
+        Ok(row.map(to_session))
+    }
+
+    async fn delete(&self, id: SessionId) -> Result<(), StoreError> {
+        sessions::Entity::delete_by_id(id.as_uuid()).exec(&self.conn).await.map_err(store_error)?;
+        Ok(())
+    }
+}
+
+pub(crate) fn session_row(session: &Session) -> sessions::ActiveModel {
+    sessions::ActiveModel {
+        id: Set(session.id.as_uuid()),
+        user_id: Set(session.user_id.as_uuid()),
+        token_hash: Set(session.token_hash.as_str().to_owned()),
+        expires_at: Set(session.expires_at),
+        created_at: Set(session.created_at),
+        last_seen_at: Set(session.last_seen_at),
+        user_agent: Set(session.user_agent.clone()),
+        ip: Set(session.ip.clone()),
+    }
+}
+
+fn to_session(row: sessions::Model) -> Session {
+    Session {
+        id: SessionId::from_uuid(row.id),
+        user_id: UserId::from_uuid(row.user_id),
+        token_hash: TokenHash::from_stored(row.token_hash),
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        last_seen_at: row.last_seen_at,
+        user_agent: row.user_agent,
+        ip: row.ip,
+    }
+}

@@ -1,0 +1,90 @@
+use async_trait::async_trait;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use yoshikosan_domain::ports::{CreateUserError, StoreError, UserRepository};
+use yoshikosan_domain::{DisplayName, Email, OAuthProvider, PasswordHash, Session, User, UserId};
+
+use crate::entities::{oauth_accounts, users};
+use crate::errors::{is_unique_violation, store_error};
+use crate::session_repository::session_row;
+
+#[derive(Debug, Clone)]
+pub struct SeaUserRepository {
+    conn: DatabaseConnection,
+}
+
+impl SeaUserRepository {
+    pub fn new(conn: DatabaseConnection) -> Self {
+        Self { conn }
+    }
+
+    async fn with_providers(&self, row: Option<users::Model>) -> Result<Option<User>, StoreError> {
+        let Some(row) = row else { return Ok(None) };
+        let links = oauth_accounts::Entity::find()
+            .filter(oauth_accounts::Column::UserId.eq(row.id))
+            .order_by_asc(oauth_accounts::Column::CreatedAt)
+            .all(&self.conn)
+            .await
+            .map_err(store_error)?;
+        let providers = links.iter().filter_map(|link| OAuthProvider::parse(&link.provider)).collect();
+        to_user(row, providers).map(Some)
+    }
+}
+
+#[async_trait]
+impl UserRepository for SeaUserRepository {
+    async fn find_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
+        let row = users::Entity::find_by_id(id.as_uuid()).one(&self.conn).await.map_err(store_error)?;
+        self.with_providers(row).await
+    }
+
+    async fn find_by_email(&self, email: &Email) -> Result<Option<User>, StoreError> {
+        let row = users::Entity::find()
+            .filter(users::Column::Email.eq(email.as_str()))
+            .one(&self.conn)
+            .await
+            .map_err(store_error)?;
+        self.with_providers(row).await
+    }
+
+    async fn create_with_session(&self, user: &User, session: &Session) -> Result<(), CreateUserError> {
+        let txn = self.conn.begin().await.map_err(store_error)?;
+        user_row(user).insert(&txn).await.map_err(|e| {
+            // `email` is the only unique column a new user can collide on.
+            if is_unique_violation(&e) { CreateUserError::EmailTaken } else { store_error(e).into() }
+        })?;
+        session_row(session).insert(&txn).await.map_err(store_error)?;
+        txn.commit().await.map_err(store_error)?;
+        Ok(())
+    }
+}
+
+fn user_row(user: &User) -> users::ActiveModel {
+    users::ActiveModel {
+        id: Set(user.id.as_uuid()),
+        email: Set(user.email.as_str().to_owned()),
+        name: Set(user.name.as_str().to_owned()),
+        avatar_url: Set(user.avatar_url.clone()),
+        password_hash: Set(user.password_hash.as_ref().map(|h| h.as_str().to_owned())),
+        email_verified: Set(user.email_verified),
+        created_at: Set(user.created_at),
+        updated_at: Set(user.updated_at),
+    }
+}
+
+fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -> Result<User, StoreError> {
+    let corrupt = |what: &str| StoreError::Unexpected(format!("user {} has an invalid stored {what}", row.id));
+    Ok(User {
+        id: UserId::from_uuid(row.id),
+        email: Email::parse(&row.email).map_err(|_| corrupt("email"))?,
+        name: DisplayName::parse(&row.name).map_err(|_| corrupt("name"))?,
+        avatar_url: row.avatar_url,
+        password_hash: row.password_hash.map(PasswordHash::new),
+        email_verified: row.email_verified,
+        linked_providers,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}

@@ -1,0 +1,30 @@
+//! The schema migration is reversible and leaves nothing behind.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test crate: a failure should stop the test")]
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use yoshikosan_persistence::testing::TestDatabase;
+
+async fn tables(db: &TestDatabase) -> Vec<String> {
+    let sql = match db.backend() {
+        DbBackend::Postgres => "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1",
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY 1",
+    };
+    let rows = db.database.connection().query_all_raw(Statement::from_string(db.backend(), sql)).await.unwrap();
+    rows.iter().map(|row| row.try_get::<String>("", "name").unwrap()).collect()
+}
+
+#[tokio::test]
+async fn down_removes_the_schema_and_up_restores_it() {
+    let db = TestDatabase::fresh().await;
+    let conn = db.database.connection();
+    assert_eq!(tables(&db).await, ["oauth_accounts", "seaql_migrations", "sessions", "users"]);
+
+    Migrator::down(conn, None).await.unwrap();
+    assert_eq!(tables(&db).await, ["seaql_migrations"]);
+    assert!(Migrator::get_pending_migrations(conn).await.unwrap().len() == Migrator::migrations().len());
+
+    Migrator::up(conn, None).await.unwrap();
+    assert_eq!(tables(&db).await, ["oauth_accounts", "seaql_migrations", "sessions", "users"]);
+    assert!(Migrator::get_pending_migrations(conn).await.unwrap().is_empty());
+}
