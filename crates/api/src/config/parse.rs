@@ -1,0 +1,228 @@
+use std::fmt;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use yoshikosan_domain::TokenTtl;
+use yoshikosan_persistence::DEFAULT_DATABASE_URL;
+use yoshikosan_security::MIN_SECRET_BYTES;
+
+use super::{AppEnv, CookieSettings, LogFormat, Settings};
+
+/// Every invalid or missing variable, one line each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError(pub Vec<String>);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "invalid configuration ({} problem(s)):", self.0.len())?;
+        for problem in &self.0 {
+            writeln!(f, "  - {problem}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+/// The variables as text; [`load`] turns them into typed [`Settings`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Raw {
+    app_env: Option<String>,
+    host: Option<String>,
+    port: Option<String>,
+    database_url: Option<String>,
+    secret_key: Option<String>,
+    access_token_ttl: Option<String>,
+    bcrypt_cost: Option<String>,
+    cookie_name: Option<String>,
+    cookie_secure: Option<String>,
+    cookie_domain: Option<String>,
+    frontend_url: Option<String>,
+    public_url: Option<String>,
+    cors_origins: Option<String>,
+    log_format: Option<String>,
+    auto_migrate: Option<String>,
+}
+
+/// Collects problems while parsing, so that all of them are reported at once.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn check<T>(&mut self, result: Result<T, String>) -> Option<T> {
+        result.map_err(|problem| self.0.push(problem)).ok()
+    }
+}
+
+pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError> {
+    let raw: Raw = config::Config::builder()
+        .add_source(source)
+        .build()
+        .and_then(config::Config::try_deserialize)
+        .map_err(|e| ConfigError(vec![format!("could not read the environment: {e}")]))?;
+    let raw = raw.non_empty();
+    let mut problems = Problems::default();
+
+    let env = problems.check(parse_env(raw.app_env.as_deref())).unwrap_or(AppEnv::Development);
+    let production = env == AppEnv::Production;
+    let port = problems.check(number("PORT", raw.port.as_deref(), 8000u16, 0..=u16::MAX));
+    let (secret_key, ephemeral_secret) = problems.check(secret_key(raw.secret_key, production)).unzip();
+    let ttl_seconds = number(
+        "ACCESS_TOKEN_TTL",
+        raw.access_token_ttl.as_deref(),
+        TokenTtl::DEFAULT_SECONDS,
+        60..=TokenTtl::MAX_SECONDS,
+    );
+    let access_token_ttl = problems.check(ttl_seconds).and_then(TokenTtl::from_seconds);
+    let min_cost = if production { 10 } else { 4 };
+    let bcrypt_cost = problems.check(number("BCRYPT_COST", raw.bcrypt_cost.as_deref(), 12u32, min_cost..=31));
+    let cookie_name = problems.check(cookie_name(raw.cookie_name));
+    let cookie_secure = problems.check(boolean("COOKIE_SECURE", raw.cookie_secure.as_deref(), production));
+    let frontend_url = problems.check(http_url("FRONTEND_URL", raw.frontend_url.as_deref(), "http://localhost:3000"));
+    let public_url = problems.check(http_url("PUBLIC_URL", raw.public_url.as_deref(), "http://localhost:8000"));
+    let mut cors_origins = problems.check(origins(raw.cors_origins.as_deref()));
+    let default_format = if production { LogFormat::Json } else { LogFormat::Pretty };
+    let log_format = problems.check(log_format(raw.log_format.as_deref(), default_format));
+    let auto_migrate = problems.check(boolean("AUTO_MIGRATE", raw.auto_migrate.as_deref(), true));
+
+    // The frontend may always call the API from the browser.
+    if let (Some(url), Some(origins)) = (&frontend_url, cors_origins.as_mut()) {
+        let origin = url.origin().ascii_serialization();
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
+    }
+    let settings = (|| {
+        Some(Settings {
+            env,
+            host: raw.host.unwrap_or_else(|| "0.0.0.0".to_owned()),
+            port: port?,
+            database_url: raw.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            secret_key: secret_key?,
+            ephemeral_secret: ephemeral_secret?,
+            access_token_ttl: access_token_ttl?,
+            bcrypt_cost: bcrypt_cost?,
+            cookie: CookieSettings { name: cookie_name?, secure: cookie_secure?, domain: raw.cookie_domain },
+            frontend_url: frontend_url?,
+            public_url: public_url?,
+            cors_origins: cors_origins?,
+            log_format: log_format?,
+            auto_migrate: auto_migrate?,
+        })
+    })();
+    match settings {
+        Some(settings) if problems.0.is_empty() => Ok(settings),
+        _ => Err(ConfigError(problems.0)),
+    }
+}
+
+impl Raw {
+    /// An empty variable (`FOO=` in `.env`) means "not set".
+    fn non_empty(self) -> Self {
+        let keep = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        Self {
+            app_env: keep(self.app_env),
+            host: keep(self.host),
+            port: keep(self.port),
+            database_url: keep(self.database_url),
+            secret_key: self.secret_key.filter(|s| !s.is_empty()),
+            access_token_ttl: keep(self.access_token_ttl),
+            bcrypt_cost: keep(self.bcrypt_cost),
+            cookie_name: keep(self.cookie_name),
+            cookie_secure: keep(self.cookie_secure),
+            cookie_domain: keep(self.cookie_domain),
+            frontend_url: keep(self.frontend_url),
+            public_url: keep(self.public_url),
+            cors_origins: keep(self.cors_origins),
+            log_format: keep(self.log_format),
+            auto_migrate: keep(self.auto_migrate),
+        }
+    }
+}
+
+fn parse_env(value: Option<&str>) -> Result<AppEnv, String> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("development" | "dev") => Ok(AppEnv::Development),
+        Some("production" | "prod") => Ok(AppEnv::Production),
+        Some(other) => Err(format!("APP_ENV must be development or production, not {other:?}")),
+    }
+}
+
+fn number<T>(name: &str, value: Option<&str>, default: T, range: std::ops::RangeInclusive<T>) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+{
+    let Some(value) = value else { return Ok(default) };
+    match value.parse::<T>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!("{name} must be a whole number from {} to {}, not {value:?}", range.start(), range.end())),
+    }
+}
+
+fn boolean(name: &str, value: Option<&str>, default: bool) -> Result<bool, String> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(other) => Err(format!("{name} must be true or false, not {other:?}")),
+    }
+}
+
+fn secret_key(value: Option<String>, production: bool) -> Result<(SecretString, bool), String> {
+    match value {
+        Some(key) if key.len() >= MIN_SECRET_BYTES => Ok((SecretString::from(key), false)),
+        Some(_) if production => Err(format!("SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production")),
+        Some(key) => Ok((SecretString::from(key), false)),
+        None if production => Err(format!(
+            "SECRET_KEY is required in production (at least {MIN_SECRET_BYTES} bytes; generate one with `openssl rand -hex 32`)"
+        )),
+        None => {
+            let random: [u8; 32] = rand::random();
+            let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
+            Ok((SecretString::from(hex), true))
+        }
+    }
+}
+
+fn cookie_name(value: Option<String>) -> Result<String, String> {
+    let name = value.unwrap_or_else(|| "access_token".to_owned());
+    // RFC 6265 cookie-name is an HTTP token.
+    let valid = name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    if valid {
+        Ok(name)
+    } else {
+        Err(format!("COOKIE_NAME must be a cookie token (letters, digits, -_.), not {name:?}"))
+    }
+}
+
+fn http_url(name: &str, value: Option<&str>, default: &str) -> Result<url::Url, String> {
+    let text = value.unwrap_or(default);
+    match url::Url::parse(text) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(url),
+        _ => Err(format!("{name} must be an absolute http(s) URL, not {text:?}")),
+    }
+}
+
+fn origins(value: Option<&str>) -> Result<Vec<String>, String> {
+    let Some(value) = value else { return Ok(Vec::new()) };
+    let mut origins = Vec::new();
+    for item in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let url = http_url("CORS_ORIGINS", Some(item), "")?;
+        let origin = url.origin().ascii_serialization();
+        if url.path() != "/" || url.query().is_some() || item.trim_end_matches('/') != origin {
+            return Err(format!("CORS_ORIGINS entries must be origins like https://app.example.com, not {item:?}"));
+        }
+        origins.push(origin);
+    }
+    Ok(origins)
+}
+
+fn log_format(value: Option<&str>, default: LogFormat) -> Result<LogFormat, String> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("json") => Ok(LogFormat::Json),
+        Some("pretty" | "text") => Ok(LogFormat::Pretty),
+        Some(other) => Err(format!("LOG_FORMAT must be json or pretty, not {other:?}")),
+    }
+}

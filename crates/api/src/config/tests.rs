@@ -1,0 +1,100 @@
+use secrecy::ExposeSecret;
+
+use super::{AppEnv, LogFormat, Settings};
+
+const KEY: &str = "0123456789abcdef0123456789abcdef";
+
+#[test]
+fn nothing_set_gives_a_runnable_development_service() {
+    let settings = Settings::from_vars(Vec::<(String, String)>::new()).unwrap();
+    assert_eq!(settings.env, AppEnv::Development);
+    assert_eq!(settings.bind_address(), "0.0.0.0:8000");
+    assert_eq!(settings.database_url, "sqlite://yoshikosan.db?mode=rwc");
+    assert!(settings.ephemeral_secret);
+    assert_eq!(settings.secret_key.expose_secret().len(), 64);
+    assert_eq!(settings.access_token_ttl.as_seconds(), 604_800);
+    assert_eq!(settings.bcrypt_cost, 12);
+    assert_eq!(settings.cookie.name, "access_token");
+    assert!(!settings.cookie.secure);
+    assert_eq!(settings.cors_origins, ["http://localhost:3000"]);
+    assert_eq!(settings.log_format, LogFormat::Pretty);
+    assert!(settings.auto_migrate);
+}
+
+#[test]
+fn two_development_runs_get_different_ephemeral_keys() {
+    let first = Settings::from_vars(Vec::<(String, String)>::new()).unwrap();
+    let second = Settings::from_vars(Vec::<(String, String)>::new()).unwrap();
+    assert_ne!(first.secret_key.expose_secret(), second.secret_key.expose_secret());
+}
+
+#[test]
+fn production_defaults_are_the_safe_ones() {
+    let settings = Settings::from_vars([("APP_ENV", "production"), ("SECRET_KEY", KEY)]).unwrap();
+    assert!(settings.cookie.secure);
+    assert_eq!(settings.log_format, LogFormat::Json);
+    assert!(!settings.ephemeral_secret);
+}
+
+#[test]
+fn production_reports_every_problem_at_once() {
+    let error = Settings::from_vars([
+        ("APP_ENV", "production"),
+        ("SECRET_KEY", "too-short"),
+        ("BCRYPT_COST", "8"),
+        ("PORT", "eighty"),
+        ("ACCESS_TOKEN_TTL", "-1"),
+        ("FRONTEND_URL", "localhost:3000"),
+        ("CORS_ORIGINS", "https://ok.example.com,https://bad.example.com/path"),
+        ("COOKIE_SECURE", "maybe"),
+        ("LOG_FORMAT", "xml"),
+    ])
+    .unwrap_err();
+    let text = error.to_string();
+    for variable in [
+        "SECRET_KEY",
+        "BCRYPT_COST",
+        "PORT",
+        "ACCESS_TOKEN_TTL",
+        "FRONTEND_URL",
+        "CORS_ORIGINS",
+        "COOKIE_SECURE",
+        "LOG_FORMAT",
+    ] {
+        assert!(text.contains(variable), "{variable} not named in:\n{text}");
+    }
+    assert_eq!(error.0.len(), 8, "{text}");
+    assert!(!text.contains("too-short"), "the secret was echoed:\n{text}");
+}
+
+#[test]
+fn production_requires_a_secret_key() {
+    let error = Settings::from_vars([("APP_ENV", "production")]).unwrap_err();
+    assert_eq!(error.0.len(), 1);
+    assert!(error.0[0].contains("SECRET_KEY is required"));
+}
+
+#[test]
+fn development_allows_cheap_hashing_but_not_nonsense() {
+    assert_eq!(Settings::from_vars([("BCRYPT_COST", "4")]).unwrap().bcrypt_cost, 4);
+    assert!(Settings::from_vars([("BCRYPT_COST", "3")]).is_err());
+    assert!(Settings::from_vars([("BCRYPT_COST", "32")]).is_err());
+    assert!(Settings::from_vars([("APP_ENV", "staging")]).is_err());
+}
+
+#[test]
+fn empty_values_mean_unset() {
+    let settings = Settings::from_vars([("PORT", ""), ("COOKIE_DOMAIN", " "), ("CORS_ORIGINS", "")]).unwrap();
+    assert_eq!(settings.port, 8000);
+    assert_eq!(settings.cookie.domain, None);
+}
+
+#[test]
+fn cors_origins_are_normalised_and_include_the_frontend() {
+    let settings = Settings::from_vars([
+        ("FRONTEND_URL", "https://app.example.com/dashboard"),
+        ("CORS_ORIGINS", " https://admin.example.com/ ,https://app.example.com"),
+    ])
+    .unwrap();
+    assert_eq!(settings.cors_origins, ["https://admin.example.com", "https://app.example.com"]);
+}

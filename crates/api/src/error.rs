@@ -1,0 +1,227 @@
+//! The one place where failures become HTTP responses: RFC 9457 problem+json with a stable
+//! `code`. Causes of 5xx answers are logged (inside the request's span, so with its request id)
+//! and never sent.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, ResponseError, error::JsonPayloadError};
+use serde::Serialize;
+use utoipa::ToSchema;
+use yoshikosan_domain::ports::StoreError;
+use yoshikosan_domain::use_cases::{AuthenticateError, LogInError, LogOutError, RegisterError};
+use yoshikosan_domain::{FieldError, ValidationErrors};
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+const WWW_AUTHENTICATE: &str = r#"Bearer realm="yoshikosan""#;
+const WWW_AUTHENTICATE_EXPIRED: &str =
+    r#"Bearer realm="yoshikosan", error="invalid_token", error_description="The access token expired""#;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("unauthenticated")]
+    Unauthenticated,
+    #[error("token expired")]
+    TokenExpired,
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("cross-site request refused")]
+    CsrfRejected,
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("email taken")]
+    EmailTaken,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("validation failed")]
+    Validation(Vec<FieldProblem>),
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// An RFC 9457 problem document.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"type": "about:blank", "title": "Unauthorized", "status": 401,
+    "detail": "Email or password is incorrect", "code": "invalid_credentials"}))]
+pub struct Problem {
+    #[serde(rename = "type")]
+    #[schema(example = "about:blank")]
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub status: u16,
+    /// Human-readable, always a string (clients written for FastAPI's `detail` keep working).
+    pub detail: String,
+    /// Stable machine-readable code.
+    pub code: &'static str,
+    /// Present on 422 `validation_failed` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({"field": "password", "code": "too_short", "message": "password must be at least 8 characters"}))]
+pub struct FieldProblem {
+    pub field: String,
+    /// `required`, `invalid_email`, `too_short`, `too_long`, `too_common`, `contains_email`,
+    /// `invalid_characters` or `invalid_type`.
+    pub code: String,
+    pub message: String,
+}
+
+impl From<&FieldError> for FieldProblem {
+    fn from(e: &FieldError) -> Self {
+        Self { field: e.field.to_owned(), code: e.code.as_str().to_owned(), message: e.message.clone() }
+    }
+}
+
+impl ApiError {
+    fn code_and_detail(&self) -> (&'static str, String) {
+        let text = |code, detail: &str| (code, detail.to_owned());
+        match self {
+            Self::BadRequest(detail) => ("bad_request", detail.clone()),
+            Self::Unauthenticated => text("unauthenticated", "Authentication required"),
+            Self::TokenExpired => text("token_expired", "The access token has expired; sign in again"),
+            Self::InvalidCredentials => text("invalid_credentials", "Email or password is incorrect"),
+            Self::CsrfRejected => text("csrf_rejected", "Cross-site request refused: the Origin is not allowed"),
+            Self::NotFound => text("not_found", "No such resource"),
+            Self::MethodNotAllowed => text("method_not_allowed", "This method is not allowed on this resource"),
+            Self::EmailTaken => text("email_taken", "An account with this email already exists"),
+            Self::PayloadTooLarge => text("payload_too_large", "The request body is larger than 65536 bytes"),
+            Self::UnsupportedMediaType => text("bad_request", "The request body must be application/json"),
+            Self::Validation(_) => text("validation_failed", "The request has invalid fields"),
+            Self::Unavailable(_) => text("unavailable", "The service is temporarily unavailable; try again shortly"),
+            Self::Internal(_) => text("internal_error", "An unexpected error occurred"),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) | Self::UnsupportedMediaType => StatusCode::BAD_REQUEST,
+            Self::Unauthenticated | Self::TokenExpired | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::CsrfRejected => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::EmailTaken => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Internal(cause) => tracing::error!(cause = %cause, "request failed"),
+            Self::Unavailable(cause) => tracing::warn!(cause = %cause, "database unavailable"),
+            _ => {}
+        }
+        let status = self.status_code();
+        let (code, detail) = self.code_and_detail();
+        let errors = match self {
+            Self::Validation(errors) => Some(errors.clone()),
+            _ => None,
+        };
+        let title = status.canonical_reason().unwrap_or("Error");
+        let problem = Problem { kind: "about:blank", title, status: status.as_u16(), detail, code, errors };
+        let mut response = HttpResponse::build(status);
+        response.content_type(PROBLEM_JSON).insert_header((header::CACHE_CONTROL, "no-store"));
+        match self {
+            Self::TokenExpired => {
+                response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE_EXPIRED));
+            }
+            Self::Unauthenticated | Self::InvalidCredentials => {
+                response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE));
+            }
+            Self::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            _ => {}
+        }
+        response.json(problem)
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Validation(errors.errors().iter().map(FieldProblem::from).collect())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(cause) => Self::Unavailable(cause),
+            StoreError::Unexpected(cause) => Self::Internal(cause),
+        }
+    }
+}
+
+impl From<RegisterError> for ApiError {
+    fn from(error: RegisterError) -> Self {
+        match error {
+            RegisterError::Invalid(errors) => errors.into(),
+            RegisterError::EmailTaken => Self::EmailTaken,
+            RegisterError::Store(e) => e.into(),
+            RegisterError::Hash(e) => Self::Internal(e.to_string()),
+            RegisterError::Token(e) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<LogInError> for ApiError {
+    fn from(error: LogInError) -> Self {
+        match error {
+            LogInError::Invalid(errors) => errors.into(),
+            LogInError::InvalidCredentials => Self::InvalidCredentials,
+            LogInError::Store(e) => e.into(),
+            LogInError::Hash(e) => Self::Internal(e.to_string()),
+            LogInError::Token(e) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<AuthenticateError> for ApiError {
+    fn from(error: AuthenticateError) -> Self {
+        match error {
+            AuthenticateError::Unauthenticated => Self::Unauthenticated,
+            AuthenticateError::TokenExpired => Self::TokenExpired,
+            AuthenticateError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<LogOutError> for ApiError {
+    fn from(error: LogOutError) -> Self {
+        match error {
+            LogOutError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// JSON bodies that are too large, not JSON, or not the expected shape.
+impl From<JsonPayloadError> for ApiError {
+    fn from(error: JsonPayloadError) -> Self {
+        use actix_web::error::PayloadError;
+        match error {
+            JsonPayloadError::OverflowKnownLength { .. }
+            | JsonPayloadError::Overflow { .. }
+            | JsonPayloadError::Payload(PayloadError::Overflow) => Self::PayloadTooLarge,
+            JsonPayloadError::ContentType => Self::UnsupportedMediaType,
+            JsonPayloadError::Deserialize(e) if e.is_data() => Self::Validation(vec![FieldProblem {
+                field: "body".to_owned(),
+                code: "invalid_type".to_owned(),
+                message: e.to_string(),
+            }]),
+            JsonPayloadError::Deserialize(e) => Self::BadRequest(format!("The request body is not valid JSON: {e}")),
+            other => Self::BadRequest(format!("The request body could not be read: {other}")),
+        }
+    }
+}

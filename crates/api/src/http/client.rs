@@ -1,0 +1,27 @@
+//! What a request tells us about its client, recorded on the sessions it opens.
+
+use std::future::{Ready, ready};
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use yoshikosan_domain::ClientInfo;
+
+const MAX_USER_AGENT_CHARS: usize = 512;
+
+#[derive(Debug, Clone)]
+pub struct Client(pub ClientInfo);
+
+impl FromRequest for Client {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user_agent = req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
+        let ip = req.peer_addr().map(|addr| addr.ip().to_string());
+        ready(Ok(Self(ClientInfo { user_agent, ip })))
+    }
+}

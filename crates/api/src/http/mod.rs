@@ -1,0 +1,8 @@
+//! HTTP plumbing shared by the routes: middleware, extractors and cookies.
+
+pub mod client;
+pub mod cookies;
+pub mod csrf;
+pub mod request_id;
+pub mod security_headers;
+pub mod token;

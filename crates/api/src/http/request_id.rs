@@ -1,0 +1,79 @@
+//! `x-request-id` on every response: the client's own when it sent a sane one, else a new
+//! UUID; and a tracing span per request that carries it, so every log line of a request can
+//! be found from the id a user reports.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage};
+use tracing::Span;
+use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+const MAX_LENGTH: usize = 128;
+
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// Only short, printable, shell- and log-safe ids are taken from clients.
+fn accept(value: &HeaderValue) -> Option<String> {
+    let text = value.to_str().ok()?;
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_.:".contains(c);
+    (!text.is_empty() && text.len() <= MAX_LENGTH && text.chars().all(safe)).then(|| text.to_owned())
+}
+
+/// Outermost middleware: runs before the tracing span opens and sets the header on every
+/// response, error responses of inner middleware included.
+pub async fn assign(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let id = req.headers().get(&REQUEST_ID).and_then(accept).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let value = HeaderValue::from_str(&id).ok();
+    req.extensions_mut().insert(RequestId(id));
+    match next.call(req).await {
+        Ok(mut response) => {
+            if let Some(value) = value {
+                response.headers_mut().insert(REQUEST_ID, value);
+            }
+            Ok(response)
+        }
+        // An inner middleware failed; its error response must carry the id too.
+        Err(error) => {
+            let mut response = error.error_response();
+            if let Some(value) = value {
+                response.headers_mut().insert(REQUEST_ID, value);
+            }
+            Err(InternalError::from_response(error.to_string(), response).into())
+        }
+    }
+}
+
+/// The root span of each request, named by our request id rather than tracing-actix-web's.
+#[derive(Debug)]
+pub struct RequestSpan;
+
+impl RootSpanBuilder for RequestSpan {
+    fn on_request_start(request: &ServiceRequest) -> Span {
+        let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+        let route = request.match_pattern().unwrap_or_default();
+        tracing::info_span!(
+            "request",
+            request_id = %request_id,
+            http.method = %request.method(),
+            http.route = %route,
+            http.target = %request.uri().path(),
+            http.client_ip = %request.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
+        DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}

@@ -1,0 +1,11 @@
+//! The Yoshikosan auth service over HTTP: handlers, OpenAPI docs, configuration, and the
+//! composition root that wires the domain to its adapters.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

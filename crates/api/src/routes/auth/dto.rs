@@ -1,0 +1,94 @@
+//! Request and response bodies of `/api/auth`.
+
+use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+use yoshikosan_domain::use_cases::SignedIn;
+use yoshikosan_domain::{TokenTtl, User};
+
+use crate::config::CookieSettings;
+use crate::http::cookies::session_cookie;
+
+/// Fields default to empty so that a missing one is reported as `required` (422), with the
+/// others, rather than as a parse error.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    #[serde(default)]
+    #[schema(required = true, example = "ada@example.com")]
+    pub email: String,
+    #[serde(default)]
+    #[schema(required = true, format = Password, example = "violet-harbour-42", min_length = 8)]
+    pub password: String,
+    #[serde(default)]
+    #[schema(required = true, example = "Ada Lovelace", min_length = 1, max_length = 100)]
+    pub name: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    #[serde(default)]
+    #[schema(required = true, example = "ada@example.com")]
+    pub email: String,
+    #[serde(default)]
+    #[schema(required = true, format = Password, example = "violet-harbour-42")]
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserResponse {
+    pub id: Uuid,
+    #[schema(example = "ada@example.com")]
+    pub email: String,
+    #[schema(example = "Ada Lovelace")]
+    pub name: String,
+    #[schema(example = json!(null))]
+    pub avatar_url: Option<String>,
+    pub email_verified: bool,
+    /// How the user can sign in: `password`, `google`, `discord`.
+    #[schema(example = json!(["password"]))]
+    pub providers: Vec<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<&User> for UserResponse {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id.as_uuid(),
+            email: user.email.as_str().to_owned(),
+            name: user.name.as_str().to_owned(),
+            avatar_url: user.avatar_url.clone(),
+            email_verified: user.email_verified,
+            providers: user.sign_in_methods().into_iter().map(str::to_owned).collect(),
+            created_at: user.created_at,
+            updated_at: user.updated_at,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthResponse {
+    pub user: UserResponse,
+    /// A JWT (HS256) to send as `Authorization: Bearer`; the same token is set as a cookie.
+    #[schema(example = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...")]
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: &'static str,
+    pub expires_at: DateTime<Utc>,
+}
+
+impl AuthResponse {
+    /// The body and the session cookie of a successful sign-in.
+    pub fn respond(signed_in: SignedIn, status: StatusCode, cookie: &CookieSettings, ttl: TokenTtl) -> HttpResponse {
+        let body = Self {
+            user: UserResponse::from(&signed_in.user),
+            access_token: signed_in.access_token.clone(),
+            token_type: "Bearer",
+            expires_at: signed_in.expires_at,
+        };
+        HttpResponse::build(status).cookie(session_cookie(cookie, signed_in.access_token, ttl.as_seconds())).json(body)
+    }
+}

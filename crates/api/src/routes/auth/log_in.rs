@@ -1,0 +1,45 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, post, web};
+use yoshikosan_domain::use_cases::LogInCommand;
+
+use super::dto::{AuthResponse, LoginRequest};
+use crate::error::{ApiError, Problem};
+use crate::http::client::Client;
+use crate::state::AppState;
+
+/// Sign in with email and password.
+///
+/// The email matches case-insensitively. An unknown email, a wrong password and an account
+/// without a password all get the same 401 `invalid_credentials`, in about the same time.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; sets the session cookie", body = AuthResponse,
+            headers(("set-cookie" = String, description = "access_token=<JWT>; HttpOnly; Path=/; SameSite=Lax; Max-Age=<ttl>"))),
+        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Email or password is incorrect (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Missing fields or an email that is not an address", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/auth/login")]
+pub async fn log_in(
+    state: web::Data<AppState>,
+    client: Client,
+    body: web::Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.into_inner();
+    match state.log_in.execute(LogInCommand { email, password, client: client.0 }).await {
+        Ok(signed_in) => {
+            tracing::info!(user_id = %signed_in.user.id, session_id = %signed_in.session_id, "login succeeded");
+            Ok(AuthResponse::respond(signed_in, StatusCode::OK, &state.cookie, state.access_token_ttl))
+        }
+        Err(error) => {
+            tracing::info!(reason = %error, "login failed");
+            Err(error.into())
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! `/api/auth`: accounts, sign-in and sessions.
+
+mod current_user;
+mod dto;
+mod log_in;
+mod log_out;
+mod me;
+mod password_policy;
+mod providers;
+mod register;
+
+use actix_web::web;
+
+pub use current_user::CurrentUser;
+pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
+pub use log_in::__path_log_in;
+pub use log_out::__path_log_out;
+pub use me::__path_me;
+pub use password_policy::{__path_password_policy, PasswordPolicyResponse, PasswordRuleResponse};
+pub use providers::{__path_providers, ProviderResponse, ProvidersResponse};
+pub use register::__path_register;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(providers::providers)
+        .service(password_policy::password_policy)
+        .service(register::register)
+        .service(log_in::log_in)
+        .service(log_out::log_out)
+        .service(me::me);
+}

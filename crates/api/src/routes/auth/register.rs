@@ -1,0 +1,40 @@
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, post, web};
+use yoshikosan_domain::use_cases::RegisterCommand;
+
+use super::dto::{AuthResponse, RegisterRequest};
+use crate::error::{ApiError, Problem};
+use crate::http::client::Client;
+use crate::state::AppState;
+
+/// Create an email/password account and sign it in.
+///
+/// The email is trimmed and stored lower-case. The password must satisfy the rules of
+/// `GET /api/auth/password-policy`. The response sets the session cookie.
+#[utoipa::path(
+    tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created and signed in; sets the session cookie", body = AuthResponse,
+            headers(("set-cookie" = String, description = "access_token=<JWT>; HttpOnly; Path=/; SameSite=Lax; Max-Age=<ttl>"))),
+        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "An account with this email exists (`email_taken`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, all listed in `errors`", body = Problem, content_type = "application/problem+json",
+            example = json!({"type": "about:blank", "title": "Unprocessable Entity", "status": 422, "detail": "The request has invalid fields",
+                "code": "validation_failed", "errors": [{"field": "password", "code": "too_common", "message": "password is too common; choose one that is harder to guess"}]})),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/api/auth/register")]
+pub async fn register(
+    state: web::Data<AppState>,
+    client: Client,
+    body: web::Json<RegisterRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let RegisterRequest { email, password, name } = body.into_inner();
+    let signed_in = state.register.execute(RegisterCommand { email, password, name, client: client.0 }).await?;
+    tracing::info!(user_id = %signed_in.user.id, session_id = %signed_in.session_id, "user registered");
+    Ok(AuthResponse::respond(signed_in, StatusCode::CREATED, &state.cookie, state.access_token_ttl))
+}

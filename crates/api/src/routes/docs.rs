@@ -1,0 +1,71 @@
+//! The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`, both served from the
+//! binary (the UI's files are embedded at build time; no CDN).
+
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, get, http::header, web};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::{Config, SwaggerUi};
+
+use super::{auth, health};
+use crate::error::{FieldProblem, Problem};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Yoshikosan auth API",
+        description = "Email/password and OAuth sign-in, revocable JWT sessions, and health checks. \
+            Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.",
+    ),
+    paths(
+        health::health, health::health_ready, health::health_live,
+        auth::providers, auth::password_policy, auth::register, auth::log_in, auth::log_out, auth::me,
+    ),
+    components(schemas(Problem, FieldProblem)),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "Accounts, sign-in and sessions"),
+        (name = "health", description = "Liveness and readiness probes"),
+    )
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+#[derive(Debug)]
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+        components
+            .add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("access_token"))));
+    }
+}
+
+const SPEC_URL: &str = "/openapi.json";
+
+/// `/docs` itself, served with a `<base>` so the UI's relative asset links resolve under
+/// `/docs/` (the embedded UI otherwise only answers at `/docs/`).
+#[get("/docs")]
+async fn docs_index() -> HttpResponse {
+    let config = Arc::new(Config::from(SPEC_URL));
+    match utoipa_swagger_ui::serve("index.html", config) {
+        Ok(Some(file)) => {
+            let html = String::from_utf8_lossy(&file.bytes).replacen("<head>", r#"<head><base href="/docs/">"#, 1);
+            HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .body(html)
+        }
+        _ => HttpResponse::NotFound().finish(),
+    }
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(docs_index).service(SwaggerUi::new("/docs/{_:.*}").url(SPEC_URL, ApiDoc::openapi()));
+}

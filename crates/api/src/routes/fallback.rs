@@ -1,0 +1,80 @@
+//! Answers for requests no route took: 405 with `Allow` when the path exists under other
+//! methods, else 404. The known routes are read from the OpenAPI document, which every handler
+//! is declared in, so this table cannot drift from the real routes.
+
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use utoipa::OpenApi;
+
+use super::docs::ApiDoc;
+use crate::error::ApiError;
+
+#[derive(Debug)]
+pub struct RouteTable(Vec<(Vec<String>, Vec<Method>)>);
+
+impl RouteTable {
+    pub fn from_docs() -> Self {
+        let doc = ApiDoc::openapi();
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let operations = [
+                    (Method::GET, &item.get),
+                    (Method::POST, &item.post),
+                    (Method::PUT, &item.put),
+                    (Method::PATCH, &item.patch),
+                    (Method::DELETE, &item.delete),
+                ];
+                let methods = operations.into_iter().filter(|(_, op)| op.is_some()).map(|(m, _)| m).collect();
+                (segments(path).map(str::to_owned).collect(), methods)
+            })
+            .collect();
+        Self(routes)
+    }
+
+    /// The methods a path answers to, if it is one of ours; `{param}` segments match anything.
+    pub fn methods_for(&self, path: &str) -> Option<&[Method]> {
+        let wanted: Vec<&str> = segments(path).collect();
+        self.0
+            .iter()
+            .find(|(pattern, _)| {
+                pattern.len() == wanted.len()
+                    && pattern.iter().zip(&wanted).all(|(p, w)| p == w || (p.starts_with('{') && p.ends_with('}')))
+            })
+            .map(|(_, methods)| methods.as_slice())
+    }
+}
+
+fn segments(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|s| !s.is_empty())
+}
+
+pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
+    match table.methods_for(req.path()) {
+        Some(methods) => {
+            let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
+            let mut response = ApiError::MethodNotAllowed.error_response();
+            if let Ok(value) = header::HeaderValue::from_str(&allow) {
+                response.headers_mut().insert(header::ALLOW, value);
+            }
+            response
+        }
+        None => ApiError::NotFound.error_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn knows_the_documented_routes_and_their_methods() {
+        let table = RouteTable::from_docs();
+        assert_eq!(table.methods_for("/api/auth/login"), Some(&[Method::POST][..]));
+        assert_eq!(table.methods_for("/health/live/"), Some(&[Method::GET][..]));
+        assert_eq!(table.methods_for("/api/auth/nope"), None);
+        assert_eq!(table.methods_for("/"), None);
+    }
+}

@@ -1,0 +1,80 @@
+use std::time::Duration;
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::state::AppState;
+
+/// How long the database gets to answer before the service reports itself unhealthy.
+const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "healthy", "database": "ok", "version": "0.1.0", "uptime_seconds": 42, "timestamp": "2026-11-22T16:00:00Z"}))]
+pub struct HealthResponse {
+    /// `healthy` or `unhealthy`.
+    pub status: &'static str,
+    /// `ok` or `unavailable`.
+    pub database: &'static str,
+    pub version: &'static str,
+    pub uptime_seconds: u64,
+    pub timestamp: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LivenessResponse {
+    #[schema(example = "alive")]
+    pub status: &'static str,
+}
+
+async fn readiness(state: &AppState) -> HttpResponse {
+    let database_ok = state.database.ping(DATABASE_TIMEOUT).await;
+    let body = HealthResponse {
+        status: if database_ok { "healthy" } else { "unhealthy" },
+        database: if database_ok { "ok" } else { "unavailable" },
+        version: env!("CARGO_PKG_VERSION"),
+        uptime_seconds: state.started_at.elapsed().as_secs(),
+        timestamp: Utc::now(),
+    };
+    let mut response = if database_ok { HttpResponse::Ok() } else { HttpResponse::ServiceUnavailable() };
+    response.insert_header(("cache-control", "no-store")).json(body)
+}
+
+/// Readiness: the process is up and the database answers `SELECT 1` within 2 s.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = HealthResponse),
+        (status = 503, description = "The database is unavailable", body = HealthResponse,
+            example = json!({"status": "unhealthy", "database": "unavailable", "version": "0.1.0", "uptime_seconds": 42, "timestamp": "2026-11-22T16:00:00Z"})),
+    )
+)]
+#[get("/health")]
+pub async fn health(state: web::Data<AppState>) -> HttpResponse {
+    readiness(&state).await
+}
+
+/// Readiness, as `/health`.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Ready", body = HealthResponse),
+        (status = 503, description = "The database is unavailable", body = HealthResponse),
+    )
+)]
+#[get("/health/ready")]
+pub async fn health_ready(state: web::Data<AppState>) -> HttpResponse {
+    readiness(&state).await
+}
+
+/// Liveness: the process answers; the database is not consulted.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = LivenessResponse)))]
+#[get("/health/live")]
+pub async fn health_live() -> web::Json<LivenessResponse> {
+    web::Json(LivenessResponse { status: "alive" })
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(health).service(health_ready).service(health_live);
+}

@@ -1,0 +1,154 @@
+//! The composition root: adapters built from settings, plugged into the use cases, served.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::http::{Method, header};
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpServer, web};
+use tracing_actix_web::TracingLogger;
+use yoshikosan_domain::ports::{PasswordHasher, SessionRepository, TokenCodec, UserRepository};
+use yoshikosan_domain::use_cases::{Authenticate, LogIn, LogOut, Register, SessionIssuer};
+use yoshikosan_domain::{Clock, PasswordPolicy, SystemClock};
+use yoshikosan_persistence::{Database, DatabaseOptions, DbErr};
+use yoshikosan_security::{BcryptHasher, JwtCodec};
+
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::http::csrf::AllowedOrigins;
+use crate::http::request_id::{self, RequestSpan};
+use crate::http::{csrf, security_headers};
+use crate::routes;
+use crate::routes::fallback::RouteTable;
+use crate::state::AppState;
+
+/// Request bodies above this are refused with 413, streamed (chunked) or not.
+pub const MAX_BODY_BYTES: usize = 65_536;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("could not connect to the database: {0}")]
+    Connect(DbErr),
+    #[error("could not apply database migrations: {0}")]
+    Migrate(DbErr),
+    #[error("could not listen on {address}: {source}")]
+    Bind { address: String, source: std::io::Error },
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    database: Database,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application").field("port", &self.port).finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        let database = Database::connect(&settings.database_url, &DatabaseOptions::default())
+            .await
+            .map_err(StartupError::Connect)?;
+        if settings.auto_migrate {
+            tracing::info!("applying pending database migrations");
+            database.migrate().await.map_err(StartupError::Migrate)?;
+        }
+        let address = settings.bind_address();
+        let bind_error = |source| StartupError::Bind { address: address.clone(), source };
+        let listener = TcpListener::bind(&address).map_err(bind_error)?;
+        let port = listener.local_addr().map_err(bind_error)?.port();
+        let server = serve(listener, &settings, database.clone()).map_err(bind_error)?;
+        Ok(Self { port, server, database })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the pool.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let served = self.server.await;
+        if let Err(error) = self.database.close().await {
+            tracing::warn!(%error, "closing the database pool failed");
+        }
+        served
+    }
+}
+
+fn state(settings: &Settings, database: Database) -> AppState {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let tokens: Arc<dyn TokenCodec> = Arc::new(JwtCodec::new(&settings.secret_key));
+    let bcrypt = BcryptHasher::new(settings.bcrypt_cost);
+    let warm = bcrypt.clone();
+    // The dummy hash for unknown emails is made in the background, not on the first login.
+    tokio::spawn(async move { warm.warm_up().await });
+    let hasher: Arc<dyn PasswordHasher> = Arc::new(bcrypt);
+    let users: Arc<dyn UserRepository> = database.users();
+    let sessions: Arc<dyn SessionRepository> = database.sessions();
+    let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
+    let policy = PasswordPolicy::default();
+    AppState {
+        register: Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy),
+        log_in: LogIn::new(users.clone(), sessions.clone(), hasher, issuer),
+        log_out: LogOut::new(sessions.clone(), tokens.clone()),
+        authenticate: Authenticate::new(users, sessions, tokens, clock),
+        database,
+        cookie: settings.cookie.clone(),
+        access_token_ttl: settings.access_token_ttl,
+        password_policy: policy,
+        oauth_providers: Vec::new(),
+        started_at: Instant::now(),
+    }
+}
+
+fn serve(listener: TcpListener, settings: &Settings, database: Database) -> std::io::Result<Server> {
+    let state = web::Data::new(state(settings, database));
+    let cookie = web::Data::new(settings.cookie.clone());
+    let origins = AllowedOrigins(Arc::new(settings.cors_origins.clone()));
+    let routes = web::Data::new(RouteTable::from_docs());
+    let server = HttpServer::new(move || {
+        let json =
+            web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(|error, _| ApiError::from(error).into());
+        // Middleware runs outside-in from the last `wrap`: request id, tracing span, CORS, CSRF.
+        App::new()
+            .app_data(state.clone())
+            .app_data(cookie.clone())
+            .app_data(origins.clone())
+            .app_data(json)
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .wrap(from_fn(security_headers::add))
+            .wrap(from_fn(csrf::check_origin))
+            .wrap(cors(&origins.0))
+            .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(from_fn(request_id::assign))
+            .configure(routes::health::configure)
+            .configure(routes::auth::configure)
+            .configure(routes::docs::configure)
+            .app_data(routes.clone())
+            .default_service(web::to(routes::fallback::not_routed))
+    })
+    .listen(listener)?
+    .shutdown_timeout(30)
+    .run();
+    Ok(server)
+}
+
+/// Credentialed CORS for the configured origins. Other origins simply get no CORS headers
+/// (the browser then withholds the response); refusing them is the CSRF check's job.
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, request_id::REQUEST_ID])
+        .expose_headers([request_id::REQUEST_ID, header::WWW_AUTHENTICATE, header::RETRY_AFTER])
+        .supports_credentials()
+        .block_on_origin_mismatch(false)
+        .max_age(3600)
+}

@@ -1,0 +1,42 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[actix_web::test]
+async fn health_reports_a_healthy_database() {
+    let app = spawn_app().await;
+    for path in ["/health", "/health/ready"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["status"], "healthy");
+        assert_eq!(body["database"], "ok");
+        assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+        assert!(body["uptime_seconds"].is_u64());
+        assert!(chrono::DateTime::parse_from_rfc3339(body["timestamp"].as_str().unwrap()).is_ok());
+    }
+}
+
+#[actix_web::test]
+async fn liveness_needs_no_database() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/health/live")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.json::<Value>().await.unwrap(), serde_json::json!({"status": "alive"}));
+}
+
+#[actix_web::test]
+async fn every_response_carries_a_request_id_and_echoes_a_given_one() {
+    let app = spawn_app().await;
+    let generated = app.client.get(app.url("/health/live")).send().await.unwrap();
+    let id = generated.headers()["x-request-id"].to_str().unwrap();
+    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+
+    let echoed = app.client.get(app.url("/nowhere")).header("x-request-id", "trace-abc.123").send().await.unwrap();
+    assert_eq!(echoed.headers()["x-request-id"], "trace-abc.123");
+
+    // Ids that could forge log lines are replaced, not echoed.
+    let hostile = app.client.get(app.url("/health/live")).header("x-request-id", "a\"b c").send().await.unwrap();
+    assert_ne!(hostile.headers()["x-request-id"], "a\"b c");
+}

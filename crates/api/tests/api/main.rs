@@ -1,0 +1,14 @@
+//! HTTP tests of the whole service: a real server on a random port per test, each with its own
+//! fresh database (SQLite, or PostgreSQL under `TEST_DATABASE_URL`).
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test crate: a failure should stop the test")]
+
+mod bcrypt_offload;
+mod database_outage;
+mod docs;
+mod health;
+mod helpers;
+mod login;
+mod register;
+mod request_hygiene;
+mod sessions;
+mod tokens;

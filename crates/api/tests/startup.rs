@@ -1,0 +1,41 @@
+//! The binary's behaviour at start-up, as an operator sees it.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test crate: a failure should stop the test")]
+
+use std::process::Command;
+
+fn service() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_yoshikosan"));
+    // A clean environment and a directory without a .env file.
+    command.env_clear().current_dir(std::env::temp_dir());
+    command
+}
+
+#[test]
+fn a_bad_configuration_exits_non_zero_naming_every_problem_without_a_panic() {
+    let output = service()
+        .env("APP_ENV", "production")
+        .env("BCRYPT_COST", "5")
+        .env("FRONTEND_URL", "not a url")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for variable in ["SECRET_KEY", "BCRYPT_COST", "FRONTEND_URL"] {
+        assert!(stderr.contains(variable), "{variable} missing from:\n{stderr}");
+    }
+    assert!(!stderr.contains("panicked") && !stderr.contains("RUST_BACKTRACE"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_is_reported_plainly() {
+    let output = service()
+        .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+        .env("PORT", "0")
+        .env("LOG_FORMAT", "json")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("could not connect to the database"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
