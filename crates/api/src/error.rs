@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use yoshikosan_domain::ports::StoreError;
 use yoshikosan_domain::use_cases::{AuthenticateError, LogInError, LogOutError, RegisterError};
-use yoshikosan_domain::{FieldError, ValidationErrors};
+use yoshikosan_domain::{FieldError, FieldErrorCode, ValidationErrors};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 const WWW_AUTHENTICATE: &str = r#"Bearer realm="yoshikosan""#;
@@ -47,8 +47,6 @@ pub enum ApiError {
 
 /// An RFC 9457 problem document.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"type": "about:blank", "title": "Unauthorized", "status": 401,
-    "detail": "Email or password is incorrect", "code": "invalid_credentials"}))]
 pub struct Problem {
     #[serde(rename = "type")]
     #[schema(example = "about:blank")]
@@ -81,6 +79,27 @@ impl From<&FieldError> for FieldProblem {
 }
 
 impl ApiError {
+    /// The problem document sent for this error (also the examples in the OpenAPI document).
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let (code, detail) = self.code_and_detail();
+        let errors = match self {
+            Self::Validation(errors) => Some(errors.clone()),
+            _ => None,
+        };
+        let title = status.canonical_reason().unwrap_or("Error");
+        Problem { kind: "about:blank", title, status: status.as_u16(), detail, code, errors }
+    }
+
+    /// A 422 with one field problem, for documentation examples.
+    pub fn invalid_field(field: &str, code: FieldErrorCode, message: &str) -> Self {
+        Self::Validation(vec![FieldProblem {
+            field: field.to_owned(),
+            code: code.as_str().to_owned(),
+            message: message.to_owned(),
+        }])
+    }
+
     fn code_and_detail(&self) -> (&'static str, String) {
         let text = |code, detail: &str| (code, detail.to_owned());
         match self {
@@ -124,13 +143,7 @@ impl ResponseError for ApiError {
             _ => {}
         }
         let status = self.status_code();
-        let (code, detail) = self.code_and_detail();
-        let errors = match self {
-            Self::Validation(errors) => Some(errors.clone()),
-            _ => None,
-        };
-        let title = status.canonical_reason().unwrap_or("Error");
-        let problem = Problem { kind: "about:blank", title, status: status.as_u16(), detail, code, errors };
+        let problem = self.problem();
         let mut response = HttpResponse::build(status);
         response.content_type(PROBLEM_JSON).insert_header((header::CACHE_CONTROL, "no-store"));
         match self {

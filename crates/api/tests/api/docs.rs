@@ -49,6 +49,11 @@ async fn the_openapi_document_describes_every_route_with_schemas() {
             if status != "204" {
                 assert!(response["content"].is_object(), "{method} {path} {status} has no body schema");
             }
+            // Problem examples are the documents really sent for that status.
+            if let Some(problem) = response["content"].get("application/problem+json") {
+                assert_eq!(problem["example"]["status"].to_string(), *status, "{method} {path} {status} example");
+                assert!(problem["example"]["code"].is_string(), "{method} {path} {status} example has no code");
+            }
         }
         // The documented route exists (answers anything but 404).
         let request = app.client.request(method.to_uppercase().parse().unwrap(), app.url(path));

@@ -46,6 +46,7 @@ pub struct UserResponse {
     pub name: String,
     #[schema(example = json!(null))]
     pub avatar_url: Option<String>,
+    #[schema(example = false)]
     pub email_verified: bool,
     /// How the user can sign in: `password`, `google`, `discord`.
     #[schema(example = json!(["password"]))]

@@ -1,5 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
+use yoshikosan_domain::FieldErrorCode;
 use yoshikosan_domain::use_cases::LogInCommand;
 
 use super::dto::{AuthResponse, LoginRequest};
@@ -16,13 +17,13 @@ use crate::state::AppState;
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; sets the session cookie", body = AuthResponse,
-            headers(("set-cookie" = String, description = "access_token=<JWT>; HttpOnly; Path=/; SameSite=Lax; Max-Age=<ttl>"))),
-        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Email or password is incorrect (`invalid_credentials`)", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Missing fields or an email that is not an address", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+            headers(("set-cookie" = String, description = "access_token=(the JWT); HttpOnly; Path=/; SameSite=Lax; Max-Age=(ACCESS_TOKEN_TTL)"))),
+        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json", example = json!(ApiError::BadRequest("The request body is not valid JSON: EOF while parsing an object at line 1 column 20".into()).problem())),
+        (status = 401, description = "Email or password is incorrect (`invalid_credentials`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::InvalidCredentials.problem())),
+        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
+        (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json", example = json!(ApiError::PayloadTooLarge.problem())),
+        (status = 422, description = "Missing fields or an email that is not an address", body = Problem, content_type = "application/problem+json", example = json!(ApiError::invalid_field("password", FieldErrorCode::Required, "password is required").problem())),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
     )
 )]
 #[post("/api/auth/login")]

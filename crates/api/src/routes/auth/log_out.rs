@@ -15,8 +15,8 @@ use crate::state::AppState;
     responses(
         (status = 204, description = "Signed out; the session cookie is cleared",
             headers(("set-cookie" = String, description = "access_token=; Path=/; Max-Age=0; expired"))),
-        (status = 403, description = "Cookie-authenticated request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Database unavailable: the session could not be revoked", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Cookie-authenticated request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
+        (status = 503, description = "Database unavailable: the session could not be revoked", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
     )
 )]
 #[post("/api/auth/logout")]

@@ -1,5 +1,6 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
+use yoshikosan_domain::FieldErrorCode;
 use yoshikosan_domain::use_cases::RegisterCommand;
 
 use super::dto::{AuthResponse, RegisterRequest};
@@ -16,15 +17,14 @@ use crate::state::AppState;
     request_body = RegisterRequest,
     responses(
         (status = 201, description = "Account created and signed in; sets the session cookie", body = AuthResponse,
-            headers(("set-cookie" = String, description = "access_token=<JWT>; HttpOnly; Path=/; SameSite=Lax; Max-Age=<ttl>"))),
-        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "An account with this email exists (`email_taken`)", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json"),
+            headers(("set-cookie" = String, description = "access_token=(the JWT); HttpOnly; Path=/; SameSite=Lax; Max-Age=(ACCESS_TOKEN_TTL)"))),
+        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json", example = json!(ApiError::BadRequest("The request body is not valid JSON: EOF while parsing an object at line 1 column 20".into()).problem())),
+        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
+        (status = 409, description = "An account with this email exists (`email_taken`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::EmailTaken.problem())),
+        (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json", example = json!(ApiError::PayloadTooLarge.problem())),
         (status = 422, description = "Invalid fields, all listed in `errors`", body = Problem, content_type = "application/problem+json",
-            example = json!({"type": "about:blank", "title": "Unprocessable Entity", "status": 422, "detail": "The request has invalid fields",
-                "code": "validation_failed", "errors": [{"field": "password", "code": "too_common", "message": "password is too common; choose one that is harder to guess"}]})),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json"),
+            example = json!(ApiError::invalid_field("password", FieldErrorCode::TooCommon, "password is too common; choose one that is harder to guess").problem())),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
     )
 )]
 #[post("/api/auth/register")]
