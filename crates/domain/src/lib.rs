@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod email;
+mod id;
 pub mod oauth;
 pub mod password;
 pub mod ports;

@@ -4,36 +4,9 @@ use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
+pub use crate::id::SessionId;
 use crate::user::UserId;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct SessionId(Uuid);
-
-impl SessionId {
-    pub fn generate() -> Self {
-        Self(Uuid::now_v7())
-    }
-
-    pub fn from_uuid(id: Uuid) -> Self {
-        Self(id)
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Uuid::parse_str(input).ok().map(Self)
-    }
-
-    pub fn as_uuid(&self) -> Uuid {
-        self.0
-    }
-}
-
-impl fmt::Display for SessionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
 
 /// How long an access token, and so its session, lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

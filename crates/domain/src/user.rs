@@ -1,42 +1,12 @@
 //! Users and the identifiers and names that make them up.
 
-use std::fmt;
-
 use chrono::{DateTime, Utc};
-use uuid::Uuid;
 
 use crate::email::Email;
+pub use crate::id::UserId;
 use crate::oauth::OAuthProvider;
 use crate::password::PasswordHash;
 use crate::validation::{FieldError, FieldErrorCode};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct UserId(Uuid);
-
-impl UserId {
-    /// Time-ordered (UUIDv7), so new rows land at the end of the primary-key index.
-    pub fn generate() -> Self {
-        Self(Uuid::now_v7())
-    }
-
-    pub fn from_uuid(id: Uuid) -> Self {
-        Self(id)
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Uuid::parse_str(input).ok().map(Self)
-    }
-
-    pub fn as_uuid(&self) -> Uuid {
-        self.0
-    }
-}
-
-impl fmt::Display for UserId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
 
 /// A user's display name: 1 to 100 characters once trimmed.
 #[derive(Debug, Clone, PartialEq, Eq)]

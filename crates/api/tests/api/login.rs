@@ -4,6 +4,23 @@ use uuid::Uuid;
 
 use crate::helpers::*;
 
+/// A users row written directly, without a password hash.
+async fn insert_user_row(app: &TestApp, email: &str, name: &str) {
+    use sea_orm::ActiveValue::Set;
+    let now = chrono::Utc::now();
+    let row = yoshikosan_persistence::entities::users::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email.into()),
+        name: Set(name.into()),
+        avatar_url: Set(None),
+        password_hash: Set(None),
+        email_verified: Set(true),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    sea_orm::ActiveModelTrait::insert(row, app.db.database.connection()).await.unwrap();
+}
+
 #[actix_web::test]
 async fn login_matches_the_email_in_any_case_and_opens_a_new_session() {
     let app = spawn_app().await;
@@ -26,18 +43,7 @@ async fn failed_logins_are_identical_whatever_the_reason() {
     let app = spawn_app().await;
     app.signed_up("known@example.com").await;
     // An OAuth-only account: a user row without a password hash.
-    let now = chrono::Utc::now();
-    let oauth_only = yoshikosan_persistence::entities::users::ActiveModel {
-        id: sea_orm::ActiveValue::Set(Uuid::now_v7()),
-        email: sea_orm::ActiveValue::Set("oauth.only@example.com".into()),
-        name: sea_orm::ActiveValue::Set("OAuth Only".into()),
-        avatar_url: sea_orm::ActiveValue::Set(None),
-        password_hash: sea_orm::ActiveValue::Set(None),
-        email_verified: sea_orm::ActiveValue::Set(true),
-        created_at: sea_orm::ActiveValue::Set(now),
-        updated_at: sea_orm::ActiveValue::Set(now),
-    };
-    sea_orm::ActiveModelTrait::insert(oauth_only, app.db.database.connection()).await.unwrap();
+    insert_user_row(&app, "oauth.only@example.com", "OAuth Only").await;
 
     let mut bodies = Vec::new();
     for (email, password) in [
@@ -71,4 +77,19 @@ async fn login_validates_its_fields() {
         assert_problem(app.login("nope", "whatever").await, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
             .await;
     assert_eq!(field_errors(&problem), [("email".into(), "invalid_email".into())]);
+}
+
+#[actix_web::test]
+async fn an_unexpected_failure_is_a_500_that_reveals_nothing() {
+    let app = spawn_app().await;
+    // A row no valid write could produce: an empty name fails the domain's checks on reading.
+    insert_user_row(&app, "corrupt@example.com", "").await;
+
+    let response = app.login("corrupt@example.com", PASSWORD).await;
+    let body = assert_problem(response, StatusCode::INTERNAL_SERVER_ERROR, "internal_error").await;
+    assert_eq!(body["detail"], "An unexpected error occurred");
+    let text = body.to_string();
+    assert!(!text.contains("stored") && !text.contains("user "), "internals leaked: {text}");
+    // The service keeps serving.
+    assert_eq!(app.client.get(app.url("/health")).send().await.unwrap().status(), StatusCode::OK);
 }
