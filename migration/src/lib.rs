@@ -19,3 +19,28 @@ impl MigratorTrait for Migrator {
         vec![Box::new(m20261122_000001_create_auth_tables::Migration)]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
+
+    use super::*;
+
+    async fn table_count(db: &DatabaseConnection) -> i64 {
+        let sql = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'sessions', 'oauth_accounts')";
+        let row = db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await.unwrap().unwrap();
+        row.try_get("", "n").unwrap()
+    }
+
+    #[tokio::test]
+    async fn every_migration_applies_and_rolls_back_cleanly() {
+        let db = Database::connect("sqlite::memory:").await.unwrap();
+        Migrator::up(&db, None).await.unwrap();
+        assert_eq!(table_count(&db).await, 3);
+        assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
+        Migrator::down(&db, None).await.unwrap();
+        assert_eq!(table_count(&db).await, 0);
+        Migrator::up(&db, None).await.unwrap();
+        assert_eq!(table_count(&db).await, 3);
+    }
+}

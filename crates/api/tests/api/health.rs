@@ -40,3 +40,14 @@ async fn every_response_carries_a_request_id_and_echoes_a_given_one() {
     let hostile = app.client.get(app.url("/health/live")).header("x-request-id", "a\"b c").send().await.unwrap();
     assert_ne!(hostile.headers()["x-request-id"], "a\"b c");
 }
+
+#[actix_web::test]
+async fn a_new_database_is_migrated_at_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("new.db").display());
+    let address = crate::helpers::spawn_server(&url, &[("AUTO_MIGRATE", "true")]).await;
+    let client = crate::helpers::plain_client();
+    let body = serde_json::json!({"email": "first@example.com", "password": crate::helpers::PASSWORD, "name": "First"});
+    let response = client.post(format!("{address}/api/auth/register")).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
