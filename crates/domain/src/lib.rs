@@ -17,7 +17,7 @@ pub mod validation;
 
 pub use clock::{Clock, SystemClock};
 pub use email::Email;
-pub use oauth::{OAuthAccount, OAuthProvider};
+pub use oauth::{AuthorizationRequest, OAuthAccount, OAuthProvider, ProviderIdentity};
 pub use password::{Password, PasswordHash, PasswordPolicy, PasswordRule};
 pub use session::{AccessClaims, ClientInfo, Session, SessionId, TokenHash, TokenTtl};
 pub use user::{DisplayName, User, UserId};

@@ -70,3 +70,32 @@ mod tests {
         assert_eq!(OAuthProvider::parse("github"), None);
     }
 }
+
+/// Who a provider says the user is, after the code exchange and every check of the provider's
+/// answer (ID token signature, audience and nonce for OpenID Connect).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderIdentity {
+    pub provider: OAuthProvider,
+    pub provider_user_id: String,
+    pub email: Option<crate::Email>,
+    /// Only a verified email may be matched to an existing account.
+    pub email_verified: bool,
+    pub name: Option<String>,
+    pub avatar_url: Option<String>,
+}
+
+/// Where to send the browser, and the secrets the callback will need to finish the flow.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuthorizationRequest {
+    pub url: String,
+    pub state: String,
+    pub pkce_verifier: String,
+    /// OpenID Connect providers only.
+    pub nonce: Option<String>,
+}
+
+impl fmt::Debug for AuthorizationRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AuthorizationRequest").field("url", &self.url).finish_non_exhaustive()
+    }
+}

@@ -86,3 +86,61 @@ pub trait TokenCodec: Send + Sync {
     fn encode(&self, claims: &AccessClaims) -> Result<String, TokenError>;
     fn decode(&self, token: &str) -> Result<AccessClaims, TokenError>;
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ProviderError {
+    /// The user declined, or the provider refused the request.
+    #[error("access denied by the provider")]
+    AccessDenied,
+    /// The provider's answer failed a check (signature, audience, nonce) or could not be had.
+    #[error("provider error: {0}")]
+    Failed(String),
+}
+
+/// An external identity provider (Google, Discord): starts the authorization-code flow with
+/// PKCE and turns the code the browser brings back into a checked [`ProviderIdentity`].
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait IdentityProvider: Send + Sync {
+    fn provider(&self) -> OAuthProvider;
+    async fn authorization_request(&self) -> Result<crate::AuthorizationRequest, ProviderError>;
+    async fn exchange(
+        &self,
+        code: &str,
+        pkce_verifier: &str,
+        nonce: Option<String>,
+    ) -> Result<crate::ProviderIdentity, ProviderError>;
+}
+
+/// The rows one OAuth sign-in writes, committed together or not at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthSignInWrite {
+    pub new_user: Option<User>,
+    pub new_link: Option<OAuthAccount>,
+    pub session: Session,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommitError {
+    /// A unique constraint refused a row: another request wrote it first. Decide again.
+    #[error("a concurrent write got there first")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait OAuthSignInStore: Send + Sync {
+    /// Writes the new user (if any), the new link (if any) and the session in one transaction.
+    async fn commit(&self, write: &OAuthSignInWrite) -> Result<(), CommitError>;
+}
+
+/// Remembers consumed OAuth `state` values until they expire, so a captured callback cannot be
+/// replayed, on any instance sharing the database.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait OAuthStateStore: Send + Sync {
+    /// True the first time `state` is consumed, false ever after (until `expires_at`).
+    async fn consume(&self, state: &str, expires_at: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError>;
+}

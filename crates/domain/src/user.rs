@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use crate::email::Email;
 pub use crate::id::UserId;
-use crate::oauth::OAuthProvider;
+use crate::oauth::{OAuthProvider, ProviderIdentity};
 use crate::password::PasswordHash;
 use crate::validation::{FieldError, FieldErrorCode};
 
@@ -40,6 +40,16 @@ impl DisplayName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A provider's display name made fit to store: control characters dropped, cut to the
+    /// maximum length; the email's local part when the provider gave nothing usable.
+    pub fn from_provider(name: Option<&str>, email: &Email) -> Self {
+        let fit = |text: &str| -> String {
+            text.chars().filter(|c| !c.is_control()).collect::<String>().trim().chars().take(Self::MAX_CHARS).collect()
+        };
+        let name = name.map(fit).filter(|n| !n.is_empty()).unwrap_or_else(|| fit(email.local_part()));
+        Self(name)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +83,21 @@ impl User {
         }
     }
 
+    /// A new account created by signing in with a provider: no password.
+    pub fn from_provider(identity: &ProviderIdentity, email: Email, now: DateTime<Utc>) -> Self {
+        Self {
+            id: UserId::generate(),
+            name: DisplayName::from_provider(identity.name.as_deref(), &email),
+            email,
+            avatar_url: identity.avatar_url.clone(),
+            password_hash: None,
+            email_verified: identity.email_verified,
+            linked_providers: Vec::new(),
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// How this user can sign in: `password` first when set, then each linked provider.
     pub fn sign_in_methods(&self) -> Vec<&'static str> {
         let password = self.password_hash.as_ref().map(|_| "password");
@@ -91,6 +116,15 @@ mod tests {
         assert!(DisplayName::parse(&"é".repeat(100)).is_ok());
         assert_eq!(DisplayName::parse(&"é".repeat(101)).unwrap_err().code, FieldErrorCode::TooLong);
         assert_eq!(DisplayName::parse("bad\u{0}name").unwrap_err().code, FieldErrorCode::InvalidCharacters);
+    }
+
+    #[test]
+    fn provider_names_are_cleaned_or_replaced() {
+        let email = Email::parse("jo.doe@example.com").unwrap();
+        assert_eq!(DisplayName::from_provider(Some(" Jo\u{7}  Doe "), &email).as_str(), "Jo  Doe");
+        assert_eq!(DisplayName::from_provider(Some("\n\t"), &email).as_str(), "jo.doe");
+        assert_eq!(DisplayName::from_provider(None, &email).as_str(), "jo.doe");
+        assert_eq!(DisplayName::from_provider(Some(&"x".repeat(300)), &email).as_str().len(), 100);
     }
 
     #[test]
