@@ -5,6 +5,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_auth_tables;
+mod m20261122_000002_create_oauth_states;
 
 /// Where the service and this CLI keep their data when `DATABASE_URL` is not set: an SQLite file
 /// in the working directory, created on first use, so nothing else needs installing.
@@ -16,7 +17,10 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261122_000001_create_auth_tables::Migration)]
+        vec![
+            Box::new(m20261122_000001_create_auth_tables::Migration),
+            Box::new(m20261122_000002_create_oauth_states::Migration),
+        ]
     }
 }
 
@@ -27,7 +31,7 @@ mod tests {
     use super::*;
 
     async fn table_count(db: &DatabaseConnection) -> i64 {
-        let sql = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'sessions', 'oauth_accounts')";
+        let sql = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'sessions', 'oauth_accounts', 'oauth_states')";
         let row = db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await.unwrap().unwrap();
         row.try_get("", "n").unwrap()
     }
@@ -36,11 +40,11 @@ mod tests {
     async fn every_migration_applies_and_rolls_back_cleanly() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        assert_eq!(table_count(&db).await, 3);
+        assert_eq!(table_count(&db).await, 4);
         assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
         Migrator::down(&db, None).await.unwrap();
         assert_eq!(table_count(&db).await, 0);
         Migrator::up(&db, None).await.unwrap();
-        assert_eq!(table_count(&db).await, 3);
+        assert_eq!(table_count(&db).await, 4);
     }
 }

@@ -5,7 +5,9 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 
-use crate::{SeaOAuthAccountRepository, SeaSessionRepository, SeaUserRepository};
+use crate::{
+    SeaOAuthAccountRepository, SeaOAuthSignInStore, SeaOAuthStateStore, SeaSessionRepository, SeaUserRepository,
+};
 
 /// Pool settings. The timeouts are short on purpose: with the database down, a request should
 /// fail fast with 503 rather than hold a client for half a minute.
@@ -74,6 +76,14 @@ impl Database {
 
     pub fn oauth_accounts(&self) -> Arc<SeaOAuthAccountRepository> {
         Arc::new(SeaOAuthAccountRepository::new(self.conn.clone()))
+    }
+
+    pub fn oauth_sign_ins(&self) -> Arc<SeaOAuthSignInStore> {
+        Arc::new(SeaOAuthSignInStore::new(self.conn.clone()))
+    }
+
+    pub fn oauth_states(&self) -> Arc<SeaOAuthStateStore> {
+        Arc::new(SeaOAuthStateStore::new(self.conn.clone()))
     }
 
     pub fn connection(&self) -> &DatabaseConnection {

@@ -5,6 +5,8 @@ mod database;
 pub mod entities;
 mod errors;
 mod oauth_account_repository;
+mod oauth_sign_in_store;
+mod oauth_state_store;
 mod session_repository;
 mod user_repository;
 
@@ -14,6 +16,8 @@ pub mod testing;
 pub use database::{Database, DatabaseOptions};
 pub use migration::DEFAULT_DATABASE_URL;
 pub use oauth_account_repository::SeaOAuthAccountRepository;
+pub use oauth_sign_in_store::SeaOAuthSignInStore;
+pub use oauth_state_store::SeaOAuthStateStore;
 pub use sea_orm::DbErr;
 pub use session_repository::SeaSessionRepository;
 pub use user_repository::SeaUserRepository;

@@ -61,7 +61,7 @@ impl UserRepository for SeaUserRepository {
     }
 }
 
-fn user_row(user: &User) -> users::ActiveModel {
+pub(crate) fn user_row(user: &User) -> users::ActiveModel {
     users::ActiveModel {
         id: Set(user.id.as_uuid()),
         email: Set(user.email.as_str().to_owned()),

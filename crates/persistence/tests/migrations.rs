@@ -18,13 +18,13 @@ async fn tables(db: &TestDatabase) -> Vec<String> {
 async fn down_removes_the_schema_and_up_restores_it() {
     let db = TestDatabase::fresh().await;
     let conn = db.database.connection();
-    assert_eq!(tables(&db).await, ["oauth_accounts", "seaql_migrations", "sessions", "users"]);
+    assert_eq!(tables(&db).await, ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "users"]);
 
     Migrator::down(conn, None).await.unwrap();
     assert_eq!(tables(&db).await, ["seaql_migrations"]);
     assert!(Migrator::get_pending_migrations(conn).await.unwrap().len() == Migrator::migrations().len());
 
     Migrator::up(conn, None).await.unwrap();
-    assert_eq!(tables(&db).await, ["oauth_accounts", "seaql_migrations", "sessions", "users"]);
+    assert_eq!(tables(&db).await, ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "users"]);
     assert!(Migrator::get_pending_migrations(conn).await.unwrap().is_empty());
 }

@@ -1,5 +1,6 @@
 //! SeaORM entities, mirroring the tables the `migration` crate creates.
 
 pub mod oauth_accounts;
+pub mod oauth_states;
 pub mod sessions;
 pub mod users;
