@@ -29,6 +29,8 @@ pub enum ApiError {
     CsrfRejected,
     #[error("not found")]
     NotFound,
+    #[error("provider not configured")]
+    ProviderNotConfigured,
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("email taken")]
@@ -109,6 +111,7 @@ impl ApiError {
             Self::InvalidCredentials => text("invalid_credentials", "Email or password is incorrect"),
             Self::CsrfRejected => text("csrf_rejected", "Cross-site request refused: the Origin is not allowed"),
             Self::NotFound => text("not_found", "No such resource"),
+            Self::ProviderNotConfigured => text("provider_not_configured", "This sign-in provider is not configured"),
             Self::MethodNotAllowed => text("method_not_allowed", "This method is not allowed on this resource"),
             Self::EmailTaken => text("email_taken", "An account with this email already exists"),
             Self::PayloadTooLarge => text("payload_too_large", "The request body is larger than 65536 bytes"),
@@ -126,7 +129,7 @@ impl ResponseError for ApiError {
             Self::BadRequest(_) | Self::UnsupportedMediaType => StatusCode::BAD_REQUEST,
             Self::Unauthenticated | Self::TokenExpired | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::CsrfRejected => StatusCode::FORBIDDEN,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::ProviderNotConfigured => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EmailTaken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

@@ -1,5 +1,6 @@
 //! The composition root: adapters built from settings, plugged into the use cases, served.
 
+use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;
@@ -10,20 +11,21 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use tracing_actix_web::TracingLogger;
-use yoshikosan_domain::ports::{PasswordHasher, SessionRepository, TokenCodec, UserRepository};
-use yoshikosan_domain::use_cases::{Authenticate, LogIn, LogOut, Register, SessionIssuer};
-use yoshikosan_domain::{Clock, PasswordPolicy, SystemClock};
+use yoshikosan_domain::ports::{IdentityProvider, PasswordHasher, SessionRepository, TokenCodec, UserRepository};
+use yoshikosan_domain::use_cases::{Authenticate, LogIn, LogOut, OAuthSignIn, Register, SessionIssuer};
+use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SystemClock};
+use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
 use yoshikosan_persistence::{Database, DatabaseOptions, DbErr};
-use yoshikosan_security::{BcryptHasher, JwtCodec};
+use yoshikosan_security::{BcryptHasher, CookieCipher, JwtCodec};
 
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
-use crate::http::{csrf, security_headers};
+use crate::http::{csrf, oauth_flow, security_headers};
 use crate::routes;
 use crate::routes::fallback::RouteTable;
-use crate::state::AppState;
+use crate::state::{AppState, OAuthState};
 
 /// Request bodies above this are refused with 413, streamed (chunked) or not.
 pub const MAX_BODY_BYTES: usize = 65_536;
@@ -81,7 +83,7 @@ impl Application {
     }
 }
 
-fn state(settings: &Settings, database: Database) -> AppState {
+fn state(settings: &Settings, database: Database) -> Result<AppState, std::io::Error> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let tokens: Arc<dyn TokenCodec> = Arc::new(JwtCodec::new(&settings.secret_key));
     let bcrypt = BcryptHasher::new(settings.bcrypt_cost);
@@ -93,7 +95,20 @@ fn state(settings: &Settings, database: Database) -> AppState {
     let sessions: Arc<dyn SessionRepository> = database.sessions();
     let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
     let policy = PasswordPolicy::default();
-    AppState {
+    let oauth = OAuthState {
+        providers: identity_providers(settings)?,
+        sign_in: OAuthSignIn::new(
+            users.clone(),
+            database.oauth_accounts(),
+            database.oauth_sign_ins(),
+            clock.clone(),
+            issuer.clone(),
+        ),
+        states: database.oauth_states(),
+        cipher: CookieCipher::new(&settings.secret_key, oauth_flow::CIPHER_PURPOSE),
+        frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
+    };
+    Ok(AppState {
         register: Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy),
         log_in: LogIn::new(users.clone(), sessions.clone(), hasher, issuer),
         log_out: LogOut::new(sessions.clone(), tokens.clone()),
@@ -102,13 +117,26 @@ fn state(settings: &Settings, database: Database) -> AppState {
         cookie: settings.cookie.clone(),
         access_token_ttl: settings.access_token_ttl,
         password_policy: policy,
-        oauth_providers: Vec::new(),
+        oauth,
         started_at: Instant::now(),
+    })
+}
+
+/// The providers whose credentials are configured, sharing one HTTP client.
+fn identity_providers(settings: &Settings) -> std::io::Result<HashMap<OAuthProvider, Arc<dyn IdentityProvider>>> {
+    let http = yoshikosan_oauth::http_client().map_err(std::io::Error::other)?;
+    let mut providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>> = HashMap::new();
+    if let Some(google) = &settings.google {
+        providers.insert(OAuthProvider::Google, Arc::new(GoogleProvider::new(google.clone(), http.clone())));
     }
+    if let Some(discord) = &settings.discord {
+        providers.insert(OAuthProvider::Discord, Arc::new(DiscordProvider::new(discord.clone(), http)));
+    }
+    Ok(providers)
 }
 
 fn serve(listener: TcpListener, settings: &Settings, database: Database) -> std::io::Result<Server> {
-    let state = web::Data::new(state(settings, database));
+    let state = web::Data::new(state(settings, database)?);
     let cookie = web::Data::new(settings.cookie.clone());
     let origins = AllowedOrigins(Arc::new(settings.cors_origins.clone()));
     let routes = web::Data::new(RouteTable::from_docs());

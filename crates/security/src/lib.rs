@@ -1,9 +1,11 @@
 //! Cryptographic adapters for the Yoshikosan domain ports: bcrypt password hashing off the async
-//! workers, and HS256-only JSON Web Tokens.
+//! workers, HS256-only JSON Web Tokens, and authenticated encryption of cookies.
 #![forbid(unsafe_code)]
 
 mod bcrypt_hasher;
+mod cookie_cipher;
 mod jwt_codec;
 
 pub use bcrypt_hasher::BcryptHasher;
+pub use cookie_cipher::CookieCipher;
 pub use jwt_codec::{JwtCodec, MIN_SECRET_BYTES};

@@ -7,6 +7,7 @@ use std::fmt;
 
 use secrecy::SecretString;
 use yoshikosan_domain::TokenTtl;
+use yoshikosan_oauth::{DiscordSettings, GoogleSettings};
 
 pub use parse::ConfigError;
 
@@ -48,6 +49,10 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
     pub auto_migrate: bool,
+    /// Set when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are.
+    pub google: Option<GoogleSettings>,
+    /// Set when DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are.
+    pub discord: Option<DiscordSettings>,
 }
 
 impl Settings {

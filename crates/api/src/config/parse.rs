@@ -3,6 +3,7 @@ use std::fmt;
 use secrecy::SecretString;
 use serde::Deserialize;
 use yoshikosan_domain::TokenTtl;
+use yoshikosan_oauth::{DiscordSettings, GoogleSettings};
 use yoshikosan_persistence::DEFAULT_DATABASE_URL;
 use yoshikosan_security::MIN_SECRET_BYTES;
 
@@ -43,6 +44,14 @@ struct Raw {
     cors_origins: Option<String>,
     log_format: Option<String>,
     auto_migrate: Option<String>,
+    google_client_id: Option<String>,
+    google_client_secret: Option<String>,
+    google_issuer_url: Option<String>,
+    discord_client_id: Option<String>,
+    discord_client_secret: Option<String>,
+    discord_auth_url: Option<String>,
+    discord_token_url: Option<String>,
+    discord_api_url: Option<String>,
 }
 
 /// Collects problems while parsing, so that all of them are reported at once.
@@ -61,13 +70,13 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
         .build()
         .and_then(config::Config::try_deserialize)
         .map_err(|e| ConfigError(vec![format!("could not read the environment: {e}")]))?;
-    let raw = raw.non_empty();
+    let mut raw = raw.non_empty();
     let mut problems = Problems::default();
 
     let env = problems.check(parse_env(raw.app_env.as_deref())).unwrap_or(AppEnv::Development);
     let production = env == AppEnv::Production;
     let port = problems.check(number("PORT", raw.port.as_deref(), 8000u16, 0..=u16::MAX));
-    let (secret_key, ephemeral_secret) = problems.check(secret_key(raw.secret_key, production)).unzip();
+    let (secret_key, ephemeral_secret) = problems.check(secret_key(raw.secret_key.take(), production)).unzip();
     let ttl_seconds = number(
         "ACCESS_TOKEN_TTL",
         raw.access_token_ttl.as_deref(),
@@ -77,7 +86,7 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
     let access_token_ttl = problems.check(ttl_seconds).and_then(TokenTtl::from_seconds);
     let min_cost = if production { 10 } else { 4 };
     let bcrypt_cost = problems.check(number("BCRYPT_COST", raw.bcrypt_cost.as_deref(), 12u32, min_cost..=31));
-    let cookie_name = problems.check(cookie_name(raw.cookie_name));
+    let cookie_name = problems.check(cookie_name(raw.cookie_name.take()));
     let cookie_secure = problems.check(boolean("COOKIE_SECURE", raw.cookie_secure.as_deref(), production));
     let frontend_url = problems.check(http_url("FRONTEND_URL", raw.frontend_url.as_deref(), "http://localhost:3000"));
     let public_url = problems.check(http_url("PUBLIC_URL", raw.public_url.as_deref(), "http://localhost:8000"));
@@ -85,6 +94,12 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
     let default_format = if production { LogFormat::Json } else { LogFormat::Pretty };
     let log_format = problems.check(log_format(raw.log_format.as_deref(), default_format));
     let auto_migrate = problems.check(boolean("AUTO_MIGRATE", raw.auto_migrate.as_deref(), true));
+
+    let callback = |provider: &str| {
+        public_url.as_ref().map(|url| format!("{}/api/auth/callback/{provider}", url.as_str().trim_end_matches('/')))
+    };
+    let google = problems.check(google(&mut raw, callback("google")));
+    let discord = problems.check(discord(&mut raw, callback("discord")));
 
     // The frontend may always call the API from the browser.
     if let (Some(url), Some(origins)) = (&frontend_url, cors_origins.as_mut()) {
@@ -109,6 +124,8 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
             cors_origins: cors_origins?,
             log_format: log_format?,
             auto_migrate: auto_migrate?,
+            google: google?,
+            discord: discord?,
         })
     })();
     match settings {
@@ -137,6 +154,14 @@ impl Raw {
             cors_origins: keep(self.cors_origins),
             log_format: keep(self.log_format),
             auto_migrate: keep(self.auto_migrate),
+            google_client_id: keep(self.google_client_id),
+            google_client_secret: keep(self.google_client_secret),
+            google_issuer_url: keep(self.google_issuer_url),
+            discord_client_id: keep(self.discord_client_id),
+            discord_client_secret: keep(self.discord_client_secret),
+            discord_auth_url: keep(self.discord_auth_url),
+            discord_token_url: keep(self.discord_token_url),
+            discord_api_url: keep(self.discord_api_url),
         }
     }
 }
@@ -225,4 +250,56 @@ fn log_format(value: Option<&str>, default: LogFormat) -> Result<LogFormat, Stri
         Some("pretty" | "text") => Ok(LogFormat::Pretty),
         Some(other) => Err(format!("LOG_FORMAT must be json or pretty, not {other:?}")),
     }
+}
+
+/// Both halves of a client credential, or neither.
+fn credentials(
+    provider: &str,
+    id: Option<String>,
+    secret: Option<String>,
+) -> Result<Option<(String, SecretString)>, String> {
+    match (id, secret) {
+        (Some(id), Some(secret)) => Ok(Some((id, SecretString::from(secret)))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(format!("{provider}_CLIENT_SECRET is required when {provider}_CLIENT_ID is set")),
+        (None, Some(_)) => Err(format!("{provider}_CLIENT_ID is required when {provider}_CLIENT_SECRET is set")),
+    }
+}
+
+fn google(raw: &mut Raw, redirect_uri: Option<String>) -> Result<Option<GoogleSettings>, String> {
+    let Some((client_id, client_secret)) =
+        credentials("GOOGLE", raw.google_client_id.take(), raw.google_client_secret.take())?
+    else {
+        return Ok(None);
+    };
+    let issuer = http_url("GOOGLE_ISSUER_URL", raw.google_issuer_url.as_deref(), "https://accounts.google.com")?;
+    Ok(redirect_uri.map(|redirect_uri| GoogleSettings {
+        client_id,
+        client_secret,
+        // Issuers are compared as strings with the ID token's `iss`: keep it as written.
+        issuer_url: raw.google_issuer_url.clone().unwrap_or_else(|| issuer.as_str().trim_end_matches('/').to_owned()),
+        redirect_uri,
+    }))
+}
+
+fn discord(raw: &mut Raw, redirect_uri: Option<String>) -> Result<Option<DiscordSettings>, String> {
+    let Some((client_id, client_secret)) =
+        credentials("DISCORD", raw.discord_client_id.take(), raw.discord_client_secret.take())?
+    else {
+        return Ok(None);
+    };
+    let url = |name, value: Option<&str>, default| {
+        http_url(name, value, default).map(|u| u.as_str().trim_end_matches('/').to_owned())
+    };
+    let auth_url = url("DISCORD_AUTH_URL", raw.discord_auth_url.as_deref(), "https://discord.com/oauth2/authorize")?;
+    let token_url = url("DISCORD_TOKEN_URL", raw.discord_token_url.as_deref(), "https://discord.com/api/oauth2/token")?;
+    let api_url = url("DISCORD_API_URL", raw.discord_api_url.as_deref(), "https://discord.com/api/v10")?;
+    Ok(redirect_uri.map(|redirect_uri| DiscordSettings {
+        client_id,
+        client_secret,
+        auth_url,
+        token_url,
+        api_url,
+        redirect_uri,
+    }))
 }

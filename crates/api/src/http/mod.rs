@@ -3,6 +3,7 @@
 pub mod client;
 pub mod cookies;
 pub mod csrf;
+pub mod oauth_flow;
 pub mod request_id;
 pub mod security_headers;
 pub mod token;

@@ -34,15 +34,17 @@ impl RouteTable {
         Self(routes)
     }
 
-    /// The methods a path answers to, if it is one of ours; `{param}` segments match anything.
+    /// The methods of the documented route that best matches `path`: `{param}` segments match
+    /// anything, and the route with the most fixed segments wins.
     pub fn methods_for(&self, path: &str) -> Option<&[Method]> {
         let wanted: Vec<&str> = segments(path).collect();
+        let is_param = |segment: &str| segment.starts_with('{') && segment.ends_with('}');
         self.0
             .iter()
-            .find(|(pattern, _)| {
-                pattern.len() == wanted.len()
-                    && pattern.iter().zip(&wanted).all(|(p, w)| p == w || (p.starts_with('{') && p.ends_with('}')))
+            .filter(|(pattern, _)| {
+                pattern.len() == wanted.len() && pattern.iter().zip(&wanted).all(|(p, w)| p == w || is_param(p))
             })
+            .max_by_key(|(pattern, _)| pattern.iter().filter(|p| !is_param(p)).count())
             .map(|(_, methods)| methods.as_slice())
     }
 }
@@ -53,7 +55,8 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
 
 pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
     match table.methods_for(req.path()) {
-        Some(methods) => {
+        // The method is right, so a parameter was refused (an unknown provider, say): 404.
+        Some(methods) if !methods.contains(req.method()) => {
             let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
             let mut response = ApiError::MethodNotAllowed.error_response();
             if let Ok(value) = header::HeaderValue::from_str(&allow) {
@@ -61,7 +64,7 @@ pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpR
             }
             response
         }
-        None => ApiError::NotFound.error_response(),
+        _ => ApiError::NotFound.error_response(),
     }
 }
 
@@ -74,7 +77,8 @@ mod tests {
         let table = RouteTable::from_docs();
         assert_eq!(table.methods_for("/api/auth/login"), Some(&[Method::POST][..]));
         assert_eq!(table.methods_for("/health/live/"), Some(&[Method::GET][..]));
-        assert_eq!(table.methods_for("/api/auth/nope"), None);
+        assert_eq!(table.methods_for("/api/auth/callback/google"), Some(&[Method::GET][..]));
+        assert_eq!(table.methods_for("/api/auth/nope/deeper"), None);
         assert_eq!(table.methods_for("/"), None);
     }
 }

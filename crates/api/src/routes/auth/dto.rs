@@ -84,12 +84,22 @@ pub struct AuthResponse {
 impl AuthResponse {
     /// The body and the session cookie of a successful sign-in.
     pub fn respond(signed_in: SignedIn, status: StatusCode, cookie: &CookieSettings, ttl: TokenTtl) -> HttpResponse {
+        let session_cookie = Self::session_cookie(&signed_in, cookie, ttl);
         let body = Self {
             user: UserResponse::from(&signed_in.user),
-            access_token: signed_in.access_token.clone(),
+            access_token: signed_in.access_token,
             token_type: "Bearer",
             expires_at: signed_in.expires_at,
         };
-        HttpResponse::build(status).cookie(session_cookie(cookie, signed_in.access_token, ttl.as_seconds())).json(body)
+        HttpResponse::build(status).cookie(session_cookie).json(body)
+    }
+
+    /// The session cookie carrying a sign-in's access token.
+    pub fn session_cookie(
+        signed_in: &SignedIn,
+        cookie: &CookieSettings,
+        ttl: TokenTtl,
+    ) -> actix_web::cookie::Cookie<'static> {
+        session_cookie(cookie, signed_in.access_token.clone(), ttl.as_seconds()).into_owned()
     }
 }

@@ -5,6 +5,7 @@ mod dto;
 mod log_in;
 mod log_out;
 mod me;
+mod oauth;
 mod password_policy;
 mod providers;
 mod register;
@@ -16,6 +17,7 @@ pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
 pub use log_in::__path_log_in;
 pub use log_out::__path_log_out;
 pub use me::__path_me;
+pub use oauth::{__path_callback, __path_start};
 pub use password_policy::{__path_password_policy, PasswordPolicyResponse, PasswordRuleResponse};
 pub use providers::{__path_providers, ProviderResponse, ProvidersResponse};
 pub use register::__path_register;
@@ -26,5 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(register::register)
         .service(log_in::log_in)
         .service(log_out::log_out)
-        .service(me::me);
+        .service(me::me)
+        .service(oauth::callback)
+        .service(oauth::start);
 }

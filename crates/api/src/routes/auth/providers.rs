@@ -28,5 +28,15 @@ pub struct ProviderResponse {
 #[utoipa::path(tag = "auth", responses((status = 200, description = "Enabled sign-in methods", body = ProvidersResponse)))]
 #[get("/api/auth/providers")]
 pub async fn providers(state: web::Data<AppState>) -> web::Json<ProvidersResponse> {
-    web::Json(ProvidersResponse { password: true, providers: state.oauth_providers.clone() })
+    let providers = state
+        .oauth
+        .configured()
+        .into_iter()
+        .map(|p| ProviderResponse {
+            id: p.as_str().to_owned(),
+            name: p.display_name().to_owned(),
+            authorize_url: format!("/api/auth/{}", p.as_str()),
+        })
+        .collect();
+    web::Json(ProvidersResponse { password: true, providers })
 }

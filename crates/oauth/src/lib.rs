@@ -1,0 +1,30 @@
+//! Identity-provider adapters for the domain's [`IdentityProvider`] port: Google over OpenID
+//! Connect (discovery, PKCE, nonce, signed ID tokens) and Discord over OAuth2 (PKCE, then the
+//! `/users/@me` profile).
+//!
+//! [`IdentityProvider`]: yoshikosan_domain::ports::IdentityProvider
+#![forbid(unsafe_code)]
+
+mod discord;
+mod google;
+
+use std::time::Duration;
+
+pub use discord::{DiscordProvider, DiscordSettings};
+pub use google::{GoogleProvider, GoogleSettings};
+use yoshikosan_domain::ports::ProviderError;
+
+/// The HTTP client for provider calls: no redirects (a redirected token request is an SSRF
+/// vector) and a bound on how long a slow provider can hold a sign-in.
+pub fn http_client() -> Result<reqwest::Client, ProviderError> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .connect_timeout(Duration::from_secs(5))
+        .build()
+        .map_err(|e| ProviderError::Failed(format!("HTTP client: {e}")))
+}
+
+fn failed(what: &str, error: impl std::fmt::Display) -> ProviderError {
+    ProviderError::Failed(format!("{what}: {error}"))
+}
