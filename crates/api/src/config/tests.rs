@@ -98,3 +98,38 @@ fn cors_origins_are_normalised_and_include_the_frontend() {
     .unwrap();
     assert_eq!(settings.cors_origins, ["https://admin.example.com", "https://app.example.com"]);
 }
+
+#[test]
+fn providers_default_to_the_real_endpoints_and_public_callback_urls() {
+    let settings = Settings::from_vars([
+        ("PUBLIC_URL", "https://auth.example.com/"),
+        ("GOOGLE_CLIENT_ID", "g-id"),
+        ("GOOGLE_CLIENT_SECRET", "g-secret"),
+        ("DISCORD_CLIENT_ID", "d-id"),
+        ("DISCORD_CLIENT_SECRET", "d-secret"),
+    ])
+    .unwrap();
+    let google = settings.google.unwrap();
+    assert_eq!(google.issuer_url, "https://accounts.google.com");
+    assert_eq!(google.redirect_uri, "https://auth.example.com/api/auth/callback/google");
+    let discord = settings.discord.unwrap();
+    assert_eq!(discord.auth_url, "https://discord.com/oauth2/authorize");
+    assert_eq!(discord.token_url, "https://discord.com/api/oauth2/token");
+    assert_eq!(discord.api_url, "https://discord.com/api/v10");
+    assert_eq!(discord.redirect_uri, "https://auth.example.com/api/auth/callback/discord");
+}
+
+#[test]
+fn a_provider_needs_both_halves_of_its_credentials() {
+    let none = Settings::from_vars(Vec::<(String, String)>::new()).unwrap();
+    assert!(none.google.is_none() && none.discord.is_none());
+    let error = Settings::from_vars([
+        ("GOOGLE_CLIENT_ID", "g-id"),
+        ("DISCORD_CLIENT_SECRET", "d-secret"),
+        ("DISCORD_API_URL", "not a url"),
+    ])
+    .unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("GOOGLE_CLIENT_SECRET is required"), "{text}");
+    assert!(text.contains("DISCORD_CLIENT_ID is required"), "{text}");
+}

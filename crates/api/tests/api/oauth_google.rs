@@ -1,0 +1,211 @@
+//! Google sign-in, end to end over HTTP against a local OpenID provider.
+
+use reqwest::StatusCode;
+use serde_json::json;
+use wiremock::ResponseTemplate;
+
+use crate::helpers::{FRONTEND, PASSWORD, TestApp};
+use crate::oauth_support::*;
+
+struct Setup {
+    app: TestApp,
+    google: FakeGoogle,
+    browser: Browser,
+}
+
+async fn setup() -> Setup {
+    let google = FakeGoogle::start().await;
+    let app = app_with(google.app_settings()).await;
+    Setup { app, google, browser: Browser::new() }
+}
+
+impl Setup {
+    /// The whole round trip for `sub` with these ID-token claims; returns the final Location.
+    async fn sign_in(&self, sub: &str, claims: serde_json::Value, redirect_to: Option<&str>) -> String {
+        let authorize = self.browser.start(&self.app, "google", redirect_to).await;
+        let id_token = self.google.id_token(&authorize.param("nonce"), sub, claims);
+        self.google.answer_once(&authorize, self.google.tokens(id_token)).await;
+        self.browser.callback(&self.app, "google", &[("code", "the-code"), ("state", &authorize.param("state"))]).await
+    }
+}
+
+fn ada(verified: bool) -> serde_json::Value {
+    json!({"email": "Ada@Example.com", "email_verified": verified, "name": "Ada Lovelace", "picture": "https://example.com/ada.png"})
+}
+
+#[actix_web::test]
+async fn the_authorization_request_uses_pkce_state_nonce_and_the_registered_redirect() {
+    let s = setup().await;
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    assert!(authorize.url.as_str().starts_with(&format!("{}/o/oauth2/v2/auth", s.google.server.uri())));
+    assert_eq!(authorize.param("response_type"), "code");
+    assert_eq!(authorize.param("client_id"), CLIENT_ID);
+    assert_eq!(authorize.param("redirect_uri"), "http://localhost:8000/api/auth/callback/google");
+    assert_eq!(authorize.param("code_challenge_method"), "S256");
+    let scopes = authorize.param("scope");
+    for scope in ["openid", "email", "profile"] {
+        assert!(scopes.split(' ').any(|s| s == scope), "{scopes}");
+    }
+    assert!(authorize.param("state").len() >= 16 && authorize.param("nonce").len() >= 16);
+}
+
+#[actix_web::test]
+async fn a_new_user_signs_in_and_lands_on_the_frontend_with_a_session() {
+    let s = setup().await;
+    let location = s.sign_in("google-sub-1", ada(true), Some("/dashboard?tab=1")).await;
+    assert_eq!(location, format!("{FRONTEND}/dashboard?tab=1"));
+    let (status, me) = s.browser.me(&s.app).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["email"], "ada@example.com");
+    assert_eq!(me["name"], "Ada Lovelace");
+    assert_eq!(me["avatar_url"], "https://example.com/ada.png");
+    assert_eq!(me["email_verified"], true);
+    assert_eq!(me["providers"], json!(["google"]));
+}
+
+#[actix_web::test]
+async fn a_returning_user_is_the_same_user() {
+    let s = setup().await;
+    s.sign_in("google-sub-1", ada(true), None).await;
+    let first = s.browser.me(&s.app).await.1["id"].clone();
+    let other_browser = Setup { browser: Browser::new(), ..s };
+    // Even with a changed email at Google, the `sub` decides.
+    other_browser
+        .sign_in("google-sub-1", json!({"email": "new.address@example.com", "email_verified": true}), None)
+        .await;
+    assert_eq!(other_browser.browser.me(&other_browser.app).await.1["id"], first);
+}
+
+#[actix_web::test]
+async fn a_signed_in_user_links_google_to_their_account() {
+    let s = setup().await;
+    let registered = s
+        .browser
+        .client
+        .post(s.app.url("/api/auth/register"))
+        .json(&json!({"email": "linker@example.com", "password": PASSWORD, "name": "Linker"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
+    s.sign_in("google-sub-9", json!({"email": "someone.else@gmail.com", "email_verified": false}), None).await;
+    let me = s.browser.me(&s.app).await.1;
+    assert_eq!(me["email"], "linker@example.com");
+    assert_eq!(me["providers"], json!(["password", "google"]));
+}
+
+#[actix_web::test]
+async fn a_verified_email_links_to_the_password_account() {
+    let s = setup().await;
+    let id = s.app.register("ada@example.com", PASSWORD, "Ada").await.json::<serde_json::Value>().await.unwrap()["user"]["id"].clone();
+    s.sign_in("google-sub-1", ada(true), None).await;
+    let me = s.browser.me(&s.app).await.1;
+    assert_eq!(me["id"], id);
+    assert_eq!(me["providers"], json!(["password", "google"]));
+}
+
+#[actix_web::test]
+async fn an_unverified_email_never_takes_over_an_account() {
+    let s = setup().await;
+    s.app.signed_up("ada@example.com").await;
+    let location = s.sign_in("google-attacker", ada(false), None).await;
+    assert_eq!(location, format!("{FRONTEND}/login?error=email_not_verified"));
+    assert_eq!(s.browser.me(&s.app).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn a_tampered_missing_or_replayed_state_is_refused() {
+    let s = setup().await;
+    let invalid = format!("{FRONTEND}/login?error=invalid_state");
+
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    let wrong = s.browser.callback(&s.app, "google", &[("code", "c"), ("state", "not-the-state")]).await;
+    assert_eq!(wrong, invalid);
+    // The failed attempt spent the flow cookie: the right state no longer helps either.
+    let state = authorize.param("state");
+    assert_eq!(s.browser.callback(&s.app, "google", &[("code", "c"), ("state", &state)]).await, invalid);
+
+    // Without the flow cookie (another browser).
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    let stranger = Browser::new();
+    assert_eq!(
+        stranger.callback(&s.app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await,
+        invalid
+    );
+
+    // Replaying a captured cookie with its state after a successful sign-in.
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    let state = authorize.param("state");
+    for _ in 0..2 {
+        let id_token = s.google.id_token(&authorize.param("nonce"), "google-sub-1", ada(true));
+        s.google.answer_once(&authorize, s.google.tokens(id_token)).await;
+    }
+    let ok = s.browser.callback(&s.app, "google", &[("code", "c"), ("state", &state)]).await;
+    assert_eq!(ok, format!("{FRONTEND}/"));
+    let replay = s
+        .app
+        .client
+        .get(s.app.url("/api/auth/callback/google"))
+        .query(&[("code", "c"), ("state", state.as_str())])
+        .header("cookie", &authorize.flow_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(replay.headers()["location"], invalid.as_str());
+    assert!(replay.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("access_token=e")));
+}
+
+#[actix_web::test]
+async fn a_wrong_nonce_is_a_provider_error() {
+    let s = setup().await;
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    let forged = s.google.id_token("a-nonce-from-another-flow", "google-sub-1", ada(true));
+    s.google.answer_once(&authorize, s.google.tokens(forged)).await;
+    let location = s.browser.callback(&s.app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await;
+    assert_eq!(location, format!("{FRONTEND}/login?error=provider_error"));
+    assert_eq!(s.browser.me(&s.app).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn a_refusal_at_the_provider_is_access_denied() {
+    let s = setup().await;
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    let location =
+        s.browser.callback(&s.app, "google", &[("error", "access_denied"), ("state", &authorize.param("state"))]).await;
+    assert_eq!(location, format!("{FRONTEND}/login?error=access_denied"));
+}
+
+#[actix_web::test]
+async fn a_failing_token_endpoint_is_a_provider_error() {
+    let s = setup().await;
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    s.google.answer_once(&authorize, ResponseTemplate::new(500).set_body_string("boom")).await;
+    let location = s.browser.callback(&s.app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await;
+    assert_eq!(location, format!("{FRONTEND}/login?error=provider_error"));
+}
+
+#[actix_web::test]
+async fn open_redirect_attempts_land_on_the_frontend_root() {
+    for attempt in ["//evil.com", "https://evil.com", "/\\evil.com", "/%2F%2Fevil.com"] {
+        let s = setup().await;
+        let location = s.sign_in("google-sub-1", ada(true), Some(attempt)).await;
+        assert!(
+            location == format!("{FRONTEND}/") || location == format!("{FRONTEND}{attempt}"),
+            "{attempt}: {location}"
+        );
+        assert!(location.starts_with(&format!("{FRONTEND}/")) && !location.contains("//evil"), "{attempt}: {location}");
+    }
+}
+
+#[actix_web::test]
+async fn providers_lists_google_once_configured() {
+    let s = setup().await;
+    let body: serde_json::Value =
+        s.app.client.get(s.app.url("/api/auth/providers")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"password": true, "providers": [{"id": "google", "name": "Google", "authorize_url": "/api/auth/google"}]})
+    );
+    let discord = s.app.client.get(s.app.url("/api/auth/discord")).send().await.unwrap();
+    crate::helpers::assert_problem(discord, StatusCode::NOT_FOUND, "provider_not_configured").await;
+}
