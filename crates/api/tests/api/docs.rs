@@ -38,6 +38,8 @@ async fn the_openapi_document_describes_every_route_with_schemas() {
         ("/api/auth/login", "post"),
         ("/api/auth/logout", "post"),
         ("/api/auth/me", "get"),
+        ("/api/auth/{provider}", "get"),
+        ("/api/auth/callback/{provider}", "get"),
     ];
     for (path, method) in expected {
         let operation = &spec["paths"][path][method];
@@ -46,7 +48,7 @@ async fn the_openapi_document_describes_every_route_with_schemas() {
         let responses = operation["responses"].as_object().unwrap();
         assert!(!responses.is_empty(), "{path} documents no responses");
         for (status, response) in responses {
-            if status != "204" {
+            if status != "204" && !status.starts_with('3') {
                 assert!(response["content"].is_object(), "{method} {path} {status} has no body schema");
             }
             // Problem examples are the documents really sent for that status.
@@ -55,7 +57,11 @@ async fn the_openapi_document_describes_every_route_with_schemas() {
                 assert!(problem["example"]["code"].is_string(), "{method} {path} {status} example has no code");
             }
         }
-        // The documented route exists (answers anything but 404).
+        // The documented route exists (answers anything but 404); templated ones are probed by
+        // the OAuth tests, where a provider is configured.
+        if path.contains('{') {
+            continue;
+        }
         let request = app.client.request(method.to_uppercase().parse().unwrap(), app.url(path));
         assert_ne!(request.send().await.unwrap().status(), StatusCode::NOT_FOUND, "{path}");
     }
