@@ -209,3 +209,49 @@ async fn providers_lists_google_once_configured() {
     let discord = s.app.client.get(s.app.url("/api/auth/discord")).send().await.unwrap();
     crate::helpers::assert_problem(discord, StatusCode::NOT_FOUND, "provider_not_configured").await;
 }
+
+#[actix_web::test]
+async fn an_id_token_for_another_client_or_with_a_bad_signature_is_refused() {
+    let s = setup().await;
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    let other_audience = s.google.id_token(&authorize.param("nonce"), "google-sub-1", json!({"aud": "someone-else"}));
+    s.google.answer_once(&authorize, s.google.tokens(other_audience)).await;
+    let location = s.browser.callback(&s.app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await;
+    assert_eq!(location, format!("{FRONTEND}/login?error=provider_error"));
+
+    let authorize = s.browser.start(&s.app, "google", None).await;
+    let genuine = s.google.id_token(&authorize.param("nonce"), "google-sub-1", ada(true));
+    let parts: Vec<&str> = genuine.split('.').collect();
+    let signed_for_other = s.google.id_token(&authorize.param("nonce"), "google-sub-victim", ada(true));
+    let tampered = format!("{}.{}.{}", parts[0], signed_for_other.split('.').nth(1).unwrap(), parts[2]);
+    s.google.answer_once(&authorize, s.google.tokens(tampered)).await;
+    let location = s.browser.callback(&s.app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await;
+    assert_eq!(location, format!("{FRONTEND}/login?error=provider_error"));
+    assert_eq!(s.browser.me(&s.app).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[actix_web::test]
+async fn an_expired_flow_is_an_invalid_state() {
+    use yoshikosan_api::http::oauth_flow::{CIPHER_PURPOSE, FlowState};
+    let s = setup().await;
+    let cipher = yoshikosan_security::CookieCipher::new(&crate::helpers::SECRET_KEY.to_owned().into(), CIPHER_PURPOSE);
+    let flow = FlowState {
+        provider: "google".into(),
+        state: "old-state".into(),
+        pkce_verifier: "v".into(),
+        nonce: Some("n".into()),
+        redirect_to: "/".into(),
+        signed_in_user: None,
+        expires_at: chrono::Utc::now() - chrono::Duration::seconds(1),
+    };
+    let response = s
+        .app
+        .client
+        .get(s.app.url("/api/auth/callback/google"))
+        .query(&[("code", "c"), ("state", "old-state")])
+        .header("cookie", format!("yoshikosan_oauth={}", flow.seal(&cipher).unwrap()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["location"], format!("{FRONTEND}/login?error=invalid_state").as_str());
+}

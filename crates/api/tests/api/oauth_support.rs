@@ -125,6 +125,9 @@ impl FakeDiscord {
     pub async fn answer_once(&self, authorize: &Authorize, profile: Value) {
         Mock::given(method("POST"))
             .and(path("/api/oauth2/token"))
+            .and(wiremock::matchers::header("content-type", "application/x-www-form-urlencoded"))
+            .and(wiremock::matchers::body_string_contains("grant_type=authorization_code"))
+            .and(wiremock::matchers::body_string_contains("client_id=discord-client"))
             .and(PkceVerifies { challenge: authorize.param("code_challenge") })
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({
                 "access_token": "discord-access", "token_type": "Bearer", "expires_in": 604800, "scope": "identify email"})))
