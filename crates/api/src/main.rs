@@ -1,7 +1,9 @@
 #![forbid(unsafe_code)]
+#![allow(clippy::print_stdout, reason = "the command-line entry point: what it prints is its interface")]
 
 use std::process::ExitCode;
 
+use yoshikosan_api::commands::{self, USAGE};
 use yoshikosan_api::config::Settings;
 use yoshikosan_api::startup::Application;
 use yoshikosan_api::telemetry;
@@ -9,12 +11,48 @@ use yoshikosan_api::telemetry;
 #[actix_web::main]
 async fn main() -> ExitCode {
     dotenvy::dotenv().ok();
-    let settings = match Settings::from_env() {
-        Ok(settings) => settings,
-        Err(error) => {
-            eprint!("{error}");
-            return ExitCode::from(2);
+    let command = std::env::args().nth(1);
+    match command.as_deref() {
+        None | Some("serve") => serve().await,
+        Some("check-config") => check_config(),
+        Some("healthcheck") => healthcheck().await,
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
         }
+        Some(other) => {
+            eprint!("unknown command {other:?}\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_settings() -> Result<Settings, ExitCode> {
+    Settings::from_env().map_err(|error| {
+        eprint!("{error}");
+        ExitCode::from(2)
+    })
+}
+
+fn check_config() -> ExitCode {
+    match load_settings() {
+        Ok(settings) => {
+            print!("{}", commands::describe(&settings));
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+async fn healthcheck() -> ExitCode {
+    let port = std::env::var("PORT").ok().and_then(|p| p.trim().parse().ok()).unwrap_or(8000);
+    if commands::healthcheck(port).await { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+async fn serve() -> ExitCode {
+    let settings = match load_settings() {
+        Ok(settings) => settings,
+        Err(code) => return code,
     };
     telemetry::init(settings.log_format);
     if settings.ephemeral_secret {
@@ -23,7 +61,7 @@ async fn main() -> ExitCode {
              process stops. Set SECRET_KEY (openssl rand -hex 32) to keep sessions across restarts."
         );
     }
-    let (env, database) = (settings.env, redact_password(&settings.database_url));
+    let (env, database) = (settings.env, commands::redact_password(&settings.database_url));
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(error) => {
@@ -39,16 +77,5 @@ async fn main() -> ExitCode {
             tracing::error!(%error, "server stopped with an error");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, for the start-up log.
-fn redact_password(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
     }
 }

@@ -39,3 +39,37 @@ fn an_unreachable_database_is_reported_plainly() {
     assert!(stderr.contains("could not connect to the database"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn check_config_summarises_a_valid_configuration_without_secrets() {
+    let output = service()
+        .arg("check-config")
+        .env("APP_ENV", "production")
+        .env("SECRET_KEY", "production-secret-production-secret-0123")
+        .env("DATABASE_URL", "postgres://app:hunter2@db/auth")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("configuration is valid"), "{stdout}");
+    assert!(stdout.contains("postgres://app:***@db/auth") && !stdout.contains("hunter2"), "{stdout}");
+    assert!(!stdout.contains("production-secret"), "{stdout}");
+
+    let bad = service().arg("check-config").env("APP_ENV", "production").output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("SECRET_KEY"));
+}
+
+#[test]
+fn healthcheck_fails_when_nothing_answers() {
+    // Port 9 (discard) has no HTTP service here.
+    let output = service().arg("healthcheck").env("PORT", "9").output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn unknown_commands_are_refused_with_the_usage() {
+    let output = service().arg("frobnicate").output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("usage: yoshikosan"));
+}

@@ -51,3 +51,18 @@ async fn a_new_database_is_migrated_at_start_up() {
     let response = client.post(format!("{address}/api/auth/register")).json(&body).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
 }
+
+#[actix_web::test]
+async fn the_healthcheck_command_passes_against_a_running_service() {
+    let app = spawn_app().await;
+    let port = app.address.rsplit(':').next().unwrap().to_owned();
+    let status = tokio::process::Command::new(env!("CARGO_BIN_EXE_yoshikosan"))
+        .arg("healthcheck")
+        .env_clear()
+        .env("PORT", port)
+        .current_dir(std::env::temp_dir())
+        .status()
+        .await
+        .unwrap();
+    assert!(status.success());
+}
