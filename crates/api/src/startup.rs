@@ -20,6 +20,7 @@ use yoshikosan_security::{BcryptHasher, CookieCipher, JwtCodec};
 
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::http::client_ip::{self, TrustedProxies};
 use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
 use crate::http::{csrf, oauth_flow, security_headers};
@@ -140,20 +141,24 @@ fn serve(listener: TcpListener, settings: &Settings, database: Database) -> std:
     let cookie = web::Data::new(settings.cookie.clone());
     let origins = AllowedOrigins(Arc::new(settings.cors_origins.clone()));
     let routes = web::Data::new(RouteTable::from_docs());
+    let proxies = TrustedProxies(Arc::new(settings.trusted_proxies.clone()));
     let server = HttpServer::new(move || {
         let json =
             web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(|error, _| ApiError::from(error).into());
-        // Middleware runs outside-in from the last `wrap`: request id, tracing span, CORS, CSRF.
+        // Middleware runs outside-in from the last `wrap`: request id, client IP, tracing span,
+        // CORS, CSRF, security headers.
         App::new()
             .app_data(state.clone())
             .app_data(cookie.clone())
             .app_data(origins.clone())
+            .app_data(proxies.clone())
             .app_data(json)
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .wrap(from_fn(security_headers::add))
             .wrap(from_fn(csrf::check_origin))
             .wrap(cors(&origins.0))
             .wrap(TracingLogger::<RequestSpan>::new())
+            .wrap(from_fn(client_ip::resolve))
             .wrap(from_fn(request_id::assign))
             .configure(routes::health::configure)
             .configure(routes::auth::configure)

@@ -49,6 +49,8 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     pub log_format: LogFormat,
     pub auto_migrate: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (nginx, a load balancer).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     /// Set when GOOGLE_CLIENT_ID and GOOGLE_CLIENT_SECRET are.
     pub google: Option<GoogleSettings>,
     /// Set when DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are.

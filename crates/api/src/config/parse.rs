@@ -44,6 +44,7 @@ struct Raw {
     cors_origins: Option<String>,
     log_format: Option<String>,
     auto_migrate: Option<String>,
+    trusted_proxies: Option<String>,
     google_client_id: Option<String>,
     google_client_secret: Option<String>,
     google_issuer_url: Option<String>,
@@ -95,6 +96,7 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
     let log_format = problems.check(log_format(raw.log_format.as_deref(), default_format));
     let auto_migrate = problems.check(boolean("AUTO_MIGRATE", raw.auto_migrate.as_deref(), true));
 
+    let trusted_proxies = problems.check(trusted_proxies(raw.trusted_proxies.as_deref()));
     let callback = |provider: &str| {
         public_url.as_ref().map(|url| format!("{}/api/auth/callback/{provider}", url.as_str().trim_end_matches('/')))
     };
@@ -124,6 +126,7 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
             cors_origins: cors_origins?,
             log_format: log_format?,
             auto_migrate: auto_migrate?,
+            trusted_proxies: trusted_proxies?,
             google: google?,
             discord: discord?,
         })
@@ -154,6 +157,7 @@ impl Raw {
             cors_origins: keep(self.cors_origins),
             log_format: keep(self.log_format),
             auto_migrate: keep(self.auto_migrate),
+            trusted_proxies: keep(self.trusted_proxies),
             google_client_id: keep(self.google_client_id),
             google_client_secret: keep(self.google_client_secret),
             google_issuer_url: keep(self.google_issuer_url),
@@ -302,4 +306,19 @@ fn discord(raw: &mut Raw, redirect_uri: Option<String>) -> Result<Option<Discord
         api_url,
         redirect_uri,
     }))
+}
+
+/// Comma-separated IPs and CIDRs; a bare IP is a one-address network.
+fn trusted_proxies(value: Option<&str>) -> Result<Vec<ipnet::IpNet>, String> {
+    let Some(value) = value else { return Ok(Vec::new()) };
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("TRUSTED_PROXIES entries must be IPs or CIDRs like 10.0.0.0/8, not {item:?}"))
+        })
+        .collect()
 }

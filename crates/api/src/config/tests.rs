@@ -133,3 +133,13 @@ fn a_provider_needs_both_halves_of_its_credentials() {
     assert!(text.contains("GOOGLE_CLIENT_SECRET is required"), "{text}");
     assert!(text.contains("DISCORD_CLIENT_ID is required"), "{text}");
 }
+
+#[test]
+fn trusted_proxies_take_ips_and_cidrs() {
+    let settings = Settings::from_vars([("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8,::1")]).unwrap();
+    let shown: Vec<String> = settings.trusted_proxies.iter().map(ToString::to_string).collect();
+    assert_eq!(shown, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+    assert!(
+        Settings::from_vars([("TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err().to_string().contains("TRUSTED_PROXIES")
+    );
+}

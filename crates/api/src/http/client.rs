@@ -3,8 +3,10 @@
 use std::future::{Ready, ready};
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 use yoshikosan_domain::ClientInfo;
+
+use super::client_ip::ClientIp;
 
 const MAX_USER_AGENT_CHARS: usize = 512;
 
@@ -21,7 +23,7 @@ impl FromRequest for Client {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
-        let ip = req.peer_addr().map(|addr| addr.ip().to_string());
+        let ip = req.extensions().get::<ClientIp>().map(|c| c.0.to_string());
         ready(Ok(Self(ClientInfo { user_agent, ip })))
     }
 }

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by the routes: middleware, extractors and cookies.
 
 pub mod client;
+pub mod client_ip;
 pub mod cookies;
 pub mod csrf;
 pub mod oauth_flow;

@@ -93,3 +93,34 @@ async fn an_unexpected_failure_is_a_500_that_reveals_nothing() {
     // The service keeps serving.
     assert_eq!(app.client.get(app.url("/health")).send().await.unwrap().status(), StatusCode::OK);
 }
+
+/// The address recorded on the session for a login with these headers.
+async fn session_ip(app: &TestApp, forwarded_for: &str) -> Option<String> {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let response = app
+        .client
+        .post(app.url("/api/auth/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .json(&json!({"email": "ip@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let sessions = yoshikosan_persistence::entities::sessions::Entity::find()
+        .order_by_desc(yoshikosan_persistence::entities::sessions::Column::Id)
+        .all(app.db.database.connection())
+        .await
+        .unwrap();
+    sessions[0].ip.clone()
+}
+
+#[actix_web::test]
+async fn x_forwarded_for_is_believed_only_from_trusted_proxies() {
+    let direct = spawn_app().await;
+    direct.signed_up("ip@example.com").await;
+    assert_eq!(session_ip(&direct, "198.51.100.7").await.as_deref(), Some("127.0.0.1"));
+
+    let proxied = spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]).await;
+    proxied.signed_up("ip@example.com").await;
+    assert_eq!(session_ip(&proxied, "6.6.6.6, 198.51.100.7").await.as_deref(), Some("198.51.100.7"));
+}
