@@ -1,0 +1,107 @@
+# Yoshikosan auth backend: everyday commands. `make` (or `make help`) lists them.
+
+DOCKER ?= docker
+COMPOSE ?= $(DOCKER) compose
+COMPOSE_FILE ?= deploy/docker-compose.yml
+FRONTEND_DIR ?= ../yoshikosan-frontend
+CARGO ?= cargo
+MIGRATE = $(CARGO) run --quiet -p migration --
+ENV_FILE ?= .env
+DC = FRONTEND_DIR=$(abspath $(FRONTEND_DIR)) $(COMPOSE) --env-file $(ENV_FILE) -f $(COMPOSE_FILE)
+
+.DEFAULT_GOAL := help
+.PHONY: help dev dev-backend dev-frontend run build test lint format typecheck clean \
+	docker-build docker-build-backend docker-build-frontend docker-up docker-down docker-logs \
+	docker-restart docker-clean db-init db-migrate db-status db-rollback db-reset db-shell \
+	env-check install-hooks
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+dev: ## Backend and frontend together, in the foreground (Ctrl-C stops both)
+	@trap 'kill 0' INT TERM EXIT; $(MAKE) --no-print-directory dev-backend & $(MAKE) --no-print-directory dev-frontend & wait
+
+dev-backend: ## The backend on :8000 with readable logs
+	LOG_FORMAT=pretty $(CARGO) run
+
+dev-frontend: ## The Next.js dev server in FRONTEND_DIR
+	@test -d "$(FRONTEND_DIR)" || { echo "no frontend at $(FRONTEND_DIR) (set FRONTEND_DIR)"; exit 1; }
+	cd "$(FRONTEND_DIR)" && npm run dev
+
+run: ## The release build of the backend
+	$(CARGO) run --release
+
+build: ## Release build of every crate
+	$(CARGO) build --release --workspace
+
+test: ## Every test (set TEST_DATABASE_URL=postgres://... to include PostgreSQL)
+	$(CARGO) test --workspace
+
+lint: ## Formatting check and clippy with warnings denied
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+format: ## Format the code
+	$(CARGO) fmt --all
+
+typecheck: ## Type-check every crate and test without building
+	$(CARGO) check --workspace --all-targets
+
+clean: ## Remove build output
+	$(CARGO) clean
+
+docker-build: docker-build-backend docker-build-frontend ## Build both images
+
+docker-build-backend: ## Build the backend image (yoshikosan-api)
+	$(DOCKER) build -f deploy/Dockerfile -t yoshikosan-api:latest .
+
+docker-build-frontend: ## Build the frontend image from FRONTEND_DIR
+	$(DOCKER) build -t yoshikosan-frontend:latest "$(FRONTEND_DIR)"
+
+docker-up: ## Start the stack (nginx on :6666); PROFILE=frontend adds the frontend
+	$(DC) $(if $(PROFILE),--profile $(PROFILE)) up -d
+
+docker-down: ## Stop the stack
+	$(DC) --profile frontend down
+
+docker-logs: ## Follow the stack's logs
+	$(DC) logs -f
+
+docker-restart: docker-down docker-up ## Restart the stack
+
+docker-clean: ## Stop the stack and delete its volumes (the database!)
+	$(DC) --profile frontend down --volumes --remove-orphans
+
+db-init: db-migrate ## Create the schema (same as db-migrate)
+
+db-migrate: ## Apply pending migrations to DATABASE_URL
+	$(MIGRATE) up
+
+db-status: ## Show which migrations are applied
+	$(MIGRATE) status
+
+db-rollback: ## Roll back the last migration
+	$(MIGRATE) down -n 1
+
+db-reset: ## Drop everything and migrate again (asks first; FORCE=1 does not)
+	@if [ "$(FORCE)" != "1" ]; then \
+		printf 'This deletes every table in DATABASE_URL. Type "reset" to go on: '; read answer; \
+		[ "$$answer" = "reset" ] || { echo "cancelled"; exit 1; }; \
+	fi
+	$(MIGRATE) fresh
+
+db-shell: ## An SQL shell on DATABASE_URL (psql or sqlite3)
+	@set -a; [ -f .env ] && . ./.env; set +a; \
+	url="$${DATABASE_URL:-sqlite://yoshikosan.db?mode=rwc}"; \
+	case "$$url" in \
+		postgres*) exec psql "$$url" ;; \
+		sqlite*) file="$${url#sqlite://}"; exec sqlite3 "$${file%%\?*}" ;; \
+		*) echo "unsupported DATABASE_URL: $$url"; exit 1 ;; \
+	esac
+
+env-check: ## Validate the configuration (environment and .env) the way the service reads it
+	$(CARGO) run --quiet -- check-config
+
+install-hooks: ## Install the pre-commit hooks (commit and push)
+	pip install --quiet pre-commit
+	pre-commit install --hook-type pre-commit --hook-type pre-push

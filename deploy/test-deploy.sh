@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# Proves the deployment files on this machine with the real tools:
+#   1. deploy/docker-compose.yml validates (Debian's docker-compose),
+#   2. Debian's nginx with deploy/nginx.conf in front of a running backend on :6666
+#      (register, login, me, logout, /docs, /health, the frontend route, the real client IP),
+#   3. the make targets that touch configuration and the database.
+# With --image it also builds deploy/Dockerfile with podman and runs the image against the
+# host's PostgreSQL (slow: a release build inside the container).
+# Needs: nginx, docker-compose, curl, python3 (installed by .ci/run); PostgreSQL on 127.0.0.1
+# is used when it answers, else SQLite.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+check() {
+    local what=$1
+    shift
+    if "$@"; then
+        passed=$((passed + 1))
+        printf '  ok    %s\n' "$what"
+    else
+        failed=$((failed + 1))
+        printf '  FAIL  %s\n' "$what"
+    fi
+}
+step() { printf '\n--> %s\n' "$*"; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+work=$(mktemp -d)
+pids=()
+pg_db=""
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+    [ -n "$pg_db" ] && psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS \"$pg_db\" WITH (FORCE)" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+bin=${YOSHIKOSAN_BIN:-target/debug/yoshikosan}
+if [ ! -x "$bin" ]; then
+    step "building the service"
+    cargo build --quiet -p yoshikosan-api --bin yoshikosan || exit 1
+fi
+secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
+
+step "docker-compose config"
+mkdir -p "$work/stack"
+cp -r deploy "$work/stack/deploy"
+{ cat .env.example; echo "POSTGRES_PASSWORD=compose-check"; echo "SECRET_KEY=$secret"; } > "$work/stack/.env"
+# docker-compose 1.x wants every build path to exist, the frontend's included.
+mkdir -p "$work/frontend-app"
+export FRONTEND_DIR="$work/frontend-app"
+compose() { (cd "$work/stack" && docker-compose --env-file .env -f deploy/docker-compose.yml "$@"); }
+check "the compose file validates" compose config -q
+compose config >"$work/compose.yml" 2>/dev/null
+services=$(compose config --services 2>/dev/null | sort | tr '\n' ' ')
+check "services: backend, frontend, nginx, postgres ($services)" test "$services" = "backend frontend nginx postgres "
+# Only the frontend has a profile, so the backend stack runs without it.
+check "the frontend runs only with the frontend profile" sh -c "python3 - '$work/compose.yml' <<'PY'
+import sys, yaml
+services = yaml.safe_load(open(sys.argv[1]))['services']
+profiled = {name: s.get('profiles') for name, s in services.items() if s.get('profiles')}
+sys.exit(0 if profiled == {'frontend': ['frontend']} else 1)
+PY"
+check "nginx publishes port 6666" grep -q '6666' "$work/compose.yml"
+check "the backend waits for a healthy postgres" grep -q 'condition: service_healthy' "$work/compose.yml"
+check "postgres keeps its data in a named volume" grep -q 'postgres-data:/var/lib/postgresql/data' "$work/compose.yml"
+
+step "the backend behind Debian's nginx on :6666"
+if pg_isready -q -h 127.0.0.1 -p 5432; then
+    pg_db="yoshikosan_deploy_$$"
+    psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE \"$pg_db\"" >/dev/null
+    database_url="postgres://postgres@127.0.0.1:5432/$pg_db"
+else
+    database_url="sqlite://$work/deploy.db?mode=rwc"
+fi
+backend_port=$(free_port)
+frontend_port=$(free_port)
+APP_ENV=development PORT=$backend_port HOST=127.0.0.1 DATABASE_URL=$database_url SECRET_KEY=$secret \
+    BCRYPT_COST=10 LOG_FORMAT=json TRUSTED_PROXIES=127.0.0.1 FRONTEND_URL=http://localhost:6666 \
+    "$bin" >"$work/backend.log" 2>&1 &
+pids+=($!)
+mkdir -p "$work/frontend" && echo "yoshikosan frontend stand-in" >"$work/frontend/index.html"
+python3 -m http.server "$frontend_port" --bind 127.0.0.1 --directory "$work/frontend" >/dev/null 2>&1 &
+pids+=($!)
+# The same configuration, pointed at this host's backend and frontend instead of compose's.
+sed -e "s|server backend:8000;|server 127.0.0.1:$backend_port;|" \
+    -e "s|http://frontend:3000|http://127.0.0.1:$frontend_port|" \
+    -e "s|^\(\s*\)resolver .*|\1# (no resolver: addresses are literal here)|" \
+    -e "s|^pid .*|pid $work/nginx.pid;|" \
+    deploy/nginx.conf >"$work/nginx.conf"
+check "nginx accepts the configuration" nginx -t -q -c "$work/nginx.conf" -p "$work"
+mkdir -p "$work/logs"
+nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' >"$work/nginx.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+    curl -sf --interface 127.0.0.2 http://127.0.0.1:6666/health >/dev/null 2>&1 && break
+    sleep 0.2
+done
+
+# Requests come from 127.0.0.2, so the backend must see that address, not nginx's 127.0.0.1.
+web() { curl -s --interface 127.0.0.2 "$@"; }
+status() { web -o /dev/null -w '%{http_code}' "$@"; }
+json='content-type: application/json'
+credentials='{"email":"deploy@example.com","password":"violet-harbour-42"}'
+check "/health is healthy through nginx" sh -c "curl -s --interface 127.0.0.2 http://127.0.0.1:6666/health | grep -q '\"status\":\"healthy\"'"
+check "/docs serves Swagger UI" test "$(status http://127.0.0.1:6666/docs)" = 200
+check "/docs assets load" test "$(status http://127.0.0.1:6666/docs/swagger-ui.css)" = 200
+check "/openapi.json is served" test "$(status http://127.0.0.1:6666/openapi.json)" = 200
+check "register answers 201" test "$(status -H "$json" -d '{"email":"deploy@example.com","password":"violet-harbour-42","name":"Deploy"}' http://127.0.0.1:6666/api/auth/register)" = 201
+token=$(web -H "$json" -d "$credentials" http://127.0.0.1:6666/api/auth/login | python3 -c 'import json,sys; print(json.load(sys.stdin).get("access_token",""))')
+check "login returns a token" test -n "$token"
+check "me answers with the token" test "$(status -H "authorization: Bearer $token" http://127.0.0.1:6666/api/auth/me)" = 200
+check "logout answers 204" test "$(status -X POST -H "authorization: Bearer $token" http://127.0.0.1:6666/api/auth/logout)" = 204
+check "the logged-out token is refused" test "$(status -H "authorization: Bearer $token" http://127.0.0.1:6666/api/auth/me)" = 401
+check "a request id passes through both ways" sh -c "curl -si --interface 127.0.0.2 -H 'x-request-id: deploy-check-42' http://127.0.0.1:6666/health/live | grep -qi '^x-request-id: deploy-check-42'"
+check "everything else goes to the frontend" sh -c "curl -s --interface 127.0.0.2 http://127.0.0.1:6666/some/page/ | grep -q 'Directory listing\|frontend stand-in' || curl -s --interface 127.0.0.2 http://127.0.0.1:6666/ | grep -q 'frontend stand-in'"
+check "bodies over 64 KiB are refused at nginx" test "$(python3 -c 'print("x"*70000)' | curl -s --interface 127.0.0.2 -o /dev/null -w '%{http_code}' -H "$json" --data-binary @- http://127.0.0.1:6666/api/auth/login)" = 413
+check "the backend logged the real client IP (127.0.0.2)" grep -q '"http.client_ip":"127.0.0.2"' "$work/backend.log"
+check "the backend never logged nginx's address as the client" sh -c "! grep -q '\"http.client_ip\":\"127.0.0.1\"' '$work/backend.log'"
+
+step "make targets"
+targets=$(grep -oE '^[a-z][a-z-]+:' Makefile | tr -d ':' | sort -u)
+listed=$(make --no-print-directory help | sed 's/\x1b\[[0-9;]*m//g' | awk '{print $1}' | sort -u)
+check "make help lists every target" test "$targets" = "$listed"
+phony=$(sed -n '/^\.PHONY:/,/^$/p' Makefile | tr -d '\\' | tr ' \t' '\n\n' | grep -vE '^(\.PHONY:|)$' | sort -u)
+check "every target is .PHONY" test "$targets" = "$phony"
+check "make env-check accepts a valid configuration" sh -c "cd '$work' && SECRET_KEY=$secret make --no-print-directory -C '$PWD' env-check >/dev/null"
+check "make env-check refuses an invalid one" sh -c "! APP_ENV=production make --no-print-directory env-check >/dev/null 2>&1"
+export DATABASE_URL="sqlite://$work/make.db?mode=rwc"
+check "make db-migrate" sh -c "make --no-print-directory db-migrate >/dev/null 2>&1"
+check "make db-status shows it applied" sh -c "make --no-print-directory db-status 2>&1 | grep -q Applied"
+check "make db-rollback rolls one back" sh -c "make --no-print-directory db-rollback >/dev/null 2>&1 && make --no-print-directory db-status 2>&1 | grep -q Pending"
+check "make db-reset refuses without confirmation" sh -c "echo no | make --no-print-directory db-reset >/dev/null 2>&1; test \$? -ne 0"
+check "make db-reset FORCE=1" sh -c "make --no-print-directory db-reset FORCE=1 >/dev/null 2>&1"
+unset DATABASE_URL
+
+if [ "${1:-}" = "--image" ]; then
+    step "container image (podman)"
+    bash ../shared/tools/container-sandbox.sh
+    started=$(date +%s)
+    check "podman build -f deploy/Dockerfile ." podman build --network host --format docker -f deploy/Dockerfile -t yoshikosan-api:test .
+    echo "  build took $(($(date +%s) - started)) s"
+    size=$(podman image inspect yoshikosan-api:test --format '{{.Size}}')
+    base=$(podman image inspect docker.io/library/debian:bookworm-slim --format '{{.Size}}')
+    echo "  image size: $((size / 1000000)) MB, $(((size - base) / 1000000)) MB above debian:bookworm-slim"
+    check "under 60 MB above the base image" test $((size - base)) -lt 60000000
+    image_port=$(free_port)
+    started_ms=$(date +%s%3N)
+    podman run -d --rm --name yoshikosan-image-test --network host -e PORT="$image_port" -e SECRET_KEY="$secret" \
+        -e DATABASE_URL="${database_url/\/$pg_db/\/$pg_db}" yoshikosan-api:test >/dev/null
+    healthy=""
+    for _ in $(seq 50); do
+        if podman exec yoshikosan-image-test /usr/local/bin/yoshikosan healthcheck 2>/dev/null; then healthy=1; break; fi
+        sleep 0.1
+    done
+    echo "  healthy after $(($(date +%s%3N) - started_ms)) ms"
+    check "the container becomes healthy within 5 s" test -n "$healthy" -a $(($(date +%s%3N) - started_ms)) -lt 5000
+    check "it runs as a non-root user" test "$(podman exec yoshikosan-image-test id -u)" != 0
+    podman stop -t 5 yoshikosan-image-test >/dev/null 2>&1
+fi
+
+printf '\ndeploy: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
