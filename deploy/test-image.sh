@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds deploy/Dockerfile with podman (after ../shared/tools/container-sandbox.sh has made the
+# base images available) and checks the image: size above its base, start-up to healthy against
+# the host's PostgreSQL within 5 s, the HEALTHCHECK, and a non-root user.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+check() {
+    local what=$1
+    shift
+    if "$@"; then passed=$((passed + 1)); printf '  ok    %s\n' "$what"; else failed=$((failed + 1)); printf '  FAIL  %s\n' "$what"; fi
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+
+db="yoshikosan_image_$$"
+name="yoshikosan-image-test-$$"
+cleanup() {
+    podman rm -f "$name" >/dev/null 2>&1
+    psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" 2>/dev/null
+}
+trap cleanup EXIT
+
+bash ../shared/tools/container-sandbox.sh || exit 1
+started=$(date +%s)
+echo "--> podman build -f deploy/Dockerfile . (progress in the build output)"
+check "the image builds" podman build --network host --format docker -f deploy/Dockerfile -t yoshikosan-api:test .
+echo "  build took $(($(date +%s) - started)) s"
+size=$(podman image inspect yoshikosan-api:test --format '{{.Size}}')
+base=$(podman image inspect docker.io/library/debian:bookworm-slim --format '{{.Size}}')
+echo "  image: $((size / 1000000)) MB in all, $(((size - base) / 1000000)) MB above debian:bookworm-slim"
+check "under 60 MB above the base image" test $((size - base)) -lt 60000000
+check "a HEALTHCHECK that needs no curl" sh -c "podman image inspect yoshikosan-api:test --format '{{json .Config.Healthcheck}}' | grep -q 'yoshikosan\",\"healthcheck'"
+check "port 8000 is exposed" sh -c "podman image inspect yoshikosan-api:test --format '{{.Config.ExposedPorts}}' | grep -q 8000"
+
+psql -q -h 127.0.0.1 -U postgres -d test -c "CREATE DATABASE \"$db\"" >/dev/null
+port=$(free_port)
+begin=$(now_ms)
+podman run -d --name "$name" --network host -e PORT="$port" -e SECRET_KEY="$(openssl rand -hex 32)" \
+    -e DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db" yoshikosan-api:test >/dev/null
+healthy=""
+for _ in $(seq 100); do
+    if podman exec "$name" /usr/local/bin/yoshikosan healthcheck 2>/dev/null; then healthy=$(($(now_ms) - begin)); break; fi
+    sleep 0.05
+done
+echo "  start-up to healthy (migrations included): ${healthy:-never} ms"
+check "healthy within 5 s of start" test -n "$healthy" -a "${healthy:-99999}" -lt 5000
+check "the service answers /health from the host" sh -c "curl -s localhost:$port/health | grep -q '\"status\":\"healthy\"'"
+check "it runs as a non-root user" test "$(podman exec "$name" id -u)" != 0
+check "podman's own health check passes" podman healthcheck run "$name"
+
+printf '\nimage: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
