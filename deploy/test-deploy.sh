@@ -13,21 +13,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-passed=0
-failed=0
-check() {
-    local what=$1
-    shift
-    if "$@"; then
-        passed=$((passed + 1))
-        printf '  ok    %s\n' "$what"
-    else
-        failed=$((failed + 1))
-        printf '  FAIL  %s\n' "$what"
-    fi
-}
+source deploy/checks.sh
 step() { printf '\n--> %s\n' "$*"; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 work=$(mktemp -d)
 pids=()

@@ -2,14 +2,14 @@ use async_trait::async_trait;
 use oauth2::basic::BasicClient;
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, RequestTokenError, Scope, TokenResponse, TokenUrl,
+    RedirectUrl, Scope, TokenResponse, TokenUrl,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use yoshikosan_domain::ports::{IdentityProvider, ProviderError};
 use yoshikosan_domain::{AuthorizationRequest, Email, OAuthProvider, ProviderIdentity};
 
-use crate::failed;
+use crate::{failed, token_error};
 
 const CDN: &str = "https://cdn.discordapp.com";
 
@@ -108,12 +108,7 @@ impl IdentityProvider for DiscordProvider {
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
             .request_async(&self.http)
             .await
-            .map_err(|e| match e {
-                RequestTokenError::ServerResponse(response) => {
-                    failed("token endpoint refused the code", response.error())
-                }
-                other => failed("token request", other),
-            })?;
+            .map_err(token_error)?;
         let profile_url = format!("{}/users/@me", self.settings.api_url.trim_end_matches('/'));
         let response = self
             .http

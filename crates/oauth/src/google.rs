@@ -4,14 +4,14 @@ use async_trait::async_trait;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse,
-    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, RequestTokenError, Scope, TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::RwLock;
 use yoshikosan_domain::ports::{IdentityProvider, ProviderError};
 use yoshikosan_domain::{AuthorizationRequest, Email, OAuthProvider, ProviderIdentity};
 
-use crate::failed;
+use crate::{failed, token_error};
 
 /// Provider metadata, and with it the signing keys, are fetched again after this long, so key
 /// rotations are picked up without a restart.
@@ -116,12 +116,7 @@ impl IdentityProvider for GoogleProvider {
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
             .request_async(&self.http)
             .await
-            .map_err(|e| match e {
-                RequestTokenError::ServerResponse(response) => {
-                    failed("token endpoint refused the code", response.error())
-                }
-                other => failed("token request", other),
-            })?;
+            .map_err(token_error)?;
         let id_token = tokens.id_token().ok_or_else(|| ProviderError::Failed("no ID token in the answer".into()))?;
         let verifier = client.id_token_verifier();
         // Signature (keys from discovery), issuer, audience, expiry and nonce.

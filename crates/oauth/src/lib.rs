@@ -28,3 +28,15 @@ pub fn http_client() -> Result<reqwest::Client, ProviderError> {
 fn failed(what: &str, error: impl std::fmt::Display) -> ProviderError {
     ProviderError::Failed(format!("{what}: {error}"))
 }
+
+/// A failed code exchange: the provider's own refusal, or a transport or parsing failure.
+fn token_error<RE, T>(error: oauth2::RequestTokenError<RE, T>) -> ProviderError
+where
+    RE: std::error::Error + 'static,
+    T: oauth2::ErrorResponse + std::fmt::Display + 'static,
+{
+    match error {
+        oauth2::RequestTokenError::ServerResponse(response) => failed("token endpoint refused the code", response),
+        other => failed("token request", other),
+    }
+}
