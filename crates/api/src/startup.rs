@@ -138,7 +138,6 @@ fn identity_providers(settings: &Settings) -> std::io::Result<HashMap<OAuthProvi
 
 fn serve(listener: TcpListener, settings: &Settings, database: Database) -> std::io::Result<Server> {
     let state = web::Data::new(state(settings, database)?);
-    let cookie = web::Data::new(settings.cookie.clone());
     let origins = AllowedOrigins(Arc::new(settings.cors_origins.clone()));
     let routes = web::Data::new(RouteTable::from_docs());
     let proxies = TrustedProxies(Arc::new(settings.trusted_proxies.clone()));
@@ -149,7 +148,6 @@ fn serve(listener: TcpListener, settings: &Settings, database: Database) -> std:
         // CORS, CSRF, security headers.
         App::new()
             .app_data(state.clone())
-            .app_data(cookie.clone())
             .app_data(origins.clone())
             .app_data(proxies.clone())
             .app_data(json)

@@ -54,7 +54,6 @@ pub trait OAuthAccountRepository: Send + Sync {
         provider: OAuthProvider,
         provider_user_id: &str,
     ) -> Result<Option<OAuthAccount>, StoreError>;
-    async fn list_for_user(&self, user_id: UserId) -> Result<Vec<OAuthAccount>, StoreError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

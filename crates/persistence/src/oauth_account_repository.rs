@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use yoshikosan_domain::ports::{OAuthAccountRepository, StoreError};
 use yoshikosan_domain::{OAuthAccount, OAuthProvider, UserId};
 
@@ -31,16 +31,6 @@ impl OAuthAccountRepository for SeaOAuthAccountRepository {
             .await
             .map_err(store_error)?;
         row.map(to_account).transpose()
-    }
-
-    async fn list_for_user(&self, user_id: UserId) -> Result<Vec<OAuthAccount>, StoreError> {
-        let rows = oauth_accounts::Entity::find()
-            .filter(oauth_accounts::Column::UserId.eq(user_id.as_uuid()))
-            .order_by_asc(oauth_accounts::Column::CreatedAt)
-            .all(&self.conn)
-            .await
-            .map_err(store_error)?;
-        rows.into_iter().map(to_account).collect()
     }
 }
 

@@ -74,10 +74,6 @@ impl Settings {
         parse::load(config::Environment::default().source(Some(map)))
     }
 
-    pub fn is_production(&self) -> bool {
-        self.env == AppEnv::Production
-    }
-
     pub fn bind_address(&self) -> String {
         format!("{}:{}", self.host, self.port)
     }

@@ -6,7 +6,7 @@ use std::future::{Ready, ready};
 use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
-use crate::config::CookieSettings;
+use crate::state::AppState;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccessToken {
@@ -23,7 +23,7 @@ impl AccessToken {
         }
     }
 
-    pub fn from_request(req: &HttpRequest) -> Self {
+    pub fn of(req: &HttpRequest) -> Self {
         if let Some(value) = req.headers().get(header::AUTHORIZATION) {
             // An Authorization header that is not a Bearer token is offered as an empty,
             // invalid token: it must not fall back to the cookie.
@@ -35,8 +35,8 @@ impl AccessToken {
                 .map(|(_, token)| token.trim().to_owned());
             return Self::Offered(bearer.unwrap_or_default());
         }
-        let cookie_name = req.app_data::<web::Data<CookieSettings>>().map_or("access_token", |c| c.name.as_str());
-        match req.cookie(cookie_name) {
+        let Some(state) = req.app_data::<web::Data<AppState>>() else { return Self::None };
+        match req.cookie(&state.cookie.name) {
             Some(cookie) if !cookie.value().is_empty() => Self::Offered(cookie.value().to_owned()),
             _ => Self::None,
         }
@@ -48,6 +48,6 @@ impl FromRequest for AccessToken {
     type Future = Ready<Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(Ok(Self::from_request(req)))
+        ready(Ok(Self::of(req)))
     }
 }

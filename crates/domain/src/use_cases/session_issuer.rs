@@ -30,10 +30,6 @@ impl SessionIssuer {
         Self { tokens, clock, ttl }
     }
 
-    pub fn ttl(&self) -> TokenTtl {
-        self.ttl
-    }
-
     pub fn issue(&self, user_id: UserId, client: &ClientInfo) -> Result<(Session, String), TokenError> {
         let now = self.clock.now();
         let claims = AccessClaims {
