@@ -2,6 +2,7 @@
 //! drivers' errors into the errors declared here.
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 
 use crate::email::Email;
 use crate::oauth::{OAuthAccount, OAuthProvider};
@@ -44,6 +45,16 @@ pub trait SessionRepository: Send + Sync {
     async fn find(&self, id: SessionId) -> Result<Option<Session>, StoreError>;
     /// Deleting a session that is already gone is not an error: revocation is idempotent.
     async fn delete(&self, id: SessionId) -> Result<(), StoreError>;
+    /// The user's sessions that have not expired at `now`, newest first.
+    async fn list_active(&self, user_id: UserId, now: DateTime<Utc>) -> Result<Vec<Session>, StoreError>;
+    /// Deletes the session only if it belongs to `user_id`; true when a row was deleted.
+    async fn delete_owned(&self, user_id: UserId, id: SessionId) -> Result<bool, StoreError>;
+    /// Deletes every session of the user; returns how many there were.
+    async fn delete_all(&self, user_id: UserId) -> Result<u64, StoreError>;
+    /// Records that the session was used at `at`.
+    async fn touch(&self, id: SessionId, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Deletes the sessions that expired before `now`; returns how many.
+    async fn delete_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -141,5 +152,30 @@ pub trait OAuthSignInStore: Send + Sync {
 #[async_trait]
 pub trait OAuthStateStore: Send + Sync {
     /// True the first time `state` is consumed, false ever after (until `expires_at`).
-    async fn consume(&self, state: &str, expires_at: chrono::DateTime<chrono::Utc>) -> Result<bool, StoreError>;
+    async fn consume(&self, state: &str, expires_at: DateTime<Utc>) -> Result<bool, StoreError>;
+}
+
+/// Failed sign-in attempts counted under one key, in a window that opens at the first failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureWindow {
+    pub failures: u32,
+    pub ends_at: DateTime<Utc>,
+}
+
+/// Counts failed attempts per key (an email, an address) for the rate limits; in memory for one
+/// instance, shared (Redis) for several.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait FailureCounter: Send + Sync {
+    /// The key's open window at `now`, if it has one.
+    async fn current(&self, key: &str, now: DateTime<Utc>) -> Result<Option<FailureWindow>, StoreError>;
+    /// Counts one failure, opening a window of length `window` if none is open at `now`.
+    async fn record(
+        &self,
+        key: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> Result<FailureWindow, StoreError>;
+    /// Forgets the key's failures (after a successful sign-in).
+    async fn clear(&self, key: &str) -> Result<(), StoreError>;
 }

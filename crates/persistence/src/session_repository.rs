@@ -1,5 +1,9 @@
 use async_trait::async_trait;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+};
 use yoshikosan_domain::ports::{SessionRepository, StoreError};
 use yoshikosan_domain::{Session, SessionId, TokenHash, UserId};
 
@@ -32,6 +36,59 @@ impl SessionRepository for SeaSessionRepository {
     async fn delete(&self, id: SessionId) -> Result<(), StoreError> {
         sessions::Entity::delete_by_id(id.as_uuid()).exec(&self.conn).await.map_err(store_error)?;
         Ok(())
+    }
+
+    async fn list_active(&self, user_id: UserId, now: DateTime<Utc>) -> Result<Vec<Session>, StoreError> {
+        let rows = sessions::Entity::find()
+            .filter(sessions::Column::UserId.eq(user_id.as_uuid()))
+            .filter(sessions::Column::ExpiresAt.gt(now))
+            .order_by_desc(sessions::Column::CreatedAt)
+            .order_by_desc(sessions::Column::Id)
+            .all(&self.conn)
+            .await
+            .map_err(store_error)?;
+        Ok(rows.into_iter().map(to_session).collect())
+    }
+
+    async fn delete_owned(&self, user_id: UserId, id: SessionId) -> Result<bool, StoreError> {
+        // One statement, so a session cannot change hands between a check and the delete.
+        let result = sessions::Entity::delete_many()
+            .filter(sessions::Column::Id.eq(id.as_uuid()))
+            .filter(sessions::Column::UserId.eq(user_id.as_uuid()))
+            .exec(&self.conn)
+            .await
+            .map_err(store_error)?;
+        Ok(result.rows_affected > 0)
+    }
+
+    async fn delete_all(&self, user_id: UserId) -> Result<u64, StoreError> {
+        let result = sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(user_id.as_uuid()))
+            .exec(&self.conn)
+            .await
+            .map_err(store_error)?;
+        Ok(result.rows_affected)
+    }
+
+    async fn touch(&self, id: SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {
+        // Never moves backwards, whichever of two concurrent requests writes last.
+        sessions::Entity::update_many()
+            .col_expr(sessions::Column::LastSeenAt, Expr::value(at))
+            .filter(sessions::Column::Id.eq(id.as_uuid()))
+            .filter(sessions::Column::LastSeenAt.lt(at))
+            .exec(&self.conn)
+            .await
+            .map_err(store_error)?;
+        Ok(())
+    }
+
+    async fn delete_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let result = sessions::Entity::delete_many()
+            .filter(sessions::Column::ExpiresAt.lte(now))
+            .exec(&self.conn)
+            .await
+            .map_err(store_error)?;
+        Ok(result.rows_affected)
     }
 }
 

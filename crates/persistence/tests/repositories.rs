@@ -2,38 +2,16 @@
 //! `TestDatabase::fresh` provides (SQLite, or PostgreSQL under `TEST_DATABASE_URL`).
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test crate: a failure should stop the test")]
 
-use chrono::{Duration, SubsecRound, Utc};
+use chrono::{SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 use yoshikosan_domain::ports::{CreateUserError, OAuthAccountRepository, SessionRepository, UserRepository};
-use yoshikosan_domain::{DisplayName, Email, OAuthProvider, PasswordHash, Session, SessionId, TokenHash, User};
+use yoshikosan_domain::{Email, OAuthProvider, Session, SessionId, User};
 use yoshikosan_persistence::entities::{oauth_accounts, sessions, users};
 use yoshikosan_persistence::testing::TestDatabase;
 
-fn new_user(email: &str) -> User {
-    let now = Utc::now().trunc_subsecs(6);
-    User::with_password(
-        Email::parse(email).unwrap(),
-        DisplayName::parse("Test Person").unwrap(),
-        PasswordHash::new("$2b$04$abcdefghijklmnopqrstuu5q3ZQ0Yx2Z8uM7HtwCuszC0ZoJqz1xW"),
-        now,
-    )
-}
-
-fn new_session(user: &User) -> Session {
-    let now = Utc::now().trunc_subsecs(6);
-    let id = SessionId::generate();
-    Session {
-        id,
-        user_id: user.id,
-        token_hash: TokenHash::of(&format!("token-{id}")),
-        created_at: now,
-        expires_at: now + Duration::days(7),
-        last_seen_at: now,
-        user_agent: Some("curl/8.5".into()),
-        ip: Some("203.0.113.9".into()),
-    }
-}
+mod support;
+use support::{new_session, new_user};
 
 async fn link(
     db: &TestDatabase,

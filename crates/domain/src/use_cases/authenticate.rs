@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use chrono::{DateTime, Duration, Utc};
+
 use crate::clock::Clock;
 use crate::ports::{SessionRepository, StoreError, TokenCodec, UserRepository};
 use crate::session::{Session, TokenHash};
@@ -59,9 +61,26 @@ impl Authenticate {
             return Err(AuthenticateError::TokenExpired);
         }
         let user = self.users.find_by_id(claims.user_id).await?.ok_or(AuthenticateError::Unauthenticated)?;
+        let session = self.note_use(session, now).await;
         Ok(Authenticated { user, session })
     }
+
+    /// Moves `last_seen_at` forward at most once per [`LAST_SEEN_RESOLUTION`], so reads do not
+    /// each cost a write. A failed write only leaves the time stale, so the request goes on.
+    async fn note_use(&self, mut session: Session, now: DateTime<Utc>) -> Session {
+        if now - session.last_seen_at < LAST_SEEN_RESOLUTION {
+            return session;
+        }
+        match self.sessions.touch(session.id, now).await {
+            Ok(()) => session.last_seen_at = now,
+            Err(error) => tracing::warn!(%error, session_id = %session.id, "could not record session use"),
+        }
+        session
+    }
 }
+
+/// How stale a session's `last_seen_at` may be.
+pub const LAST_SEEN_RESOLUTION: Duration = Duration::seconds(60);
 
 impl std::fmt::Debug for Authenticate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -72,8 +91,6 @@ impl std::fmt::Debug for Authenticate {
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
-
-    use chrono::Duration;
 
     use super::*;
     use crate::ports::{MockSessionRepository, MockUserRepository};
@@ -92,9 +109,14 @@ mod tests {
         Setup { user, token, session }
     }
 
-    fn authenticate(setup: &Setup, stored: Option<Session>, now: chrono::DateTime<chrono::Utc>) -> Authenticate {
+    fn authenticate(setup: &Setup, stored: Option<Session>, now: DateTime<Utc>) -> Authenticate {
         let mut sessions = MockSessionRepository::new();
         sessions.expect_find().returning(move |_| Ok(stored.clone()));
+        sessions.expect_touch().never();
+        authenticate_with(setup, sessions, now)
+    }
+
+    fn authenticate_with(setup: &Setup, sessions: MockSessionRepository, now: DateTime<Utc>) -> Authenticate {
         let mut users = MockUserRepository::new();
         let user = setup.user.clone();
         users.expect_find_by_id().returning(move |_| Ok(Some(user.clone())));
@@ -140,5 +162,34 @@ mod tests {
         assert!(matches!(use_case.execute(None).await, Err(AuthenticateError::Unauthenticated)));
         let forged = format!("forged.{}", SessionId::generate());
         assert!(matches!(use_case.execute(Some(&forged)).await, Err(AuthenticateError::Unauthenticated)));
+    }
+
+    #[tokio::test]
+    async fn last_seen_is_written_once_a_minute_at_most() {
+        let s = setup();
+        let stored = s.session.clone();
+        let at = |seconds| t0() + Duration::seconds(seconds);
+        // 59 s after the last write: no write.
+        let found = authenticate(&s, Some(stored.clone()), at(59)).execute(Some(&s.token)).await.unwrap();
+        assert_eq!(found.session.last_seen_at, t0());
+        // 60 s after: one write, with the current time.
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_find().returning(move |_| Ok(Some(stored.clone())));
+        let sid = s.session.id;
+        sessions.expect_touch().withf(move |id, now| *id == sid && *now == at(60)).times(1).returning(|_, _| Ok(()));
+        let found = authenticate_with(&s, sessions, at(60)).execute(Some(&s.token)).await.unwrap();
+        assert_eq!(found.session.last_seen_at, at(60));
+    }
+
+    #[tokio::test]
+    async fn a_failed_last_seen_write_does_not_fail_the_request() {
+        let s = setup();
+        let stored = s.session.clone();
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_find().returning(move |_| Ok(Some(stored.clone())));
+        sessions.expect_touch().returning(|_, _| Err(StoreError::Unavailable("gone".into())));
+        let later = t0() + Duration::minutes(5);
+        let found = authenticate_with(&s, sessions, later).execute(Some(&s.token)).await.unwrap();
+        assert_eq!(found.user.id, s.user.id);
     }
 }

@@ -1,8 +1,10 @@
 use std::sync::Arc;
 
+use crate::clock::Clock;
 use crate::email::Email;
 use crate::ports::{HashError, PasswordHasher, SessionRepository, StoreError, TokenError, UserRepository};
 use crate::session::ClientInfo;
+use crate::throttle::{AttemptKeys, Throttle, Throttled};
 use crate::validation::{FieldError, ValidationErrors};
 
 use super::session_issuer::{SessionIssuer, SignedIn};
@@ -28,6 +30,8 @@ pub enum LogInError {
     #[error("email or password is incorrect")]
     InvalidCredentials,
     #[error(transparent)]
+    RateLimited(#[from] Throttled),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Hash(#[from] HashError),
@@ -42,16 +46,25 @@ pub struct LogIn {
     sessions: Arc<dyn SessionRepository>,
     hasher: Arc<dyn PasswordHasher>,
     issuer: SessionIssuer,
+    throttle: Throttle,
+    clock: Arc<dyn Clock>,
+}
+
+/// What [`LogIn`] is built from.
+#[allow(missing_debug_implementations, reason = "holds only trait objects; consumed at start-up")]
+pub struct LogInPorts {
+    pub users: Arc<dyn UserRepository>,
+    pub sessions: Arc<dyn SessionRepository>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub issuer: SessionIssuer,
+    pub throttle: Throttle,
+    pub clock: Arc<dyn Clock>,
 }
 
 impl LogIn {
-    pub fn new(
-        users: Arc<dyn UserRepository>,
-        sessions: Arc<dyn SessionRepository>,
-        hasher: Arc<dyn PasswordHasher>,
-        issuer: SessionIssuer,
-    ) -> Self {
-        Self { users, sessions, hasher, issuer }
+    pub fn new(ports: LogInPorts) -> Self {
+        let LogInPorts { users, sessions, hasher, issuer, throttle, clock } = ports;
+        Self { users, sessions, hasher, issuer, throttle, clock }
     }
 
     pub async fn execute(&self, command: LogInCommand) -> Result<SignedIn, LogInError> {
@@ -64,6 +77,9 @@ impl LogIn {
             return Err(LogInError::Invalid(errors));
         };
         errors.into_result()?;
+        let keys = AttemptKeys::new(Some(&email), command.client.ip.as_deref());
+        // Refused before any lookup or bcrypt, so a blocked guesser costs next to nothing.
+        self.throttle.check(&keys, self.clock.now()).await?;
 
         let user = self.users.find_by_email(&email).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -71,8 +87,12 @@ impl LogIn {
         let matches = self.hasher.verify(&command.password, hash).await?;
         let user = match user {
             Some(user) if matches && user.password_hash.is_some() => user,
-            _ => return Err(LogInError::InvalidCredentials),
+            _ => {
+                self.throttle.record_failure(&keys, self.clock.now()).await;
+                return Err(LogInError::InvalidCredentials);
+            }
         };
+        self.throttle.record_success(&keys).await;
 
         let (session, access_token) = self.issuer.issue(user.id, &command.client)?;
         self.sessions.create(&session).await?;
@@ -104,7 +124,53 @@ mod tests {
     fn log_in(found: Option<User>, hasher: MockPasswordHasher, sessions: MockSessionRepository) -> LogIn {
         let mut users = MockUserRepository::new();
         users.expect_find_by_email().returning(move |_| Ok(found.clone()));
-        LogIn::new(Arc::new(users), Arc::new(sessions), Arc::new(hasher), issuer(codec_for(UserId::generate())))
+        log_in_with(users, hasher, sessions, open_throttle())
+    }
+
+    fn log_in_with(
+        users: MockUserRepository,
+        hasher: MockPasswordHasher,
+        sessions: MockSessionRepository,
+        throttle: Throttle,
+    ) -> LogIn {
+        LogIn::new(LogInPorts {
+            users: Arc::new(users),
+            sessions: Arc::new(sessions),
+            hasher: Arc::new(hasher),
+            issuer: issuer(codec_for(UserId::generate())),
+            throttle,
+            clock: clock_at(t0()),
+        })
+    }
+
+    #[tokio::test]
+    async fn a_throttled_email_costs_no_lookup_and_no_bcrypt() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().never();
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_verify().never();
+        let result = log_in_with(users, hasher, no_sessions(), closed_throttle())
+            .execute(command("ada@example.com", "right-password"))
+            .await;
+        assert!(matches!(result, Err(LogInError::RateLimited(_))));
+    }
+
+    #[tokio::test]
+    async fn a_wrong_password_is_counted_against_email_and_address() {
+        let mut counter = crate::ports::MockFailureCounter::new();
+        counter.expect_current().returning(|_, _| Ok(None));
+        counter
+            .expect_record()
+            .times(2)
+            .returning(|_, now, window| Ok(crate::ports::FailureWindow { failures: 1, ends_at: now + window }));
+        let throttle = Throttle::new(Arc::new(counter), crate::throttle::RateLimits::default());
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(|_| Ok(Some(user(Some("stored")))));
+        let mut cmd = command("ada@example.com", "wrong-password");
+        cmd.client.ip = Some("198.51.100.7".into());
+        let result =
+            log_in_with(users, hasher_expecting(Some("stored"), false), no_sessions(), throttle).execute(cmd).await;
+        assert!(matches!(result, Err(LogInError::InvalidCredentials)));
     }
 
     fn hasher_expecting(hash: Option<&'static str>, answer: bool) -> MockPasswordHasher {

@@ -2,11 +2,19 @@ use std::sync::Arc;
 
 use crate::ports::{SessionRepository, StoreError, TokenCodec};
 use crate::session::SessionId;
+use crate::user::UserId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LogOutError {
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The session a logout revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoggedOut {
+    pub user_id: UserId,
+    pub session_id: SessionId,
 }
 
 /// Revokes the session a token names. Idempotent: a missing, malformed, expired or already
@@ -22,14 +30,14 @@ impl LogOut {
         Self { sessions, tokens }
     }
 
-    /// Returns the revoked session's id, if the token named one.
-    pub async fn execute(&self, token: Option<&str>) -> Result<Option<SessionId>, LogOutError> {
+    /// Returns the session the token named (now revoked), if it named one.
+    pub async fn execute(&self, token: Option<&str>) -> Result<Option<LoggedOut>, LogOutError> {
         // A well-signed token names one of our sessions even after it expired.
         let Some(claims) = token.and_then(|t| self.tokens.decode(t).ok()) else {
             return Ok(None);
         };
         self.sessions.delete(claims.session_id).await?;
-        Ok(Some(claims.session_id))
+        Ok(Some(LoggedOut { user_id: claims.user_id, session_id: claims.session_id }))
     }
 }
 
@@ -46,15 +54,16 @@ mod tests {
     use super::*;
     use crate::ports::MockSessionRepository;
     use crate::use_cases::test_support::*;
-    use crate::user::UserId;
 
     #[tokio::test]
     async fn revokes_the_session_named_by_the_token() {
         let sid = SessionId::generate();
         let mut sessions = MockSessionRepository::new();
         sessions.expect_delete().withf(move |id| *id == sid).times(1).returning(|_| Ok(()));
-        let log_out = LogOut::new(Arc::new(sessions), codec_for(UserId::generate()));
-        assert_eq!(log_out.execute(Some(&format!("tok.{sid}"))).await.unwrap(), Some(sid));
+        let user_id = UserId::generate();
+        let log_out = LogOut::new(Arc::new(sessions), codec_for(user_id));
+        let revoked = log_out.execute(Some(&format!("tok.{sid}"))).await.unwrap();
+        assert_eq!(revoked, Some(LoggedOut { user_id, session_id: sid }));
     }
 
     #[tokio::test]

@@ -6,13 +6,17 @@ mod log_out;
 mod oauth_sign_in;
 mod register;
 mod session_issuer;
+mod sessions;
 
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 
-pub use authenticate::{Authenticate, AuthenticateError, Authenticated};
-pub use log_in::{LogIn, LogInCommand, LogInError};
-pub use log_out::{LogOut, LogOutError};
-pub use oauth_sign_in::{OAuthSignIn, OAuthSignInCommand, OAuthSignInError};
-pub use register::{Register, RegisterCommand, RegisterError};
+pub use authenticate::{Authenticate, AuthenticateError, Authenticated, LAST_SEEN_RESOLUTION};
+pub use log_in::{LogIn, LogInCommand, LogInError, LogInPorts};
+pub use log_out::{LogOut, LogOutError, LoggedOut};
+pub use oauth_sign_in::{OAuthOutcome, OAuthSignIn, OAuthSignInCommand, OAuthSignInError, OAuthSignedIn};
+pub use register::{Register, RegisterCommand, RegisterError, RegisterPorts};
 pub use session_issuer::{SessionIssuer, SignedIn};
+pub use sessions::{
+    ListSessions, ListedSession, LogOutEverywhere, PurgeExpiredSessions, RevokeSession, RevokeSessionError,
+};

@@ -57,6 +57,23 @@ pub struct OAuthSignIn {
     issuer: SessionIssuer,
 }
 
+/// What an OAuth sign-in did besides signing in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthOutcome {
+    /// The provider account was already linked.
+    SignedIn,
+    /// The provider account was linked to an existing user.
+    Linked,
+    /// A new user was created with the provider account linked.
+    Created,
+}
+
+#[derive(Debug, Clone)]
+pub struct OAuthSignedIn {
+    pub signed_in: SignedIn,
+    pub outcome: OAuthOutcome,
+}
+
 impl OAuthSignIn {
     pub fn new(
         users: Arc<dyn UserRepository>,
@@ -68,7 +85,7 @@ impl OAuthSignIn {
         Self { users, accounts, store, clock, issuer }
     }
 
-    pub async fn execute(&self, command: &OAuthSignInCommand) -> Result<SignedIn, OAuthSignInError> {
+    pub async fn execute(&self, command: &OAuthSignInCommand) -> Result<OAuthSignedIn, OAuthSignInError> {
         // A conflict means a concurrent sign-in wrote the same link or account first; deciding
         // again then finds it. Twice in a row is not a race any more.
         match self.attempt(command).await {
@@ -77,12 +94,12 @@ impl OAuthSignIn {
         }
     }
 
-    async fn attempt(&self, command: &OAuthSignInCommand) -> Result<SignedIn, Attempt> {
+    async fn attempt(&self, command: &OAuthSignInCommand) -> Result<OAuthSignedIn, Attempt> {
         let identity = &command.identity;
-        let (mut user, new_user, link) = match self.decide(command).await? {
-            Decision::SignIn(user) => (user, None, false),
-            Decision::Link(user) => (user, None, true),
-            Decision::Create(user) => (user.clone(), Some(user), true),
+        let (mut user, new_user, link, outcome) = match self.decide(command).await? {
+            Decision::SignIn(user) => (user, None, false, OAuthOutcome::SignedIn),
+            Decision::Link(user) => (user, None, true, OAuthOutcome::Linked),
+            Decision::Create(user) => (user.clone(), Some(user), true, OAuthOutcome::Created),
         };
         let new_link = link.then(|| self.link(identity, user.id));
         let (session, access_token) = self.issuer.issue(user.id, &command.client).map_err(OAuthSignInError::from)?;
@@ -95,7 +112,8 @@ impl OAuthSignIn {
             user.linked_providers.push(identity.provider);
         }
         let session = write.session;
-        Ok(SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at })
+        let signed_in = SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at };
+        Ok(OAuthSignedIn { signed_in, outcome })
     }
 
     async fn decide(&self, command: &OAuthSignInCommand) -> Result<Decision, OAuthSignInError> {
@@ -261,7 +279,8 @@ mod tests {
         let owner = user(None);
         let (use_case, writes) = World::new(vec![owner.clone()], Some(linked_account(owner.id))).sign_in();
         // Even an unverified, different email: the link decides.
-        let signed_in = use_case.execute(&command(identity(Some("other@example.com"), false), None)).await.unwrap();
+        let signed_in =
+            use_case.execute(&command(identity(Some("other@example.com"), false), None)).await.unwrap().signed_in;
         assert_eq!(signed_in.user.id, owner.id);
         let writes = writes.lock().unwrap();
         assert_eq!((writes[0].new_user.is_none(), writes[0].new_link.is_none()), (true, true));
@@ -272,8 +291,11 @@ mod tests {
     async fn a_signed_in_user_gets_the_identity_linked() {
         let me = user(Some("hash"));
         let (use_case, writes) = World::new(vec![me.clone()], None).sign_in();
-        let signed_in =
-            use_case.execute(&command(identity(Some("elsewhere@example.com"), false), Some(me.id))).await.unwrap();
+        let signed_in = use_case
+            .execute(&command(identity(Some("elsewhere@example.com"), false), Some(me.id)))
+            .await
+            .unwrap()
+            .signed_in;
         assert_eq!(signed_in.user.id, me.id);
         assert_eq!(signed_in.user.sign_in_methods(), ["password", "google"]);
         let link = writes.lock().unwrap()[0].new_link.clone().unwrap();
@@ -285,7 +307,8 @@ mod tests {
     async fn a_verified_email_links_to_the_account_that_has_it() {
         let owner = user(Some("hash"));
         let (use_case, writes) = World::new(vec![owner.clone()], None).sign_in();
-        let signed_in = use_case.execute(&command(identity(Some("ADA@example.com"), true), None)).await.unwrap();
+        let signed_in =
+            use_case.execute(&command(identity(Some("ADA@example.com"), true), None)).await.unwrap().signed_in;
         assert_eq!(signed_in.user.id, owner.id);
         assert!(writes.lock().unwrap()[0].new_user.is_none());
     }
@@ -304,7 +327,7 @@ mod tests {
         for verified in [true, false] {
             let (use_case, writes) = World::new(Vec::new(), None).sign_in();
             let signed_in =
-                use_case.execute(&command(identity(Some("New@Example.com"), verified), None)).await.unwrap();
+                use_case.execute(&command(identity(Some("New@Example.com"), verified), None)).await.unwrap().signed_in;
             let created = writes.lock().unwrap()[0].new_user.clone().unwrap();
             assert_eq!(created.id, signed_in.user.id);
             assert_eq!(created.email.as_str(), "new@example.com");

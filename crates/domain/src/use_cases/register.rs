@@ -5,6 +5,7 @@ use crate::email::Email;
 use crate::password::PasswordPolicy;
 use crate::ports::{CreateUserError, HashError, PasswordHasher, StoreError, TokenError, UserRepository};
 use crate::session::ClientInfo;
+use crate::throttle::{AttemptKeys, Throttle, Throttled};
 use crate::user::{DisplayName, User};
 use crate::validation::ValidationErrors;
 
@@ -32,6 +33,8 @@ pub enum RegisterError {
     #[error("a user with this email already exists")]
     EmailTaken,
     #[error(transparent)]
+    RateLimited(#[from] Throttled),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Hash(#[from] HashError),
@@ -56,17 +59,24 @@ pub struct Register {
     clock: Arc<dyn Clock>,
     issuer: SessionIssuer,
     policy: PasswordPolicy,
+    throttle: Throttle,
+}
+
+/// What [`Register`] is built from.
+#[allow(missing_debug_implementations, reason = "holds only trait objects; consumed at start-up")]
+pub struct RegisterPorts {
+    pub users: Arc<dyn UserRepository>,
+    pub hasher: Arc<dyn PasswordHasher>,
+    pub clock: Arc<dyn Clock>,
+    pub issuer: SessionIssuer,
+    pub policy: PasswordPolicy,
+    pub throttle: Throttle,
 }
 
 impl Register {
-    pub fn new(
-        users: Arc<dyn UserRepository>,
-        hasher: Arc<dyn PasswordHasher>,
-        clock: Arc<dyn Clock>,
-        issuer: SessionIssuer,
-        policy: PasswordPolicy,
-    ) -> Self {
-        Self { users, hasher, clock, issuer, policy }
+    pub fn new(ports: RegisterPorts) -> Self {
+        let RegisterPorts { users, hasher, clock, issuer, policy, throttle } = ports;
+        Self { users, hasher, clock, issuer, policy, throttle }
     }
 
     pub async fn execute(&self, command: RegisterCommand) -> Result<SignedIn, RegisterError> {
@@ -78,6 +88,23 @@ impl Register {
             return Err(RegisterError::Invalid(errors));
         };
 
+        // A taken email counts as a failure, so probing which addresses have accounts is limited.
+        let keys = AttemptKeys::new(Some(&email), command.client.ip.as_deref());
+        self.throttle.check(&keys, self.clock.now()).await?;
+        let result = self.create(email, password, name, &command.client).await;
+        if matches!(result, Err(RegisterError::EmailTaken)) {
+            self.throttle.record_failure(&keys, self.clock.now()).await;
+        }
+        result
+    }
+
+    async fn create(
+        &self,
+        email: Email,
+        password: crate::password::Password,
+        name: DisplayName,
+        client: &ClientInfo,
+    ) -> Result<SignedIn, RegisterError> {
         // Checked before hashing so a taken address costs no bcrypt; the unique index still
         // decides races between two registrations of the same address.
         if self.users.find_by_email(&email).await?.is_some() {
@@ -85,7 +112,7 @@ impl Register {
         }
         let hash = self.hasher.hash(&password).await?;
         let user = User::with_password(email, name, hash, self.clock.now());
-        let (session, access_token) = self.issuer.issue(user.id, &command.client)?;
+        let (session, access_token) = self.issuer.issue(user.id, client)?;
         self.users.create_with_session(&user, &session).await?;
         Ok(SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at })
     }
@@ -114,8 +141,28 @@ mod tests {
     }
 
     fn register(users: MockUserRepository, hasher: MockPasswordHasher) -> Register {
-        let codec = codec_for(UserId::generate());
-        Register::new(Arc::new(users), Arc::new(hasher), clock_at(t0()), issuer(codec), PasswordPolicy::default())
+        register_throttled(users, hasher, open_throttle())
+    }
+
+    fn register_throttled(users: MockUserRepository, hasher: MockPasswordHasher, throttle: Throttle) -> Register {
+        Register::new(RegisterPorts {
+            users: Arc::new(users),
+            hasher: Arc::new(hasher),
+            clock: clock_at(t0()),
+            issuer: issuer(codec_for(UserId::generate())),
+            policy: PasswordPolicy::default(),
+            throttle,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_throttled_client_is_refused_before_any_lookup() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().never();
+        let result = register_throttled(users, MockPasswordHasher::new(), closed_throttle())
+            .execute(command("a@example.com", "violet-harbour-42", "A"))
+            .await;
+        assert!(matches!(result, Err(RegisterError::RateLimited(t)) if t.retry_after.num_seconds() == 60));
     }
 
     #[tokio::test]

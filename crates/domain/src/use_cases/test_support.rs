@@ -7,8 +7,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use crate::clock::MockClock;
 use crate::email::Email;
 use crate::password::PasswordHash;
-use crate::ports::MockTokenCodec;
+use crate::ports::{MockFailureCounter, MockTokenCodec};
 use crate::session::{AccessClaims, SessionId, TokenTtl};
+use crate::throttle::{RateLimits, Throttle};
 use crate::user::{DisplayName, User, UserId};
 
 use super::SessionIssuer;
@@ -47,4 +48,25 @@ pub fn user(password_hash: Option<&str>) -> User {
     );
     user.password_hash = password_hash.map(PasswordHash::new);
     user
+}
+
+/// A throttle whose counter never blocks and counts how many failures were recorded.
+pub fn open_throttle() -> Throttle {
+    let mut counter = MockFailureCounter::new();
+    counter.expect_current().returning(|_, _| Ok(None));
+    counter
+        .expect_record()
+        .returning(|_, now, window| Ok(crate::ports::FailureWindow { failures: 1, ends_at: now + window }));
+    counter.expect_clear().returning(|_| Ok(()));
+    Throttle::new(Arc::new(counter), RateLimits::default())
+}
+
+/// A throttle that refuses every attempt, for a minute more.
+pub fn closed_throttle() -> Throttle {
+    let mut counter = MockFailureCounter::new();
+    counter.expect_current().returning(|_, now| {
+        Ok(Some(crate::ports::FailureWindow { failures: 1000, ends_at: now + chrono::Duration::seconds(60) }))
+    });
+    counter.expect_record().never();
+    Throttle::new(Arc::new(counter), RateLimits::default())
 }

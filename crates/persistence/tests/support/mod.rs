@@ -1,0 +1,29 @@
+//! Rows the repository tests build on.
+
+use chrono::{Duration, SubsecRound, Utc};
+use yoshikosan_domain::{DisplayName, Email, PasswordHash, Session, SessionId, TokenHash, User};
+
+pub fn new_user(email: &str) -> User {
+    let now = Utc::now().trunc_subsecs(6);
+    User::with_password(
+        Email::parse(email).unwrap(),
+        DisplayName::parse("Test Person").unwrap(),
+        PasswordHash::new("$2b$04$abcdefghijklmnopqrstuu5q3ZQ0Yx2Z8uM7HtwCuszC0ZoJqz1xW"),
+        now,
+    )
+}
+
+pub fn new_session(user: &User) -> Session {
+    let now = Utc::now().trunc_subsecs(6);
+    let id = SessionId::generate();
+    Session {
+        id,
+        user_id: user.id,
+        token_hash: TokenHash::of(&format!("token-{id}")),
+        created_at: now,
+        expires_at: now + Duration::days(7),
+        last_seen_at: now,
+        user_agent: Some("curl/8.5".into()),
+        ip: Some("203.0.113.9".into()),
+    }
+}
