@@ -7,8 +7,8 @@ use actix_web::{HttpResponse, ResponseError, error::JsonPayloadError};
 use serde::Serialize;
 use utoipa::ToSchema;
 use yoshikosan_domain::ports::StoreError;
-use yoshikosan_domain::use_cases::{AuthenticateError, LogInError, LogOutError, RegisterError};
-use yoshikosan_domain::{FieldError, FieldErrorCode, ValidationErrors};
+use yoshikosan_domain::use_cases::{AuthenticateError, LogInError, LogOutError, RegisterError, RevokeSessionError};
+use yoshikosan_domain::{FieldError, FieldErrorCode, Throttled, ValidationErrors};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 const WWW_AUTHENTICATE: &str = r#"Bearer realm="yoshikosan""#;
@@ -41,6 +41,9 @@ pub enum ApiError {
     UnsupportedMediaType,
     #[error("validation failed")]
     Validation(Vec<FieldProblem>),
+    /// Too many failed attempts; the client may retry after this many seconds.
+    #[error("rate limited for {0} s")]
+    RateLimited(u64),
     #[error("unavailable: {0}")]
     Unavailable(String),
     #[error("internal error: {0}")]
@@ -117,6 +120,9 @@ impl ApiError {
             Self::PayloadTooLarge => text("payload_too_large", "The request body is larger than 65536 bytes"),
             Self::UnsupportedMediaType => text("bad_request", "The request body must be application/json"),
             Self::Validation(_) => text("validation_failed", "The request has invalid fields"),
+            Self::RateLimited(seconds) => {
+                ("rate_limited", format!("Too many failed attempts; try again in {seconds} seconds"))
+            }
             Self::Unavailable(_) => text("unavailable", "The service is temporarily unavailable; try again shortly"),
             Self::Internal(_) => text("internal_error", "An unexpected error occurred"),
         }
@@ -134,6 +140,7 @@ impl ResponseError for ApiError {
             Self::EmailTaken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -158,6 +165,9 @@ impl ResponseError for ApiError {
             }
             Self::Unavailable(_) => {
                 response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            Self::RateLimited(seconds) => {
+                response.insert_header((header::RETRY_AFTER, seconds.to_string()));
             }
             _ => {}
         }
@@ -185,6 +195,7 @@ impl From<RegisterError> for ApiError {
         match error {
             RegisterError::Invalid(errors) => errors.into(),
             RegisterError::EmailTaken => Self::EmailTaken,
+            RegisterError::RateLimited(throttled) => throttled.into(),
             RegisterError::Store(e) => e.into(),
             RegisterError::Hash(e) => Self::Internal(e.to_string()),
             RegisterError::Token(e) => Self::Internal(e.to_string()),
@@ -197,6 +208,7 @@ impl From<LogInError> for ApiError {
         match error {
             LogInError::Invalid(errors) => errors.into(),
             LogInError::InvalidCredentials => Self::InvalidCredentials,
+            LogInError::RateLimited(throttled) => throttled.into(),
             LogInError::Store(e) => e.into(),
             LogInError::Hash(e) => Self::Internal(e.to_string()),
             LogInError::Token(e) => Self::Internal(e.to_string()),
@@ -218,6 +230,23 @@ impl From<LogOutError> for ApiError {
     fn from(error: LogOutError) -> Self {
         match error {
             LogOutError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<Throttled> for ApiError {
+    fn from(throttled: Throttled) -> Self {
+        // Whole seconds, rounded up: retrying at the advertised moment must succeed.
+        let millis = throttled.retry_after.num_milliseconds().max(0).unsigned_abs();
+        Self::RateLimited(millis.div_ceil(1000).max(1))
+    }
+}
+
+impl From<RevokeSessionError> for ApiError {
+    fn from(error: RevokeSessionError) -> Self {
+        match error {
+            RevokeSessionError::NotFound => Self::NotFound,
+            RevokeSessionError::Store(e) => e.into(),
         }
     }
 }

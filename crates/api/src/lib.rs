@@ -2,6 +2,7 @@
 //! composition root that wires the domain to its adapters.
 #![forbid(unsafe_code)]
 
+pub mod audit;
 pub mod commands;
 pub mod config;
 pub mod error;

@@ -10,12 +10,19 @@ use actix_web::dev::Server;
 use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
+use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
-use yoshikosan_domain::ports::{IdentityProvider, PasswordHasher, SessionRepository, TokenCodec, UserRepository};
-use yoshikosan_domain::use_cases::{Authenticate, LogIn, LogOut, OAuthSignIn, Register, SessionIssuer};
-use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SystemClock};
+use yoshikosan_domain::ports::{
+    FailureCounter, IdentityProvider, PasswordHasher, SessionRepository, TokenCodec, UserRepository,
+};
+use yoshikosan_domain::use_cases::{
+    Authenticate, ListSessions, LogIn, LogInPorts, LogOut, LogOutEverywhere, OAuthSignIn, PurgeExpiredSessions,
+    Register, RegisterPorts, RevokeSession, SessionIssuer,
+};
+use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
 use yoshikosan_persistence::{Database, DatabaseOptions, DbErr};
+use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};
 use yoshikosan_security::{BcryptHasher, CookieCipher, JwtCodec};
 
 use crate::config::Settings;
@@ -26,7 +33,7 @@ use crate::http::request_id::{self, RequestSpan};
 use crate::http::{csrf, oauth_flow, security_headers};
 use crate::routes;
 use crate::routes::fallback::RouteTable;
-use crate::state::{AppState, OAuthState};
+use crate::state::{AppState, OAuthState, SessionsState};
 
 /// Request bodies above this are refused with 413, streamed (chunked) or not.
 pub const MAX_BODY_BYTES: usize = 65_536;
@@ -39,12 +46,18 @@ pub enum StartupError {
     Migrate(DbErr),
     #[error("could not listen on {address}: {source}")]
     Bind { address: String, source: std::io::Error },
+    #[error("REDIS_URL is not usable: {0}")]
+    Redis(String),
 }
+
+/// Expired sessions are deleted this often (and once at start-up).
+pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 pub struct Application {
     port: u16,
     server: Server,
     database: Database,
+    purge: tokio::task::JoinHandle<()>,
 }
 
 impl std::fmt::Debug for Application {
@@ -55,6 +68,11 @@ impl std::fmt::Debug for Application {
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartupError> {
+        Self::build_with_clock(settings, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`], on the given clock: tests move time forward with it.
+    pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
         let database = Database::connect(&settings.database_url, &DatabaseOptions::default())
             .await
             .map_err(StartupError::Connect)?;
@@ -66,8 +84,11 @@ impl Application {
         let bind_error = |source| StartupError::Bind { address: address.clone(), source };
         let listener = TcpListener::bind(&address).map_err(bind_error)?;
         let port = listener.local_addr().map_err(bind_error)?.port();
-        let server = serve(listener, &settings, database.clone()).map_err(bind_error)?;
-        Ok(Self { port, server, database })
+        let counter = failure_counter(&settings)?;
+        let state = state(&settings, database.clone(), clock.clone(), counter).map_err(bind_error)?;
+        let server = serve(listener, &settings, state).map_err(bind_error)?;
+        let purge = tokio::spawn(purge_expired_sessions(PurgeExpiredSessions::new(database.sessions(), clock)));
+        Ok(Self { port, server, database, purge })
     }
 
     pub fn port(&self) -> u16 {
@@ -77,6 +98,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, lets in-flight requests finish, then closes the pool.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
+        self.purge.abort();
         if let Err(error) = self.database.close().await {
             tracing::warn!(%error, "closing the database pool failed");
         }
@@ -84,8 +106,39 @@ impl Application {
     }
 }
 
-fn state(settings: &Settings, database: Database) -> Result<AppState, std::io::Error> {
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+/// Runs until aborted; a failed purge is retried at the next tick.
+async fn purge_expired_sessions(purge: PurgeExpiredSessions) {
+    let mut ticks = tokio::time::interval(PURGE_EVERY);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match purge.execute().await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "expired sessions deleted"),
+            Err(error) => tracing::warn!(%error, "could not delete expired sessions"),
+        }
+    }
+}
+
+/// Shared through Redis when REDIS_URL is set, else in this process's memory.
+fn failure_counter(settings: &Settings) -> Result<Arc<dyn FailureCounter>, StartupError> {
+    match &settings.redis_url {
+        Some(url) => {
+            let counter =
+                RedisFailureCounter::new(url.expose_secret()).map_err(|e| StartupError::Redis(e.to_string()))?;
+            tracing::info!("rate limits shared through Redis");
+            Ok(Arc::new(counter))
+        }
+        None => Ok(Arc::new(MemoryFailureCounter::new())),
+    }
+}
+
+fn state(
+    settings: &Settings,
+    database: Database,
+    clock: Arc<dyn Clock>,
+    counter: Arc<dyn FailureCounter>,
+) -> Result<AppState, std::io::Error> {
     let tokens: Arc<dyn TokenCodec> = Arc::new(JwtCodec::new(&settings.secret_key));
     let bcrypt = BcryptHasher::new(settings.bcrypt_cost);
     let warm = bcrypt.clone();
@@ -96,6 +149,7 @@ fn state(settings: &Settings, database: Database) -> Result<AppState, std::io::E
     let sessions: Arc<dyn SessionRepository> = database.sessions();
     let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
     let policy = PasswordPolicy::default();
+    let throttle = Throttle::new(counter, settings.rate_limits);
     let oauth = OAuthState {
         providers: identity_providers(settings)?,
         sign_in: OAuthSignIn::new(
@@ -110,9 +164,28 @@ fn state(settings: &Settings, database: Database) -> Result<AppState, std::io::E
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
     };
     Ok(AppState {
-        register: Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy),
-        log_in: LogIn::new(users.clone(), sessions.clone(), hasher, issuer),
+        register: Register::new(RegisterPorts {
+            users: users.clone(),
+            hasher: hasher.clone(),
+            clock: clock.clone(),
+            issuer: issuer.clone(),
+            policy,
+            throttle: throttle.clone(),
+        }),
+        log_in: LogIn::new(LogInPorts {
+            users: users.clone(),
+            sessions: sessions.clone(),
+            hasher,
+            issuer,
+            throttle,
+            clock: clock.clone(),
+        }),
         log_out: LogOut::new(sessions.clone(), tokens.clone()),
+        sessions: SessionsState {
+            list: ListSessions::new(sessions.clone(), clock.clone()),
+            revoke: RevokeSession::new(sessions.clone()),
+            log_out_everywhere: LogOutEverywhere::new(sessions.clone()),
+        },
         authenticate: Authenticate::new(users, sessions, tokens, clock),
         database,
         cookie: settings.cookie.clone(),
@@ -136,8 +209,8 @@ fn identity_providers(settings: &Settings) -> std::io::Result<HashMap<OAuthProvi
     Ok(providers)
 }
 
-fn serve(listener: TcpListener, settings: &Settings, database: Database) -> std::io::Result<Server> {
-    let state = web::Data::new(state(settings, database)?);
+fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io::Result<Server> {
+    let state = web::Data::new(state);
     let origins = AllowedOrigins(Arc::new(settings.cors_origins.clone()));
     let routes = web::Data::new(RouteTable::from_docs());
     let proxies = TrustedProxies(Arc::new(settings.trusted_proxies.clone()));

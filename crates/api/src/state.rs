@@ -3,7 +3,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use yoshikosan_domain::ports::{IdentityProvider, OAuthStateStore};
-use yoshikosan_domain::use_cases::{Authenticate, LogIn, LogOut, OAuthSignIn, Register};
+use yoshikosan_domain::use_cases::{
+    Authenticate, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthSignIn, Register, RevokeSession,
+};
 use yoshikosan_domain::{OAuthProvider, PasswordPolicy, TokenTtl};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::CookieCipher;
@@ -17,12 +19,21 @@ pub struct AppState {
     pub log_in: LogIn,
     pub log_out: LogOut,
     pub authenticate: Authenticate,
+    pub sessions: SessionsState,
     pub database: Database,
     pub cookie: CookieSettings,
     pub access_token_ttl: TokenTtl,
     pub password_policy: PasswordPolicy,
     pub oauth: OAuthState,
     pub started_at: Instant,
+}
+
+/// The signed-in user's session management.
+#[derive(Debug)]
+pub struct SessionsState {
+    pub list: ListSessions,
+    pub revoke: RevokeSession,
+    pub log_out_everywhere: LogOutEverywhere,
 }
 
 /// Sign-in with providers: the configured ones only.

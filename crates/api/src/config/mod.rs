@@ -1,12 +1,14 @@
 //! Typed settings from the environment (and `.env`), validated once at start-up with every
 //! problem reported together.
 
+mod limits;
 mod parse;
+mod providers;
 
 use std::fmt;
 
 use secrecy::SecretString;
-use yoshikosan_domain::TokenTtl;
+use yoshikosan_domain::{RateLimits, TokenTtl};
 use yoshikosan_oauth::{DiscordSettings, GoogleSettings};
 
 pub use parse::ConfigError;
@@ -55,6 +57,9 @@ pub struct Settings {
     pub google: Option<GoogleSettings>,
     /// Set when DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are.
     pub discord: Option<DiscordSettings>,
+    pub rate_limits: RateLimits,
+    /// Where instances share their rate-limit counts; in memory when unset.
+    pub redis_url: Option<SecretString>,
 }
 
 impl Settings {

@@ -3,10 +3,11 @@ use std::fmt;
 use secrecy::SecretString;
 use serde::Deserialize;
 use yoshikosan_domain::TokenTtl;
-use yoshikosan_oauth::{DiscordSettings, GoogleSettings};
 use yoshikosan_persistence::DEFAULT_DATABASE_URL;
 use yoshikosan_security::MIN_SECRET_BYTES;
 
+use super::limits::{rate_limits, redis_url};
+use super::providers::{discord, google};
 use super::{AppEnv, CookieSettings, LogFormat, Settings};
 
 /// Every invalid or missing variable, one line each.
@@ -28,31 +29,35 @@ impl std::error::Error for ConfigError {}
 /// The variables as text; [`load`] turns them into typed [`Settings`].
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct Raw {
-    app_env: Option<String>,
-    host: Option<String>,
-    port: Option<String>,
-    database_url: Option<String>,
-    secret_key: Option<String>,
-    access_token_ttl: Option<String>,
-    bcrypt_cost: Option<String>,
-    cookie_name: Option<String>,
-    cookie_secure: Option<String>,
-    cookie_domain: Option<String>,
-    frontend_url: Option<String>,
-    public_url: Option<String>,
-    cors_origins: Option<String>,
-    log_format: Option<String>,
-    auto_migrate: Option<String>,
-    trusted_proxies: Option<String>,
-    google_client_id: Option<String>,
-    google_client_secret: Option<String>,
-    google_issuer_url: Option<String>,
-    discord_client_id: Option<String>,
-    discord_client_secret: Option<String>,
-    discord_auth_url: Option<String>,
-    discord_token_url: Option<String>,
-    discord_api_url: Option<String>,
+pub(super) struct Raw {
+    pub(super) app_env: Option<String>,
+    pub(super) host: Option<String>,
+    pub(super) port: Option<String>,
+    pub(super) database_url: Option<String>,
+    pub(super) secret_key: Option<String>,
+    pub(super) access_token_ttl: Option<String>,
+    pub(super) bcrypt_cost: Option<String>,
+    pub(super) cookie_name: Option<String>,
+    pub(super) cookie_secure: Option<String>,
+    pub(super) cookie_domain: Option<String>,
+    pub(super) frontend_url: Option<String>,
+    pub(super) public_url: Option<String>,
+    pub(super) cors_origins: Option<String>,
+    pub(super) log_format: Option<String>,
+    pub(super) auto_migrate: Option<String>,
+    pub(super) trusted_proxies: Option<String>,
+    pub(super) google_client_id: Option<String>,
+    pub(super) google_client_secret: Option<String>,
+    pub(super) google_issuer_url: Option<String>,
+    pub(super) discord_client_id: Option<String>,
+    pub(super) discord_client_secret: Option<String>,
+    pub(super) discord_auth_url: Option<String>,
+    pub(super) discord_token_url: Option<String>,
+    pub(super) discord_api_url: Option<String>,
+    pub(super) rate_limit_window_secs: Option<String>,
+    pub(super) rate_limit_max_per_email: Option<String>,
+    pub(super) rate_limit_max_per_ip: Option<String>,
+    pub(super) redis_url: Option<String>,
 }
 
 /// Collects problems while parsing, so that all of them are reported at once.
@@ -102,6 +107,8 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
     };
     let google = problems.check(google(&mut raw, callback("google")));
     let discord = problems.check(discord(&mut raw, callback("discord")));
+    let rate_limits = rate_limits(&raw).map_err(|p| problems.0.extend(p)).ok();
+    let redis_url = problems.check(redis_url(raw.redis_url.take()));
 
     // The frontend may always call the API from the browser.
     if let (Some(url), Some(origins)) = (&frontend_url, cors_origins.as_mut()) {
@@ -129,6 +136,8 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
             trusted_proxies: trusted_proxies?,
             google: google?,
             discord: discord?,
+            rate_limits: rate_limits?,
+            redis_url: redis_url?,
         })
     })();
     match settings {
@@ -166,6 +175,10 @@ impl Raw {
             discord_auth_url: keep(self.discord_auth_url),
             discord_token_url: keep(self.discord_token_url),
             discord_api_url: keep(self.discord_api_url),
+            rate_limit_window_secs: keep(self.rate_limit_window_secs),
+            rate_limit_max_per_email: keep(self.rate_limit_max_per_email),
+            rate_limit_max_per_ip: keep(self.rate_limit_max_per_ip),
+            redis_url: keep(self.redis_url),
         }
     }
 }
@@ -178,7 +191,12 @@ fn parse_env(value: Option<&str>) -> Result<AppEnv, String> {
     }
 }
 
-fn number<T>(name: &str, value: Option<&str>, default: T, range: std::ops::RangeInclusive<T>) -> Result<T, String>
+pub(super) fn number<T>(
+    name: &str,
+    value: Option<&str>,
+    default: T,
+    range: std::ops::RangeInclusive<T>,
+) -> Result<T, String>
 where
     T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
 {
@@ -225,7 +243,7 @@ fn cookie_name(value: Option<String>) -> Result<String, String> {
     }
 }
 
-fn http_url(name: &str, value: Option<&str>, default: &str) -> Result<url::Url, String> {
+pub(super) fn http_url(name: &str, value: Option<&str>, default: &str) -> Result<url::Url, String> {
     let text = value.unwrap_or(default);
     match url::Url::parse(text) {
         Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => Ok(url),
@@ -254,58 +272,6 @@ fn log_format(value: Option<&str>, default: LogFormat) -> Result<LogFormat, Stri
         Some("pretty" | "text") => Ok(LogFormat::Pretty),
         Some(other) => Err(format!("LOG_FORMAT must be json or pretty, not {other:?}")),
     }
-}
-
-/// Both halves of a client credential, or neither.
-fn credentials(
-    provider: &str,
-    id: Option<String>,
-    secret: Option<String>,
-) -> Result<Option<(String, SecretString)>, String> {
-    match (id, secret) {
-        (Some(id), Some(secret)) => Ok(Some((id, SecretString::from(secret)))),
-        (None, None) => Ok(None),
-        (Some(_), None) => Err(format!("{provider}_CLIENT_SECRET is required when {provider}_CLIENT_ID is set")),
-        (None, Some(_)) => Err(format!("{provider}_CLIENT_ID is required when {provider}_CLIENT_SECRET is set")),
-    }
-}
-
-fn google(raw: &mut Raw, redirect_uri: Option<String>) -> Result<Option<GoogleSettings>, String> {
-    let Some((client_id, client_secret)) =
-        credentials("GOOGLE", raw.google_client_id.take(), raw.google_client_secret.take())?
-    else {
-        return Ok(None);
-    };
-    let issuer = http_url("GOOGLE_ISSUER_URL", raw.google_issuer_url.as_deref(), "https://accounts.google.com")?;
-    Ok(redirect_uri.map(|redirect_uri| GoogleSettings {
-        client_id,
-        client_secret,
-        // Issuers are compared as strings with the ID token's `iss`: keep it as written.
-        issuer_url: raw.google_issuer_url.clone().unwrap_or_else(|| issuer.as_str().trim_end_matches('/').to_owned()),
-        redirect_uri,
-    }))
-}
-
-fn discord(raw: &mut Raw, redirect_uri: Option<String>) -> Result<Option<DiscordSettings>, String> {
-    let Some((client_id, client_secret)) =
-        credentials("DISCORD", raw.discord_client_id.take(), raw.discord_client_secret.take())?
-    else {
-        return Ok(None);
-    };
-    let url = |name, value: Option<&str>, default| {
-        http_url(name, value, default).map(|u| u.as_str().trim_end_matches('/').to_owned())
-    };
-    let auth_url = url("DISCORD_AUTH_URL", raw.discord_auth_url.as_deref(), "https://discord.com/oauth2/authorize")?;
-    let token_url = url("DISCORD_TOKEN_URL", raw.discord_token_url.as_deref(), "https://discord.com/api/oauth2/token")?;
-    let api_url = url("DISCORD_API_URL", raw.discord_api_url.as_deref(), "https://discord.com/api/v10")?;
-    Ok(redirect_uri.map(|redirect_uri| DiscordSettings {
-        client_id,
-        client_secret,
-        auth_url,
-        token_url,
-        api_url,
-        redirect_uri,
-    }))
 }
 
 /// Comma-separated IPs and CIDRs; a bare IP is a one-address network.

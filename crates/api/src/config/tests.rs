@@ -143,3 +143,42 @@ fn trusted_proxies_take_ips_and_cidrs() {
         Settings::from_vars([("TRUSTED_PROXIES", "10.0.0.0/33")]).unwrap_err().to_string().contains("TRUSTED_PROXIES")
     );
 }
+
+#[test]
+fn rate_limits_default_to_the_contract_and_can_be_set() {
+    let defaults = Settings::from_vars(Vec::<(String, String)>::new()).unwrap();
+    assert_eq!(defaults.rate_limits.window.num_seconds(), 900);
+    assert_eq!((defaults.rate_limits.max_per_email, defaults.rate_limits.max_per_ip), (10, 100));
+    assert!(defaults.redis_url.is_none());
+
+    let set = Settings::from_vars([
+        ("RATE_LIMIT_WINDOW_SECS", "60"),
+        ("RATE_LIMIT_MAX_PER_EMAIL", "5"),
+        ("RATE_LIMIT_MAX_PER_IP", "50"),
+        ("REDIS_URL", "redis://:s3cret@cache:6379/0"),
+    ])
+    .unwrap();
+    assert_eq!(set.rate_limits.window.num_seconds(), 60);
+    assert_eq!((set.rate_limits.max_per_email, set.rate_limits.max_per_ip), (5, 50));
+    assert_eq!(
+        set.redis_url.as_ref().map(|u| u.expose_secret().to_owned()).as_deref(),
+        Some("redis://:s3cret@cache:6379/0")
+    );
+    assert!(!format!("{set:?}").contains("s3cret"), "the Redis password is never printed");
+}
+
+#[test]
+fn bad_rate_limits_and_redis_urls_are_all_reported() {
+    let error = Settings::from_vars([
+        ("RATE_LIMIT_WINDOW_SECS", "0"),
+        ("RATE_LIMIT_MAX_PER_EMAIL", "ten"),
+        ("RATE_LIMIT_MAX_PER_IP", "-1"),
+        ("REDIS_URL", "http://cache:6379"),
+    ])
+    .unwrap_err();
+    let text = error.to_string();
+    for name in ["RATE_LIMIT_WINDOW_SECS", "RATE_LIMIT_MAX_PER_EMAIL", "RATE_LIMIT_MAX_PER_IP", "REDIS_URL"] {
+        assert!(text.contains(name), "{name} missing from: {text}");
+    }
+    assert_eq!(error.0.len(), 4);
+}

@@ -1,4 +1,5 @@
-//! What a request tells us about its client, recorded on the sessions it opens.
+//! What a request tells us about its client, recorded on the sessions it opens and in the
+//! audit trail.
 
 use std::future::{Ready, ready};
 
@@ -7,11 +8,15 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 use yoshikosan_domain::ClientInfo;
 
 use super::client_ip::ClientIp;
+use super::request_id::RequestId;
 
 const MAX_USER_AGENT_CHARS: usize = 512;
 
 #[derive(Debug, Clone)]
-pub struct Client(pub ClientInfo);
+pub struct Client {
+    pub info: ClientInfo,
+    pub request_id: String,
+}
 
 impl FromRequest for Client {
     type Error = actix_web::Error;
@@ -24,6 +29,7 @@ impl FromRequest for Client {
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
         let ip = req.extensions().get::<ClientIp>().map(|c| c.0.to_string());
-        ready(Ok(Self(ClientInfo { user_agent, ip })))
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+        ready(Ok(Self { info: ClientInfo { user_agent, ip }, request_id }))
     }
 }

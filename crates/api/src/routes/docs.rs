@@ -21,12 +21,14 @@ use crate::error::{FieldProblem, Problem};
     paths(
         health::health, health::health_ready, health::health_live,
         auth::providers, auth::password_policy, auth::register, auth::log_in, auth::log_out, auth::me,
+        auth::list_sessions, auth::revoke_session, auth::log_out_everywhere,
         auth::start, auth::callback,
     ),
     components(schemas(Problem, FieldProblem)),
     modifiers(&SecuritySchemes),
     tags(
-        (name = "auth", description = "Accounts, sign-in and sessions"),
+        (name = "auth", description = "Accounts, sign-in and sign-out"),
+        (name = "sessions", description = "The signed-in user's sessions (devices): list, revoke one, revoke all"),
         (name = "oauth", description = "Sign-in with Google and Discord (browser redirects)"),
         (name = "health", description = "Liveness and readiness probes"),
     )

@@ -1,4 +1,7 @@
-use std::sync::Once;
+use std::sync::{Arc, Mutex, Once};
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use yoshikosan_domain::{Clock, SystemClock};
 
 use reqwest::{Client, Response, StatusCode, header};
 use serde_json::{Value, json};
@@ -28,8 +31,19 @@ pub async fn spawn_app_with(overrides: &[(&str, &str)]) -> TestApp {
     TestApp { address: app, client: plain_client(), db }
 }
 
+/// As [`spawn_app_with`], with time read from `clock`.
+pub async fn spawn_app_on(clock: &ManualClock, overrides: &[(&str, &str)]) -> TestApp {
+    let db = TestDatabase::fresh().await;
+    let app = spawn_server_on(&db.url, overrides, Arc::new(clock.clone())).await;
+    TestApp { address: app, client: plain_client(), db }
+}
+
 /// Starts the service on a random port against `database_url`; returns its base URL.
 pub async fn spawn_server(database_url: &str, overrides: &[(&str, &str)]) -> String {
+    spawn_server_on(database_url, overrides, Arc::new(SystemClock)).await
+}
+
+pub async fn spawn_server_on(database_url: &str, overrides: &[(&str, &str)], clock: Arc<dyn Clock>) -> String {
     init_logs();
     let mut vars: Vec<(String, String)> = [
         ("APP_ENV", "development"),
@@ -49,10 +63,30 @@ pub async fn spawn_server(database_url: &str, overrides: &[(&str, &str)]) -> Str
         vars.push((key.to_string(), value.to_string()));
     }
     let settings = Settings::from_vars(vars).expect("test settings are valid");
-    let app = Application::build(settings).await.expect("application starts");
+    let app = Application::build_with_clock(settings, clock).await.expect("application starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     tokio::spawn(app.run_until_stopped());
     address
+}
+
+/// Time that stands still until a test moves it.
+#[derive(Debug, Clone)]
+pub struct ManualClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl ManualClock {
+    pub fn starting_now() -> Self {
+        Self(Arc::new(Mutex::new(Utc::now().trunc_subsecs(6))))
+    }
+
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
 }
 
 /// `TEST_LOG=1 cargo test` shows the service's logs.
@@ -95,6 +129,10 @@ impl TestApp {
 
     pub async fn me_with_bearer(&self, token: &str) -> Response {
         self.client.get(self.url("/api/auth/me")).bearer_auth(token).send().await.expect("request sent")
+    }
+
+    pub async fn get_with_bearer(&self, path: &str, token: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request sent")
     }
 
     pub async fn me_with_cookie(&self, token: &str) -> Response {

@@ -4,6 +4,7 @@ use yoshikosan_domain::FieldErrorCode;
 use yoshikosan_domain::use_cases::LogInCommand;
 
 use super::dto::{AuthResponse, LoginRequest};
+use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
 use crate::state::AppState;
@@ -23,6 +24,8 @@ use crate::state::AppState;
         (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
         (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json", example = json!(ApiError::PayloadTooLarge.problem())),
         (status = 422, description = "Missing fields or an email that is not an address", body = Problem, content_type = "application/problem+json", example = json!(ApiError::invalid_field("password", FieldErrorCode::Required, "password is required").problem())),
+        (status = 429, description = "Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
+            headers(("retry-after" = u64, description = "Seconds until an attempt may succeed")), example = json!(ApiError::RateLimited(840).problem())),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
     )
 )]
@@ -33,14 +36,21 @@ pub async fn log_in(
     body: web::Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
-    match state.log_in.execute(LogInCommand { email, password, client: client.0 }).await {
+    let attempted = email.trim().to_owned();
+    match state.log_in.execute(LogInCommand { email, password, client: client.info.clone() }).await {
         Ok(signed_in) => {
-            tracing::info!(user_id = %signed_in.user.id, session_id = %signed_in.session_id, "login succeeded");
+            Audit::new(AuditEvent::LoginSucceeded, &client)
+                .user(signed_in.user.id)
+                .session(signed_in.session_id)
+                .emit();
             Ok(AuthResponse::respond(signed_in, StatusCode::OK, &state.cookie, state.access_token_ttl))
         }
         Err(error) => {
-            tracing::info!(reason = %error, "login failed");
-            Err(error.into())
+            let error = ApiError::from(error);
+            if let ApiError::InvalidCredentials | ApiError::RateLimited(_) = error {
+                Audit::new(AuditEvent::LoginFailed, &client).email(&attempted).reason(error.problem().code).emit();
+            }
+            Err(error)
         }
     }
 }

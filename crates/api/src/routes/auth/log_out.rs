@@ -1,6 +1,8 @@
 use actix_web::{HttpResponse, post, web};
 
+use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
+use crate::http::client::Client;
 use crate::http::cookies::removal_cookie;
 use crate::http::token::AccessToken;
 use crate::state::AppState;
@@ -20,9 +22,9 @@ use crate::state::AppState;
     )
 )]
 #[post("/api/auth/logout")]
-pub async fn log_out(state: web::Data<AppState>, token: AccessToken) -> Result<HttpResponse, ApiError> {
-    if let Some(session_id) = state.log_out.execute(token.as_deref()).await? {
-        tracing::info!(session_id = %session_id, "session revoked by logout");
+pub async fn log_out(state: web::Data<AppState>, token: AccessToken, client: Client) -> Result<HttpResponse, ApiError> {
+    if let Some(revoked) = state.log_out.execute(token.as_deref()).await? {
+        Audit::new(AuditEvent::LoggedOut, &client).user(revoked.user_id).session(revoked.session_id).emit();
     }
     Ok(HttpResponse::NoContent().cookie(removal_cookie(&state.cookie)).finish())
 }

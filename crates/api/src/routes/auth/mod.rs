@@ -9,6 +9,7 @@ mod oauth;
 mod password_policy;
 mod providers;
 mod register;
+mod sessions;
 
 use actix_web::web;
 
@@ -21,6 +22,7 @@ pub use oauth::{__path_callback, __path_start};
 pub use password_policy::{__path_password_policy, PasswordPolicyResponse, PasswordRuleResponse};
 pub use providers::{__path_providers, ProviderResponse, ProvidersResponse};
 pub use register::__path_register;
+pub use sessions::{__path_list_sessions, __path_log_out_everywhere, __path_revoke_session, SessionResponse};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(providers::providers)
@@ -29,6 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(log_in::log_in)
         .service(log_out::log_out)
         .service(me::me)
+        .service(sessions::list_sessions)
+        .service(sessions::revoke_session)
+        .service(sessions::log_out_everywhere)
         .service(oauth::callback)
         .service(oauth::start);
 }

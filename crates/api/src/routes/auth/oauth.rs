@@ -7,10 +7,11 @@ use chrono::Utc;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use yoshikosan_domain::ports::ProviderError;
-use yoshikosan_domain::use_cases::{OAuthSignInCommand, OAuthSignInError};
+use yoshikosan_domain::use_cases::{OAuthOutcome, OAuthSignInCommand, OAuthSignInError, OAuthSignedIn};
 use yoshikosan_domain::{OAuthProvider, UserId};
 
 use super::dto::AuthResponse;
+use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
 use crate::http::oauth_flow::{FLOW_COOKIE, FLOW_LIFETIME, FlowState, flow_cookie, flow_cookie_removal, safe_redirect};
@@ -136,17 +137,26 @@ pub async fn callback(
 ) -> Result<HttpResponse, ApiError> {
     let provider = provider_named(&state, &provider)?;
     let flow = req.cookie(FLOW_COOKIE).and_then(|c| FlowState::open(&state.oauth.cipher, c.value()));
-    let outcome = finish(&state, provider, flow, query.into_inner(), client).await;
+    let outcome = finish(&state, provider, flow, query.into_inner(), &client).await;
     // The flow cookie is spent whatever happened.
     let mut response = match outcome {
-        Ok((location, signed_in)) => {
-            tracing::info!(%provider, user_id = %signed_in.user.id, session_id = %signed_in.session_id, "oauth sign-in");
+        Ok((location, OAuthSignedIn { signed_in, outcome })) => {
+            let event = match outcome {
+                OAuthOutcome::SignedIn => AuditEvent::OAuthSignedIn,
+                OAuthOutcome::Linked => AuditEvent::OAuthLinked,
+                OAuthOutcome::Created => AuditEvent::OAuthUserCreated,
+            };
+            Audit::new(event, &client)
+                .user(signed_in.user.id)
+                .session(signed_in.session_id)
+                .provider(provider.as_str())
+                .emit();
             let mut response = redirect(&location);
             response.cookie(AuthResponse::session_cookie(&signed_in, &state.cookie, state.access_token_ttl));
             response
         }
         Err(failure) => {
-            tracing::info!(%provider, error = failure.code(), "oauth sign-in failed");
+            Audit::new(AuditEvent::OAuthFailed, &client).provider(provider.as_str()).reason(failure.code()).emit();
             redirect(&state.oauth.login_error(failure.code()))
         }
     };
@@ -158,8 +168,8 @@ async fn finish(
     provider: OAuthProvider,
     flow: Option<FlowState>,
     query: CallbackQuery,
-    client: Client,
-) -> Result<(String, yoshikosan_domain::use_cases::SignedIn), FlowFailure> {
+    client: &Client,
+) -> Result<(String, OAuthSignedIn), FlowFailure> {
     if let Some(error) = query.error {
         return Err(if error == "access_denied" { FlowFailure::AccessDenied } else { FlowFailure::ProviderError });
     }
@@ -187,8 +197,11 @@ async fn finish(
             ProviderError::Failed(_) => FlowFailure::ProviderError,
         }
     })?;
-    let command =
-        OAuthSignInCommand { identity, signed_in_user: flow.signed_in_user.map(UserId::from_uuid), client: client.0 };
+    let command = OAuthSignInCommand {
+        identity,
+        signed_in_user: flow.signed_in_user.map(UserId::from_uuid),
+        client: client.info.clone(),
+    };
     let signed_in = state.oauth.sign_in.execute(&command).await.map_err(|error| match error {
         OAuthSignInError::EmailNotVerified => FlowFailure::EmailNotVerified,
         OAuthSignInError::EmailMissing => FlowFailure::ProviderError,

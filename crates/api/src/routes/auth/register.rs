@@ -4,6 +4,7 @@ use yoshikosan_domain::FieldErrorCode;
 use yoshikosan_domain::use_cases::RegisterCommand;
 
 use super::dto::{AuthResponse, RegisterRequest};
+use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
 use crate::state::AppState;
@@ -24,6 +25,8 @@ use crate::state::AppState;
         (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json", example = json!(ApiError::PayloadTooLarge.problem())),
         (status = 422, description = "Invalid fields, all listed in `errors`", body = Problem, content_type = "application/problem+json",
             example = json!(ApiError::invalid_field("password", FieldErrorCode::TooCommon, "password is too common; choose one that is harder to guess").problem())),
+        (status = 429, description = "Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
+            headers(("retry-after" = u64, description = "Seconds until an attempt may succeed")), example = json!(ApiError::RateLimited(840).problem())),
         (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
     )
 )]
@@ -34,7 +37,19 @@ pub async fn register(
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let RegisterRequest { email, password, name } = body.into_inner();
-    let signed_in = state.register.execute(RegisterCommand { email, password, name, client: client.0 }).await?;
-    tracing::info!(user_id = %signed_in.user.id, session_id = %signed_in.session_id, "user registered");
-    Ok(AuthResponse::respond(signed_in, StatusCode::CREATED, &state.cookie, state.access_token_ttl))
+    let command = RegisterCommand { email, password, name, client: client.info.clone() };
+    match state.register.execute(command.clone()).await {
+        Ok(signed_in) => {
+            Audit::new(AuditEvent::Registered, &client).user(signed_in.user.id).session(signed_in.session_id).emit();
+            Ok(AuthResponse::respond(signed_in, StatusCode::CREATED, &state.cookie, state.access_token_ttl))
+        }
+        Err(error) => {
+            let error = ApiError::from(error);
+            if let ApiError::EmailTaken | ApiError::RateLimited(_) = error {
+                let reason = error.problem().code;
+                Audit::new(AuditEvent::RegisterRefused, &client).email(command.email.trim()).reason(reason).emit();
+            }
+            Err(error)
+        }
+    }
 }
