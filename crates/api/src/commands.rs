@@ -53,6 +53,18 @@ pub fn describe(settings: &Settings) -> String {
         format!("CORS origins      {}", settings.cors_origins.join(", ")),
         format!("OAuth providers   {}", if providers.is_empty() { "none".to_owned() } else { providers.join(", ") }),
         format!("AUTO_MIGRATE      {}", settings.auto_migrate),
+        format!(
+            "rate limits       {} failures per email, {} per address, per {} s",
+            settings.rate_limits.max_per_email,
+            settings.rate_limits.max_per_ip,
+            settings.rate_limits.window.num_seconds()
+        ),
+        format!(
+            "REDIS_URL         {}",
+            settings.redis_url.as_ref().map_or("not set (limits counted per instance)".to_owned(), |url| {
+                redact_password(url.expose_secret())
+            })
+        ),
     ];
     format!("configuration is valid\n{}\n", lines.join("\n"))
 }

@@ -73,3 +73,16 @@ fn unknown_commands_are_refused_with_the_usage() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("usage: yoshikosan"));
 }
+
+#[test]
+fn check_config_shows_the_rate_limits_and_hides_the_redis_password() {
+    let output = service()
+        .arg("check-config")
+        .env("REDIS_URL", "redis://:hunter2@cache:6379")
+        .env("RATE_LIMIT_MAX_PER_EMAIL", "7")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("7 failures per email, 100 per address, per 900 s"), "{stdout}");
+    assert!(stdout.contains("redis://:***@cache:6379") && !stdout.contains("hunter2"), "{stdout}");
+}

@@ -1,0 +1,188 @@
+//! The real binary, as an operator runs it: what its logs hold (the audit trail, and never a
+//! secret), and what SIGTERM does to requests in flight.
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test crate: a failure should stop the test")]
+
+use std::io::Read;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+const PASSWORD: &str = "violet-harbour-42";
+const WRONG: &str = "orange-quarry-17";
+const AGENT: &str = "process-test/1.0";
+
+struct Service {
+    child: Child,
+    base: String,
+}
+
+/// Starts the binary on a free port against `db`, logging JSON to stdout; waits until it is live.
+async fn start(db: &std::path::Path, bcrypt_cost: &str) -> Service {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new(env!("CARGO_BIN_EXE_yoshikosan"))
+        .env_clear()
+        .current_dir(std::env::temp_dir())
+        .env("HOST", "127.0.0.1")
+        .env("PORT", port.to_string())
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", db.display()))
+        .env("SECRET_KEY", "process-test-secret-key-0123456789abcdef")
+        .env("BCRYPT_COST", bcrypt_cost)
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while reqwest::get(format!("{base}/health/live")).await.is_err() {
+        assert!(Instant::now() < deadline, "the service did not start");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Service { child, base }
+}
+
+impl Service {
+    fn terminate(&self) {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits for the process to exit; returns its exit success and everything it printed.
+    fn wait_output(mut self) -> (bool, String) {
+        let status = self.child.wait().unwrap();
+        let mut output = String::new();
+        self.child.stdout.take().unwrap().read_to_string(&mut output).unwrap();
+        self.child.stderr.take().unwrap().read_to_string(&mut output).unwrap();
+        (status.success(), output)
+    }
+}
+
+async fn call(
+    method: reqwest::Method,
+    url: String,
+    request_id: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Value {
+    let mut request =
+        reqwest::Client::new().request(method, url).header("user-agent", AGENT).header("x-request-id", request_id);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let body = response.json::<Value>().await.unwrap_or(Value::Null);
+    assert!(status.is_success() || status == StatusCode::UNAUTHORIZED, "{request_id}: {status} {body}");
+    body
+}
+
+#[tokio::test]
+async fn every_security_action_is_audited_and_no_secret_reaches_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = start(&dir.path().join("audit.db"), "4").await;
+    let (base, post, get, delete) =
+        (&service.base, reqwest::Method::POST, reqwest::Method::GET, reqwest::Method::DELETE);
+    let credentials = |password: &str| Some(json!({"email": "ada@example.com", "password": password}));
+
+    let registered = call(
+        post.clone(),
+        format!("{base}/api/auth/register"),
+        "req-register",
+        None,
+        Some(json!({"email": "ada@example.com", "password": PASSWORD, "name": "Ada"})),
+    )
+    .await;
+    let first = registered["access_token"].as_str().unwrap().to_owned();
+    call(post.clone(), format!("{base}/api/auth/login"), "req-login-failed", None, credentials(WRONG)).await;
+    let second = call(post.clone(), format!("{base}/api/auth/login"), "req-login", None, credentials(PASSWORD)).await;
+    let second = second["access_token"].as_str().unwrap().to_owned();
+    let sessions = call(get, format!("{base}/api/auth/sessions"), "req-list", Some(&first), None).await;
+    let second_id = sessions[0]["id"].as_str().unwrap().to_owned();
+    call(delete, format!("{base}/api/auth/sessions/{second_id}"), "req-revoke", Some(&first), None).await;
+    call(post.clone(), format!("{base}/api/auth/logout"), "req-logout", Some(&first), None).await;
+    let third = call(post.clone(), format!("{base}/api/auth/login"), "req-login-2", None, credentials(PASSWORD)).await;
+    let third = third["access_token"].as_str().unwrap().to_owned();
+    call(post, format!("{base}/api/auth/logout-all"), "req-logout-all", Some(&third), None).await;
+
+    service.terminate();
+    let (_, logs) = service.wait_output();
+    let audit: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|event| event["target"] == "audit")
+        .collect();
+    let find = |request_id: &str| {
+        audit
+            .iter()
+            .find(|e| e["request_id"] == request_id)
+            .unwrap_or_else(|| panic!("no audit event for {request_id}:\n{logs}"))
+    };
+    let user_id = registered["user"]["id"].as_str().unwrap();
+    for (request_id, event, with_session) in [
+        ("req-register", "register", true),
+        ("req-login-failed", "login_failed", false),
+        ("req-login", "login_succeeded", true),
+        ("req-revoke", "session_revoked", true),
+        ("req-logout", "logout", true),
+        ("req-logout-all", "all_sessions_revoked", true),
+    ] {
+        let e = find(request_id);
+        assert_eq!(e["event"], event, "{e}");
+        assert_eq!((e["ip"].as_str(), e["user_agent"].as_str()), (Some("127.0.0.1"), Some(AGENT)), "{e}");
+        assert_eq!(e["session_id"].is_string(), with_session, "{e}");
+        if event != "login_failed" {
+            assert_eq!(e["user_id"], user_id, "{e}");
+        }
+    }
+    assert_eq!(find("req-revoke")["session_id"], second_id.as_str());
+    assert_eq!(find("req-login-failed")["email"], "ada@example.com");
+
+    for secret in [PASSWORD, WRONG, &first, &second, &third, "$2b$", "$2a$", "$2y$"] {
+        assert!(!logs.contains(secret), "the logs contain a secret ({secret}):\n{logs}");
+    }
+    for token in [&first, &second, &third] {
+        let hash = hex::encode(Sha256::digest(token.as_bytes()));
+        assert!(!logs.contains(&hash), "the logs contain a token hash");
+    }
+}
+
+#[tokio::test]
+async fn sigterm_lets_an_in_flight_registration_finish_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shutdown.db");
+    // Cost 13 makes the hash take long enough for SIGTERM to arrive while it runs.
+    let service = start(&db, "13").await;
+    let url = format!("{}/api/auth/register", service.base);
+    let in_flight = tokio::spawn(async move {
+        let body = json!({"email": "late@example.com", "password": PASSWORD, "name": "Late"});
+        reqwest::Client::new().post(url).json(&body).send().await.map(|r| r.status())
+    });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let signalled = Instant::now();
+    service.terminate();
+
+    assert_eq!(in_flight.await.unwrap().unwrap(), StatusCode::CREATED, "the request in flight was cut off");
+    let (clean_exit, logs) = service.wait_output();
+    assert!(clean_exit, "exit after SIGTERM was not clean:\n{logs}");
+    assert!(signalled.elapsed() < Duration::from_secs(10), "shutdown waited too long");
+
+    // The account was written whole: a new process signs it in.
+    let again = start(&db, "4").await;
+    let login = reqwest::Client::new()
+        .post(format!("{}/api/auth/login", again.base))
+        .json(&json!({"email": "late@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    again.terminate();
+    again.wait_output();
+}
