@@ -24,7 +24,7 @@ use crate::error::{FieldProblem, Problem};
         auth::list_sessions, auth::revoke_session, auth::log_out_everywhere,
         auth::start, auth::callback,
     ),
-    components(schemas(Problem, FieldProblem)),
+    components(schemas(Problem, FieldProblem, auth::ProviderName)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Accounts, sign-in and sign-out"),

@@ -38,6 +38,9 @@ async fn the_openapi_document_describes_every_route_with_schemas() {
         ("/api/auth/login", "post"),
         ("/api/auth/logout", "post"),
         ("/api/auth/me", "get"),
+        ("/api/auth/sessions", "get"),
+        ("/api/auth/sessions/{id}", "delete"),
+        ("/api/auth/logout-all", "post"),
         ("/api/auth/{provider}", "get"),
         ("/api/auth/callback/{provider}", "get"),
     ];

@@ -17,10 +17,11 @@ use crate::http::cookies::session_cookie;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct RegisterRequest {
     #[serde(default)]
-    #[schema(required = true, example = "ada@example.com")]
+    #[schema(required = true, format = Email, example = "ada@example.com", max_length = 254)]
     pub email: String,
+    /// 8 characters at least, 72 bytes (UTF-8) at most, not a common password, not the email.
     #[serde(default)]
-    #[schema(required = true, format = Password, example = "violet-harbour-42", min_length = 8)]
+    #[schema(required = true, format = Password, example = "violet-harbour-42", min_length = 8, max_length = 72)]
     pub password: String,
     #[serde(default)]
     #[schema(required = true, example = "Ada Lovelace", min_length = 1, max_length = 100)]
@@ -30,10 +31,10 @@ pub struct RegisterRequest {
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct LoginRequest {
     #[serde(default)]
-    #[schema(required = true, example = "ada@example.com")]
+    #[schema(required = true, format = Email, example = "ada@example.com", max_length = 254)]
     pub email: String,
     #[serde(default)]
-    #[schema(required = true, format = Password, example = "violet-harbour-42")]
+    #[schema(required = true, format = Password, example = "violet-harbour-42", min_length = 1)]
     pub password: String,
 }
 

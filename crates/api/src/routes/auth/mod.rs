@@ -18,7 +18,7 @@ pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
 pub use log_in::__path_log_in;
 pub use log_out::__path_log_out;
 pub use me::__path_me;
-pub use oauth::{__path_callback, __path_start};
+pub use oauth::{__path_callback, __path_start, ProviderName};
 pub use password_policy::{__path_password_policy, PasswordPolicyResponse, PasswordRuleResponse};
 pub use providers::{__path_providers, ProviderResponse, ProvidersResponse};
 pub use register::__path_register;

@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::Utc;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use yoshikosan_domain::ports::ProviderError;
 use yoshikosan_domain::use_cases::{OAuthOutcome, OAuthSignInCommand, OAuthSignInError, OAuthSignedIn};
 use yoshikosan_domain::{OAuthProvider, UserId};
@@ -66,13 +66,21 @@ fn redirect(location: &str) -> actix_web::HttpResponseBuilder {
     response
 }
 
+/// The providers' names as they appear in paths (only configured ones answer).
+#[derive(Debug, ToSchema)]
+#[schema(rename_all = "lowercase")]
+pub enum ProviderName {
+    Google,
+    Discord,
+}
+
 /// Start signing in with a provider.
 ///
 /// Redirects the browser to the provider's consent page. When a user is already signed in, the
 /// provider account is linked to them on return.
 #[utoipa::path(
     tag = "oauth",
-    params(("provider" = String, Path, description = "`google` or `discord`", example = "google")),
+    params(("provider" = ProviderName, Path, description = "`google` or `discord`", example = "google")),
     responses(
         (status = 302, description = "To the provider; sets the encrypted flow cookie (10 minutes)",
             headers(("location" = String, description = "The provider's authorization URL"))),
@@ -119,7 +127,7 @@ pub async fn start(
 /// `email_not_verified`, `unavailable`.
 #[utoipa::path(
     tag = "oauth",
-    params(("provider" = String, Path, description = "`google` or `discord`")),
+    params(("provider" = ProviderName, Path, description = "`google` or `discord`", example = "google")),
     responses(
         (status = 302, description = "To the frontend, signed in, or to its login page with `error`",
             headers(("location" = String), ("set-cookie" = String, description = "The session cookie, on success"))),
