@@ -7,13 +7,15 @@ FRONTEND_DIR ?= ../yoshikosan-frontend
 CARGO ?= cargo
 MIGRATE = $(CARGO) run --quiet -p migration --
 ENV_FILE ?= .env
+FUZZ_TIME ?= 300
+FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
 DC = FRONTEND_DIR=$(abspath $(FRONTEND_DIR)) $(COMPOSE) --env-file $(ENV_FILE) -f $(COMPOSE_FILE)
 
 .DEFAULT_GOAL := help
 .PHONY: help dev dev-backend dev-frontend run build test lint format typecheck clean \
 	docker-build docker-build-backend docker-build-frontend docker-up docker-down docker-logs \
 	docker-restart docker-clean db-init db-migrate db-status db-rollback db-reset db-shell \
-	env-check install-hooks
+	env-check install-hooks fuzz api-fuzz fault-test
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -105,3 +107,17 @@ env-check: ## Validate the configuration (environment and .env) the way the serv
 install-hooks: ## Install the pre-commit hooks (commit and push)
 	pip install --quiet pre-commit
 	pre-commit install --hook-type pre-commit --hook-type pre-push
+
+fuzz: ## cargo-fuzz every target for FUZZ_TIME seconds each (default 300; needs nightly and cargo-fuzz)
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	@for target in $(FUZZ_TARGETS); do \
+		echo "==> $$target for $(FUZZ_TIME) s"; \
+		$(CARGO) +nightly fuzz run --sanitizer none $$target -- -max_total_time=$(FUZZ_TIME) -print_final_stats=1 || exit 1; \
+	done
+
+api-fuzz: ## schemathesis against the running service's OpenAPI document (DURATION seconds, default 180)
+	@command -v st >/dev/null || pip install --quiet schemathesis
+	deploy/api-fuzz.sh
+
+fault-test: ## Stop PostgreSQL under load and start it again; check nothing was lost (stops the local cluster!)
+	deploy/fault-test.sh
