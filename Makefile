@@ -116,7 +116,6 @@ fuzz: ## cargo-fuzz every target for FUZZ_TIME seconds each (default 300; needs 
 	done
 
 api-fuzz: ## schemathesis against the running service's OpenAPI document (DURATION seconds, default 180)
-	@command -v st >/dev/null || pip install --quiet schemathesis
 	deploy/api-fuzz.sh
 
 fault-test: ## Stop PostgreSQL under load and start it again; check nothing was lost (stops the local cluster!)

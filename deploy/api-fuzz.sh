@@ -7,7 +7,9 @@
 #   deploy/api-fuzz.sh            # 3 minutes signed in, then 1 minute on the revoking routes
 #   DURATION=600 deploy/api-fuzz.sh
 #
-# Needs schemathesis (pip install schemathesis). Exits non-zero on any failure.
+# Installs schemathesis into target/schemathesis-venv on first use, with Python 3.12 or later
+# when there is one (3.11's parser can crash inside hypothesis mid-run). Exits non-zero on any
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=deploy/checks.sh
@@ -15,7 +17,22 @@ source deploy/checks.sh
 
 duration=${DURATION:-180}
 revoking_duration=${REVOKING_DURATION:-60}
-command -v st >/dev/null || { echo "schemathesis is not installed: pip install schemathesis" >&2; exit 2; }
+pick_python() {
+    local py version
+    for py in python3.13 python3.12; do "$py" -c '' &>/dev/null && { echo "$py"; return; }; done
+    if command -v pyenv >/dev/null; then
+        version=$(pyenv versions --bare | grep -E '^3\.1[2-9]' | sort -V | tail -1)
+        [[ -n $version ]] && { echo "$(pyenv root)/versions/$version/bin/python3"; return; }
+    fi
+    echo python3
+}
+venv=target/schemathesis-venv
+if [[ ! -x $venv/bin/st ]]; then
+    echo "==> installing schemathesis into $venv"
+    "$(pick_python)" -m venv "$venv"
+    "$venv/bin/pip" install --quiet schemathesis==4.32.5
+fi
+st() { "$venv/bin/st" "$@"; }
 
 echo "==> building the service"
 cargo build --quiet -p yoshikosan-api --bin yoshikosan
