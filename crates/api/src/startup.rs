@@ -217,19 +217,20 @@ fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io
     let server = HttpServer::new(move || {
         let json =
             web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(|error, _| ApiError::from(error).into());
-        // Middleware runs outside-in from the last `wrap`: request id, client IP, tracing span,
-        // CORS, CSRF, security headers.
+        // Middleware runs outside-in from the last `wrap`: request id, security headers (so
+        // every answer has them, refusals by the inner middleware included), client IP, tracing
+        // span, CORS, CSRF.
         App::new()
             .app_data(state.clone())
             .app_data(origins.clone())
             .app_data(proxies.clone())
             .app_data(json)
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .wrap(from_fn(security_headers::add))
             .wrap(from_fn(csrf::check_origin))
             .wrap(cors(&origins.0))
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(client_ip::resolve))
+            .wrap(from_fn(security_headers::add))
             .wrap(from_fn(request_id::assign))
             .configure(routes::health::configure)
             .configure(routes::auth::configure)

@@ -164,4 +164,22 @@ async fn responses_carry_security_headers_and_auth_answers_are_never_cached() {
     assert_eq!(response.headers()[header::REFERRER_POLICY], "no-referrer");
     let docs = app.client.get(app.url("/docs")).send().await.unwrap();
     assert!(docs.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("default-src 'self'"));
+
+    // Refusals by middleware (CSRF), unknown routes and health probes carry them too.
+    let refused = app
+        .client
+        .post(app.url("/api/auth/logout"))
+        .header(header::ORIGIN, "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    let missing = app.client.get(app.url("/api/nothing-here")).send().await.unwrap();
+    let live = app.client.get(app.url("/health/live")).send().await.unwrap();
+    for response in [&refused, &missing, &live] {
+        assert_eq!(response.headers()[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{}", response.url());
+        assert_eq!(response.headers()[header::REFERRER_POLICY], "no-referrer");
+        assert!(response.headers().contains_key(header::CONTENT_SECURITY_POLICY));
+    }
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(refused.headers()[header::CACHE_CONTROL], "no-store");
 }
