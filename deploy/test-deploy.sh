@@ -123,7 +123,7 @@ for _ in $(seq 50); do
 done
 check "headless Chromium: provider login, consent, callback, frontend, /api/auth/me" \
     env BASE_URL=$public SCREENSHOT="$work/signed-in.png" node deploy/browser-test/signin.mjs
-check "the backend logged the OAuth sign-in" grep -q '"message":"oauth sign-in"' "$work/backend.log"
+check "the audit trail has the OAuth sign-in" grep -qE '"event":"oauth_(user_created|linked|sign_in)"' "$work/backend.log"
 
 step "make targets"
 targets=$(grep -oE '^[a-z][a-z-]+:' Makefile | tr -d ':' | sort -u)
