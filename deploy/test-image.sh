@@ -16,7 +16,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-bash ../shared/tools/container-sandbox.sh || exit 1
+# The sandbox set-up lives beside the checkout; CONTAINER_SANDBOX names it when it is elsewhere.
+sandbox=${CONTAINER_SANDBOX:-}
+for candidate in ../shared/tools/container-sandbox.sh /work/shared/tools/container-sandbox.sh; do
+    [[ -z $sandbox && -f $candidate ]] && sandbox=$candidate
+done
+[[ -n $sandbox ]] || { echo "container-sandbox.sh not found: set CONTAINER_SANDBOX to its path" >&2; exit 1; }
+bash "$sandbox" || exit 1
 started=$(date +%s)
 echo "--> podman build -f deploy/Dockerfile . (progress in the build output)"
 check "the image builds" podman build --network host --format docker -f deploy/Dockerfile -t yoshikosan-api:test .
