@@ -16,8 +16,8 @@ use yoshikosan_domain::ports::{
     FailureCounter, IdentityProvider, PasswordHasher, SessionRepository, TokenCodec, UserRepository,
 };
 use yoshikosan_domain::use_cases::{
-    Authenticate, ListSessions, LogIn, LogInPorts, LogOut, LogOutEverywhere, OAuthSignIn, PurgeExpiredSessions,
-    Register, RegisterPorts, RevokeSession, SessionIssuer,
+    Authenticate, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthSignIn, PurgeExpiredSessions, Register,
+    RevokeSession, SessionIssuer,
 };
 use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
@@ -51,7 +51,7 @@ pub enum StartupError {
 }
 
 /// Expired sessions are deleted this often (and once at start-up).
-pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 pub struct Application {
     port: u16,
@@ -164,22 +164,8 @@ fn state(
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
     };
     Ok(AppState {
-        register: Register::new(RegisterPorts {
-            users: users.clone(),
-            hasher: hasher.clone(),
-            clock: clock.clone(),
-            issuer: issuer.clone(),
-            policy,
-            throttle: throttle.clone(),
-        }),
-        log_in: LogIn::new(LogInPorts {
-            users: users.clone(),
-            sessions: sessions.clone(),
-            hasher,
-            issuer,
-            throttle,
-            clock: clock.clone(),
-        }),
+        register: Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy, throttle.clone()),
+        log_in: LogIn::new(users.clone(), sessions.clone(), hasher, issuer, throttle, clock.clone()),
         log_out: LogOut::new(sessions.clone(), tokens.clone()),
         sessions: SessionsState {
             list: ListSessions::new(sessions.clone(), clock.clone()),

@@ -74,7 +74,7 @@ impl Throttle {
         let mut retry_after: Option<Duration> = None;
         for (key, max) in self.limited(keys) {
             match self.counter.current(key, now).await {
-                Ok(Some(window)) if window.failures >= max && window.ends_at > now => {
+                Ok(Some(window)) if window.failures >= max => {
                     let wait = window.ends_at - now;
                     retry_after = Some(retry_after.map_or(wait, |w| w.max(wait)));
                 }

@@ -26,12 +26,9 @@ impl MemoryFailureCounter {
     }
 
     /// How many keys are held, ended windows included until the next sweep.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    fn len(&self) -> usize {
         self.lock().by_key.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Windows> {

@@ -80,13 +80,9 @@ impl Authenticate {
 }
 
 /// How stale a session's `last_seen_at` may be.
-pub const LAST_SEEN_RESOLUTION: Duration = Duration::seconds(60);
+const LAST_SEEN_RESOLUTION: Duration = Duration::seconds(60);
 
-impl std::fmt::Debug for Authenticate {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Authenticate").finish_non_exhaustive()
-    }
-}
+opaque_debug!(Authenticate);
 
 #[cfg(test)]
 mod tests {

@@ -50,20 +50,15 @@ pub struct LogIn {
     clock: Arc<dyn Clock>,
 }
 
-/// What [`LogIn`] is built from.
-#[allow(missing_debug_implementations, reason = "holds only trait objects; consumed at start-up")]
-pub struct LogInPorts {
-    pub users: Arc<dyn UserRepository>,
-    pub sessions: Arc<dyn SessionRepository>,
-    pub hasher: Arc<dyn PasswordHasher>,
-    pub issuer: SessionIssuer,
-    pub throttle: Throttle,
-    pub clock: Arc<dyn Clock>,
-}
-
 impl LogIn {
-    pub fn new(ports: LogInPorts) -> Self {
-        let LogInPorts { users, sessions, hasher, issuer, throttle, clock } = ports;
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        sessions: Arc<dyn SessionRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        issuer: SessionIssuer,
+        throttle: Throttle,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
         Self { users, sessions, hasher, issuer, throttle, clock }
     }
 
@@ -100,11 +95,7 @@ impl LogIn {
     }
 }
 
-impl std::fmt::Debug for LogIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LogIn").finish_non_exhaustive()
-    }
-}
+opaque_debug!(LogIn);
 
 #[cfg(test)]
 mod tests {
@@ -133,14 +124,8 @@ mod tests {
         sessions: MockSessionRepository,
         throttle: Throttle,
     ) -> LogIn {
-        LogIn::new(LogInPorts {
-            users: Arc::new(users),
-            sessions: Arc::new(sessions),
-            hasher: Arc::new(hasher),
-            issuer: issuer(codec_for(UserId::generate())),
-            throttle,
-            clock: clock_at(t0()),
-        })
+        let issuer = issuer(codec_for(UserId::generate()));
+        LogIn::new(Arc::new(users), Arc::new(sessions), Arc::new(hasher), issuer, throttle, clock_at(t0()))
     }
 
     #[tokio::test]

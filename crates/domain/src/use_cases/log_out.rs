@@ -41,11 +41,7 @@ impl LogOut {
     }
 }
 
-impl std::fmt::Debug for LogOut {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LogOut").finish_non_exhaustive()
-    }
-}
+opaque_debug!(LogOut);
 
 #[cfg(test)]
 mod tests {

@@ -1,5 +1,16 @@
 //! The things a client can ask of the auth service, each with its own error type.
 
+/// `Debug` for a use case: its ports are trait objects with nothing worth printing.
+macro_rules! opaque_debug {
+    ($($name:ident),*) => {$(
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(stringify!($name)).finish_non_exhaustive()
+            }
+        }
+    )*};
+}
+
 mod authenticate;
 mod log_in;
 mod log_out;
@@ -11,11 +22,11 @@ mod sessions;
 #[cfg(test)]
 pub(crate) mod test_support;
 
-pub use authenticate::{Authenticate, AuthenticateError, Authenticated, LAST_SEEN_RESOLUTION};
-pub use log_in::{LogIn, LogInCommand, LogInError, LogInPorts};
+pub use authenticate::{Authenticate, AuthenticateError, Authenticated};
+pub use log_in::{LogIn, LogInCommand, LogInError};
 pub use log_out::{LogOut, LogOutError, LoggedOut};
 pub use oauth_sign_in::{OAuthOutcome, OAuthSignIn, OAuthSignInCommand, OAuthSignInError, OAuthSignedIn};
-pub use register::{Register, RegisterCommand, RegisterError, RegisterPorts};
+pub use register::{Register, RegisterCommand, RegisterError};
 pub use session_issuer::{SessionIssuer, SignedIn};
 pub use sessions::{
     ListSessions, ListedSession, LogOutEverywhere, PurgeExpiredSessions, RevokeSession, RevokeSessionError,

@@ -186,11 +186,7 @@ impl From<OAuthSignInError> for Attempt {
     }
 }
 
-impl std::fmt::Debug for OAuthSignIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OAuthSignIn").finish_non_exhaustive()
-    }
-}
+opaque_debug!(OAuthSignIn);
 
 #[cfg(test)]
 mod tests {
@@ -279,8 +275,9 @@ mod tests {
         let owner = user(None);
         let (use_case, writes) = World::new(vec![owner.clone()], Some(linked_account(owner.id))).sign_in();
         // Even an unverified, different email: the link decides.
-        let signed_in =
-            use_case.execute(&command(identity(Some("other@example.com"), false), None)).await.unwrap().signed_in;
+        let signed_in = use_case.execute(&command(identity(Some("other@example.com"), false), None)).await.unwrap();
+        assert_eq!(signed_in.outcome, OAuthOutcome::SignedIn);
+        let signed_in = signed_in.signed_in;
         assert_eq!(signed_in.user.id, owner.id);
         let writes = writes.lock().unwrap();
         assert_eq!((writes[0].new_user.is_none(), writes[0].new_link.is_none()), (true, true));
@@ -291,11 +288,10 @@ mod tests {
     async fn a_signed_in_user_gets_the_identity_linked() {
         let me = user(Some("hash"));
         let (use_case, writes) = World::new(vec![me.clone()], None).sign_in();
-        let signed_in = use_case
-            .execute(&command(identity(Some("elsewhere@example.com"), false), Some(me.id)))
-            .await
-            .unwrap()
-            .signed_in;
+        let signed_in =
+            use_case.execute(&command(identity(Some("elsewhere@example.com"), false), Some(me.id))).await.unwrap();
+        assert_eq!(signed_in.outcome, OAuthOutcome::Linked);
+        let signed_in = signed_in.signed_in;
         assert_eq!(signed_in.user.id, me.id);
         assert_eq!(signed_in.user.sign_in_methods(), ["password", "google"]);
         let link = writes.lock().unwrap()[0].new_link.clone().unwrap();
@@ -307,8 +303,9 @@ mod tests {
     async fn a_verified_email_links_to_the_account_that_has_it() {
         let owner = user(Some("hash"));
         let (use_case, writes) = World::new(vec![owner.clone()], None).sign_in();
-        let signed_in =
-            use_case.execute(&command(identity(Some("ADA@example.com"), true), None)).await.unwrap().signed_in;
+        let signed_in = use_case.execute(&command(identity(Some("ADA@example.com"), true), None)).await.unwrap();
+        assert_eq!(signed_in.outcome, OAuthOutcome::Linked);
+        let signed_in = signed_in.signed_in;
         assert_eq!(signed_in.user.id, owner.id);
         assert!(writes.lock().unwrap()[0].new_user.is_none());
     }
@@ -327,7 +324,9 @@ mod tests {
         for verified in [true, false] {
             let (use_case, writes) = World::new(Vec::new(), None).sign_in();
             let signed_in =
-                use_case.execute(&command(identity(Some("New@Example.com"), verified), None)).await.unwrap().signed_in;
+                use_case.execute(&command(identity(Some("New@Example.com"), verified), None)).await.unwrap();
+            assert_eq!(signed_in.outcome, OAuthOutcome::Created);
+            let signed_in = signed_in.signed_in;
             let created = writes.lock().unwrap()[0].new_user.clone().unwrap();
             assert_eq!(created.id, signed_in.user.id);
             assert_eq!(created.email.as_str(), "new@example.com");

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::email::Email;
-use crate::password::PasswordPolicy;
+use crate::password::{Password, PasswordPolicy};
 use crate::ports::{CreateUserError, HashError, PasswordHasher, StoreError, TokenError, UserRepository};
 use crate::session::ClientInfo;
 use crate::throttle::{AttemptKeys, Throttle, Throttled};
@@ -62,20 +62,15 @@ pub struct Register {
     throttle: Throttle,
 }
 
-/// What [`Register`] is built from.
-#[allow(missing_debug_implementations, reason = "holds only trait objects; consumed at start-up")]
-pub struct RegisterPorts {
-    pub users: Arc<dyn UserRepository>,
-    pub hasher: Arc<dyn PasswordHasher>,
-    pub clock: Arc<dyn Clock>,
-    pub issuer: SessionIssuer,
-    pub policy: PasswordPolicy,
-    pub throttle: Throttle,
-}
-
 impl Register {
-    pub fn new(ports: RegisterPorts) -> Self {
-        let RegisterPorts { users, hasher, clock, issuer, policy, throttle } = ports;
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        hasher: Arc<dyn PasswordHasher>,
+        clock: Arc<dyn Clock>,
+        issuer: SessionIssuer,
+        policy: PasswordPolicy,
+        throttle: Throttle,
+    ) -> Self {
         Self { users, hasher, clock, issuer, policy, throttle }
     }
 
@@ -101,7 +96,7 @@ impl Register {
     async fn create(
         &self,
         email: Email,
-        password: crate::password::Password,
+        password: Password,
         name: DisplayName,
         client: &ClientInfo,
     ) -> Result<SignedIn, RegisterError> {
@@ -145,14 +140,8 @@ mod tests {
     }
 
     fn register_throttled(users: MockUserRepository, hasher: MockPasswordHasher, throttle: Throttle) -> Register {
-        Register::new(RegisterPorts {
-            users: Arc::new(users),
-            hasher: Arc::new(hasher),
-            clock: clock_at(t0()),
-            issuer: issuer(codec_for(UserId::generate())),
-            policy: PasswordPolicy::default(),
-            throttle,
-        })
+        let issuer = issuer(codec_for(UserId::generate()));
+        Register::new(Arc::new(users), Arc::new(hasher), clock_at(t0()), issuer, PasswordPolicy::default(), throttle)
     }
 
     #[tokio::test]

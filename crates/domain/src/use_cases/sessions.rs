@@ -100,15 +100,6 @@ impl PurgeExpiredSessions {
     }
 }
 
-macro_rules! opaque_debug {
-    ($($name:ident),*) => {$(
-        impl std::fmt::Debug for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(stringify!($name)).finish_non_exhaustive()
-            }
-        }
-    )*};
-}
 opaque_debug!(ListSessions, RevokeSession, LogOutEverywhere, PurgeExpiredSessions);
 
 #[cfg(test)]
