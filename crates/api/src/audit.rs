@@ -49,7 +49,7 @@ pub struct Audit<'a> {
     session_id: Option<SessionId>,
     email: Option<&'a str>,
     provider: Option<&'a str>,
-    reason: Option<String>,
+    reason: Option<&'a str>,
     count: Option<u64>,
 }
 
@@ -79,8 +79,8 @@ impl<'a> Audit<'a> {
         self
     }
 
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
+    pub fn reason(mut self, reason: &'a str) -> Self {
+        self.reason = Some(reason);
         self
     }
 
@@ -102,7 +102,7 @@ impl<'a> Audit<'a> {
             request_id = %self.client.request_id,
             email = self.email,
             provider = self.provider,
-            reason = self.reason.as_deref(),
+            reason = self.reason,
             count = self.count,
             "audit"
         );

@@ -4,32 +4,18 @@ use chrono::Duration;
 use secrecy::SecretString;
 use yoshikosan_domain::RateLimits;
 
-use super::parse::{Raw, number};
+use super::parse::{Problems, Raw, number};
 
-pub(super) fn rate_limits(raw: &Raw) -> Result<RateLimits, Vec<String>> {
+pub(super) fn rate_limits(raw: &Raw, problems: &mut Problems) -> Option<RateLimits> {
     let defaults = RateLimits::default();
-    let window = number(
-        "RATE_LIMIT_WINDOW_SECS",
-        raw.rate_limit_window_secs.as_deref(),
-        defaults.window.num_seconds(),
-        1..=7 * 24 * 3600,
-    );
-    let per_email = number(
-        "RATE_LIMIT_MAX_PER_EMAIL",
-        raw.rate_limit_max_per_email.as_deref(),
-        defaults.max_per_email,
-        1..=1_000_000,
-    );
-    let per_ip =
-        number("RATE_LIMIT_MAX_PER_IP", raw.rate_limit_max_per_ip.as_deref(), defaults.max_per_ip, 1..=1_000_000);
-    match (window, per_email, per_ip) {
-        (Ok(window), Ok(max_per_email), Ok(max_per_ip)) => {
-            Ok(RateLimits { window: Duration::seconds(window), max_per_email, max_per_ip })
-        }
-        (window, per_email, per_ip) => {
-            Err([window.err(), per_email.err(), per_ip.err()].into_iter().flatten().collect())
-        }
-    }
+    let (window, email, ip) = (&raw.rate_limit_window_secs, &raw.rate_limit_max_per_email, &raw.rate_limit_max_per_ip);
+    let limit = 1..=1_000_000;
+    let window =
+        problems.check(number("RATE_LIMIT_WINDOW_SECS", window.as_deref(), defaults.window.num_seconds(), 1..=604_800));
+    let max_per_email =
+        problems.check(number("RATE_LIMIT_MAX_PER_EMAIL", email.as_deref(), defaults.max_per_email, limit.clone()));
+    let max_per_ip = problems.check(number("RATE_LIMIT_MAX_PER_IP", ip.as_deref(), defaults.max_per_ip, limit));
+    Some(RateLimits { window: Duration::seconds(window?), max_per_email: max_per_email?, max_per_ip: max_per_ip? })
 }
 
 /// A `redis://`, `rediss://` (TLS) or `redis+unix://` URL; it may hold a password, so it is kept secret.

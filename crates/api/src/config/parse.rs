@@ -62,10 +62,10 @@ pub(super) struct Raw {
 
 /// Collects problems while parsing, so that all of them are reported at once.
 #[derive(Default)]
-struct Problems(Vec<String>);
+pub(super) struct Problems(Vec<String>);
 
 impl Problems {
-    fn check<T>(&mut self, result: Result<T, String>) -> Option<T> {
+    pub(super) fn check<T>(&mut self, result: Result<T, String>) -> Option<T> {
         result.map_err(|problem| self.0.push(problem)).ok()
     }
 }
@@ -107,7 +107,7 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
     };
     let google = problems.check(google(&mut raw, callback("google")));
     let discord = problems.check(discord(&mut raw, callback("discord")));
-    let rate_limits = rate_limits(&raw).map_err(|p| problems.0.extend(p)).ok();
+    let rate_limits = rate_limits(&raw, &mut problems);
     let redis_url = problems.check(redis_url(raw.redis_url.take()));
 
     // The frontend may always call the API from the browser.

@@ -5,8 +5,6 @@ use chrono::Duration;
 use reqwest::{Response, StatusCode};
 use serde_json::json;
 
-use yoshikosan_persistence::testing::TestDatabase;
-
 use crate::helpers::*;
 
 const WRONG: &str = "not-the-password";
@@ -16,8 +14,13 @@ fn retry_after(response: &Response) -> i64 {
 }
 
 async fn login_from(app: &TestApp, ip: &str, email: &str, password: &str) -> Response {
-    app.client
-        .post(app.url("/api/auth/login"))
+    login_at(&app.address, ip, email, password).await
+}
+
+/// A login sent to the instance at `base`, from `ip` through the trusted proxy.
+async fn login_at(base: &str, ip: &str, email: &str, password: &str) -> Response {
+    plain_client()
+        .post(format!("{base}/api/auth/login"))
         .header("x-forwarded-for", ip)
         .json(&json!({"email": email, "password": password}))
         .send()
@@ -113,18 +116,16 @@ async fn instances_sharing_redis_share_the_limits() {
     let (email, ip) = (format!("shared-{}@example.com", tag.simple()), format!("10.{a}.{b}.{c}"));
     let overrides =
         [("REDIS_URL", redis.as_str()), ("RATE_LIMIT_MAX_PER_EMAIL", "4"), ("TRUSTED_PROXIES", "127.0.0.1")];
-    let first = spawn_app_with(&overrides).await;
-    let second =
-        TestApp { address: spawn_server(&first.db.url, &overrides).await, client: plain_client(), db: first.db };
-    let first = TestApp { address: first.address, client: plain_client(), db: TestDatabase::fresh().await };
-    second.signed_up(&email).await;
+    let app = spawn_app_with(&overrides).await;
+    let other = spawn_server(&app.db.url, &overrides).await;
+    app.signed_up(&email).await;
 
     // Two failures on each instance: four in all, the limit.
-    for app in [&first, &second, &first, &second] {
-        assert_eq!(login_from(app, &ip, &email, WRONG).await.status(), StatusCode::UNAUTHORIZED);
+    for base in [&app.address, &other, &app.address, &other] {
+        assert_eq!(login_at(base, &ip, &email, WRONG).await.status(), StatusCode::UNAUTHORIZED);
     }
-    for app in [&first, &second] {
-        let refused = login_from(app, &ip, &email, PASSWORD).await;
+    for base in [&app.address, &other] {
+        let refused = login_at(base, &ip, &email, PASSWORD).await;
         assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     }
 }

@@ -37,8 +37,8 @@ pub async fn register(
     body: web::Json<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let RegisterRequest { email, password, name } = body.into_inner();
-    let command = RegisterCommand { email, password, name, client: client.info.clone() };
-    match state.register.execute(command.clone()).await {
+    let attempted = email.trim().to_owned();
+    match state.register.execute(RegisterCommand { email, password, name, client: client.info.clone() }).await {
         Ok(signed_in) => {
             Audit::new(AuditEvent::Registered, &client).user(signed_in.user.id).session(signed_in.session_id).emit();
             Ok(AuthResponse::respond(signed_in, StatusCode::CREATED, &state.cookie, state.access_token_ttl))
@@ -46,8 +46,7 @@ pub async fn register(
         Err(error) => {
             let error = ApiError::from(error);
             if let ApiError::EmailTaken | ApiError::RateLimited(_) = error {
-                let reason = error.problem().code;
-                Audit::new(AuditEvent::RegisterRefused, &client).email(command.email.trim()).reason(reason).emit();
+                Audit::new(AuditEvent::RegisterRefused, &client).email(&attempted).reason(error.problem().code).emit();
             }
             Err(error)
         }
