@@ -6,6 +6,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_auth_tables;
 mod m20261122_000002_create_oauth_states;
+mod m20261123_000003_notify_session_changes;
+
+pub use m20261123_000003_notify_session_changes::CHANNEL as SESSION_CHANGES_CHANNEL;
 
 /// Where the service and this CLI keep their data when `DATABASE_URL` is not set: an SQLite file
 /// in the working directory, created on first use, so nothing else needs installing.
@@ -20,6 +23,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_create_auth_tables::Migration),
             Box::new(m20261122_000002_create_oauth_states::Migration),
+            Box::new(m20261123_000003_notify_session_changes::Migration),
         ]
     }
 }

@@ -172,7 +172,7 @@ fn state(
             revoke: RevokeSession::new(sessions.clone()),
             log_out_everywhere: LogOutEverywhere::new(sessions.clone()),
         },
-        authenticate: Authenticate::new(users, sessions, tokens, clock),
+        authenticate: Authenticate::new(sessions, tokens, clock),
         database,
         cookie: settings.cookie.clone(),
         access_token_ttl: settings.access_token_ttl,

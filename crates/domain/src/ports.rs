@@ -43,6 +43,10 @@ pub trait UserRepository: Send + Sync {
 pub trait SessionRepository: Send + Sync {
     async fn create(&self, session: &Session) -> Result<(), StoreError>;
     async fn find(&self, id: SessionId) -> Result<Option<Session>, StoreError>;
+    /// The session and the user it belongs to, in one lookup: the work of every authenticated
+    /// request. An adapter may answer from a cache only if a revoked session, or a change to
+    /// the user, is never answered after the change was committed.
+    async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, StoreError>;
     /// Deleting a session that is already gone is not an error: revocation is idempotent.
     async fn delete(&self, id: SessionId) -> Result<(), StoreError>;
     /// The user's sessions that have not expired at `now`, newest first.

@@ -5,6 +5,8 @@ use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
 
+use crate::invalidation;
+use crate::session_cache::SessionCache;
 use crate::{
     SeaOAuthAccountRepository, SeaOAuthSignInStore, SeaOAuthStateStore, SeaSessionRepository, SeaUserRepository,
 };
@@ -28,6 +30,20 @@ impl Default for DatabaseOptions {
 #[derive(Debug, Clone)]
 pub struct Database {
     conn: DatabaseConnection,
+    /// On PostgreSQL only, where every change is announced to every instance (see
+    /// `invalidation`); an SQLite database is read in-process and needs none.
+    cache: Option<Arc<SessionCache>>,
+    listener: Option<Arc<ListenerTask>>,
+}
+
+/// The notification listener, stopped with the last clone of its [`Database`].
+#[derive(Debug)]
+struct ListenerTask(tokio::task::JoinHandle<()>);
+
+impl Drop for ListenerTask {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Database {
@@ -48,7 +64,16 @@ impl Database {
                     .foreign_keys(true)
             });
         let conn = sea_orm::Database::connect(connect).await?;
-        Ok(Self { conn })
+        let (cache, listener) = match conn.get_database_backend() {
+            DbBackend::Postgres => {
+                let cache = Arc::new(SessionCache::new(false));
+                let pool = conn.get_postgres_connection_pool().clone();
+                let task = tokio::spawn(invalidation::listen(pool, cache.clone()));
+                (Some(cache), Some(Arc::new(ListenerTask(task))))
+            }
+            _ => (None, None),
+        };
+        Ok(Self { conn, cache, listener })
     }
 
     /// Applies every pending migration.
@@ -71,7 +96,7 @@ impl Database {
     }
 
     pub fn sessions(&self) -> Arc<SeaSessionRepository> {
-        Arc::new(SeaSessionRepository::new(self.conn.clone()))
+        Arc::new(SeaSessionRepository::new(self.conn.clone(), self.cache.clone()))
     }
 
     pub fn oauth_accounts(&self) -> Arc<SeaOAuthAccountRepository> {
@@ -90,8 +115,14 @@ impl Database {
         &self.conn
     }
 
+    /// Whether authenticated lookups are being answered from memory right now.
+    pub fn session_cache_live(&self) -> bool {
+        self.cache.as_ref().is_some_and(|cache| cache.is_live())
+    }
+
     /// Waits for checked-out connections to return, then closes the pool.
     pub async fn close(self) -> Result<(), DbErr> {
+        drop(self.listener);
         self.conn.close().await
     }
 }

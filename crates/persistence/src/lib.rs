@@ -4,9 +4,12 @@
 mod database;
 pub mod entities;
 mod errors;
+mod invalidation;
 mod oauth_account_repository;
 mod oauth_sign_in_store;
 mod oauth_state_store;
+mod session_cache;
+mod session_lookup;
 mod session_repository;
 mod user_repository;
 

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -5,19 +7,36 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
 use yoshikosan_domain::ports::{SessionRepository, StoreError};
-use yoshikosan_domain::{Session, SessionId, TokenHash, UserId};
+use yoshikosan_domain::{Session, SessionId, TokenHash, User, UserId};
 
 use crate::entities::sessions;
 use crate::errors::store_error;
+use crate::session_cache::SessionCache;
+use crate::session_lookup::find_session_with_user;
 
 #[derive(Debug, Clone)]
 pub struct SeaSessionRepository {
     conn: DatabaseConnection,
+    cache: Option<Arc<SessionCache>>,
 }
 
 impl SeaSessionRepository {
-    pub fn new(conn: DatabaseConnection) -> Self {
-        Self { conn }
+    /// `cache`: only one whose entries every change reaches, as [`crate::Database`] builds it.
+    pub(crate) fn new(conn: DatabaseConnection, cache: Option<Arc<SessionCache>>) -> Self {
+        Self { conn, cache }
+    }
+
+    /// This process's own revocations take effect here at once, before their notification.
+    fn forget(&self, id: SessionId) {
+        if let Some(cache) = &self.cache {
+            cache.forget_session(id.as_uuid());
+        }
+    }
+
+    fn forget_all(&self) {
+        if let Some(cache) = &self.cache {
+            cache.forget_all();
+        }
     }
 }
 
@@ -33,8 +52,23 @@ impl SessionRepository for SeaSessionRepository {
         Ok(row.map(to_session))
     }
 
+    async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, StoreError> {
+        let Some(cache) = &self.cache else { return find_session_with_user(&self.conn, id).await };
+        if let Some(found) = cache.get(id) {
+            return Ok(Some(found));
+        }
+        let ticket = cache.ticket();
+        let found = find_session_with_user(&self.conn, id).await?;
+        if let Some(found) = &found {
+            cache.keep(ticket, found);
+        }
+        Ok(found)
+    }
+
     async fn delete(&self, id: SessionId) -> Result<(), StoreError> {
         sessions::Entity::delete_by_id(id.as_uuid()).exec(&self.conn).await.map_err(store_error)?;
+        // After the commit: a lookup racing the delete cannot then keep the old row.
+        self.forget(id);
         Ok(())
     }
 
@@ -58,6 +92,7 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
+        self.forget(id);
         Ok(result.rows_affected > 0)
     }
 
@@ -67,6 +102,7 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
+        self.forget_all();
         Ok(result.rows_affected)
     }
 
@@ -79,6 +115,9 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
+        if let Some(cache) = &self.cache {
+            cache.touched(id, at);
+        }
         Ok(())
     }
 
@@ -105,7 +144,7 @@ pub(crate) fn session_row(session: &Session) -> sessions::ActiveModel {
     }
 }
 
-fn to_session(row: sessions::Model) -> Session {
+pub(crate) fn to_session(row: sessions::Model) -> Session {
     Session {
         id: SessionId::from_uuid(row.id),
         user_id: UserId::from_uuid(row.user_id),

@@ -74,7 +74,7 @@ pub(crate) fn user_row(user: &User) -> users::ActiveModel {
     }
 }
 
-fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -> Result<User, StoreError> {
+pub(crate) fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -> Result<User, StoreError> {
     let corrupt = |what: &str| StoreError::Unexpected(format!("user {} has an invalid stored {what}", row.id));
     Ok(User {
         id: UserId::from_uuid(row.id),

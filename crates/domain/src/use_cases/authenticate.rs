@@ -3,7 +3,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::clock::Clock;
-use crate::ports::{SessionRepository, StoreError, TokenCodec, UserRepository};
+use crate::ports::{SessionRepository, StoreError, TokenCodec};
 use crate::session::{Session, TokenHash};
 use crate::user::User;
 
@@ -28,20 +28,14 @@ pub struct Authenticated {
 /// Turns an access token into the signed-in user, refusing it the moment its session is revoked.
 #[derive(Clone)]
 pub struct Authenticate {
-    users: Arc<dyn UserRepository>,
     sessions: Arc<dyn SessionRepository>,
     tokens: Arc<dyn TokenCodec>,
     clock: Arc<dyn Clock>,
 }
 
 impl Authenticate {
-    pub fn new(
-        users: Arc<dyn UserRepository>,
-        sessions: Arc<dyn SessionRepository>,
-        tokens: Arc<dyn TokenCodec>,
-        clock: Arc<dyn Clock>,
-    ) -> Self {
-        Self { users, sessions, tokens, clock }
+    pub fn new(sessions: Arc<dyn SessionRepository>, tokens: Arc<dyn TokenCodec>, clock: Arc<dyn Clock>) -> Self {
+        Self { sessions, tokens, clock }
     }
 
     pub async fn execute(&self, token: Option<&str>) -> Result<Authenticated, AuthenticateError> {
@@ -51,16 +45,15 @@ impl Authenticate {
         if claims.is_expired(now) {
             return Err(AuthenticateError::TokenExpired);
         }
-        let session = self
+        let (session, user) = self
             .sessions
-            .find(claims.session_id)
+            .find_with_user(claims.session_id)
             .await?
-            .filter(|s| s.user_id == claims.user_id && s.token_hash == TokenHash::of(token))
+            .filter(|(s, _)| s.user_id == claims.user_id && s.token_hash == TokenHash::of(token))
             .ok_or(AuthenticateError::Unauthenticated)?;
         if session.is_expired(now) {
             return Err(AuthenticateError::TokenExpired);
         }
-        let user = self.users.find_by_id(claims.user_id).await?.ok_or(AuthenticateError::Unauthenticated)?;
         let session = self.note_use(session, now).await;
         Ok(Authenticated { user, session })
     }
@@ -89,7 +82,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::ports::{MockSessionRepository, MockUserRepository};
+    use crate::ports::MockSessionRepository;
     use crate::session::{ClientInfo, SessionId};
     use crate::use_cases::test_support::*;
 
@@ -105,18 +98,22 @@ mod tests {
         Setup { user, token, session }
     }
 
+    /// Sessions that find `stored`, with the setup's user, and must not be touched.
     fn authenticate(setup: &Setup, stored: Option<Session>, now: DateTime<Utc>) -> Authenticate {
-        let mut sessions = MockSessionRepository::new();
-        sessions.expect_find().returning(move |_| Ok(stored.clone()));
+        let mut sessions = finding(setup, stored);
         sessions.expect_touch().never();
         authenticate_with(setup, sessions, now)
     }
 
-    fn authenticate_with(setup: &Setup, sessions: MockSessionRepository, now: DateTime<Utc>) -> Authenticate {
-        let mut users = MockUserRepository::new();
+    fn finding(setup: &Setup, stored: Option<Session>) -> MockSessionRepository {
+        let mut sessions = MockSessionRepository::new();
         let user = setup.user.clone();
-        users.expect_find_by_id().returning(move |_| Ok(Some(user.clone())));
-        Authenticate::new(Arc::new(users), Arc::new(sessions), codec_for(setup.user.id), clock_at(now))
+        sessions.expect_find_with_user().returning(move |_| Ok(stored.clone().map(|s| (s, user.clone()))));
+        sessions
+    }
+
+    fn authenticate_with(setup: &Setup, sessions: MockSessionRepository, now: DateTime<Utc>) -> Authenticate {
+        Authenticate::new(Arc::new(sessions), codec_for(setup.user.id), clock_at(now))
     }
 
     #[tokio::test]
@@ -169,8 +166,7 @@ mod tests {
         let found = authenticate(&s, Some(stored.clone()), at(59)).execute(Some(&s.token)).await.unwrap();
         assert_eq!(found.session.last_seen_at, t0());
         // 60 s after: one write, with the current time.
-        let mut sessions = MockSessionRepository::new();
-        sessions.expect_find().returning(move |_| Ok(Some(stored.clone())));
+        let mut sessions = finding(&s, Some(stored));
         let sid = s.session.id;
         sessions.expect_touch().withf(move |id, now| *id == sid && *now == at(60)).times(1).returning(|_, _| Ok(()));
         let found = authenticate_with(&s, sessions, at(60)).execute(Some(&s.token)).await.unwrap();
@@ -180,9 +176,7 @@ mod tests {
     #[tokio::test]
     async fn a_failed_last_seen_write_does_not_fail_the_request() {
         let s = setup();
-        let stored = s.session.clone();
-        let mut sessions = MockSessionRepository::new();
-        sessions.expect_find().returning(move |_| Ok(Some(stored.clone())));
+        let mut sessions = finding(&s, Some(s.session.clone()));
         sessions.expect_touch().returning(|_, _| Err(StoreError::Unavailable("gone".into())));
         let later = t0() + Duration::minutes(5);
         let found = authenticate_with(&s, sessions, later).execute(Some(&s.token)).await.unwrap();

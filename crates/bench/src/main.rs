@@ -1,0 +1,265 @@
+//! `make bench`: the service's release build under load from wrk, on PostgreSQL and SQLite.
+//! Settings come from `BENCH_*` variables (see docs/performance.md); the summary is printed and
+//! written to `target/bench/summary.json`.
+
+#![forbid(unsafe_code)]
+#![allow(clippy::print_stdout, reason = "a command-line tool: its progress and table are its output")]
+
+mod accounts;
+mod bcrypt_limit;
+mod database;
+mod machine;
+mod options;
+mod report;
+mod scenarios;
+mod service;
+mod wrk;
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use bcrypt_limit::BcryptLimit;
+use machine::Machine;
+use options::{Backend, Options};
+use report::{BackendReport, Summary, names};
+use service::{Launch, Service};
+use wrk::{Load, Script};
+
+/// Everything the runner tells as it goes, on one line each.
+pub fn progress(line: &str) {
+    println!("{line}");
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("bench: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let options = Options::from_env()?;
+    std::fs::create_dir_all(&options.out_dir).map_err(|e| format!("{}: {e}", options.out_dir.display()))?;
+    let started_at = chrono::Utc::now();
+    let cost = options.bcrypt_cost;
+    progress(&format!("measuring one bcrypt verify at cost {cost} on one core (9 samples)…"));
+    let bcrypt = tokio::task::spawn_blocking(move || BcryptLimit::measure(cost, 9))
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+    progress(&format!(
+        "  {:.0} ms per verify → at most {:.2} sign-ins/s on {} cores",
+        bcrypt.verify_ms, bcrypt.per_second, bcrypt.cores
+    ));
+    let mut postgres_version = None;
+    let mut backends = Vec::new();
+    for &backend in &options.backends {
+        let (report, version) = bench_backend(backend, &options, &bcrypt).await?;
+        postgres_version = postgres_version.or(version);
+        backends.push(report);
+    }
+    let summary = Summary {
+        started_at: started_at.to_rfc3339(),
+        machine: Machine::describe(postgres_version),
+        settings: serde_json::json!({
+            "duration_s": options.duration.as_secs(),
+            "warmup_s": options.warmup.as_secs(),
+            "connections": options.connections,
+            "hashing_connections": options.hashing_connections,
+            "wrk_threads": options.wrk_threads,
+            "users": options.users,
+            "bcrypt_cost": options.bcrypt_cost,
+        }),
+        bcrypt,
+        backends,
+    };
+    summary.print();
+    write_summary(&summary, &options.out_dir, &started_at)
+}
+
+fn write_summary(summary: &Summary, dir: &Path, at: &chrono::DateTime<chrono::Utc>) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(summary).map_err(|e| e.to_string())?;
+    let dated = dir.join(format!("summary-{}.json", at.format("%Y%m%dT%H%M%SZ")));
+    for path in [dir.join("summary.json"), dated] {
+        std::fs::write(&path, &json).map_err(|e| format!("{}: {e}", path.display()))?;
+        progress(&format!("summary written to {}", path.display()));
+    }
+    Ok(())
+}
+
+async fn bench_backend(
+    backend: Backend,
+    options: &Options,
+    bcrypt: &BcryptLimit,
+) -> Result<(BackendReport, Option<String>), String> {
+    let name = backend.name();
+    let dir = options.out_dir.join(name);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    progress(&format!("\n== {name} =="));
+    let (database_url, version) = database::prepare(backend, &options.postgres_admin_url, &dir).await?;
+    let log = dir.join("service.log");
+    drop(std::fs::remove_file(&log));
+    let launch = Launch {
+        binary: options.service_binary.clone(),
+        database_url,
+        secret_key: hex::encode(rand::random::<[u8; 32]>()),
+        bcrypt_cost: options.bcrypt_cost,
+        log: log.clone(),
+        dir: dir.clone(),
+    };
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().map_err(|e| e.to_string())?;
+    let (first, startup) = Service::start(&launch, &http).await.map_err(|e| e.to_string())?;
+    first.stop();
+    let (service, restart) = Service::start(&launch, &http).await.map_err(|e| e.to_string())?;
+    progress(&format!(
+        "  healthy {:.0} ms after start on an empty database (migrations run), {:.0} ms on restart; log: {}",
+        ms(startup),
+        ms(restart),
+        service.log().display()
+    ));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let idle_rss = service.rss().unwrap_or(0);
+    progress(&format!("  idle: {:.1} MB resident", idle_rss as f64 / 1e6));
+
+    let run_id = hex::encode(rand::random::<[u8; 4]>());
+    let password = format!("bench-{}", hex::encode(rand::random::<[u8; 12]>()));
+    progress(&format!("  registering {} users ({} at a time)…", options.users, options.hashing_connections));
+    let accounts = accounts::register(
+        &http,
+        &service.base_url,
+        &run_id,
+        &password,
+        options.users,
+        options.hashing_connections as usize,
+    )
+    .await?;
+    let write = |file: &str, lines: Vec<&str>| -> Result<String, String> {
+        let path = dir.join(file);
+        std::fs::write(&path, lines.join("\n") + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(path.display().to_string())
+    };
+    let tokens = write("tokens.txt", accounts.iter().map(|a| a.access_token.as_str()).collect())?;
+    let emails = write("emails.txt", accounts.iter().map(|a| a.email.as_str()).collect())?;
+
+    let plan = Plan { options, base_url: &service.base_url, dir: &dir, tokens, emails, password, run_id };
+    let mut scenarios = Vec::new();
+    let planned: Vec<_> = plan
+        .scenarios()?
+        .into_iter()
+        .filter(|(name, _)| options.scenarios.is_empty() || options.scenarios.iter().any(|s| s == name))
+        .collect();
+    let count = planned.len();
+    for (number, (scenario, loads)) in planned.into_iter().enumerate() {
+        let described: Vec<String> =
+            loads.iter().map(|l| format!("{} ×{} for {} s", l.label, l.connections, l.duration.as_secs())).collect();
+        progress(&format!("  [{}/{count}] {scenario}: {}", number + 1, described.join(" + ")));
+        scenarios.push(scenarios::run(scenario, loads, options.warmup, &service).await?);
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let idle_after = service.rss().unwrap_or(0);
+    let peak = service.peak_rss().unwrap_or(0);
+    service.stop();
+    let mut report = BackendReport {
+        backend: name,
+        startup_ms: ms(startup),
+        restart_ms: ms(restart),
+        idle_rss_mb: idle_rss as f64 / 1e6,
+        idle_rss_after_mb: idle_after as f64 / 1e6,
+        peak_rss_mb: peak as f64 / 1e6,
+        scenarios,
+        checks: Vec::new(),
+    };
+    report.evaluate(bcrypt, options.connections);
+    Ok((report, version))
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}
+
+/// The loads of every scenario against one service.
+struct Plan<'a> {
+    options: &'a Options,
+    base_url: &'a str,
+    dir: &'a Path,
+    tokens: String,
+    emails: String,
+    password: String,
+    run_id: String,
+}
+
+/// A health probe's pause between requests: four connections at ~100 requests/s each, a
+/// health checker and a few users, not a load.
+const PROBE_PAUSE_MS: &str = "10";
+const PROBE_CONNECTIONS: u32 = 4;
+
+impl Plan<'_> {
+    fn load(
+        &self,
+        label: &str,
+        path: &str,
+        script: Script,
+        args: Vec<String>,
+        connections: u32,
+    ) -> Result<Load, String> {
+        let scripts = self.dir.join("scripts");
+        std::fs::create_dir_all(&scripts).map_err(|e| e.to_string())?;
+        let hashing = matches!(script, Script::Login | Script::Register);
+        Ok(Load {
+            label: label.to_owned(),
+            url: format!("{}{path}", self.base_url),
+            script: script.write_to(&scripts).map_err(|e| e.to_string())?,
+            args,
+            connections,
+            threads: self.options.wrk_threads,
+            // bcrypt-bound rates are a few per second: a longer run counts enough of them.
+            duration: if hashing { self.options.duration * 2 } else { self.options.duration },
+            timeout: Duration::from_secs(if hashing { 60 } else { 10 }),
+        })
+    }
+
+    fn scenarios(&self) -> Result<Vec<(&'static str, Vec<Load>)>, String> {
+        let o = self.options;
+        let me = || self.load(names::ME_LOAD, "/api/auth/me", Script::Me, vec![self.tokens.clone()], o.connections);
+        let login = self.load(
+            names::LOGIN_LOAD,
+            "/api/auth/login",
+            Script::Login,
+            vec![self.emails.clone(), self.password.clone()],
+            o.hashing_connections,
+        )?;
+        let probe = Load {
+            duration: login.duration,
+            ..self.load(
+                names::LIVE_PROBE,
+                "/health/live",
+                Script::Get,
+                vec![PROBE_PAUSE_MS.into()],
+                PROBE_CONNECTIONS,
+            )?
+        };
+        let register = self.load(
+            "POST /api/auth/register",
+            "/api/auth/register",
+            Script::Register,
+            vec![format!("{}-{}", self.run_id, wrk::FRESH), self.password.clone()],
+            o.hashing_connections,
+        )?;
+        let me_beside_register = Load { duration: register.duration, ..me()? };
+        Ok(vec![
+            (names::ME, vec![me()?]),
+            (
+                names::HEALTH_LIVE,
+                vec![self.load("GET /health/live", "/health/live", Script::Get, vec![], o.connections)?],
+            ),
+            (names::HEALTH, vec![self.load("GET /health", "/health", Script::Get, vec![], o.connections)?]),
+            (names::LOGIN, vec![login, probe]),
+            (names::REGISTER_WITH_ME, vec![register, me_beside_register]),
+        ])
+    }
+}

@@ -1,0 +1,133 @@
+//! The summary: what was measured on which machine, each target met or missed.
+
+use serde::Serialize;
+
+use crate::bcrypt_limit::BcryptLimit;
+use crate::machine::Machine;
+use crate::scenarios::Scenario;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BackendReport {
+    pub backend: &'static str,
+    /// Process start to the first 200 from `/health`, migrations of an empty database included.
+    pub startup_ms: f64,
+    /// The same, with the schema already in place.
+    pub restart_ms: f64,
+    pub idle_rss_mb: f64,
+    pub idle_rss_after_mb: f64,
+    /// The most resident memory the process ever had (VmHWM).
+    pub peak_rss_mb: f64,
+    pub scenarios: Vec<Scenario>,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    pub target: String,
+    pub measured: String,
+    pub met: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub started_at: String,
+    pub machine: Machine,
+    pub settings: serde_json::Value,
+    pub bcrypt: BcryptLimit,
+    pub backends: Vec<BackendReport>,
+}
+
+/// The scenarios' names, shared by the runner and the checks.
+pub mod names {
+    pub const ME: &str = "me";
+    pub const HEALTH_LIVE: &str = "health_live";
+    pub const HEALTH: &str = "health";
+    pub const LOGIN: &str = "login";
+    pub const REGISTER_WITH_ME: &str = "register_with_me";
+    /// Loads of the scenarios with two at once.
+    pub const LOGIN_LOAD: &str = "POST /api/auth/login";
+    pub const LIVE_PROBE: &str = "GET /health/live (probe)";
+    pub const ME_LOAD: &str = "GET /api/auth/me";
+}
+
+impl BackendReport {
+    /// The targets the service is held to on this machine.
+    pub fn evaluate(&mut self, bcrypt: &BcryptLimit, connections: u32) {
+        let mut checks = Vec::new();
+        let mut check = |target: String, measured: String, met: bool| checks.push(Check { target, measured, met });
+        let find = |scenario: &str, load: &str| {
+            self.scenarios.iter().find(|s| s.name == scenario).and_then(|s| s.load(load)).cloned()
+        };
+        if let Some(me) = find(names::ME, names::ME_LOAD) {
+            check(
+                format!("/api/auth/me ≥ 15000 rps, p99 < 10 ms at {connections} connections, no errors"),
+                format!("{:.0} rps, p99 {:.2} ms, {} errors", me.rps, me.p99_ms, me.errors),
+                me.rps >= 15_000.0 && me.p99_ms < 10.0 && me.errors == 0,
+            );
+        }
+        if let Some(live) = find(names::HEALTH_LIVE, "GET /health/live") {
+            check("/health/live ≥ 40000 rps".into(), format!("{:.0} rps", live.rps), live.rps >= 40_000.0);
+        }
+        if let Some(login) = find(names::LOGIN, names::LOGIN_LOAD) {
+            let share = login.rps / bcrypt.per_second * 100.0;
+            check(
+                format!("login ≥ 85% of the bcrypt limit ({:.2}/s), no errors", bcrypt.per_second),
+                format!("{:.2}/s = {share:.0}%, {} errors", login.rps, login.errors),
+                share >= 85.0 && login.errors == 0,
+            );
+        }
+        if let Some(probe) = find(names::LOGIN, names::LIVE_PROBE) {
+            check(
+                "/health/live p99 < 50 ms during logins".into(),
+                format!("p99 {:.2} ms", probe.p99_ms),
+                probe.p99_ms < 50.0 && probe.errors == 0,
+            );
+        }
+        check("idle memory < 30 MB RSS".into(), format!("{:.1} MB", self.idle_rss_mb), self.idle_rss_mb < 30.0);
+        check("memory under load < 100 MB RSS".into(), format!("{:.1} MB", self.peak_rss_mb), self.peak_rss_mb < 100.0);
+        check(
+            "start-up to healthy < 1 s".into(),
+            format!("{:.0} ms (empty database, migrations run); {:.0} ms restarting", self.startup_ms, self.restart_ms),
+            self.startup_ms < 1000.0 && self.restart_ms < 1000.0,
+        );
+        self.checks = checks;
+    }
+}
+
+impl Summary {
+    /// The closing table, one block per database.
+    pub fn print(&self) {
+        let m = &self.machine;
+        crate::progress(&format!("\nMachine: {} × {} cores, {} GiB, Linux {}", m.cpu, m.cores, m.memory_gib, m.kernel));
+        crate::progress(&format!(
+            "bcrypt cost {}: one verify {:.0} ms → limit {:.2} sign-ins/s on {} cores",
+            self.bcrypt.cost, self.bcrypt.verify_ms, self.bcrypt.per_second, self.bcrypt.cores
+        ));
+        for backend in &self.backends {
+            crate::progress(&format!("\n== {} ==", backend.backend));
+            crate::progress(&format!(
+                "{:<18} {:<28} {:>5} {:>10} {:>9} {:>9} {:>9} {:>7}",
+                "scenario", "load", "conns", "rps", "p50 ms", "p99 ms", "max ms", "errors"
+            ));
+            for scenario in &backend.scenarios {
+                for load in &scenario.loads {
+                    crate::progress(&format!(
+                        "{:<18} {:<28} {:>5} {:>10.1} {:>9.2} {:>9.2} {:>9.1} {:>7}",
+                        scenario.name,
+                        load.label,
+                        load.connections,
+                        load.rps,
+                        load.p50_ms,
+                        load.p99_ms,
+                        load.max_ms,
+                        load.errors
+                    ));
+                }
+            }
+            for check in &backend.checks {
+                let mark = if check.met { "met   " } else { "MISSED" };
+                crate::progress(&format!("  {mark} {}: {}", check.target, check.measured));
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! The scenarios, run against one started service: warm-up, then the measured run, with the
+//! service's memory sampled and the machine's CPU accounted meanwhile.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::machine::{CpuSample, clock_ticks_per_second};
+use crate::service::Service;
+use crate::wrk::{Figures, Load};
+
+/// One load of a scenario, as measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct Measured {
+    pub label: String,
+    pub connections: u32,
+    pub rps: f64,
+    pub p50_ms: f64,
+    pub p90_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    pub errors: u64,
+    pub figures: Figures,
+}
+
+impl Measured {
+    fn new(load: &Load, figures: Figures) -> Self {
+        let ms = |us: u64| us as f64 / 1e3;
+        Self {
+            label: load.label.clone(),
+            connections: load.connections,
+            rps: figures.rps(),
+            p50_ms: ms(figures.p50_us),
+            p90_ms: ms(figures.p90_us),
+            p99_ms: ms(figures.p99_us),
+            max_ms: ms(figures.max_us),
+            errors: figures.errors(),
+            figures,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub loads: Vec<Measured>,
+    /// CPU the service used, in cores, over the measured run.
+    pub service_cores: f64,
+    /// CPU the whole machine used (service, database, wrk), in cores.
+    pub machine_cores: f64,
+    pub peak_rss_mb: f64,
+}
+
+impl Scenario {
+    pub fn load(&self, label: &str) -> Option<&Measured> {
+        self.loads.iter().find(|m| m.label == label)
+    }
+}
+
+/// Runs `loads` together: first for `warmup` (discarded), then measured.
+pub async fn run(name: &str, loads: Vec<Load>, warmup: Duration, service: &Service) -> Result<Scenario, String> {
+    if !warmup.is_zero() {
+        let warm: Vec<Load> = loads
+            .iter()
+            .map(|l| Load { duration: warmup, label: format!("{} warm-up", l.label), ..l.clone() })
+            .collect();
+        run_together(&warm).await?;
+    }
+    let (ticks, cpu) = (service.cpu_ticks(), CpuSample::now());
+    let started = Instant::now();
+    let sampling = sample_rss(service.pid());
+    let figures = run_together(&loads).await?;
+    let peak_rss = sampling.finish().await;
+    let seconds = started.elapsed().as_secs_f64();
+    let service_cores = match (ticks, service.cpu_ticks()) {
+        (Some(before), Some(after)) => after.saturating_sub(before) as f64 / clock_ticks_per_second() / seconds,
+        _ => 0.0,
+    };
+    let machine_cores = match (cpu, CpuSample::now()) {
+        (Some(before), Some(after)) => after.busy_cores_since(&before),
+        _ => 0.0,
+    };
+    let loads: Vec<Measured> = loads.iter().zip(figures).map(|(load, f)| Measured::new(load, f)).collect();
+    for m in &loads {
+        crate::progress(&format!(
+            "      {}: {:.0} rps, p50 {:.2} ms, p99 {:.2} ms, {} errors",
+            m.label, m.rps, m.p50_ms, m.p99_ms, m.errors
+        ));
+    }
+    crate::progress(&format!(
+        "      cores busy: service {service_cores:.2}, machine {machine_cores:.2}; service peak RSS {:.1} MB",
+        peak_rss as f64 / 1e6
+    ));
+    Ok(Scenario { name: name.to_owned(), loads, service_cores, machine_cores, peak_rss_mb: peak_rss as f64 / 1e6 })
+}
+
+/// Starts every load before awaiting any, so that they overlap.
+async fn run_together(loads: &[Load]) -> Result<Vec<Figures>, String> {
+    let runs: Vec<_> = loads.iter().cloned().map(|load| tokio::spawn(async move { load.run().await })).collect();
+    let mut figures = Vec::with_capacity(runs.len());
+    for run in runs {
+        figures.push(run.await.map_err(|e| e.to_string())?.map_err(|e| e.to_string())?);
+    }
+    Ok(figures)
+}
+
+/// The highest resident memory seen, sampled every 200 ms until `finish`.
+struct RssSampling {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<u64>,
+}
+
+fn sample_rss(pid: u32) -> RssSampling {
+    let (stop, mut stopped) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let mut peak = 0;
+        let mut ticks = tokio::time::interval(Duration::from_millis(200));
+        loop {
+            tokio::select! {
+                _ = &mut stopped => return peak,
+                _ = ticks.tick() => peak = peak.max(crate::service::rss_of(pid).unwrap_or(0)),
+            }
+        }
+    });
+    RssSampling { stop, task }
+}
+
+impl RssSampling {
+    async fn finish(self) -> u64 {
+        let _stopped = self.stop.send(());
+        self.task.await.unwrap_or(0)
+    }
+}

@@ -1,0 +1,167 @@
+//! One load run: wrk from a second process, with one of our Lua scripts, read back as figures.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+const REPORT: &str = include_str!("../wrk/report.lua");
+
+/// The scenario scripts, each completed by the report so that wrk prints its figures as JSON.
+#[derive(Debug, Clone, Copy)]
+pub enum Script {
+    Get,
+    Me,
+    Login,
+    Register,
+}
+
+impl Script {
+    fn source(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Get => ("get", include_str!("../wrk/get.lua")),
+            Self::Me => ("me", include_str!("../wrk/me.lua")),
+            Self::Login => ("login", include_str!("../wrk/login.lua")),
+            Self::Register => ("register", include_str!("../wrk/register.lua")),
+        }
+    }
+
+    /// Writes the script, with the report appended, where wrk can read it.
+    pub fn write_to(self, dir: &Path) -> std::io::Result<PathBuf> {
+        let (name, source) = self.source();
+        let path = dir.join(format!("{name}.lua"));
+        std::fs::write(&path, format!("{source}\n{REPORT}"))?;
+        Ok(path)
+    }
+}
+
+/// An argument replaced by a value new to each wrk run, so that warm-up and measured run of the
+/// register scenario do not create the same accounts.
+pub const FRESH: &str = "{fresh}";
+
+static RUNS: AtomicU64 = AtomicU64::new(0);
+
+#[derive(Debug, Clone)]
+pub struct Load {
+    pub label: String,
+    pub url: String,
+    pub script: PathBuf,
+    pub args: Vec<String>,
+    pub connections: u32,
+    pub threads: u32,
+    pub duration: Duration,
+    pub timeout: Duration,
+}
+
+/// wrk's figures for one run. Latencies in microseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub requests: u64,
+    pub duration_us: u64,
+    pub bytes: u64,
+    pub connect_errors: u64,
+    pub read_errors: u64,
+    pub write_errors: u64,
+    pub timeouts: u64,
+    /// Answers with a status of 400 or more.
+    pub status_errors: u64,
+    pub p50_us: u64,
+    pub p90_us: u64,
+    pub p99_us: u64,
+    pub max_us: u64,
+    pub mean_us: f64,
+}
+
+impl Figures {
+    pub fn rps(&self) -> f64 {
+        if self.duration_us == 0 { 0.0 } else { self.requests as f64 * 1e6 / self.duration_us as f64 }
+    }
+
+    pub fn errors(&self) -> u64 {
+        self.connect_errors + self.read_errors + self.write_errors + self.timeouts + self.status_errors
+    }
+
+    /// Reads the line our report prints among wrk's own output.
+    pub fn parse(output: &str) -> Option<Self> {
+        output
+            .lines()
+            .find_map(|line| line.strip_prefix("BENCH_RESULT "))
+            .and_then(|json| serde_json::from_str(json).ok())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WrkError {
+    #[error("could not run wrk ({0}); install it with `apt-get install wrk`")]
+    Spawn(std::io::Error),
+    #[error("wrk failed on {label}: {output}")]
+    Failed { label: String, output: String },
+}
+
+impl Load {
+    /// Runs to the end, printing progress every five seconds.
+    pub async fn run(&self) -> Result<Figures, WrkError> {
+        let mut command = tokio::process::Command::new("wrk");
+        command
+            .arg(format!("-t{}", self.threads.min(self.connections)))
+            .arg(format!("-c{}", self.connections))
+            .arg(format!("-d{}s", self.duration.as_secs()))
+            .arg(format!("--timeout={}s", self.timeout.as_secs()))
+            .arg("-s")
+            .arg(&self.script)
+            .arg(&self.url);
+        if !self.args.is_empty() {
+            let fresh = RUNS.fetch_add(1, Ordering::Relaxed).to_string();
+            command.arg("--").args(self.args.iter().map(|arg| arg.replace(FRESH, &fresh)));
+        }
+        let child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true).spawn();
+        let output = child.map_err(WrkError::Spawn)?.wait_with_output();
+        tokio::pin!(output);
+        let mut ticks = tokio::time::interval(Duration::from_secs(5));
+        ticks.tick().await;
+        let mut elapsed = 0;
+        let output = loop {
+            tokio::select! {
+                output = &mut output => break output.map_err(WrkError::Spawn)?,
+                _ = ticks.tick() => {
+                    elapsed += 5;
+                    crate::progress(&format!("      {}: {elapsed} s of {} s", self.label, self.duration.as_secs()));
+                }
+            }
+        };
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        match Figures::parse(&text) {
+            Some(figures) if output.status.success() => Ok(figures),
+            _ => Err(WrkError::Failed { label: self.label.clone(), output: text }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_report_line_among_wrks_output() {
+        let output = "Running 1s test @ http://127.0.0.1:1/health/live\n  2 threads and 8 connections\n\
+            BENCH_RESULT {\"requests\":30000,\"duration_us\":1500000,\"bytes\":1,\"connect_errors\":0,\
+            \"read_errors\":1,\"write_errors\":0,\"timeouts\":2,\"status_errors\":3,\"p50_us\":150,\
+            \"p90_us\":300,\"p99_us\":900,\"max_us\":5000,\"mean_us\":170.5}\nRequests/sec: 20000.00\n";
+        let figures = Figures::parse(output).unwrap();
+        assert_eq!(figures.rps(), 20_000.0);
+        assert_eq!(figures.errors(), 6);
+        assert_eq!(figures.p99_us, 900);
+    }
+
+    #[test]
+    fn output_without_a_report_is_not_figures() {
+        assert_eq!(Figures::parse("unable to connect to 127.0.0.1:1 Connection refused"), None);
+    }
+
+    #[test]
+    fn an_empty_run_has_no_rate() {
+        assert_eq!(Figures::default().rps(), 0.0);
+    }
+}
