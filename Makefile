@@ -15,7 +15,7 @@ DC = FRONTEND_DIR=$(abspath $(FRONTEND_DIR)) $(COMPOSE) --env-file $(ENV_FILE) -
 .PHONY: help dev dev-backend dev-frontend run build test lint format typecheck clean \
 	docker-build docker-build-backend docker-build-frontend docker-up docker-down docker-logs \
 	docker-restart docker-clean db-init db-migrate db-status db-rollback db-reset db-shell \
-	env-check install-hooks fuzz api-fuzz fault-test
+	env-check install-hooks fuzz api-fuzz fault-test bench bench-micro
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -120,3 +120,11 @@ api-fuzz: ## schemathesis against the running service's OpenAPI document (DURATI
 
 fault-test: ## Stop PostgreSQL under load and start it again; check nothing was lost (stops the local cluster!)
 	deploy/fault-test.sh
+
+bench: ## Load benchmark of the release build on PostgreSQL and SQLite (needs wrk); see docs/performance.md
+	@command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk"; exit 1; }
+	$(CARGO) build --release -p yoshikosan-api -p yoshikosan-bench
+	target/release/yoshikosan-bench
+
+bench-micro: ## Criterion micro-benchmarks: JWT, email parsing, password policy, token hash, bcrypt
+	$(CARGO) bench -p yoshikosan-domain -p yoshikosan-security

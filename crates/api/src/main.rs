@@ -54,7 +54,7 @@ async fn serve() -> ExitCode {
         Ok(settings) => settings,
         Err(code) => return code,
     };
-    telemetry::init(settings.log_format);
+    let _logs = telemetry::init(settings.log_format);
     if settings.ephemeral_secret {
         tracing::warn!(
             "SECRET_KEY is not set: using a random key for this run only. Every session ends when the \

@@ -1,13 +1,31 @@
 //! Structured logs: JSON lines in production, readable text in development, filtered by
-//! `RUST_LOG` (default `info`). Each request's closing line carries its status and duration.
+//! `RUST_LOG` (default `info`). Each request ends with a `request finished` line carrying its
+//! status and duration.
 
-use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
 use crate::config::LogFormat;
 
+/// Keeps the log writer's thread running; dropping it writes out what is still queued.
+#[must_use = "logs queued when this is dropped are written out, and later ones are lost"]
+#[derive(Debug)]
+pub struct LogGuard(#[allow(dead_code, reason = "held for its Drop")] WorkerGuard);
+
+/// Lines waiting for the writer thread before a request that logs has to wait for room: the
+/// log is an audit trail, so none is ever dropped.
+const QUEUED_LINES: usize = 65_536;
+
 /// Installs the global subscriber; a second call (as in tests) leaves the first in place.
-pub fn init(format: LogFormat) {
+///
+/// Lines are written by a thread of their own, in batches: a write to stdout per request would
+/// otherwise cost the request handlers more CPU than the requests themselves.
+pub fn init(format: LogFormat) -> LogGuard {
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(QUEUED_LINES)
+        .thread_name("log-writer")
+        .finish(std::io::BufWriter::new(std::io::stdout()));
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
     let installed = match format {
@@ -18,10 +36,11 @@ pub fn init(format: LogFormat) {
                     .flatten_event(true)
                     .with_current_span(true)
                     .with_span_list(false)
-                    .with_span_events(FmtSpan::CLOSE),
+                    .with_writer(writer),
             )
             .try_init(),
-        LogFormat::Pretty => registry.with(fmt::layer().with_span_events(FmtSpan::CLOSE)).try_init(),
+        LogFormat::Pretty => registry.with(fmt::layer().with_writer(writer)).try_init(),
     };
     drop(installed);
+    LogGuard(guard)
 }

@@ -238,7 +238,7 @@ impl Plan<'_> {
             ..self.load(
                 names::LIVE_PROBE,
                 "/health/live",
-                Script::Get,
+                Script::Probe,
                 vec![PROBE_PAUSE_MS.into()],
                 PROBE_CONNECTIONS,
             )?

@@ -29,6 +29,7 @@ pub struct Options {
     pub connections: u32,
     /// Connections of the bcrypt-bound scenarios: enough to keep every core hashing.
     pub hashing_connections: u32,
+    /// One by default: on a small machine a second load thread takes CPU from the service.
     pub wrk_threads: u32,
     /// Accounts created before the runs; `/me` and login cycle through them.
     pub users: usize,
@@ -69,7 +70,7 @@ impl Options {
             warmup: Duration::from_secs(number("BENCH_WARMUP", 3)?),
             connections: count("BENCH_CONNECTIONS", 32)?,
             hashing_connections: count("BENCH_HASHING_CONNECTIONS", 8)?,
-            wrk_threads: count("BENCH_WRK_THREADS", 2)?,
+            wrk_threads: count("BENCH_WRK_THREADS", 1)?,
             users: count("BENCH_USERS", 64)? as usize,
             bcrypt_cost: count("BENCH_BCRYPT_COST", 12)?,
             postgres_admin_url: var("BENCH_POSTGRES_URL")

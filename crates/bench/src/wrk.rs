@@ -13,6 +13,7 @@ const REPORT: &str = include_str!("../wrk/report.lua");
 #[derive(Debug, Clone, Copy)]
 pub enum Script {
     Get,
+    Probe,
     Me,
     Login,
     Register,
@@ -22,6 +23,7 @@ impl Script {
     fn source(self) -> (&'static str, &'static str) {
         match self {
             Self::Get => ("get", include_str!("../wrk/get.lua")),
+            Self::Probe => ("probe", include_str!("../wrk/probe.lua")),
             Self::Me => ("me", include_str!("../wrk/me.lua")),
             Self::Login => ("login", include_str!("../wrk/login.lua")),
             Self::Register => ("register", include_str!("../wrk/register.lua")),

@@ -94,7 +94,8 @@ fn init_logs() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
-            yoshikosan_api::telemetry::init(LogFormat::Json);
+            // Kept for the whole test run.
+            std::mem::forget(yoshikosan_api::telemetry::init(LogFormat::Json));
         }
     });
 }
