@@ -1,2 +1,2 @@
 -- A plain GET of the path wrk was given. No `delay` function here: wrk defers every request
--- of a script that has one to a timer, even a delay of 0, which halves its rate.
+-- of a script that has one to a timer, even for a delay of 0: a cost per request.

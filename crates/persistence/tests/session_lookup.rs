@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test crate: a failure should stop the test")]
 
 use std::io::Write;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -10,7 +11,7 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use yoshikosan_domain::ports::{OAuthSignInStore, OAuthSignInWrite, SessionRepository, UserRepository};
 use yoshikosan_domain::{OAuthAccount, OAuthProvider, Session, User};
 use yoshikosan_persistence::testing::TestDatabase;
-use yoshikosan_persistence::{Database, DatabaseOptions};
+use yoshikosan_persistence::{Database, DatabaseOptions, SeaSessionRepository};
 
 mod support;
 use support::{new_session, new_user};
@@ -115,10 +116,7 @@ async fn another_instances_changes_reach_this_cache() {
 #[tokio::test]
 async fn a_delete_made_outside_the_service_is_obeyed() {
     let Some(db) = postgres().await else { return };
-    let (_, session) = signed_in(&db.database).await;
-    wait_until_live(&db.database).await;
-    let sessions = db.database.sessions();
-    sessions.find_with_user(session.id).await.unwrap().unwrap();
+    let (sessions, session) = cached(&db).await;
     sql(&db, "DELETE FROM sessions").await;
     eventually("the manual delete seen", async || sessions.find_with_user(session.id).await.unwrap().is_none()).await;
 }
@@ -128,10 +126,7 @@ async fn a_delete_made_outside_the_service_is_obeyed() {
 #[tokio::test]
 async fn losing_the_notification_connection_turns_the_cache_off_until_it_is_back() {
     let Some(db) = postgres().await else { return };
-    let (_, session) = signed_in(&db.database).await;
-    wait_until_live(&db.database).await;
-    let sessions = db.database.sessions();
-    sessions.find_with_user(session.id).await.unwrap().unwrap();
+    let (sessions, session) = cached(&db).await;
 
     sql(&db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'").await;
     eventually("the cache turned off", async || !db.database.session_cache_live()).await;
@@ -149,6 +144,15 @@ async fn postgres() -> Option<TestDatabase> {
     // Past the harness's capture, so the skip shows.
     let _ = writeln!(std::io::stderr(), "skipped: the session cache exists on PostgreSQL only (set TEST_DATABASE_URL)");
     None
+}
+
+/// A signed-in session, read once so that it sits in the cache.
+async fn cached(db: &TestDatabase) -> (Arc<SeaSessionRepository>, Session) {
+    let (_, session) = signed_in(&db.database).await;
+    wait_until_live(&db.database).await;
+    let sessions = db.database.sessions();
+    sessions.find_with_user(session.id).await.unwrap().unwrap();
+    (sessions, session)
 }
 
 /// On SQLite there is no cache to wait for.
