@@ -10,7 +10,9 @@ use crate::config::LogFormat;
 /// Keeps the log writer's thread running; dropping it writes out what is still queued.
 #[must_use = "logs queued when this is dropped are written out, and later ones are lost"]
 #[derive(Debug)]
-pub struct LogGuard(#[allow(dead_code, reason = "held for its Drop")] WorkerGuard);
+pub struct LogGuard {
+    _writer: WorkerGuard,
+}
 
 /// Lines waiting for the writer thread before a request that logs has to wait for room: the
 /// log is an audit trail, so none is ever dropped.
@@ -42,5 +44,5 @@ pub fn init(format: LogFormat) -> LogGuard {
         LogFormat::Pretty => registry.with(fmt::layer().with_writer(writer)).try_init(),
     };
     drop(installed);
-    LogGuard(guard)
+    LogGuard { _writer: guard }
 }

@@ -255,7 +255,7 @@ impl Plan<'_> {
             (names::ME, vec![me()?]),
             (
                 names::HEALTH_LIVE,
-                vec![self.load("GET /health/live", "/health/live", Script::Get, vec![], o.connections)?],
+                vec![self.load(names::LIVE_LOAD, "/health/live", Script::Get, vec![], o.connections)?],
             ),
             (names::HEALTH, vec![self.load("GET /health", "/health", Script::Get, vec![], o.connections)?]),
             (names::LOGIN, vec![login, probe]),

@@ -3,6 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::report::names;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Postgres,
@@ -80,9 +82,16 @@ impl Options {
                 var("BENCH_SERVICE").map_or_else(|| target.join("release/yoshikosan"), PathBuf::from),
             )
             .map_err(|e| format!("BENCH_SERVICE: {e}"))?,
-            scenarios: var("BENCH_SCENARIOS")
-                .map(|list| list.split(',').map(|name| name.trim().to_owned()).collect())
-                .unwrap_or_default(),
+            scenarios: match var("BENCH_SCENARIOS") {
+                None => Vec::new(),
+                Some(list) => list
+                    .split(',')
+                    .map(|name| match name.trim() {
+                        known if names::ALL.contains(&known) => Ok(known.to_owned()),
+                        other => Err(format!("BENCH_SCENARIOS lists some of {}, not {other:?}", names::ALL.join(", "))),
+                    })
+                    .collect::<Result<_, _>>()?,
+            },
             out_dir: target.join("bench"),
         })
     }

@@ -7,33 +7,26 @@ use serde::Serialize;
 
 use crate::machine::{CpuSample, clock_ticks_per_second};
 use crate::service::Service;
-use crate::wrk::{Figures, Load};
+use crate::wrk::{Figures, Load, ms};
 
-/// One load of a scenario, as measured.
+/// One load of a scenario, as measured: wrk's figures, with the rate and error count that
+/// readers of the summary look for first.
 #[derive(Debug, Clone, Serialize)]
 pub struct Measured {
     pub label: String,
     pub connections: u32,
     pub rps: f64,
-    pub p50_ms: f64,
-    pub p90_ms: f64,
-    pub p99_ms: f64,
-    pub max_ms: f64,
     pub errors: u64,
+    #[serde(flatten)]
     pub figures: Figures,
 }
 
 impl Measured {
     fn new(load: &Load, figures: Figures) -> Self {
-        let ms = |us: u64| us as f64 / 1e3;
         Self {
             label: load.label.clone(),
             connections: load.connections,
             rps: figures.rps(),
-            p50_ms: ms(figures.p50_us),
-            p90_ms: ms(figures.p90_us),
-            p99_ms: ms(figures.p99_us),
-            max_ms: ms(figures.max_us),
             errors: figures.errors(),
             figures,
         }
@@ -84,7 +77,11 @@ pub async fn run(name: &str, loads: Vec<Load>, warmup: Duration, service: &Servi
     for m in &loads {
         crate::progress(&format!(
             "      {}: {:.0} rps, p50 {:.2} ms, p99 {:.2} ms, {} errors",
-            m.label, m.rps, m.p50_ms, m.p99_ms, m.errors
+            m.label,
+            m.rps,
+            ms(m.figures.p50_us),
+            ms(m.figures.p99_us),
+            m.errors
         ));
     }
     crate::progress(&format!(

@@ -76,6 +76,11 @@ pub struct Figures {
     pub mean_us: f64,
 }
 
+/// Microseconds, as wrk counts them, in milliseconds.
+pub fn ms(us: u64) -> f64 {
+    us as f64 / 1e3
+}
+
 impl Figures {
     pub fn rps(&self) -> f64 {
         if self.duration_us == 0 { 0.0 } else { self.requests as f64 * 1e6 / self.duration_us as f64 }

@@ -42,7 +42,6 @@ pub trait UserRepository: Send + Sync {
 #[async_trait]
 pub trait SessionRepository: Send + Sync {
     async fn create(&self, session: &Session) -> Result<(), StoreError>;
-    async fn find(&self, id: SessionId) -> Result<Option<Session>, StoreError>;
     /// The session and the user it belongs to, in one lookup: the work of every authenticated
     /// request. An adapter may answer from a cache only if a revoked session, or a change to
     /// the user, is never answered after the change was committed.

@@ -122,7 +122,10 @@ impl Database {
 
     /// Waits for checked-out connections to return, then closes the pool.
     pub async fn close(self) -> Result<(), DbErr> {
-        drop(self.listener);
+        // Stopped here, not with the last clone: it would otherwise retry a closed pool.
+        if let Some(listener) = &self.listener {
+            listener.0.abort();
+        }
         self.conn.close().await
     }
 }

@@ -47,11 +47,6 @@ impl SessionRepository for SeaSessionRepository {
         Ok(())
     }
 
-    async fn find(&self, id: SessionId) -> Result<Option<Session>, StoreError> {
-        let row = sessions::Entity::find_by_id(id.as_uuid()).one(&self.conn).await.map_err(store_error)?;
-        Ok(row.map(to_session))
-    }
-
     async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, StoreError> {
         let Some(cache) = &self.cache else { return find_session_with_user(&self.conn, id).await };
         if let Some(found) = cache.get(id) {

@@ -11,7 +11,7 @@ use yoshikosan_persistence::entities::{oauth_accounts, sessions, users};
 use yoshikosan_persistence::testing::TestDatabase;
 
 mod support;
-use support::{new_session, new_user};
+use support::{new_session, new_user, stored};
 
 async fn link(
     db: &TestDatabase,
@@ -47,7 +47,7 @@ async fn user_and_session_round_trip_unchanged() {
     assert_eq!(users.find_by_id(user.id).await.unwrap(), Some(user.clone()));
     let by_email = users.find_by_email(&Email::parse("Round.Trip@EXAMPLE.com").unwrap()).await.unwrap();
     assert_eq!(by_email, Some(user.clone()));
-    assert_eq!(sessions.find(session.id).await.unwrap(), Some(session));
+    assert_eq!(stored(sessions.as_ref(), session.id).await, Some(session));
     assert_eq!(users.find_by_email(&Email::parse("other@example.com").unwrap()).await.unwrap(), None);
 }
 
@@ -93,8 +93,8 @@ async fn deleting_a_session_is_idempotent() {
 
     sessions.delete(session.id).await.unwrap();
     sessions.delete(session.id).await.unwrap();
-    assert_eq!(sessions.find(session.id).await.unwrap(), None);
-    assert_eq!(sessions.find(second.id).await.unwrap(), Some(second), "another session was revoked too");
+    assert_eq!(stored(sessions.as_ref(), session.id).await, None);
+    assert_eq!(stored(sessions.as_ref(), second.id).await, Some(second), "another session was revoked too");
 }
 
 #[tokio::test]

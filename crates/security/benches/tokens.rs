@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use secrecy::SecretString;
 use yoshikosan_domain::ports::TokenCodec;
@@ -13,7 +13,7 @@ use yoshikosan_domain::{AccessClaims, SessionId, UserId};
 use yoshikosan_security::{BcryptHasher, JwtCodec};
 
 fn claims() -> AccessClaims {
-    let issued_at = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).single().unwrap_or_default();
+    let issued_at = Utc::now();
     AccessClaims {
         user_id: UserId::generate(),
         session_id: SessionId::generate(),

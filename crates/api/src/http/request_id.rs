@@ -87,7 +87,8 @@ impl RootSpanBuilder for RequestSpan {
             Ok(response) => (response.status(), response.request().extensions().get::<Started>().map(|s| s.0)),
             Err(error) => (error.as_response_error().status_code(), None),
         };
-        let duration_us = started.map_or(0, |at| u64::try_from(at.elapsed().as_micros()).unwrap_or(u64::MAX));
+        // Unknown when a middleware refused the request: then the field is left out, not 0.
+        let duration_us = started.map(|at| u64::try_from(at.elapsed().as_micros()).unwrap_or(u64::MAX));
         span.in_scope(|| {
             tracing::info!(http.status_code = status.as_u16(), duration_us, "request finished");
         });

@@ -1,6 +1,7 @@
 //! Rows the repository tests build on.
 
 use chrono::{Duration, SubsecRound, Utc};
+use yoshikosan_domain::ports::SessionRepository;
 use yoshikosan_domain::{DisplayName, Email, PasswordHash, Session, SessionId, TokenHash, User};
 
 pub fn new_user(email: &str) -> User {
@@ -26,4 +27,10 @@ pub fn new_session(user: &User) -> Session {
         user_agent: Some("curl/8.5".into()),
         ip: Some("203.0.113.9".into()),
     }
+}
+
+/// The stored session with this id, as the authenticated-request lookup finds it.
+#[allow(dead_code, reason = "shared by several test crates, not all of which read sessions back")]
+pub async fn stored(sessions: &dyn SessionRepository, id: SessionId) -> Option<Session> {
+    sessions.find_with_user(id).await.unwrap().map(|(session, _)| session)
 }
