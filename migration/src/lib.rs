@@ -8,7 +8,9 @@ mod m20261122_000001_create_auth_tables;
 mod m20261122_000002_create_oauth_states;
 mod m20261123_000003_notify_session_changes;
 
-pub use m20261123_000003_notify_session_changes::CHANNEL as SESSION_CHANGES_CHANNEL;
+pub use m20261123_000003_notify_session_changes::{
+    CHANNEL as SESSION_CHANGES_CHANNEL, TRIGGERS as SESSION_CHANGE_TRIGGERS,
+};
 
 /// Where the service and this CLI keep their data when `DATABASE_URL` is not set: an SQLite file
 /// in the working directory, created on first use, so nothing else needs installing.

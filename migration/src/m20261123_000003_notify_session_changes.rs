@@ -9,6 +9,9 @@ use sea_orm_migration::sea_orm::DbBackend;
 /// The channel the service listens on; the persistence crate names it too.
 pub const CHANNEL: &str = "yoshikosan_sessions";
 
+/// The triggers it creates: the service keeps its session cache off until all exist.
+pub const TRIGGERS: [&str; 3] = ["sessions_notify_change", "users_notify_change", "oauth_accounts_notify_change"];
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 

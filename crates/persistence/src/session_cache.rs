@@ -16,7 +16,8 @@ use moka::sync::Cache;
 use uuid::Uuid;
 use yoshikosan_domain::{Session, SessionId, User};
 
-/// Entries at most: about 1 KiB each, so a few MB at worst.
+/// Entries at most. Each is a session and its user, around 1 KiB with a browser's user agent
+/// (kept to 512 characters): about 10 MB at worst.
 const CAPACITY: u64 = 10_000;
 const TIME_TO_LIVE: Duration = Duration::from_secs(30);
 

@@ -137,6 +137,18 @@ async fn losing_the_notification_connection_turns_the_cache_off_until_it_is_back
     assert_eq!(sessions.find_with_user(session.id).await.unwrap(), None, "an entry from before the outage was served");
 }
 
+/// A database whose schema predates the triggers (the service started with `AUTO_MIGRATE=false`
+/// and the migration not yet applied): changes would go unannounced, so nothing is cached.
+#[tokio::test]
+async fn without_the_triggers_the_cache_stays_off() {
+    let Some(db) = postgres().await else { return };
+    sql(&db, "DROP TRIGGER users_notify_change ON users").await;
+    let unmigrated = Database::connect(&db.url, &DatabaseOptions::default()).await.unwrap();
+    // Long enough for the listener to connect and retry.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(!unmigrated.session_cache_live(), "cache on without the triggers that keep it right");
+}
+
 async fn postgres() -> Option<TestDatabase> {
     let db = TestDatabase::fresh().await;
     if db.backend() == DbBackend::Postgres {
