@@ -20,6 +20,9 @@ pub enum AuditEvent {
     OAuthLinked,
     OAuthUserCreated,
     OAuthFailed,
+    AccountClaimed,
+    PasswordSet,
+    PasswordChanged,
 }
 
 impl AuditEvent {
@@ -36,6 +39,9 @@ impl AuditEvent {
             Self::OAuthLinked => "oauth_linked",
             Self::OAuthUserCreated => "oauth_user_created",
             Self::OAuthFailed => "oauth_failed",
+            Self::AccountClaimed => "account_claimed",
+            Self::PasswordSet => "password_set",
+            Self::PasswordChanged => "password_changed",
         }
     }
 }

@@ -7,7 +7,9 @@ use actix_web::{HttpResponse, ResponseError, error::JsonPayloadError};
 use serde::Serialize;
 use utoipa::ToSchema;
 use yoshikosan_domain::ports::StoreError;
-use yoshikosan_domain::use_cases::{AuthenticateError, LogInError, LogOutError, RegisterError, RevokeSessionError};
+use yoshikosan_domain::use_cases::{
+    AuthenticateError, LogInError, LogOutError, RegisterError, RevokeSessionError, SetPasswordError,
+};
 use yoshikosan_domain::{FieldError, FieldErrorCode, Throttled, ValidationErrors};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -212,6 +214,18 @@ impl From<LogInError> for ApiError {
             LogInError::Store(e) => e.into(),
             LogInError::Hash(e) => Self::Internal(e.to_string()),
             LogInError::Token(e) => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<SetPasswordError> for ApiError {
+    fn from(error: SetPasswordError) -> Self {
+        match error {
+            SetPasswordError::Invalid(errors) => errors.into(),
+            SetPasswordError::RateLimited(throttled) => throttled.into(),
+            SetPasswordError::SessionEnded => Self::Unauthenticated,
+            SetPasswordError::Store(e) => e.into(),
+            SetPasswordError::Hash(e) => Self::Internal(e.to_string()),
         }
     }
 }

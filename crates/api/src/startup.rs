@@ -16,8 +16,8 @@ use yoshikosan_domain::ports::{
     FailureCounter, IdentityProvider, PasswordHasher, SessionRepository, TokenCodec, UserRepository,
 };
 use yoshikosan_domain::use_cases::{
-    Authenticate, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthSignIn, PurgeExpiredSessions, Register,
-    RevokeSession, SessionIssuer,
+    Authenticate, CompleteOAuth, CompleteOAuthPorts, ListSessions, LogIn, LogOut, LogOutEverywhere,
+    PurgeExpiredSessions, Register, RevokeSession, SessionIssuer, SetPassword, StartOAuth,
 };
 use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
@@ -150,23 +150,28 @@ fn state(
     let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
     let policy = PasswordPolicy::default();
     let throttle = Throttle::new(counter, settings.rate_limits);
-    let oauth = OAuthState {
-        providers: identity_providers(settings)?,
-        sign_in: OAuthSignIn::new(
-            users.clone(),
-            database.oauth_accounts(),
-            database.oauth_sign_ins(),
-            clock.clone(),
-            issuer.clone(),
-        ),
+    let providers = identity_providers(settings)?;
+    let log_out = LogOut::new(sessions.clone(), tokens.clone());
+    let ports = CompleteOAuthPorts {
+        providers: providers.clone(),
         states: database.oauth_states(),
+        users: users.clone(),
+        accounts: database.oauth_accounts(),
+        sessions: sessions.clone(),
+        store: database.oauth_sign_ins(),
+        clock: clock.clone(),
+    };
+    let oauth = OAuthState {
+        start: StartOAuth::new(providers, clock.clone()),
+        complete: CompleteOAuth::new(ports, issuer.clone(), log_out.clone()),
         cipher: CookieCipher::new(&settings.secret_key, oauth_flow::CIPHER_PURPOSE),
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
     };
     Ok(AppState {
         register: Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy, throttle.clone()),
-        log_in: LogIn::new(users.clone(), sessions.clone(), hasher, issuer, throttle, clock.clone()),
-        log_out: LogOut::new(sessions.clone(), tokens.clone()),
+        log_in: LogIn::new(users.clone(), sessions.clone(), hasher.clone(), issuer, throttle.clone(), clock.clone()),
+        set_password: SetPassword::new(users.clone(), hasher, policy, throttle, clock.clone()),
+        log_out,
         sessions: SessionsState {
             list: ListSessions::new(sessions.clone(), clock.clone()),
             revoke: RevokeSession::new(sessions.clone()),

@@ -1,12 +1,10 @@
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::Instant;
 
-use yoshikosan_domain::ports::{IdentityProvider, OAuthStateStore};
 use yoshikosan_domain::use_cases::{
-    Authenticate, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthSignIn, Register, RevokeSession,
+    Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, Register, RevokeSession, SetPassword,
+    StartOAuth,
 };
-use yoshikosan_domain::{OAuthProvider, PasswordPolicy, TokenTtl};
+use yoshikosan_domain::{PasswordPolicy, TokenTtl};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::CookieCipher;
 
@@ -19,6 +17,7 @@ pub struct AppState {
     pub log_in: LogIn,
     pub log_out: LogOut,
     pub authenticate: Authenticate,
+    pub set_password: SetPassword,
     pub sessions: SessionsState,
     pub database: Database,
     pub cookie: CookieSettings,
@@ -36,34 +35,25 @@ pub struct SessionsState {
     pub log_out_everywhere: LogOutEverywhere,
 }
 
-/// Sign-in with providers: the configured ones only.
+/// Sign-in and linking with providers: the configured ones only.
+#[derive(Debug)]
 pub struct OAuthState {
-    pub providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>>,
-    pub sign_in: OAuthSignIn,
-    pub states: Arc<dyn OAuthStateStore>,
+    pub start: StartOAuth,
+    pub complete: CompleteOAuth,
     pub cipher: CookieCipher,
     /// FRONTEND_URL without a trailing slash.
     pub frontend: String,
 }
 
 impl OAuthState {
-    /// The configured providers in a stable order (Google, then Discord).
-    pub fn configured(&self) -> Vec<OAuthProvider> {
-        OAuthProvider::ALL.into_iter().filter(|p| self.providers.contains_key(p)).collect()
-    }
-
-    pub fn login_error(&self, code: &str) -> String {
-        format!("{}/login?error={code}", self.frontend)
+    /// The frontend page a failed flow returns to: the account page for a link flow.
+    pub fn error_page(&self, link_flow: bool, code: &str) -> String {
+        let page = if link_flow { "account" } else { "login" };
+        format!("{}/{page}?error={code}", self.frontend)
     }
 
     /// `path` has been checked to be a local path starting with a single `/`.
     pub fn frontend_location(&self, path: &str) -> String {
         format!("{}{path}", self.frontend)
-    }
-}
-
-impl std::fmt::Debug for OAuthState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OAuthState").field("providers", &self.configured()).finish_non_exhaustive()
     }
 }

@@ -8,6 +8,7 @@ use crate::email::Email;
 use crate::oauth::{OAuthAccount, OAuthProvider};
 use crate::password::{Password, PasswordHash};
 use crate::session::{AccessClaims, Session, SessionId};
+pub use crate::user::AccountChange;
 use crate::user::{User, UserId};
 
 /// A storage failure, split by what the caller can do about it.
@@ -36,12 +37,31 @@ pub trait UserRepository: Send + Sync {
     async fn find_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
     /// Inserts a new user and its first session in one transaction: both or neither.
     async fn create_with_session(&self, user: &User, session: &Session) -> Result<(), CreateUserError>;
+    /// Replaces the password (`previous` is the hash as read, None for an account without one)
+    /// and revokes every session of the user but `keep`, in one transaction under the user's
+    /// lock. False, with nothing changed, when the hash is no longer `previous` or `keep` has been
+    /// revoked or has expired at `now`.
+    async fn set_password(&self, change: &PasswordChange) -> Result<bool, StoreError>;
+}
+
+/// A new password for a user, kept by one of their sessions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PasswordChange {
+    pub user_id: UserId,
+    pub previous: Option<PasswordHash>,
+    pub new: PasswordHash,
+    pub keep: SessionId,
+    pub now: DateTime<Utc>,
 }
 
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait SessionRepository: Send + Sync {
     async fn create(&self, session: &Session) -> Result<(), StoreError>;
+    /// Stores the session only if the user's password hash is still `verified`, checked under the
+    /// user's lock: a password checked before a claim or a password change opens no session
+    /// after it. False when the hash changed (nothing stored).
+    async fn create_for_password(&self, session: &Session, verified: &PasswordHash) -> Result<bool, StoreError>;
     /// The session and the user it belongs to, in one lookup: the work of every authenticated
     /// request. An adapter may answer from a cache only if a revoked session, or a change to
     /// the user, is never answered after the change was committed.
@@ -125,12 +145,36 @@ pub trait IdentityProvider: Send + Sync {
     ) -> Result<crate::ProviderIdentity, ProviderError>;
 }
 
-/// The rows one OAuth sign-in writes, committed together or not at all.
+/// The rows one OAuth sign-in or link writes, committed together or not at all.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthSignInWrite {
-    pub new_user: Option<User>,
+    pub account: AccountWrite,
     pub new_link: Option<OAuthAccount>,
-    pub session: Session,
+    /// None for a link flow: the browser keeps the session it has.
+    pub session: Option<Session>,
+}
+
+/// The user a write is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountWrite {
+    Create(User),
+    Existing(ExistingAccount),
+}
+
+/// An existing user, with what the decision read of them. The commit locks the user's row first
+/// and answers [`CommitError::Conflict`] if any of it no longer holds, so a decision is never
+/// applied to an account that a concurrent claim, login or link changed meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingAccount {
+    pub user_id: UserId,
+    /// `email_verified` as read.
+    pub email_verified: bool,
+    pub change: AccountChange,
+    /// A sign-in through an existing link: that link must still exist.
+    pub through_link: Option<uuid::Uuid>,
+    /// A link flow: the session that started it must still exist and not have expired.
+    pub started_by: Option<SessionId>,
+    pub now: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -138,6 +182,9 @@ pub enum CommitError {
     /// A unique constraint refused a row: another request wrote it first. Decide again.
     #[error("a concurrent write got there first")]
     Conflict,
+    /// The session named by [`ExistingAccount::started_by`] was revoked or has expired.
+    #[error("the session that started the flow has ended")]
+    SessionEnded,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -145,7 +192,8 @@ pub enum CommitError {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait OAuthSignInStore: Send + Sync {
-    /// Writes the new user (if any), the new link (if any) and the session in one transaction.
+    /// Writes the account change, the new link (if any) and the session (if any) in one
+    /// transaction, after checking the [`ExistingAccount`] preconditions under the user's lock.
     async fn commit(&self, write: &OAuthSignInWrite) -> Result<(), CommitError>;
 }
 

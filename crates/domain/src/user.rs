@@ -52,6 +52,18 @@ impl DisplayName {
     }
 }
 
+/// What a provider-verified email does to an existing account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    None,
+    /// A provider verified the account's own email.
+    MarkVerified,
+    /// A provider verified the email of an unverified account, which the verified identity then
+    /// owns: the password, every provider link and every session are removed and the email
+    /// marked verified, before the new identity is linked. The id and the user's data stay.
+    Claim,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub id: UserId,
@@ -96,6 +108,20 @@ impl User {
             created_at: now,
             updated_at: now,
         }
+    }
+
+    /// The user as it is after `change` was committed at `now`.
+    pub fn apply(&mut self, change: AccountChange, now: DateTime<Utc>) {
+        match change {
+            AccountChange::None => return,
+            AccountChange::MarkVerified => {}
+            AccountChange::Claim => {
+                self.password_hash = None;
+                self.linked_providers.clear();
+            }
+        }
+        self.email_verified = true;
+        self.updated_at = now;
     }
 
     /// How this user can sign in: `password` first when set, then each linked provider.

@@ -11,6 +11,8 @@ pub enum FieldErrorCode {
     TooCommon,
     ContainsEmail,
     InvalidCharacters,
+    /// A current password that is not the account's.
+    Incorrect,
 }
 
 impl FieldErrorCode {
@@ -23,6 +25,7 @@ impl FieldErrorCode {
             Self::TooCommon => "too_common",
             Self::ContainsEmail => "contains_email",
             Self::InvalidCharacters => "invalid_characters",
+            Self::Incorrect => "incorrect",
         }
     }
 }

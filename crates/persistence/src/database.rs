@@ -92,7 +92,7 @@ impl Database {
     }
 
     pub fn users(&self) -> Arc<SeaUserRepository> {
-        Arc::new(SeaUserRepository::new(self.conn.clone()))
+        Arc::new(SeaUserRepository::new(self.conn.clone(), self.cache.clone()))
     }
 
     pub fn sessions(&self) -> Arc<SeaSessionRepository> {
@@ -104,7 +104,7 @@ impl Database {
     }
 
     pub fn oauth_sign_ins(&self) -> Arc<SeaOAuthSignInStore> {
-        Arc::new(SeaOAuthSignInStore::new(self.conn.clone()))
+        Arc::new(SeaOAuthSignInStore::new(self.conn.clone(), self.cache.clone()))
     }
 
     pub fn oauth_states(&self) -> Arc<SeaOAuthStateStore> {

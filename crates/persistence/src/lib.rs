@@ -1,6 +1,7 @@
 //! SeaORM adapters for the Yoshikosan domain ports, on SQLite and PostgreSQL alike.
 #![forbid(unsafe_code)]
 
+mod account_lock;
 mod database;
 pub mod entities;
 mod errors;

@@ -1,21 +1,32 @@
-use async_trait::async_trait;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, DbErr, TransactionTrait};
-use yoshikosan_domain::OAuthAccount;
-use yoshikosan_domain::ports::{CommitError, OAuthSignInStore, OAuthSignInWrite};
+use std::sync::Arc;
 
-use crate::entities::oauth_accounts;
+use async_trait::async_trait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
+};
+use yoshikosan_domain::OAuthAccount;
+use yoshikosan_domain::ports::{
+    AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthSignInStore, OAuthSignInWrite,
+};
+
+use crate::account_lock::{Expect, lock_user, session_is_valid};
+use crate::entities::{oauth_accounts, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
+use crate::session_cache::SessionCache;
 use crate::session_repository::session_row;
 use crate::user_repository::user_row;
 
 #[derive(Debug, Clone)]
 pub struct SeaOAuthSignInStore {
     conn: DatabaseConnection,
+    cache: Option<Arc<SessionCache>>,
 }
 
 impl SeaOAuthSignInStore {
-    pub fn new(conn: DatabaseConnection) -> Self {
-        Self { conn }
+    pub(crate) fn new(conn: DatabaseConnection, cache: Option<Arc<SessionCache>>) -> Self {
+        Self { conn, cache }
     }
 }
 
@@ -29,16 +40,77 @@ fn commit_error(error: DbErr) -> CommitError {
 impl OAuthSignInStore for SeaOAuthSignInStore {
     async fn commit(&self, write: &OAuthSignInWrite) -> Result<(), CommitError> {
         let txn = self.conn.begin().await.map_err(store_error)?;
-        if let Some(user) = &write.new_user {
-            user_row(user).insert(&txn).await.map_err(commit_error)?;
-        }
+        let claimed = match &write.account {
+            AccountWrite::Create(user) => {
+                user_row(user).insert(&txn).await.map_err(commit_error)?;
+                false
+            }
+            AccountWrite::Existing(existing) => apply(&txn, existing).await?,
+        };
         if let Some(link) = &write.new_link {
             link_row(link).insert(&txn).await.map_err(commit_error)?;
         }
-        session_row(&write.session).insert(&txn).await.map_err(store_error)?;
+        if let Some(session) = &write.session {
+            session_row(session).insert(&txn).await.map_err(store_error)?;
+        }
         txn.commit().await.map_err(store_error)?;
+        // A claim revoked every session of the account: none may be answered from memory now.
+        if claimed && let Some(cache) = &self.cache {
+            cache.forget_all();
+        }
         Ok(())
     }
+}
+
+/// Locks the account, checks that the decision still holds, and applies its change. True when
+/// the account was claimed.
+async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<bool, CommitError> {
+    let now = Expr::value(account.now);
+    let changes = match account.change {
+        AccountChange::None => Vec::new(),
+        AccountChange::MarkVerified => {
+            vec![(users::Column::EmailVerified, Expr::value(true)), (users::Column::UpdatedAt, now)]
+        }
+        AccountChange::Claim => vec![
+            (users::Column::PasswordHash, Expr::value(Option::<String>::None)),
+            (users::Column::EmailVerified, Expr::value(true)),
+            (users::Column::UpdatedAt, now),
+        ],
+    };
+    let expect = Expect::EmailVerified(account.email_verified);
+    if !lock_user(txn, account.user_id, expect, changes).await.map_err(store_error)? {
+        return Err(CommitError::Conflict);
+    }
+    let user_id = account.user_id.as_uuid();
+    if let Some(link) = account.through_link {
+        let found = oauth_accounts::Entity::find_by_id(link)
+            .filter(oauth_accounts::Column::UserId.eq(user_id))
+            .one(txn)
+            .await
+            .map_err(store_error)?;
+        if found.is_none() {
+            return Err(CommitError::Conflict);
+        }
+    }
+    if let Some(session) = account.started_by
+        && !session_is_valid(txn, account.user_id, session, account.now).await.map_err(store_error)?
+    {
+        return Err(CommitError::SessionEnded);
+    }
+    if account.change != AccountChange::Claim {
+        return Ok(false);
+    }
+    oauth_accounts::Entity::delete_many()
+        .filter(oauth_accounts::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await
+        .map_err(store_error)?;
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(user_id))
+        .exec(txn)
+        .await
+        .map_err(store_error)?;
+    Ok(true)
 }
 
 fn link_row(link: &OAuthAccount) -> oauth_accounts::ActiveModel {

@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
 };
 use yoshikosan_domain::ports::{SessionRepository, StoreError};
-use yoshikosan_domain::{Session, SessionId, TokenHash, User, UserId};
+use yoshikosan_domain::{PasswordHash, Session, SessionId, TokenHash, User, UserId};
 
+use crate::account_lock::{Expect, lock_user};
 use crate::entities::sessions;
 use crate::errors::store_error;
 use crate::session_cache::SessionCache;
@@ -45,6 +47,17 @@ impl SessionRepository for SeaSessionRepository {
     async fn create(&self, session: &Session) -> Result<(), StoreError> {
         session_row(session).insert(&self.conn).await.map_err(store_error)?;
         Ok(())
+    }
+
+    async fn create_for_password(&self, session: &Session, verified: &PasswordHash) -> Result<bool, StoreError> {
+        let txn = self.conn.begin().await.map_err(store_error)?;
+        let expect = Expect::Password(Some(verified));
+        if !lock_user(&txn, session.user_id, expect, Vec::new()).await.map_err(store_error)? {
+            return Ok(false);
+        }
+        session_row(session).insert(&txn).await.map_err(store_error)?;
+        txn.commit().await.map_err(store_error)?;
+        Ok(true)
     }
 
     async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, StoreError> {

@@ -1,23 +1,29 @@
+use std::sync::Arc;
+
 use async_trait::async_trait;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
 };
-use yoshikosan_domain::ports::{CreateUserError, StoreError, UserRepository};
+use yoshikosan_domain::ports::{CreateUserError, PasswordChange, StoreError, UserRepository};
 use yoshikosan_domain::{DisplayName, Email, OAuthProvider, PasswordHash, Session, User, UserId};
 
-use crate::entities::{oauth_accounts, users};
+use crate::account_lock::{Expect, lock_user, session_is_valid};
+use crate::entities::{oauth_accounts, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
+use crate::session_cache::SessionCache;
 use crate::session_repository::session_row;
 
 #[derive(Debug, Clone)]
 pub struct SeaUserRepository {
     conn: DatabaseConnection,
+    cache: Option<Arc<SessionCache>>,
 }
 
 impl SeaUserRepository {
-    pub fn new(conn: DatabaseConnection) -> Self {
-        Self { conn }
+    pub(crate) fn new(conn: DatabaseConnection, cache: Option<Arc<SessionCache>>) -> Self {
+        Self { conn, cache }
     }
 
     async fn with_providers(&self, row: Option<users::Model>) -> Result<Option<User>, StoreError> {
@@ -58,6 +64,31 @@ impl UserRepository for SeaUserRepository {
         session_row(session).insert(&txn).await.map_err(store_error)?;
         txn.commit().await.map_err(store_error)?;
         Ok(())
+    }
+
+    async fn set_password(&self, change: &PasswordChange) -> Result<bool, StoreError> {
+        let txn = self.conn.begin().await.map_err(store_error)?;
+        let new_hash = vec![
+            (users::Column::PasswordHash, Expr::value(change.new.as_str())),
+            (users::Column::UpdatedAt, Expr::value(change.now)),
+        ];
+        let expect = Expect::Password(change.previous.as_ref());
+        let locked = lock_user(&txn, change.user_id, expect, new_hash).await.map_err(store_error)?;
+        // A session revoked meanwhile (a claim, a logout elsewhere) may not set the password.
+        if !locked || !session_is_valid(&txn, change.user_id, change.keep, change.now).await.map_err(store_error)? {
+            return Ok(false);
+        }
+        sessions::Entity::delete_many()
+            .filter(sessions::Column::UserId.eq(change.user_id.as_uuid()))
+            .filter(sessions::Column::Id.ne(change.keep.as_uuid()))
+            .exec(&txn)
+            .await
+            .map_err(store_error)?;
+        txn.commit().await.map_err(store_error)?;
+        if let Some(cache) = &self.cache {
+            cache.forget_all();
+        }
+        Ok(true)
     }
 }
 

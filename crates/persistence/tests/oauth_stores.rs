@@ -4,9 +4,13 @@
 use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{EntityTrait, PaginatorTrait};
 use uuid::Uuid;
-use yoshikosan_domain::ports::{CommitError, OAuthSignInStore, OAuthSignInWrite, OAuthStateStore, UserRepository};
+use yoshikosan_domain::ports::{
+    AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthSignInStore, OAuthSignInWrite, OAuthStateStore,
+    PasswordChange, SessionRepository, UserRepository,
+};
 use yoshikosan_domain::{
-    DisplayName, Email, OAuthAccount, OAuthProvider, ProviderIdentity, Session, SessionId, TokenHash, User, UserId,
+    DisplayName, Email, OAuthAccount, OAuthProvider, PasswordHash, ProviderIdentity, Session, SessionId, TokenHash,
+    User, UserId,
 };
 use yoshikosan_persistence::entities::{oauth_accounts, oauth_states, sessions, users};
 use yoshikosan_persistence::testing::TestDatabase;
@@ -59,8 +63,8 @@ fn new_account(email: &str, provider_user_id: &str) -> OAuthSignInWrite {
     let user = provider_user(email);
     OAuthSignInWrite {
         new_link: Some(link(user.id, provider_user_id)),
-        session: session(user.id),
-        new_user: Some(user),
+        session: Some(session(user.id)),
+        account: AccountWrite::Create(user),
     }
 }
 
@@ -69,7 +73,7 @@ async fn a_new_account_is_written_with_its_link_and_session() {
     let db = TestDatabase::fresh().await;
     let write = new_account("google.user@example.com", "sub-1");
     db.database.oauth_sign_ins().commit(&write).await.unwrap();
-    let user = db.database.users().find_by_id(write.session.user_id).await.unwrap().unwrap();
+    let user = db.database.users().find_by_id(write.session.as_ref().unwrap().user_id).await.unwrap().unwrap();
     assert_eq!(user.sign_in_methods(), ["google"]);
     assert_eq!(user.name, DisplayName::parse("From Google").unwrap());
     assert!(user.password_hash.is_none());
@@ -119,4 +123,115 @@ async fn expired_states_are_forgotten() {
     assert!(states.consume("old", now() - Duration::seconds(1)).await.unwrap());
     assert!(states.consume("new", now() + Duration::minutes(10)).await.unwrap());
     assert_eq!(oauth_states::Entity::find().count(db.database.connection()).await.unwrap(), 1);
+}
+
+/// A password account with one session and one provider link, as a squatter leaves it.
+async fn squatted(db: &TestDatabase) -> (User, Session) {
+    let mut user = provider_user("victim@example.com");
+    user.email_verified = false;
+    user.password_hash = Some(PasswordHash::new("squatters-hash"));
+    let squatter_session = session(user.id);
+    let write = OAuthSignInWrite {
+        account: AccountWrite::Create(user.clone()),
+        new_link: Some(link(user.id, "squatter-sub")),
+        session: Some(squatter_session.clone()),
+    };
+    db.database.oauth_sign_ins().commit(&write).await.unwrap();
+    (user, squatter_session)
+}
+
+fn existing(user: &User, change: AccountChange) -> ExistingAccount {
+    ExistingAccount {
+        user_id: user.id,
+        email_verified: user.email_verified,
+        change,
+        through_link: None,
+        started_by: None,
+        now: now(),
+    }
+}
+
+#[tokio::test]
+async fn a_claim_removes_the_password_links_and_sessions_in_one_commit() {
+    let db = TestDatabase::fresh().await;
+    let (user, squatter_session) = squatted(&db).await;
+    let owner_session = session(user.id);
+    let claim = OAuthSignInWrite {
+        account: AccountWrite::Existing(existing(&user, AccountChange::Claim)),
+        new_link: Some(link(user.id, "owner-sub")),
+        session: Some(owner_session.clone()),
+    };
+    db.database.oauth_sign_ins().commit(&claim).await.unwrap();
+    let claimed = db.database.users().find_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!((claimed.password_hash.clone(), claimed.email_verified), (None, true));
+    assert_eq!(claimed.sign_in_methods(), ["google"]);
+    let sessions = db.database.sessions();
+    assert!(sessions.find_with_user(squatter_session.id).await.unwrap().is_none(), "the squatter's session remains");
+    assert!(sessions.find_with_user(owner_session.id).await.unwrap().is_some());
+
+    // A second claim decided on the same (now stale) read conflicts instead of undoing the first.
+    let again = OAuthSignInWrite {
+        account: AccountWrite::Existing(existing(&user, AccountChange::Claim)),
+        new_link: Some(link(user.id, "second-sub")),
+        session: Some(session(user.id)),
+    };
+    assert_eq!(db.database.oauth_sign_ins().commit(&again).await, Err(CommitError::Conflict));
+    assert!(sessions.find_with_user(owner_session.id).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn a_write_whose_link_or_session_is_gone_changes_nothing() {
+    let db = TestDatabase::fresh().await;
+    let (user, squatter_session) = squatted(&db).await;
+    let store = db.database.oauth_sign_ins();
+    let mut through_a_removed_link = existing(&user, AccountChange::None);
+    through_a_removed_link.through_link = Some(Uuid::now_v7());
+    let write = OAuthSignInWrite {
+        account: AccountWrite::Existing(through_a_removed_link),
+        new_link: None,
+        session: Some(session(user.id)),
+    };
+    assert_eq!(store.commit(&write).await, Err(CommitError::Conflict));
+
+    db.database.sessions().delete(squatter_session.id).await.unwrap();
+    let mut link_flow = existing(&user, AccountChange::None);
+    link_flow.started_by = Some(squatter_session.id);
+    let write = OAuthSignInWrite {
+        account: AccountWrite::Existing(link_flow),
+        new_link: Some(link(user.id, "late-sub")),
+        session: None,
+    };
+    assert_eq!(store.commit(&write).await, Err(CommitError::SessionEnded));
+    let conn = db.database.connection();
+    assert_eq!(oauth_accounts::Entity::find().count(conn).await.unwrap(), 1);
+    assert_eq!(sessions::Entity::find().count(conn).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn a_session_opens_for_a_password_only_while_it_is_the_accounts() {
+    let db = TestDatabase::fresh().await;
+    let (user, kept) = squatted(&db).await;
+    let sessions = db.database.sessions();
+    let checked = PasswordHash::new("squatters-hash");
+    assert!(sessions.create_for_password(&session(user.id), &checked).await.unwrap());
+    let change = PasswordChange {
+        user_id: user.id,
+        previous: Some(checked.clone()),
+        new: PasswordHash::new("new-hash"),
+        keep: kept.id,
+        now: now(),
+    };
+    assert!(db.database.users().set_password(&change).await.unwrap());
+    let late = session(user.id);
+    assert!(!sessions.create_for_password(&late, &checked).await.unwrap(), "a stale password opened a session");
+    assert!(sessions.find_with_user(late.id).await.unwrap().is_none());
+    let listed = sessions.list_active(user.id, now()).await.unwrap();
+    assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [kept.id], "other sessions are revoked");
+    // Changing it again from the old hash, or from a revoked session, changes nothing.
+    assert!(!db.database.users().set_password(&change).await.unwrap());
+    let from_revoked =
+        PasswordChange { previous: Some(PasswordHash::new("new-hash")), keep: SessionId::generate(), ..change };
+    assert!(!db.database.users().set_password(&from_revoked).await.unwrap());
+    let stored = db.database.users().find_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(stored.password_hash, Some(PasswordHash::new("new-hash")));
 }

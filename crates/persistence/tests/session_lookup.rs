@@ -8,13 +8,27 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbBackend};
-use yoshikosan_domain::ports::{OAuthSignInStore, OAuthSignInWrite, SessionRepository, UserRepository};
+use yoshikosan_domain::ports::{
+    AccountChange, AccountWrite, ExistingAccount, OAuthSignInStore, OAuthSignInWrite, SessionRepository, UserRepository,
+};
 use yoshikosan_domain::{OAuthAccount, OAuthProvider, Session, User};
 use yoshikosan_persistence::testing::TestDatabase;
 use yoshikosan_persistence::{Database, DatabaseOptions, SeaSessionRepository};
 
 mod support;
 use support::{new_session, new_user};
+
+/// A link to `user` as it stands.
+fn linking(user: &User) -> AccountWrite {
+    AccountWrite::Existing(ExistingAccount {
+        user_id: user.id,
+        email_verified: user.email_verified,
+        change: AccountChange::None,
+        through_link: None,
+        started_by: None,
+        now: Utc::now(),
+    })
+}
 
 async fn signed_in(db: &Database) -> (User, Session) {
     let user = new_user("ada@example.com");
@@ -59,8 +73,11 @@ async fn finds_the_session_with_its_user_and_linked_providers() {
     assert_eq!((found_user.id, found_user.linked_providers.len()), (user.id, 0));
 
     for provider in [OAuthProvider::Discord, OAuthProvider::Google] {
-        let write =
-            OAuthSignInWrite { new_user: None, new_link: Some(link(&user, provider)), session: new_session(&user) };
+        let write = OAuthSignInWrite {
+            account: linking(&user),
+            new_link: Some(link(&user, provider)),
+            session: Some(new_session(&user)),
+        };
         db.database.oauth_sign_ins().commit(&write).await.unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
@@ -96,9 +113,9 @@ async fn another_instances_changes_reach_this_cache() {
     sessions.find_with_user(session.id).await.unwrap().unwrap();
 
     let write = OAuthSignInWrite {
-        new_user: None,
+        account: linking(&user),
         new_link: Some(link(&user, OAuthProvider::Google)),
-        session: new_session(&user),
+        session: Some(new_session(&user)),
     };
     other.oauth_sign_ins().commit(&write).await.unwrap();
     eventually("the new link seen", async || {

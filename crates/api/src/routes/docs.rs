@@ -21,8 +21,8 @@ use crate::error::{FieldProblem, Problem};
     paths(
         health::health, health::health_ready, health::health_live,
         auth::providers, auth::password_policy, auth::register, auth::log_in, auth::log_out, auth::me,
-        auth::list_sessions, auth::revoke_session, auth::log_out_everywhere,
-        auth::start, auth::callback,
+        auth::list_sessions, auth::revoke_session, auth::log_out_everywhere, auth::set_password,
+        auth::start, auth::start_link, auth::callback,
     ),
     components(schemas(Problem, FieldProblem, auth::ProviderName)),
     modifiers(&SecuritySchemes),

@@ -77,31 +77,17 @@ async fn a_returning_user_is_the_same_user() {
 }
 
 #[actix_web::test]
-async fn a_signed_in_user_links_google_to_their_account() {
+async fn signing_in_while_signed_in_replaces_the_session_and_links_nothing() {
     let s = setup().await;
-    let registered = s
-        .browser
-        .client
-        .post(s.app.url("/api/auth/register"))
-        .json(&json!({"email": "linker@example.com", "password": PASSWORD, "name": "Linker"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(registered.status(), StatusCode::CREATED);
-    s.sign_in("google-sub-9", json!({"email": "someone.else@gmail.com", "email_verified": false}), None).await;
+    let registered = s.browser.register(&s.app, "linker@example.com").await;
+    let before = registered["access_token"].as_str().unwrap().to_owned();
+    s.sign_in("google-sub-9", json!({"email": "someone.else@gmail.com", "email_verified": true}), None).await;
     let me = s.browser.me(&s.app).await.1;
-    assert_eq!(me["email"], "linker@example.com");
-    assert_eq!(me["providers"], json!(["password", "google"]));
-}
-
-#[actix_web::test]
-async fn a_verified_email_links_to_the_password_account() {
-    let s = setup().await;
-    let id = s.app.register("ada@example.com", PASSWORD, "Ada").await.json::<serde_json::Value>().await.unwrap()["user"]["id"].clone();
-    s.sign_in("google-sub-1", ada(true), None).await;
-    let me = s.browser.me(&s.app).await.1;
-    assert_eq!(me["id"], id);
-    assert_eq!(me["providers"], json!(["password", "google"]));
+    assert_eq!(me["email"], "someone.else@gmail.com", "signed in as the Google account");
+    assert_eq!(me["providers"], json!(["google"]));
+    assert_eq!(s.app.me_with_bearer(&before).await.status(), StatusCode::UNAUTHORIZED, "the old session is revoked");
+    let password_account = s.app.login("linker@example.com", PASSWORD).await.json::<serde_json::Value>().await.unwrap();
+    assert_eq!(password_account["user"]["providers"], json!(["password"]), "nothing was linked to it");
 }
 
 #[actix_web::test]
@@ -232,16 +218,17 @@ async fn an_id_token_for_another_client_or_with_a_bad_signature_is_refused() {
 
 #[actix_web::test]
 async fn an_expired_flow_is_an_invalid_state() {
-    use yoshikosan_api::http::oauth_flow::{CIPHER_PURPOSE, FlowState};
+    use yoshikosan_api::http::oauth_flow::{CIPHER_PURPOSE, seal};
+    use yoshikosan_domain::{FlowPurpose, OAuthProvider, PendingFlow};
     let s = setup().await;
     let cipher = yoshikosan_security::CookieCipher::new(&crate::helpers::SECRET_KEY.to_owned().into(), CIPHER_PURPOSE);
-    let flow = FlowState {
-        provider: "google".into(),
+    let flow = PendingFlow {
+        provider: OAuthProvider::Google,
         state: "old-state".into(),
         pkce_verifier: "v".into(),
         nonce: Some("n".into()),
         redirect_to: "/".into(),
-        signed_in_user: None,
+        purpose: FlowPurpose::SignIn,
         expires_at: chrono::Utc::now() - chrono::Duration::seconds(1),
     };
     let response = s
@@ -249,7 +236,7 @@ async fn an_expired_flow_is_an_invalid_state() {
         .client
         .get(s.app.url("/api/auth/callback/google"))
         .query(&[("code", "c"), ("state", "old-state")])
-        .header("cookie", format!("yoshikosan_oauth={}", flow.seal(&cipher).unwrap()))
+        .header("cookie", format!("yoshikosan_oauth={}", seal(&flow, &cipher).unwrap()))
         .send()
         .await
         .unwrap();

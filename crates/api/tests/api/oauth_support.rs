@@ -186,6 +186,24 @@ impl Browser {
         Authorize { url: url::Url::parse(response.headers()[header::LOCATION].to_str().unwrap()).unwrap(), flow_cookie }
     }
 
+    /// `POST /api/auth/{provider}/link` with the browser's session cookie → the provider's
+    /// authorize URL (303, as a form post is answered).
+    pub async fn start_link(&self, app: &TestApp, provider: &str) -> Authorize {
+        let response = self.client.post(app.url(&format!("/api/auth/{provider}/link"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+        let flow_cookie = cookie.split(';').next().unwrap().to_owned();
+        Authorize { url: url::Url::parse(response.headers()[header::LOCATION].to_str().unwrap()).unwrap(), flow_cookie }
+    }
+
+    /// Registers a password account in this browser (which keeps its session cookie).
+    pub async fn register(&self, app: &TestApp, email: &str) -> Value {
+        let body = json!({"email": email, "password": crate::helpers::PASSWORD, "name": "Browser User"});
+        let response = self.client.post(app.url("/api/auth/register")).json(&body).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
     /// The provider sends the browser back with `query`; returns the final `Location`.
     pub async fn callback(&self, app: &TestApp, provider: &str, query: &[(&str, &str)]) -> String {
         let mut url = url::Url::parse(&app.url(&format!("/api/auth/callback/{provider}"))).unwrap();

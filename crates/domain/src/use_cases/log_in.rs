@@ -79,9 +79,9 @@ impl LogIn {
         let user = self.users.find_by_email(&email).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
         // Always verify, against a dummy hash when there is none, so timing reveals nothing.
-        let matches = self.hasher.verify(&command.password, hash).await?;
-        let user = match user {
-            Some(user) if matches && user.password_hash.is_some() => user,
+        let matches = self.hasher.verify(&command.password, hash.clone()).await?;
+        let (user, verified) = match (user, hash) {
+            (Some(user), Some(verified)) if matches => (user, verified),
             _ => {
                 self.throttle.record_failure(&keys, self.clock.now()).await;
                 return Err(LogInError::InvalidCredentials);
@@ -90,7 +90,11 @@ impl LogIn {
         self.throttle.record_success(&keys).await;
 
         let (session, access_token) = self.issuer.issue(user.id, &command.client)?;
-        self.sessions.create(&session).await?;
+        // Only while the password checked is still the account's: a claim or a password change
+        // committed since the check leaves nothing to sign in with.
+        if !self.sessions.create_for_password(&session, &verified).await? {
+            return Err(LogInError::InvalidCredentials);
+        }
         Ok(SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at })
     }
 }
@@ -170,7 +174,7 @@ mod tests {
 
     fn no_sessions() -> MockSessionRepository {
         let mut sessions = MockSessionRepository::new();
-        sessions.expect_create().never();
+        sessions.expect_create_for_password().never();
         sessions
     }
 
@@ -204,13 +208,32 @@ mod tests {
         let found = user(Some("stored"));
         let user_id = found.id;
         let mut sessions = MockSessionRepository::new();
-        sessions.expect_create().withf(move |s| s.user_id == user_id).times(1).returning(|_| Ok(()));
+        sessions
+            .expect_create_for_password()
+            .withf(move |s, _| s.user_id == user_id)
+            .times(1)
+            .returning(|_, _| Ok(true));
         let signed_in = log_in(Some(found), hasher_expecting(Some("stored"), true), sessions)
             .execute(command("ADA@example.com", "right-password"))
             .await
             .unwrap();
         assert_eq!(signed_in.user.id, user_id);
         assert_eq!(signed_in.access_token, format!("tok.{}", signed_in.session_id));
+    }
+
+    #[tokio::test]
+    async fn a_password_replaced_after_the_check_opens_no_session() {
+        // A claim (or a password change) committed between the check and the session.
+        let mut sessions = MockSessionRepository::new();
+        sessions
+            .expect_create_for_password()
+            .withf(|_, verified| verified.as_str() == "stored")
+            .times(1)
+            .returning(|_, _| Ok(false));
+        let result = log_in(Some(user(Some("stored"))), hasher_expecting(Some("stored"), true), sessions)
+            .execute(command("ada@example.com", "right-password"))
+            .await;
+        assert!(matches!(result, Err(LogInError::InvalidCredentials)));
     }
 
     #[tokio::test]

@@ -12,22 +12,30 @@ macro_rules! opaque_debug {
 }
 
 mod authenticate;
+mod complete_oauth;
+mod link_identity;
 mod log_in;
 mod log_out;
 mod oauth_sign_in;
 mod register;
 mod session_issuer;
 mod sessions;
+mod set_password;
+mod start_oauth;
 
 #[cfg(test)]
 pub(crate) mod test_support;
 
 pub use authenticate::{Authenticate, AuthenticateError, Authenticated};
+pub use complete_oauth::{CompleteOAuth, CompleteOAuthCommand, CompleteOAuthError, CompleteOAuthPorts, CompletedOAuth};
+pub use link_identity::LinkedIdentity;
 pub use log_in::{LogIn, LogInCommand, LogInError};
 pub use log_out::{LogOut, LogOutError, LoggedOut};
-pub use oauth_sign_in::{OAuthOutcome, OAuthSignIn, OAuthSignInCommand, OAuthSignInError, OAuthSignedIn};
+pub use oauth_sign_in::{OAuthOutcome, OAuthSignedIn};
 pub use register::{Register, RegisterCommand, RegisterError};
 pub use session_issuer::{SessionIssuer, SignedIn};
 pub use sessions::{
     ListSessions, ListedSession, LogOutEverywhere, PurgeExpiredSessions, RevokeSession, RevokeSessionError,
 };
+pub use set_password::{PasswordSet, SetPassword, SetPasswordCommand, SetPasswordError};
+pub use start_oauth::{FLOW_LIFETIME, StartOAuth, StartOAuthError, StartedOAuth};

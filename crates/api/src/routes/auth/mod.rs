@@ -6,6 +6,7 @@ mod log_in;
 mod log_out;
 mod me;
 mod oauth;
+mod password;
 mod password_policy;
 mod providers;
 mod register;
@@ -18,7 +19,8 @@ pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
 pub use log_in::__path_log_in;
 pub use log_out::__path_log_out;
 pub use me::__path_me;
-pub use oauth::{__path_callback, __path_start, ProviderName};
+pub use oauth::{__path_callback, __path_start, __path_start_link, ProviderName};
+pub use password::{__path_set_password, SetPasswordRequest};
 pub use password_policy::{__path_password_policy, PasswordPolicyResponse, PasswordRuleResponse};
 pub use providers::{__path_providers, ProviderResponse, ProvidersResponse};
 pub use register::__path_register;
@@ -34,6 +36,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(sessions::list_sessions)
         .service(sessions::revoke_session)
         .service(sessions::log_out_everywhere)
+        .service(password::set_password)
         .service(oauth::callback)
-        .service(oauth::start);
+        .service(oauth::start)
+        .service(oauth::start_link);
 }

@@ -1,20 +1,20 @@
-//! Sign-in with Google and Discord: `GET /api/auth/{provider}` sends the browser to the provider;
-//! `GET /api/auth/callback/{provider}` finishes, signs in, and returns to the frontend.
+//! Google and Discord: `GET /api/auth/{provider}` starts a sign-in, `POST
+//! /api/auth/{provider}/link` starts linking the provider to the signed-in user, and `GET
+//! /api/auth/callback/{provider}` finishes either and returns the browser to the frontend.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::Utc;
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use yoshikosan_domain::ports::ProviderError;
-use yoshikosan_domain::use_cases::{OAuthOutcome, OAuthSignInCommand, OAuthSignInError, OAuthSignedIn};
-use yoshikosan_domain::{OAuthProvider, UserId};
+use yoshikosan_domain::use_cases::{CompleteOAuthCommand, CompleteOAuthError, CompletedOAuth, OAuthOutcome};
+use yoshikosan_domain::{FlowPurpose, OAuthProvider, ProviderCallback};
 
+use super::current_user::CurrentUser;
 use super::dto::AuthResponse;
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
-use crate::http::oauth_flow::{FLOW_COOKIE, FLOW_LIFETIME, FlowState, flow_cookie, flow_cookie_removal, safe_redirect};
+use crate::http::oauth_flow::{self, FLOW_COOKIE, flow_cookie, flow_cookie_removal, safe_redirect};
 use crate::http::token::AccessToken;
 use crate::state::AppState;
 
@@ -33,39 +33,6 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
-/// Why a sign-in did not complete, as the frontend's `/login?error=` receives it.
-#[derive(Debug, Clone, Copy)]
-enum FlowFailure {
-    AccessDenied,
-    InvalidState,
-    ProviderError,
-    EmailNotVerified,
-    Unavailable,
-}
-
-impl FlowFailure {
-    fn code(self) -> &'static str {
-        match self {
-            Self::AccessDenied => "access_denied",
-            Self::InvalidState => "invalid_state",
-            Self::ProviderError => "provider_error",
-            Self::EmailNotVerified => "email_not_verified",
-            Self::Unavailable => "unavailable",
-        }
-    }
-}
-
-fn provider_named(state: &AppState, name: &str) -> Result<OAuthProvider, ApiError> {
-    let provider = OAuthProvider::parse(name).ok_or(ApiError::NotFound)?;
-    if state.oauth.providers.contains_key(&provider) { Ok(provider) } else { Err(ApiError::ProviderNotConfigured) }
-}
-
-fn redirect(location: &str) -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::Found();
-    response.insert_header((header::LOCATION, location));
-    response
-}
-
 /// The providers' names as they appear in paths (only configured ones answer).
 #[derive(Debug, ToSchema)]
 #[schema(rename_all = "lowercase")]
@@ -74,10 +41,55 @@ pub enum ProviderName {
     Discord,
 }
 
+fn provider_named(state: &AppState, name: &str) -> Result<OAuthProvider, ApiError> {
+    let provider = OAuthProvider::parse(name).ok_or(ApiError::NotFound)?;
+    if state.oauth.start.is_configured(provider) { Ok(provider) } else { Err(ApiError::ProviderNotConfigured) }
+}
+
+fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBuilder {
+    response.insert_header((header::LOCATION, location));
+    response
+}
+
+/// The code the frontend receives in `?error=`.
+fn failure_code(error: &CompleteOAuthError) -> &'static str {
+    match error {
+        CompleteOAuthError::AccessDenied => "access_denied",
+        CompleteOAuthError::InvalidState => "invalid_state",
+        CompleteOAuthError::Provider(_) | CompleteOAuthError::EmailMissing => "provider_error",
+        CompleteOAuthError::EmailNotVerified => "email_not_verified",
+        CompleteOAuthError::SessionExpired => "session_expired",
+        CompleteOAuthError::AlreadyLinked => "already_linked",
+        CompleteOAuthError::Store(_) | CompleteOAuthError::Token(_) => "unavailable",
+    }
+}
+
+/// Starts a flow and sends the browser to the provider with the sealed flow cookie.
+async fn begin(
+    state: &AppState,
+    provider: OAuthProvider,
+    purpose: FlowPurpose,
+    redirect_to: String,
+    response: HttpResponseBuilder,
+) -> Result<HttpResponse, ApiError> {
+    let started = match state.oauth.start.execute(provider, purpose, redirect_to).await {
+        Ok(started) => started,
+        Err(error) => {
+            tracing::warn!(%provider, %error, "could not start an OAuth flow");
+            let location = state.oauth.error_page(purpose.is_link(), "provider_error");
+            return Ok(redirect(response, &location).finish());
+        }
+    };
+    let sealed = oauth_flow::seal(&started.flow, &state.oauth.cipher)
+        .ok_or_else(|| ApiError::Internal("sealing the flow cookie".into()))?;
+    Ok(redirect(response, &started.authorization_url).cookie(flow_cookie(&state.cookie, sealed)).finish())
+}
+
 /// Start signing in with a provider.
 ///
-/// Redirects the browser to the provider's consent page. When a user is already signed in, the
-/// provider account is linked to them on return.
+/// Redirects the browser to the provider's consent page. This only ever signs in: a successful
+/// sign-in replaces the browser's session (the previous one is revoked). To add a provider to
+/// the signed-in account, use `POST /api/auth/{provider}/link`.
 #[utoipa::path(
     tag = "oauth",
     params(("provider" = ProviderName, Path, description = "`google` or `discord`", example = "google")),
@@ -94,43 +106,59 @@ pub async fn start(
     state: web::Data<AppState>,
     provider: web::Path<String>,
     query: web::Query<StartQuery>,
-    token: AccessToken,
 ) -> Result<HttpResponse, ApiError> {
     let provider = provider_named(&state, &provider)?;
-    let Some(adapter) = state.oauth.providers.get(&provider) else { return Err(ApiError::ProviderNotConfigured) };
-    let request = match adapter.authorization_request().await {
-        Ok(request) => request,
-        Err(error) => {
-            tracing::warn!(%provider, %error, "could not start a sign-in");
-            return Ok(redirect(&state.oauth.login_error(FlowFailure::ProviderError.code())).finish());
-        }
-    };
-    // Who is signed in, if anyone, decides whether the provider account is linked to them.
-    let signed_in_user = state.authenticate.execute(token.as_deref()).await.ok().map(|a| a.user.id.as_uuid());
-    let flow = FlowState {
-        provider: provider.as_str().to_owned(),
-        state: request.state,
-        pkce_verifier: request.pkce_verifier,
-        nonce: request.nonce,
-        redirect_to: safe_redirect(query.redirect_to.as_deref()),
-        signed_in_user,
-        expires_at: Utc::now() + FLOW_LIFETIME,
-    };
-    let sealed = flow.seal(&state.oauth.cipher).ok_or_else(|| ApiError::Internal("sealing the flow cookie".into()))?;
-    Ok(redirect(&request.url).cookie(flow_cookie(&state.cookie, sealed)).finish())
+    let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/");
+    begin(&state, provider, FlowPurpose::SignIn, redirect_to, HttpResponse::Found()).await
+}
+
+/// Start linking a provider to the signed-in account.
+///
+/// For a top-level form post from the frontend: answers 303 to the provider's consent page. At
+/// the callback the provider account is linked to this user only, only while this session is
+/// still valid, and never moved from another user; the browser then returns to `redirect_to`
+/// (default `/account`), or to `/account?error=` (`session_expired`, `already_linked`, ...).
+#[utoipa::path(
+    tag = "oauth",
+    security(("bearer" = []), ("cookie" = [])),
+    params(("provider" = ProviderName, Path, description = "`google` or `discord`", example = "google")),
+    responses(
+        (status = 303, description = "To the provider; sets the encrypted flow cookie (10 minutes)",
+            headers(("location" = String, description = "The provider's authorization URL"))),
+        (status = 401, description = "Not signed in (`unauthenticated`, `token_expired`)",
+            body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unauthenticated.problem())),
+        (status = 403, description = "A cross-site request (`csrf_rejected`)",
+            body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
+        (status = 404, description = "Unknown provider (`not_found`) or one that is not configured (`provider_not_configured`)",
+            body = Problem, content_type = "application/problem+json", example = json!(ApiError::ProviderNotConfigured.problem())),
+    )
+)]
+#[post("/api/auth/{provider:google|discord}/link")]
+pub async fn start_link(
+    state: web::Data<AppState>,
+    provider: web::Path<String>,
+    query: web::Query<StartQuery>,
+    CurrentUser(current): CurrentUser,
+) -> Result<HttpResponse, ApiError> {
+    let provider = provider_named(&state, &provider)?;
+    let purpose = FlowPurpose::Link { user_id: current.user.id, session_id: current.session.id };
+    let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/account");
+    begin(&state, provider, purpose, redirect_to, HttpResponse::SeeOther()).await
 }
 
 /// Where the provider sends the browser back.
 ///
-/// Always redirects: to `FRONTEND_URL` + the requested path with the session cookie set, or to
-/// `FRONTEND_URL/login?error=` one of `access_denied`, `invalid_state`, `provider_error`,
-/// `email_not_verified`, `unavailable`.
+/// Always redirects. A sign-in: to `FRONTEND_URL` + the requested path with the session cookie
+/// set, or to `FRONTEND_URL/login?error=` one of `access_denied`, `invalid_state`,
+/// `provider_error`, `email_not_verified`, `unavailable`. A link: to the requested path (default
+/// `/account`), or to `FRONTEND_URL/account?error=` one of those or `session_expired`,
+/// `already_linked`.
 #[utoipa::path(
     tag = "oauth",
     params(("provider" = ProviderName, Path, description = "`google` or `discord`", example = "google")),
     responses(
-        (status = 302, description = "To the frontend, signed in, or to its login page with `error`",
-            headers(("location" = String), ("set-cookie" = String, description = "The session cookie, on success"))),
+        (status = 302, description = "To the frontend, signed in or linked, or to its error page with `error`",
+            headers(("location" = String), ("set-cookie" = String, description = "The session cookie, after a sign-in"))),
         (status = 404, description = "Unknown or unconfigured provider", body = Problem, content_type = "application/problem+json",
             example = json!(ApiError::ProviderNotConfigured.problem())),
     )
@@ -141,82 +169,53 @@ pub async fn callback(
     provider: web::Path<String>,
     query: web::Query<CallbackQuery>,
     req: HttpRequest,
+    token: AccessToken,
     client: Client,
 ) -> Result<HttpResponse, ApiError> {
     let provider = provider_named(&state, &provider)?;
-    let flow = req.cookie(FLOW_COOKIE).and_then(|c| FlowState::open(&state.oauth.cipher, c.value()));
-    let outcome = finish(&state, provider, flow, query.into_inner(), &client).await;
-    // The flow cookie is spent whatever happened.
-    let mut response = match outcome {
-        Ok((location, OAuthSignedIn { signed_in, outcome })) => {
+    let flow = req.cookie(FLOW_COOKIE).and_then(|c| oauth_flow::open(&state.oauth.cipher, c.value()));
+    let link_flow = flow.as_ref().is_some_and(|f| f.purpose.is_link());
+    let CallbackQuery { code, state: flow_state, error } = query.into_inner();
+    let command = CompleteOAuthCommand {
+        provider,
+        flow,
+        callback: ProviderCallback { code, state: flow_state, error },
+        client: client.info.clone(),
+        previous_token: token.as_deref().map(str::to_owned),
+    };
+    let audit = |event| Audit::new(event, &client).provider(provider.as_str());
+    let mut response = match state.oauth.complete.execute(command).await {
+        Ok(CompletedOAuth::SignedIn { signed_in, redirect_to, .. }) => {
+            let (signed_in, outcome) = (signed_in.signed_in, signed_in.outcome);
             let event = match outcome {
                 OAuthOutcome::SignedIn => AuditEvent::OAuthSignedIn,
                 OAuthOutcome::Linked => AuditEvent::OAuthLinked,
+                OAuthOutcome::Claimed => AuditEvent::AccountClaimed,
                 OAuthOutcome::Created => AuditEvent::OAuthUserCreated,
             };
-            Audit::new(event, &client)
-                .user(signed_in.user.id)
-                .session(signed_in.session_id)
-                .provider(provider.as_str())
-                .emit();
-            let mut response = redirect(&location);
+            audit(event).user(signed_in.user.id).session(signed_in.session_id).emit();
+            let mut response = redirect(HttpResponse::Found(), &state.oauth.frontend_location(&redirect_to));
             response.cookie(AuthResponse::session_cookie(&signed_in, &state.cookie, state.access_token_ttl));
             response
         }
-        Err(failure) => {
-            Audit::new(AuditEvent::OAuthFailed, &client).provider(provider.as_str()).reason(failure.code()).emit();
-            redirect(&state.oauth.login_error(failure.code()))
+        Ok(CompletedOAuth::Linked { linked, redirect_to }) => {
+            if linked.newly_linked {
+                audit(AuditEvent::OAuthLinked).user(linked.user_id).session(linked.session_id).emit();
+            }
+            redirect(HttpResponse::Found(), &state.oauth.frontend_location(&redirect_to))
         }
-    };
-    Ok(response.cookie(flow_cookie_removal(&state.cookie)).finish())
-}
-
-async fn finish(
-    state: &AppState,
-    provider: OAuthProvider,
-    flow: Option<FlowState>,
-    query: CallbackQuery,
-    client: &Client,
-) -> Result<(String, OAuthSignedIn), FlowFailure> {
-    if let Some(error) = query.error {
-        return Err(if error == "access_denied" { FlowFailure::AccessDenied } else { FlowFailure::ProviderError });
-    }
-    let flow = flow.ok_or(FlowFailure::InvalidState)?;
-    let given = query.state.ok_or(FlowFailure::InvalidState)?;
-    let state_matches = yoshikosan_domain::TokenHash::of(&given) == yoshikosan_domain::TokenHash::of(&flow.state);
-    if flow.provider != provider.as_str() || !state_matches || flow.expires_at <= Utc::now() {
-        return Err(FlowFailure::InvalidState);
-    }
-    // Single use, across instances: a replayed cookie with its state is refused here.
-    match state.oauth.states.consume(&flow.state, flow.expires_at).await {
-        Ok(true) => {}
-        Ok(false) => return Err(FlowFailure::InvalidState),
         Err(error) => {
-            tracing::warn!(%error, "could not record the OAuth state");
-            return Err(FlowFailure::Unavailable);
+            let code = failure_code(&error);
+            match &error {
+                CompleteOAuthError::Store(_) | CompleteOAuthError::Token(_) => {
+                    tracing::error!(cause = %error, "an OAuth flow could not be completed");
+                }
+                _ => tracing::warn!(%provider, %error, "an OAuth flow failed"),
+            }
+            audit(AuditEvent::OAuthFailed).reason(code).emit();
+            redirect(HttpResponse::Found(), &state.oauth.error_page(link_flow, code))
         }
-    }
-    let code = query.code.ok_or(FlowFailure::ProviderError)?;
-    let adapter = state.oauth.providers.get(&provider).ok_or(FlowFailure::ProviderError)?;
-    let identity = adapter.exchange(&code, &flow.pkce_verifier, flow.nonce).await.map_err(|error| {
-        tracing::warn!(%provider, %error, "provider exchange failed");
-        match error {
-            ProviderError::AccessDenied => FlowFailure::AccessDenied,
-            ProviderError::Failed(_) => FlowFailure::ProviderError,
-        }
-    })?;
-    let command = OAuthSignInCommand {
-        identity,
-        signed_in_user: flow.signed_in_user.map(UserId::from_uuid),
-        client: client.info.clone(),
     };
-    let signed_in = state.oauth.sign_in.execute(&command).await.map_err(|error| match error {
-        OAuthSignInError::EmailNotVerified => FlowFailure::EmailNotVerified,
-        OAuthSignInError::EmailMissing => FlowFailure::ProviderError,
-        other => {
-            tracing::error!(cause = %other, "oauth sign-in could not be stored");
-            FlowFailure::Unavailable
-        }
-    })?;
-    Ok((state.oauth.frontend_location(&flow.redirect_to), signed_in))
+    // The flow cookie is spent whatever happened.
+    Ok(response.cookie(flow_cookie_removal(&state.cookie)).finish())
 }

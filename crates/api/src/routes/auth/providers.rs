@@ -30,6 +30,7 @@ pub struct ProviderResponse {
 pub async fn providers(state: web::Data<AppState>) -> web::Json<ProvidersResponse> {
     let providers = state
         .oauth
+        .start
         .configured()
         .into_iter()
         .map(|p| ProviderResponse {

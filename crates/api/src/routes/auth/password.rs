@@ -1,0 +1,61 @@
+use actix_web::{HttpResponse, put, web};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use yoshikosan_domain::FieldErrorCode;
+use yoshikosan_domain::use_cases::{PasswordSet, SetPasswordCommand};
+
+use super::current_user::CurrentUser;
+use crate::audit::{Audit, AuditEvent};
+use crate::error::{ApiError, Problem};
+use crate::http::client::Client;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct SetPasswordRequest {
+    /// 8 characters at least, 72 bytes (UTF-8) at most, not a common password, not the email.
+    #[serde(default)]
+    #[schema(required = true, format = Password, example = "amber-lantern-77", min_length = 8, max_length = 72)]
+    pub new_password: String,
+    /// The password the account has now; omitted when it has none (an account made by a
+    /// provider, or claimed by one).
+    #[schema(format = Password, example = "violet-harbour-42")]
+    pub current_password: Option<String>,
+}
+
+/// Set or change the signed-in user's password.
+///
+/// Sets a password on an account without one, or changes it given the current one. Every other
+/// session of the user is revoked; this one stays.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = []), ("cookie" = [])),
+    request_body = SetPasswordRequest,
+    responses(
+        (status = 204, description = "Password set; the user's other sessions are revoked"),
+        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json", example = json!(ApiError::BadRequest("The request body is not valid JSON".into()).problem())),
+        (status = 401, description = "Not signed in (`unauthenticated`, `token_expired`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unauthenticated.problem())),
+        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
+        (status = 422, description = "A new password against the policy, or a missing or wrong `current_password` (`incorrect`)", body = Problem, content_type = "application/problem+json",
+            example = json!(ApiError::invalid_field("current_password", FieldErrorCode::Incorrect, "current password is incorrect").problem())),
+        (status = 429, description = "Too many wrong current passwords for this account (`rate_limited`)", body = Problem, content_type = "application/problem+json",
+            headers(("retry-after" = u64, description = "Seconds until an attempt may succeed")), example = json!(ApiError::RateLimited(840).problem())),
+        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
+    )
+)]
+#[put("/api/auth/password")]
+pub async fn set_password(
+    state: web::Data<AppState>,
+    CurrentUser(current): CurrentUser,
+    client: Client,
+    body: web::Json<SetPasswordRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let SetPasswordRequest { new_password, current_password } = body.into_inner();
+    let command =
+        SetPasswordCommand { user_id: current.user.id, session_id: current.session.id, new_password, current_password };
+    let event = match state.set_password.execute(&command).await? {
+        PasswordSet::Set => AuditEvent::PasswordSet,
+        PasswordSet::Changed => AuditEvent::PasswordChanged,
+    };
+    Audit::new(event, &client).user(current.user.id).session(current.session.id).emit();
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,172 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::oauth::OAuthProvider;
+use crate::oauth_flow::{FlowPurpose, PendingFlow, ProviderCallback};
+use crate::ports::{
+    IdentityProvider, OAuthAccountRepository, OAuthSignInStore, OAuthStateStore, ProviderError, SessionRepository,
+    StoreError, TokenError, UserRepository,
+};
+use crate::session::{ClientInfo, SessionId, TokenHash};
+
+use super::link_identity::{IdentityLink, LinkedIdentity};
+use super::log_out::LogOut;
+use super::oauth_sign_in::{IdentitySignIn, OAuthSignedIn};
+use super::session_issuer::SessionIssuer;
+
+/// A provider's callback, with the flow the browser brought back (None when it brought none, or
+/// one that could not be opened).
+#[derive(Debug, Clone)]
+pub struct CompleteOAuthCommand {
+    pub provider: OAuthProvider,
+    pub flow: Option<PendingFlow>,
+    pub callback: ProviderCallback,
+    pub client: ClientInfo,
+    /// The browser's current access token, if any: a sign-in replaces its session.
+    pub previous_token: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CompleteOAuthError {
+    #[error("the user declined, or the provider refused")]
+    AccessDenied,
+    /// Missing, expired, reused or mismatched state, or a flow of another provider.
+    #[error("invalid OAuth state")]
+    InvalidState,
+    #[error(transparent)]
+    Provider(ProviderError),
+    #[error("the provider gave no email address")]
+    EmailMissing,
+    /// The provider's email belongs to an account here, but the provider has not verified it:
+    /// linking would let whoever controls the provider account take over ours.
+    #[error("the provider has not verified this email")]
+    EmailNotVerified,
+    /// A link flow whose session was revoked or expired before the callback.
+    #[error("the session that started the link has ended")]
+    SessionExpired,
+    /// A link flow for an identity that is linked to another user.
+    #[error("this provider account is linked to another user")]
+    AlreadyLinked,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+}
+
+/// What a completed flow did, and where on the frontend the browser goes next.
+#[derive(Debug, Clone)]
+pub enum CompletedOAuth {
+    SignedIn {
+        signed_in: Box<OAuthSignedIn>,
+        /// The browser's previous session, now revoked.
+        replaced: Option<SessionId>,
+        redirect_to: String,
+    },
+    Linked {
+        linked: LinkedIdentity,
+        redirect_to: String,
+    },
+}
+
+/// The ports the use case works through.
+pub struct CompleteOAuthPorts {
+    pub providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>>,
+    pub states: Arc<dyn OAuthStateStore>,
+    pub users: Arc<dyn UserRepository>,
+    pub accounts: Arc<dyn OAuthAccountRepository>,
+    pub sessions: Arc<dyn SessionRepository>,
+    pub store: Arc<dyn OAuthSignInStore>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Finishes an OAuth flow at the provider's callback: checks the state (match, provider, expiry,
+/// single use), exchanges the code, then signs in or links by the flow's purpose.
+#[derive(Clone)]
+pub struct CompleteOAuth {
+    providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>>,
+    states: Arc<dyn OAuthStateStore>,
+    clock: Arc<dyn Clock>,
+    sign_in: IdentitySignIn,
+    link: IdentityLink,
+    log_out: LogOut,
+}
+
+impl CompleteOAuth {
+    pub fn new(ports: CompleteOAuthPorts, issuer: SessionIssuer, log_out: LogOut) -> Self {
+        let CompleteOAuthPorts { providers, states, users, accounts, sessions, store, clock } = ports;
+        let sign_in =
+            IdentitySignIn { users, accounts: accounts.clone(), store: store.clone(), clock: clock.clone(), issuer };
+        let link = IdentityLink { accounts, sessions, store, clock: clock.clone() };
+        Self { providers, states, clock, sign_in, link, log_out }
+    }
+
+    pub async fn execute(&self, command: CompleteOAuthCommand) -> Result<CompletedOAuth, CompleteOAuthError> {
+        let CompleteOAuthCommand { provider, flow, callback, client, previous_token } = command;
+        if let Some(error) = callback.error {
+            return Err(if error == "access_denied" {
+                CompleteOAuthError::AccessDenied
+            } else {
+                CompleteOAuthError::Provider(ProviderError::Failed(format!("the provider answered {error:.64}")))
+            });
+        }
+        let flow = flow.ok_or(CompleteOAuthError::InvalidState)?;
+        let given = callback.state.ok_or(CompleteOAuthError::InvalidState)?;
+        // Compared as hashes: equal-length digests, so the comparison's time says nothing.
+        let state_matches = TokenHash::of(&given) == TokenHash::of(&flow.state);
+        if flow.provider != provider || !state_matches || flow.expires_at <= self.clock.now() {
+            return Err(CompleteOAuthError::InvalidState);
+        }
+        // Single use, across instances: a replayed cookie with its state is refused here.
+        if !self.states.consume(&flow.state, flow.expires_at).await? {
+            return Err(CompleteOAuthError::InvalidState);
+        }
+        let code = callback.code.ok_or(CompleteOAuthError::Provider(ProviderError::Failed("no code".into())))?;
+        let adapter = self.providers.get(&provider).ok_or_else(|| {
+            CompleteOAuthError::Provider(ProviderError::Failed(format!("{provider} is not configured")))
+        })?;
+        let identity = adapter.exchange(&code, &flow.pkce_verifier, flow.nonce).await.map_err(|error| match error {
+            ProviderError::AccessDenied => CompleteOAuthError::AccessDenied,
+            other => CompleteOAuthError::Provider(other),
+        })?;
+        if identity.provider != provider {
+            return Err(CompleteOAuthError::Provider(ProviderError::Failed("identity of another provider".into())));
+        }
+        let redirect_to = flow.redirect_to;
+        match flow.purpose {
+            FlowPurpose::Link { user_id, session_id } => {
+                let linked = self.link.execute(&identity, user_id, session_id).await?;
+                Ok(CompletedOAuth::Linked { linked, redirect_to })
+            }
+            FlowPurpose::SignIn => {
+                let signed_in = self.sign_in.execute(&identity, &client).await?;
+                // The new session replaces the browser's previous one, whoever it belonged to.
+                let replaced = match self.log_out.execute(previous_token.as_deref()).await {
+                    Ok(revoked) => revoked.map(|r| r.session_id),
+                    Err(error) => {
+                        tracing::warn!(%error, "the browser's previous session could not be revoked");
+                        None
+                    }
+                };
+                Ok(CompletedOAuth::SignedIn { signed_in: Box::new(signed_in), replaced, redirect_to })
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for CompleteOAuth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let providers: Vec<_> = self.providers.keys().collect();
+        f.debug_struct("CompleteOAuth").field("providers", &providers).finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for CompleteOAuthPorts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompleteOAuthPorts").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+#[path = "complete_oauth_tests.rs"]
+mod tests;

@@ -1,0 +1,84 @@
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::oauth::ProviderIdentity;
+use crate::ports::{
+    AccountChange, AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
+    SessionRepository,
+};
+use crate::session::SessionId;
+use crate::user::UserId;
+
+use super::complete_oauth::CompleteOAuthError;
+use super::oauth_sign_in::{ATTEMPTS, Attempt, link_for, verifies};
+
+/// A provider identity linked to a signed-in user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkedIdentity {
+    pub user_id: UserId,
+    pub session_id: SessionId,
+    /// False when the identity was already linked to this user.
+    pub newly_linked: bool,
+}
+
+/// Links an identity to the user whose session started the link flow, only while that session
+/// is valid, and never an identity linked to someone else.
+#[derive(Clone)]
+pub(crate) struct IdentityLink {
+    pub(crate) accounts: Arc<dyn OAuthAccountRepository>,
+    pub(crate) sessions: Arc<dyn SessionRepository>,
+    pub(crate) store: Arc<dyn OAuthSignInStore>,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl IdentityLink {
+    pub(crate) async fn execute(
+        &self,
+        identity: &ProviderIdentity,
+        user_id: UserId,
+        session_id: SessionId,
+    ) -> Result<LinkedIdentity, CompleteOAuthError> {
+        for _ in 1..ATTEMPTS {
+            match self.attempt(identity, user_id, session_id).await {
+                Err(Attempt::Conflict) => continue,
+                other => return other.map_err(Attempt::into_error),
+            }
+        }
+        self.attempt(identity, user_id, session_id).await.map_err(Attempt::into_error)
+    }
+
+    async fn attempt(
+        &self,
+        identity: &ProviderIdentity,
+        user_id: UserId,
+        session_id: SessionId,
+    ) -> Result<LinkedIdentity, Attempt> {
+        let now = self.clock.now();
+        let user = match self.sessions.find_with_user(session_id).await? {
+            Some((session, user)) if session.user_id == user_id && session.expires_at > now => user,
+            _ => return Err(CompleteOAuthError::SessionExpired.into()),
+        };
+        let existing = self.accounts.find_by_provider_user_id(identity.provider, &identity.provider_user_id).await?;
+        let change = verifies(identity, &user);
+        let (through_link, new_link) = match existing {
+            Some(link) if link.user_id != user_id => return Err(CompleteOAuthError::AlreadyLinked.into()),
+            Some(_) if change == AccountChange::None => {
+                return Ok(LinkedIdentity { user_id, session_id, newly_linked: false });
+            }
+            Some(link) => (Some(link.id), None),
+            None => (None, Some(link_for(identity, user_id, now))),
+        };
+        let newly_linked = new_link.is_some();
+        let account = ExistingAccount {
+            user_id,
+            email_verified: user.email_verified,
+            change,
+            through_link,
+            started_by: Some(session_id),
+            now,
+        };
+        let write = OAuthSignInWrite { account: AccountWrite::Existing(account), new_link, session: None };
+        self.store.commit(&write).await?;
+        Ok(LinkedIdentity { user_id, session_id, newly_linked })
+    }
+}
