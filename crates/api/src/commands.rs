@@ -1,5 +1,6 @@
 //! The binary's subcommands besides serving: a health probe for container HEALTHCHECKs (no
-//! curl needed in the image) and a configuration check for operators.
+//! curl needed in the image), a configuration check for operators, and the OpenAPI document for
+//! client generators.
 
 use std::time::Duration;
 
@@ -14,7 +15,14 @@ commands:
   serve          run the service (the default)
   check-config   validate the configuration (environment and .env) and print a summary
   healthcheck    exit 0 when the service on 127.0.0.1:$PORT answers /health/ready, else 1
+  openapi        print the OpenAPI document (as /openapi.json serves it) and exit
 ";
+
+/// The document `/openapi.json` serves.
+pub fn openapi_json() -> Result<String, serde_json::Error> {
+    use utoipa::OpenApi;
+    crate::routes::docs::ApiDoc::openapi().to_pretty_json()
+}
 
 /// True when `http://127.0.0.1:{port}/health/ready` answers 200 within 3 seconds.
 pub async fn healthcheck(port: u16) -> bool {

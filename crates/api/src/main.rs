@@ -16,6 +16,7 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve().await,
         Some("check-config") => check_config(),
         Some("healthcheck") => healthcheck().await,
+        Some("openapi") => openapi(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -23,6 +24,21 @@ async fn main() -> ExitCode {
         Some(other) => {
             eprint!("unknown command {other:?}\n{USAGE}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// The OpenAPI document `/openapi.json` serves, without a server or any configuration, for
+/// client generators.
+fn openapi() -> ExitCode {
+    match commands::openapi_json() {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("could not render the OpenAPI document: {error}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -41,7 +41,9 @@ async fn the_openapi_document_describes_every_route_with_schemas() {
         ("/api/auth/sessions", "get"),
         ("/api/auth/sessions/{id}", "delete"),
         ("/api/auth/logout-all", "post"),
+        ("/api/auth/password", "put"),
         ("/api/auth/{provider}", "get"),
+        ("/api/auth/{provider}/link", "post"),
         ("/api/auth/callback/{provider}", "get"),
     ];
     for (path, method) in expected {
@@ -74,4 +76,18 @@ async fn the_openapi_document_describes_every_route_with_schemas() {
     assert_eq!(schema["required"], serde_json::json!(["email", "password", "name"]));
     assert_eq!(schema["properties"]["email"]["example"], "ada@example.com");
     assert!(spec["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[actix_web::test]
+async fn the_openapi_command_prints_the_served_document() {
+    let app = spawn_app().await;
+    let served: Value = app.client.get(app.url("/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_yoshikosan"))
+        .arg("openapi")
+        .env_clear()
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("JSON on stdout");
+    assert_eq!(printed, served);
 }
