@@ -130,6 +130,10 @@ check "bodies over 64 KiB are refused at nginx" test "$(python3 -c 'print("x"*70
 check "the backend logged the real client IP (127.0.0.2)" grep -q '"http.client_ip":"127.0.0.2"' "$work/backend.log"
 check "the backend never logged nginx's address as the client" sh -c "! grep -q '\"http.client_ip\":\"127.0.0.1\"' '$work/backend.log'"
 
+step "two proxies in a row: TLS proxy, nginx, backend (deploy/test-proxy-chain.sh)"
+check "clients behind the TLS proxy keep their own addresses and cannot choose them" \
+    env YOSHIKOSAN_BIN="$bin" bash deploy/test-proxy-chain.sh
+
 step "a browser signs in with Google through nginx"
 for _ in $(seq 50); do
     curl -sf "http://127.0.0.1:$oidc_port/.well-known/openid-configuration" >/dev/null && break
