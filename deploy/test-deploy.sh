@@ -55,6 +55,23 @@ PY"
 check "nginx publishes port 6666" grep -q '6666' "$work/compose.yml"
 check "the backend waits for a healthy postgres" grep -q 'condition: service_healthy' "$work/compose.yml"
 check "postgres keeps its data in a named volume" grep -q 'postgres-data:/var/lib/postgresql/data' "$work/compose.yml"
+check "the backend believes nginx alone, at a fixed address the others cannot get" sh -c "python3 - '$work/compose.yml' <<'PY'
+import ipaddress, sys, yaml
+stack = yaml.safe_load(open(sys.argv[1]))
+nginx = ipaddress.ip_address(stack['services']['nginx']['networks']['default']['ipv4_address'])
+pool = stack['networks']['default']['ipam']['config'][0]
+sys.exit(0 if stack['services']['backend']['environment']['TRUSTED_PROXIES'] == str(nginx)
+         and nginx in ipaddress.ip_network(pool['subnet'])
+         and nginx not in ipaddress.ip_network(pool['ip_range']) else 1)
+PY"
+check "nginx believes no outer proxy by default (OUTER_PROXIES empty)" sh -c "python3 - '$work/compose.yml' <<'PY'
+import sys, yaml
+nginx = yaml.safe_load(open(sys.argv[1]))['services']['nginx']
+sys.exit(0 if nginx['environment']['OUTER_PROXIES'] == ''
+         and any(v.endswith(':/docker-entrypoint.d/40-outer-proxies.sh:ro') for v in nginx['volumes']) else 1)
+PY"
+# The nginx image runs only executable scripts from /docker-entrypoint.d/.
+check "the script rendering OUTER_PROXIES is executable" test -x deploy/nginx-outer-proxies.sh
 
 step "the backend behind Debian's nginx on :6666"
 if pg_isready -q -h 127.0.0.1 -p 5432; then
@@ -80,12 +97,9 @@ APP_ENV=development PORT=$backend_port HOST=127.0.0.1 DATABASE_URL=$database_url
 pids+=($!)
 python3 deploy/browser-test/frontend_stand_in.py "$frontend_port" >/dev/null 2>&1 &
 pids+=($!)
-# The same configuration, pointed at this host's backend and frontend instead of compose's.
-sed -e "s|server backend:8000;|server 127.0.0.1:$backend_port;|" \
-    -e "s|http://frontend:3000|http://127.0.0.1:$frontend_port|" \
-    -e "s|^\(\s*\)resolver .*|\1# (no resolver: addresses are literal here)|" \
-    -e "s|^pid .*|pid $work/nginx.pid;|" \
-    deploy/nginx.conf >"$work/nginx.conf"
+# The same configuration, pointed at this host's backend and frontend instead of compose's; no
+# proxy in front (OUTER_PROXIES empty), so nginx takes each client's own address.
+OUTER_PROXIES= host_nginx_conf 6666 "127.0.0.1:$backend_port" "127.0.0.1:$frontend_port" "$work"
 check "nginx accepts the configuration" nginx -t -q -c "$work/nginx.conf" -p "$work"
 mkdir -p "$work/logs"
 nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' >"$work/nginx.log" 2>&1 &
@@ -115,6 +129,10 @@ check "everything else goes to the frontend" sh -c "curl -s --interface 127.0.0.
 check "bodies over 64 KiB are refused at nginx" test "$(python3 -c 'print("x"*70000)' | curl -s --interface 127.0.0.2 -o /dev/null -w '%{http_code}' -H "$json" --data-binary @- http://127.0.0.1:6666/api/auth/login)" = 413
 check "the backend logged the real client IP (127.0.0.2)" grep -q '"http.client_ip":"127.0.0.2"' "$work/backend.log"
 check "the backend never logged nginx's address as the client" sh -c "! grep -q '\"http.client_ip\":\"127.0.0.1\"' '$work/backend.log'"
+
+step "two proxies in a row: TLS proxy, nginx, backend (deploy/test-proxy-chain.sh)"
+check "clients behind the TLS proxy keep their own addresses and cannot choose them" \
+    env YOSHIKOSAN_BIN="$bin" bash deploy/test-proxy-chain.sh
 
 step "a browser signs in with Google through nginx"
 for _ in $(seq 50); do
