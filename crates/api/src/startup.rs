@@ -151,7 +151,6 @@ fn state(
     let policy = PasswordPolicy::default();
     let throttle = Throttle::new(counter, settings.rate_limits);
     let providers = identity_providers(settings)?;
-    let log_out = LogOut::new(sessions.clone(), tokens.clone());
     let ports = CompleteOAuthPorts {
         providers: providers.clone(),
         states: database.oauth_states(),
@@ -159,11 +158,12 @@ fn state(
         accounts: database.oauth_accounts(),
         sessions: sessions.clone(),
         store: database.oauth_sign_ins(),
+        tokens: tokens.clone(),
         clock: clock.clone(),
     };
     let oauth = OAuthState {
         start: StartOAuth::new(providers, clock.clone()),
-        complete: CompleteOAuth::new(ports, issuer.clone(), log_out.clone()),
+        complete: CompleteOAuth::new(ports, issuer.clone()),
         cipher: CookieCipher::new(&settings.secret_key, oauth_flow::CIPHER_PURPOSE),
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
     };
@@ -171,7 +171,7 @@ fn state(
         register: Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy, throttle.clone()),
         log_in: LogIn::new(users.clone(), sessions.clone(), hasher.clone(), issuer, throttle.clone(), clock.clone()),
         set_password: SetPassword::new(users.clone(), hasher, policy, throttle, clock.clone()),
-        log_out,
+        log_out: LogOut::new(sessions.clone(), tokens.clone()),
         sessions: SessionsState {
             list: ListSessions::new(sessions.clone(), clock.clone()),
             revoke: RevokeSession::new(sessions.clone()),

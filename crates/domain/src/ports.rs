@@ -39,9 +39,17 @@ pub trait UserRepository: Send + Sync {
     async fn create_with_session(&self, user: &User, session: &Session) -> Result<(), CreateUserError>;
     /// Replaces the password (`previous` is the hash as read, None for an account without one)
     /// and revokes every session of the user but `keep`, in one transaction under the user's
-    /// lock. False, with nothing changed, when the hash is no longer `previous` or `keep` has been
-    /// revoked or has expired at `now`.
-    async fn set_password(&self, change: &PasswordChange) -> Result<bool, StoreError>;
+    /// lock; nothing changes unless the hash is still `previous` and `keep` is still valid.
+    async fn set_password(&self, change: &PasswordChange) -> Result<PasswordWrite, StoreError>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordWrite {
+    Done,
+    /// The password changed since it was read.
+    Stale,
+    /// The session to keep was revoked or has expired.
+    SessionEnded,
 }
 
 /// A new password for a user, kept by one of their sessions.
@@ -152,6 +160,8 @@ pub struct OAuthSignInWrite {
     pub new_link: Option<OAuthAccount>,
     /// None for a link flow: the browser keeps the session it has.
     pub session: Option<Session>,
+    /// The browser's previous session, which a sign-in replaces: revoked in the same commit.
+    pub replaces: Option<SessionId>,
 }
 
 /// The user a write is for.

@@ -1,12 +1,13 @@
 //! The user row as the lock that serialises everything writing an account's credentials or
 //! sessions: a claim, a password login, a link, a password change. Each takes it with its first
-//! statement, an UPDATE that matches only while what the caller read still holds. On PostgreSQL
-//! a concurrent writer of the row waits for the commit and then re-checks the condition on the
-//! new row; on SQLite the first write takes the database's write lock.
+//! statement, which matches only while what the caller read still holds: an UPDATE, or on
+//! PostgreSQL a `SELECT … FOR UPDATE` when there is nothing to write. On PostgreSQL a concurrent
+//! locker of the row waits for the commit and then re-checks the condition on the new row; on
+//! SQLite the first write takes the database's write lock.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
 use yoshikosan_domain::{PasswordHash, SessionId, UserId};
 
@@ -27,13 +28,29 @@ pub(crate) async fn lock_user<C: ConnectionTrait>(
     expect: Expect<'_>,
     changes: Vec<(users::Column, SimpleExpr)>,
 ) -> Result<bool, DbErr> {
-    let mut update = users::Entity::update_many().filter(users::Column::Id.eq(user_id.as_uuid()));
-    update = match expect {
-        Expect::Password(Some(hash)) => update.filter(users::Column::PasswordHash.eq(hash.as_str())),
-        Expect::Password(None) => update.filter(users::Column::PasswordHash.is_null()),
-        Expect::EmailVerified(verified) => update.filter(users::Column::EmailVerified.eq(verified)),
+    let id = users::Column::Id.eq(user_id.as_uuid());
+    let expected = match expect {
+        Expect::Password(Some(hash)) => users::Column::PasswordHash.eq(hash.as_str()),
+        Expect::Password(None) => users::Column::PasswordHash.is_null(),
+        Expect::EmailVerified(verified) => users::Column::EmailVerified.eq(verified),
     };
+    if changes.is_empty() && conn.get_database_backend() == DbBackend::Postgres {
+        // A lock without a write: an UPDATE, even of nothing, would fire the change trigger and
+        // empty every instance's session cache on each login.
+        let locked: Option<Uuid> = users::Entity::find()
+            .select_only()
+            .column(users::Column::Id)
+            .filter(id)
+            .filter(expected)
+            .lock_exclusive()
+            .into_tuple()
+            .one(conn)
+            .await?;
+        return Ok(locked.is_some());
+    }
+    let mut update = users::Entity::update_many().filter(id).filter(expected);
     if changes.is_empty() {
+        // SQLite: the first write of a transaction takes the database's write lock.
         update = update.col_expr(users::Column::UpdatedAt, Expr::col(users::Column::UpdatedAt));
     }
     for (column, value) in changes {

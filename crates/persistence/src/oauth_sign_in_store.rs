@@ -40,31 +40,41 @@ fn commit_error(error: DbErr) -> CommitError {
 impl OAuthSignInStore for SeaOAuthSignInStore {
     async fn commit(&self, write: &OAuthSignInWrite) -> Result<(), CommitError> {
         let txn = self.conn.begin().await.map_err(store_error)?;
-        let claimed = match &write.account {
+        let changed_user = match &write.account {
             AccountWrite::Create(user) => {
                 user_row(user).insert(&txn).await.map_err(commit_error)?;
                 false
             }
-            AccountWrite::Existing(existing) => apply(&txn, existing).await?,
+            AccountWrite::Existing(existing) => {
+                apply(&txn, existing).await?;
+                existing.change != AccountChange::None || write.new_link.is_some()
+            }
         };
         if let Some(link) = &write.new_link {
             link_row(link).insert(&txn).await.map_err(commit_error)?;
+        }
+        if let Some(replaced) = write.replaces {
+            sessions::Entity::delete_by_id(replaced.as_uuid()).exec(&txn).await.map_err(store_error)?;
         }
         if let Some(session) = &write.session {
             session_row(session).insert(&txn).await.map_err(store_error)?;
         }
         txn.commit().await.map_err(store_error)?;
-        // A claim revoked every session of the account: none may be answered from memory now.
-        if claimed && let Some(cache) = &self.cache {
-            cache.forget_all();
+        // What this instance remembers of the user (links, verified, sessions after a claim) is
+        // stale now; other instances hear of it from the triggers.
+        if let Some(cache) = &self.cache {
+            if changed_user {
+                cache.forget_all();
+            } else if let Some(replaced) = write.replaces {
+                cache.forget_session(replaced.as_uuid());
+            }
         }
         Ok(())
     }
 }
 
-/// Locks the account, checks that the decision still holds, and applies its change. True when
-/// the account was claimed.
-async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<bool, CommitError> {
+/// Locks the account, checks that the decision still holds, and applies its change.
+async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<(), CommitError> {
     let now = Expr::value(account.now);
     let changes = match account.change {
         AccountChange::None => Vec::new(),
@@ -98,7 +108,7 @@ async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<b
         return Err(CommitError::SessionEnded);
     }
     if account.change != AccountChange::Claim {
-        return Ok(false);
+        return Ok(());
     }
     oauth_accounts::Entity::delete_many()
         .filter(oauth_accounts::Column::UserId.eq(user_id))
@@ -110,7 +120,7 @@ async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<b
         .exec(txn)
         .await
         .map_err(store_error)?;
-    Ok(true)
+    Ok(())
 }
 
 fn link_row(link: &OAuthAccount) -> oauth_accounts::ActiveModel {

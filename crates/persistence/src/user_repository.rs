@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     TransactionTrait,
 };
-use yoshikosan_domain::ports::{CreateUserError, PasswordChange, StoreError, UserRepository};
+use yoshikosan_domain::ports::{CreateUserError, PasswordChange, PasswordWrite, StoreError, UserRepository};
 use yoshikosan_domain::{DisplayName, Email, OAuthProvider, PasswordHash, Session, User, UserId};
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
@@ -66,17 +66,19 @@ impl UserRepository for SeaUserRepository {
         Ok(())
     }
 
-    async fn set_password(&self, change: &PasswordChange) -> Result<bool, StoreError> {
+    async fn set_password(&self, change: &PasswordChange) -> Result<PasswordWrite, StoreError> {
         let txn = self.conn.begin().await.map_err(store_error)?;
         let new_hash = vec![
             (users::Column::PasswordHash, Expr::value(change.new.as_str())),
             (users::Column::UpdatedAt, Expr::value(change.now)),
         ];
         let expect = Expect::Password(change.previous.as_ref());
-        let locked = lock_user(&txn, change.user_id, expect, new_hash).await.map_err(store_error)?;
+        if !lock_user(&txn, change.user_id, expect, new_hash).await.map_err(store_error)? {
+            return Ok(PasswordWrite::Stale);
+        }
         // A session revoked meanwhile (a claim, a logout elsewhere) may not set the password.
-        if !locked || !session_is_valid(&txn, change.user_id, change.keep, change.now).await.map_err(store_error)? {
-            return Ok(false);
+        if !session_is_valid(&txn, change.user_id, change.keep, change.now).await.map_err(store_error)? {
+            return Ok(PasswordWrite::SessionEnded);
         }
         sessions::Entity::delete_many()
             .filter(sessions::Column::UserId.eq(change.user_id.as_uuid()))
@@ -88,7 +90,7 @@ impl UserRepository for SeaUserRepository {
         if let Some(cache) = &self.cache {
             cache.forget_all();
         }
-        Ok(true)
+        Ok(PasswordWrite::Done)
     }
 }
 

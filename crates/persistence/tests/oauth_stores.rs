@@ -6,7 +6,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 use yoshikosan_domain::ports::{
     AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthSignInStore, OAuthSignInWrite, OAuthStateStore,
-    PasswordChange, SessionRepository, UserRepository,
+    PasswordChange, PasswordWrite, SessionRepository, UserRepository,
 };
 use yoshikosan_domain::{
     DisplayName, Email, OAuthAccount, OAuthProvider, PasswordHash, ProviderIdentity, Session, SessionId, TokenHash,
@@ -62,6 +62,7 @@ fn session(user_id: UserId) -> Session {
 fn new_account(email: &str, provider_user_id: &str) -> OAuthSignInWrite {
     let user = provider_user(email);
     OAuthSignInWrite {
+        replaces: None,
         new_link: Some(link(user.id, provider_user_id)),
         session: Some(session(user.id)),
         account: AccountWrite::Create(user),
@@ -132,6 +133,7 @@ async fn squatted(db: &TestDatabase) -> (User, Session) {
     user.password_hash = Some(PasswordHash::new("squatters-hash"));
     let squatter_session = session(user.id);
     let write = OAuthSignInWrite {
+        replaces: None,
         account: AccountWrite::Create(user.clone()),
         new_link: Some(link(user.id, "squatter-sub")),
         session: Some(squatter_session.clone()),
@@ -157,6 +159,7 @@ async fn a_claim_removes_the_password_links_and_sessions_in_one_commit() {
     let (user, squatter_session) = squatted(&db).await;
     let owner_session = session(user.id);
     let claim = OAuthSignInWrite {
+        replaces: None,
         account: AccountWrite::Existing(existing(&user, AccountChange::Claim)),
         new_link: Some(link(user.id, "owner-sub")),
         session: Some(owner_session.clone()),
@@ -171,6 +174,7 @@ async fn a_claim_removes_the_password_links_and_sessions_in_one_commit() {
 
     // A second claim decided on the same (now stale) read conflicts instead of undoing the first.
     let again = OAuthSignInWrite {
+        replaces: None,
         account: AccountWrite::Existing(existing(&user, AccountChange::Claim)),
         new_link: Some(link(user.id, "second-sub")),
         session: Some(session(user.id)),
@@ -187,6 +191,7 @@ async fn a_write_whose_link_or_session_is_gone_changes_nothing() {
     let mut through_a_removed_link = existing(&user, AccountChange::None);
     through_a_removed_link.through_link = Some(Uuid::now_v7());
     let write = OAuthSignInWrite {
+        replaces: None,
         account: AccountWrite::Existing(through_a_removed_link),
         new_link: None,
         session: Some(session(user.id)),
@@ -197,6 +202,7 @@ async fn a_write_whose_link_or_session_is_gone_changes_nothing() {
     let mut link_flow = existing(&user, AccountChange::None);
     link_flow.started_by = Some(squatter_session.id);
     let write = OAuthSignInWrite {
+        replaces: None,
         account: AccountWrite::Existing(link_flow),
         new_link: Some(link(user.id, "late-sub")),
         session: None,
@@ -221,17 +227,48 @@ async fn a_session_opens_for_a_password_only_while_it_is_the_accounts() {
         keep: kept.id,
         now: now(),
     };
-    assert!(db.database.users().set_password(&change).await.unwrap());
+    assert_eq!(db.database.users().set_password(&change).await.unwrap(), PasswordWrite::Done);
     let late = session(user.id);
     assert!(!sessions.create_for_password(&late, &checked).await.unwrap(), "a stale password opened a session");
     assert!(sessions.find_with_user(late.id).await.unwrap().is_none());
     let listed = sessions.list_active(user.id, now()).await.unwrap();
     assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [kept.id], "other sessions are revoked");
     // Changing it again from the old hash, or from a revoked session, changes nothing.
-    assert!(!db.database.users().set_password(&change).await.unwrap());
+    assert_eq!(db.database.users().set_password(&change).await.unwrap(), PasswordWrite::Stale);
     let from_revoked =
         PasswordChange { previous: Some(PasswordHash::new("new-hash")), keep: SessionId::generate(), ..change };
-    assert!(!db.database.users().set_password(&from_revoked).await.unwrap());
+    assert_eq!(db.database.users().set_password(&from_revoked).await.unwrap(), PasswordWrite::SessionEnded);
     let stored = db.database.users().find_by_id(user.id).await.unwrap().unwrap();
     assert_eq!(stored.password_hash, Some(PasswordHash::new("new-hash")));
+}
+
+/// A claim in progress (the user's row written, not yet committed) holds back a password
+/// login's session until it commits, and then the login finds its password gone.
+#[tokio::test]
+async fn a_login_waits_for_a_claim_in_progress_and_then_opens_nothing() {
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    let db = TestDatabase::fresh().await;
+    let (user, _) = squatted(&db).await;
+    let conn = db.database.connection();
+    let claim = conn.begin().await.unwrap();
+    let backend = conn.get_database_backend();
+    let (claim_sql, id) = match backend {
+        sea_orm::DbBackend::Postgres => {
+            ("UPDATE users SET password_hash = NULL WHERE id = $1", user.id.as_uuid().into())
+        }
+        _ => ("UPDATE users SET password_hash = NULL WHERE id = ?", user.id.as_uuid().into()),
+    };
+    claim.execute_raw(Statement::from_sql_and_values(backend, claim_sql, [id])).await.unwrap();
+
+    let sessions = db.database.sessions();
+    let late = session(user.id);
+    let login = tokio::spawn({
+        let late = late.clone();
+        async move { sessions.create_for_password(&late, &PasswordHash::new("squatters-hash")).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!login.is_finished(), "the login did not wait for the claim");
+    claim.commit().await.unwrap();
+    assert!(!login.await.unwrap().unwrap(), "a password checked before the claim opened a session");
+    assert!(db.database.sessions().find_with_user(late.id).await.unwrap().is_none());
 }

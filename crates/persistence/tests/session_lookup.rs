@@ -74,6 +74,7 @@ async fn finds_the_session_with_its_user_and_linked_providers() {
 
     for provider in [OAuthProvider::Discord, OAuthProvider::Google] {
         let write = OAuthSignInWrite {
+            replaces: None,
             account: linking(&user),
             new_link: Some(link(&user, provider)),
             session: Some(new_session(&user)),
@@ -113,6 +114,7 @@ async fn another_instances_changes_reach_this_cache() {
     sessions.find_with_user(session.id).await.unwrap().unwrap();
 
     let write = OAuthSignInWrite {
+        replaces: None,
         account: linking(&user),
         new_link: Some(link(&user, OAuthProvider::Google)),
         session: Some(new_session(&user)),

@@ -59,6 +59,8 @@ async fn a_verified_sign_in_claims_an_account_registered_by_someone_else() {
     let attacker = Browser::new();
     let registered = attacker.register(&s.app, "victim@example.com").await;
     let attacker_token = registered["access_token"].as_str().unwrap().to_owned();
+    // Looked up once, so that on PostgreSQL the squatter's session sits in the session cache.
+    assert_eq!(attacker.me(&s.app).await.0, StatusCode::OK);
 
     let victim = Browser::new();
     assert_eq!(
@@ -157,6 +159,37 @@ async fn a_link_started_before_sign_out_everywhere_links_nothing() {
 }
 
 #[actix_web::test]
+async fn a_link_flow_cookie_completes_nothing_in_another_browser() {
+    let s = setup().await;
+    let squatter = Browser::new();
+    squatter.register(&s.app, "victim@example.com").await;
+    let authorize = squatter.start_link(&s.app, "google").await;
+    // The squatter's flow cookie, planted in the victim's browser, which signs in at Google.
+    let id_token = s.google.id_token(&authorize.param("nonce"), "victim-sub", verified_google("victim@example.com"));
+    s.google.answer_once(&authorize, s.google.tokens(id_token)).await;
+    let planted = s
+        .app
+        .client
+        .get(s.app.url("/api/auth/callback/google"))
+        .query(&[("code", "c"), ("state", authorize.param("state").as_str())])
+        .header("cookie", &authorize.flow_cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(planted.headers()["location"], format!("{FRONTEND}/account?error=session_expired").as_str());
+    let me = squatter.me(&s.app).await.1;
+    assert_eq!((me["providers"].clone(), me["email_verified"].clone()), (json!(["password"]), json!(false)));
+}
+
+#[actix_web::test]
+async fn an_unconfigured_provider_is_not_found_before_anything_else() {
+    let google = FakeGoogle::start().await;
+    let app = app_with(google.app_settings()).await;
+    let response = app.client.post(app.url("/api/auth/discord/link")).send().await.unwrap();
+    crate::helpers::assert_problem(response, StatusCode::NOT_FOUND, "provider_not_configured").await;
+}
+
+#[actix_web::test]
 async fn an_identity_linked_to_someone_else_is_not_moved() {
     let s = setup().await;
     let owner = Browser::new();
@@ -182,7 +215,7 @@ async fn a_password_checked_before_a_claim_opens_no_session_after_it() {
     let state = authorize.param("state");
     let query = [("code", "c"), ("state", state.as_str())];
     let claim = victim.callback(&s.app, "google", &query);
-    let logins = futures_util::future::join_all((0..12).map(|_| s.app.login("victim@example.com", PASSWORD)));
+    let logins = futures_util::future::join_all((0..8).map(|_| s.app.login("victim@example.com", PASSWORD)));
     let (location, logins) = futures_util::join!(claim, logins);
     assert_eq!(location, format!("{FRONTEND}/"));
     for login in logins {

@@ -6,12 +6,11 @@ use crate::oauth::OAuthProvider;
 use crate::oauth_flow::{FlowPurpose, PendingFlow, ProviderCallback};
 use crate::ports::{
     IdentityProvider, OAuthAccountRepository, OAuthSignInStore, OAuthStateStore, ProviderError, SessionRepository,
-    StoreError, TokenError, UserRepository,
+    StoreError, TokenCodec, TokenError, UserRepository,
 };
 use crate::session::{ClientInfo, SessionId, TokenHash};
 
 use super::link_identity::{IdentityLink, LinkedIdentity};
-use super::log_out::LogOut;
 use super::oauth_sign_in::{IdentitySignIn, OAuthSignedIn};
 use super::session_issuer::SessionIssuer;
 
@@ -23,8 +22,9 @@ pub struct CompleteOAuthCommand {
     pub flow: Option<PendingFlow>,
     pub callback: ProviderCallback,
     pub client: ClientInfo,
-    /// The browser's current access token, if any: a sign-in replaces its session.
-    pub previous_token: Option<String>,
+    /// The browser's current access token, if any: a sign-in replaces its session, and a link
+    /// completes only in the browser whose session started it.
+    pub browser_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,7 +42,8 @@ pub enum CompleteOAuthError {
     /// linking would let whoever controls the provider account take over ours.
     #[error("the provider has not verified this email")]
     EmailNotVerified,
-    /// A link flow whose session was revoked or expired before the callback.
+    /// A link flow whose session was revoked or expired before the callback, or that came back
+    /// to a browser not signed in with that session.
     #[error("the session that started the link has ended")]
     SessionExpired,
     /// A link flow for an identity that is linked to another user.
@@ -59,7 +60,7 @@ pub enum CompleteOAuthError {
 pub enum CompletedOAuth {
     SignedIn {
         signed_in: Box<OAuthSignedIn>,
-        /// The browser's previous session, now revoked.
+        /// The browser's previous session, revoked in the same commit.
         replaced: Option<SessionId>,
         redirect_to: String,
     },
@@ -77,6 +78,7 @@ pub struct CompleteOAuthPorts {
     pub accounts: Arc<dyn OAuthAccountRepository>,
     pub sessions: Arc<dyn SessionRepository>,
     pub store: Arc<dyn OAuthSignInStore>,
+    pub tokens: Arc<dyn TokenCodec>,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -86,23 +88,28 @@ pub struct CompleteOAuthPorts {
 pub struct CompleteOAuth {
     providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>>,
     states: Arc<dyn OAuthStateStore>,
+    tokens: Arc<dyn TokenCodec>,
     clock: Arc<dyn Clock>,
     sign_in: IdentitySignIn,
     link: IdentityLink,
-    log_out: LogOut,
 }
 
 impl CompleteOAuth {
-    pub fn new(ports: CompleteOAuthPorts, issuer: SessionIssuer, log_out: LogOut) -> Self {
-        let CompleteOAuthPorts { providers, states, users, accounts, sessions, store, clock } = ports;
-        let sign_in =
-            IdentitySignIn { users, accounts: accounts.clone(), store: store.clone(), clock: clock.clone(), issuer };
-        let link = IdentityLink { accounts, sessions, store, clock: clock.clone() };
-        Self { providers, states, clock, sign_in, link, log_out }
+    pub fn new(ports: CompleteOAuthPorts, issuer: SessionIssuer) -> Self {
+        let CompleteOAuthPorts { providers, states, users, accounts, sessions, store, tokens, clock } = ports;
+        let sign_in = IdentitySignIn {
+            users: users.clone(),
+            accounts: accounts.clone(),
+            store: store.clone(),
+            clock: clock.clone(),
+            issuer,
+        };
+        let link = IdentityLink { users, accounts, sessions, store, clock: clock.clone() };
+        Self { providers, states, tokens, clock, sign_in, link }
     }
 
     pub async fn execute(&self, command: CompleteOAuthCommand) -> Result<CompletedOAuth, CompleteOAuthError> {
-        let CompleteOAuthCommand { provider, flow, callback, client, previous_token } = command;
+        let CompleteOAuthCommand { provider, flow, callback, client, browser_token } = command;
         if let Some(error) = callback.error {
             return Err(if error == "access_denied" {
                 CompleteOAuthError::AccessDenied
@@ -133,22 +140,20 @@ impl CompleteOAuth {
             return Err(CompleteOAuthError::Provider(ProviderError::Failed("identity of another provider".into())));
         }
         let redirect_to = flow.redirect_to;
+        // A well-signed token names the browser's session even after it expired or was revoked.
+        let browser_session = browser_token.and_then(|t| self.tokens.decode(&t).ok()).map(|c| c.session_id);
         match flow.purpose {
             FlowPurpose::Link { user_id, session_id } => {
+                // A flow cookie planted in another browser links nothing.
+                if browser_session != Some(session_id) {
+                    return Err(CompleteOAuthError::SessionExpired);
+                }
                 let linked = self.link.execute(&identity, user_id, session_id).await?;
                 Ok(CompletedOAuth::Linked { linked, redirect_to })
             }
             FlowPurpose::SignIn => {
-                let signed_in = self.sign_in.execute(&identity, &client).await?;
-                // The new session replaces the browser's previous one, whoever it belonged to.
-                let replaced = match self.log_out.execute(previous_token.as_deref()).await {
-                    Ok(revoked) => revoked.map(|r| r.session_id),
-                    Err(error) => {
-                        tracing::warn!(%error, "the browser's previous session could not be revoked");
-                        None
-                    }
-                };
-                Ok(CompletedOAuth::SignedIn { signed_in: Box::new(signed_in), replaced, redirect_to })
+                let signed_in = self.sign_in.execute(&identity, &client, browser_session).await?;
+                Ok(CompletedOAuth::SignedIn { signed_in: Box::new(signed_in), replaced: browser_session, redirect_to })
             }
         }
     }

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::*;
 use crate::email::Email;
-use crate::oauth::{AuthorizationRequest, OAuthAccount, ProviderIdentity};
+use crate::oauth::{OAuthAccount, ProviderIdentity};
 use crate::ports::{
     AccountChange, AccountWrite, CommitError, MockIdentityProvider, MockOAuthAccountRepository, MockOAuthSignInStore,
     MockOAuthStateStore, MockSessionRepository, MockUserRepository, OAuthSignInWrite,
@@ -80,7 +80,7 @@ fn command(flow: Option<PendingFlow>) -> CompleteOAuthCommand {
         flow,
         callback: callback(),
         client: ClientInfo::default(),
-        previous_token: None,
+        browser_token: None,
     }
 }
 
@@ -93,7 +93,8 @@ struct World {
     state_unused: bool,
     /// Answers of the first commits, in order; `Ok(())` after them.
     commit_answers: Vec<CommitError>,
-    revoked: Arc<Mutex<Vec<SessionId>>>,
+    /// A conflict means another request verified the account (a claim or a link got there first).
+    verified_by_conflict: bool,
 }
 
 impl World {
@@ -105,16 +106,19 @@ impl World {
             identity,
             state_unused: true,
             commit_answers: Vec::new(),
-            revoked: Arc::default(),
+            verified_by_conflict: false,
         }
     }
 
     fn use_case(self) -> (CompleteOAuth, Arc<Mutex<Vec<OAuthSignInWrite>>>) {
+        let stored = Arc::new(Mutex::new(self.users.clone()));
         let mut users = MockUserRepository::new();
-        let by_id = self.users.clone();
-        users.expect_find_by_id().returning(move |id| Ok(by_id.iter().find(|u| u.id == id).cloned()));
-        let by_email = self.users.clone();
-        users.expect_find_by_email().returning(move |email| Ok(by_email.iter().find(|u| &u.email == email).cloned()));
+        let by_id = stored.clone();
+        users.expect_find_by_id().returning(move |id| Ok(by_id.lock().unwrap().iter().find(|u| u.id == id).cloned()));
+        let by_email = stored.clone();
+        users
+            .expect_find_by_email()
+            .returning(move |email| Ok(by_email.lock().unwrap().iter().find(|u| &u.email == email).cloned()));
         let mut accounts = MockOAuthAccountRepository::new();
         let link = self.link;
         accounts.expect_find_by_provider_user_id().returning(move |_, _| Ok(link.clone()));
@@ -124,17 +128,18 @@ impl World {
             let session = known.iter().find(|s| s.id == id).cloned();
             Ok(session.and_then(|s| owners.iter().find(|u| u.id == s.user_id).cloned().map(|u| (s, u))))
         });
-        let revoked = self.revoked;
-        sessions.expect_delete().returning(move |id| {
-            revoked.lock().unwrap().push(id);
-            Ok(())
-        });
         let writes = Arc::new(Mutex::new(Vec::new()));
         let recorded = writes.clone();
         let answers = Mutex::new(self.commit_answers.into_iter());
+        let verified_by_conflict = self.verified_by_conflict;
         let mut store = MockOAuthSignInStore::new();
         store.expect_commit().returning(move |write| match answers.lock().unwrap().next() {
-            Some(error) => Err(error),
+            Some(error) => {
+                if verified_by_conflict {
+                    stored.lock().unwrap().iter_mut().for_each(|u| u.email_verified = true);
+                }
+                Err(error)
+            }
             None => {
                 recorded.lock().unwrap().push(write.clone());
                 Ok(())
@@ -151,14 +156,6 @@ impl World {
                 code == "code" && verifier == "verifier" && nonce.as_deref() == Some("nonce")
             })
             .returning(move |_, _, _| Ok(identity.clone()));
-        google.expect_authorization_request().returning(|| {
-            Ok(AuthorizationRequest {
-                url: String::new(),
-                state: String::new(),
-                pkce_verifier: String::new(),
-                nonce: None,
-            })
-        });
         let providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>> =
             HashMap::from([(OAuthProvider::Google, Arc::new(google) as Arc<dyn IdentityProvider>)]);
         let codec = codec_for(UserId::generate());
@@ -169,11 +166,10 @@ impl World {
             accounts: Arc::new(accounts),
             sessions: Arc::new(sessions),
             store: Arc::new(store),
+            tokens: codec.clone(),
             clock: clock_at(t0()),
         };
-        let sessions_for_logout: Arc<dyn SessionRepository> = ports.sessions.clone();
-        let log_out = LogOut::new(sessions_for_logout, codec.clone());
-        (CompleteOAuth::new(ports, issuer(codec), log_out), writes)
+        (CompleteOAuth::new(ports, issuer(codec)), writes)
     }
 }
 
@@ -315,18 +311,40 @@ async fn a_decision_overtaken_by_a_concurrent_write_is_made_again_a_bounded_numb
 }
 
 #[tokio::test]
-async fn a_sign_in_revokes_the_browsers_previous_session() {
-    let world = World::new(Vec::new(), identity(Some("new@example.com"), true));
-    let revoked = world.revoked.clone();
-    let (use_case, _) = world.use_case();
+async fn a_sign_in_revokes_the_browsers_previous_session_in_its_commit() {
+    let (use_case, writes) = World::new(Vec::new(), identity(Some("new@example.com"), true)).use_case();
     let previous = SessionId::generate();
     let mut command = command(Some(flow(FlowPurpose::SignIn)));
-    command.previous_token = Some(format!("tok.{previous}"));
+    command.browser_token = Some(format!("tok.{previous}"));
     let Ok(CompletedOAuth::SignedIn { replaced, redirect_to, .. }) = use_case.execute(command).await else {
         panic!("expected a sign-in")
     };
     assert_eq!((replaced, redirect_to.as_str()), (Some(previous), "/next"));
-    assert_eq!(*revoked.lock().unwrap(), [previous]);
+    assert_eq!(writes.lock().unwrap()[0].replaces, Some(previous));
+}
+
+#[tokio::test]
+async fn a_decision_made_again_can_differ() {
+    // Two verified sign-ins for a squatted address: the other one claimed it first, so this one
+    // finds a verified account and links to it instead of claiming it again.
+    let mut world = World::new(vec![user(Some("squatter"))], identity(Some("ada@example.com"), true));
+    world.commit_answers = vec![CommitError::Conflict];
+    world.verified_by_conflict = true;
+    let (use_case, writes) = world.use_case();
+    let done = signed_in(use_case.execute(command(Some(flow(FlowPurpose::SignIn)))).await);
+    assert_eq!(done.outcome, OAuthOutcome::Linked);
+    assert_eq!(existing(&writes.lock().unwrap()[0]).change, AccountChange::None);
+}
+
+#[tokio::test]
+async fn a_sign_in_through_a_link_with_the_accounts_own_verified_email_verifies_it() {
+    let owner = user(Some("hash"));
+    let mut world = World::new(vec![owner.clone()], identity(Some("ada@example.com"), true));
+    world.link = Some(link_of(owner.id));
+    let (use_case, writes) = world.use_case();
+    let done = signed_in(use_case.execute(command(Some(flow(FlowPurpose::SignIn)))).await);
+    assert_eq!((done.outcome, done.signed_in.user.email_verified), (OAuthOutcome::SignedIn, true));
+    assert_eq!(existing(&writes.lock().unwrap()[0]).change, AccountChange::MarkVerified);
 }
 
 /// A link flow started by `me` in `session`.
@@ -336,8 +354,11 @@ fn link_world(me: &User, identity: ProviderIdentity, session: &Session) -> World
     world
 }
 
+/// The callback of that flow, in the browser signed in with `session`.
 fn link_command(me: &User, session: &Session) -> CompleteOAuthCommand {
-    command(Some(flow(FlowPurpose::Link { user_id: me.id, session_id: session.id })))
+    let mut command = command(Some(flow(FlowPurpose::Link { user_id: me.id, session_id: session.id })));
+    command.browser_token = Some(format!("tok.{}", session.id));
+    command
 }
 
 #[tokio::test]
@@ -345,9 +366,7 @@ async fn a_link_flow_links_to_the_user_who_started_it_and_keeps_their_session() 
     let me = user(Some("hash"));
     let session = session_of(me.id, t0() + Duration::hours(1));
     // Another address, unverified: a link does not care, it is the signed-in user's choice.
-    let world = link_world(&me, identity(Some("elsewhere@example.com"), false), &session);
-    let revoked = world.revoked.clone();
-    let (use_case, writes) = world.use_case();
+    let (use_case, writes) = link_world(&me, identity(Some("elsewhere@example.com"), false), &session).use_case();
     let Ok(CompletedOAuth::Linked { linked, .. }) = use_case.execute(link_command(&me, &session)).await else {
         panic!("expected a link")
     };
@@ -355,8 +374,7 @@ async fn a_link_flow_links_to_the_user_who_started_it_and_keeps_their_session() 
     let writes = writes.lock().unwrap();
     assert_eq!(existing(&writes[0]).started_by, Some(session.id), "the commit re-checks the session");
     assert_eq!(existing(&writes[0]).change, AccountChange::None);
-    assert!(writes[0].session.is_none(), "no new session");
-    assert!(revoked.lock().unwrap().is_empty());
+    assert!(writes[0].session.is_none() && writes[0].replaces.is_none(), "the session stays as it is");
 }
 
 #[tokio::test]
@@ -411,4 +429,36 @@ async fn linking_an_identity_already_linked_to_me_succeeds_without_change() {
     };
     assert_eq!((linked.newly_linked, redirect_to.as_str()), (false, "/next"));
     assert!(writes.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_link_completes_only_in_the_browser_whose_session_started_it() {
+    let me = user(Some("hash"));
+    let session = session_of(me.id, t0() + Duration::hours(1));
+    for browser_token in [None, Some(format!("tok.{}", SessionId::generate())), Some("garbage".to_owned())] {
+        let (use_case, writes) = link_world(&me, identity(None, false), &session).use_case();
+        let mut command = link_command(&me, &session);
+        command.browser_token = browser_token.clone();
+        let result = use_case.execute(command).await;
+        assert!(matches!(result, Err(CompleteOAuthError::SessionExpired)), "{browser_token:?}: {result:?}");
+        assert!(writes.lock().unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn linking_again_with_the_accounts_own_verified_email_verifies_it() {
+    let me = user(Some("hash"));
+    let session = session_of(me.id, t0() + Duration::hours(1));
+    let mut world = link_world(&me, identity(Some("ada@example.com"), true), &session);
+    world.link = Some(link_of(me.id));
+    let link_id = world.link.as_ref().unwrap().id;
+    let (use_case, writes) = world.use_case();
+    let Ok(CompletedOAuth::Linked { linked, .. }) = use_case.execute(link_command(&me, &session)).await else {
+        panic!("expected a link")
+    };
+    assert!(!linked.newly_linked);
+    let writes = writes.lock().unwrap();
+    let write = existing(&writes[0]);
+    assert_eq!((write.change, write.through_link), (AccountChange::MarkVerified, Some(link_id)));
+    assert!(writes[0].new_link.is_none());
 }

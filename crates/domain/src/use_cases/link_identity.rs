@@ -4,7 +4,7 @@ use crate::clock::Clock;
 use crate::oauth::ProviderIdentity;
 use crate::ports::{
     AccountChange, AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
-    SessionRepository,
+    SessionRepository, UserRepository,
 };
 use crate::session::SessionId;
 use crate::user::UserId;
@@ -25,6 +25,7 @@ pub struct LinkedIdentity {
 /// is valid, and never an identity linked to someone else.
 #[derive(Clone)]
 pub(crate) struct IdentityLink {
+    pub(crate) users: Arc<dyn UserRepository>,
     pub(crate) accounts: Arc<dyn OAuthAccountRepository>,
     pub(crate) sessions: Arc<dyn SessionRepository>,
     pub(crate) store: Arc<dyn OAuthSignInStore>,
@@ -54,9 +55,14 @@ impl IdentityLink {
         session_id: SessionId,
     ) -> Result<LinkedIdentity, Attempt> {
         let now = self.clock.now();
-        let user = match self.sessions.find_with_user(session_id).await? {
-            Some((session, user)) if session.user_id == user_id && session.expires_at > now => user,
+        match self.sessions.find_with_user(session_id).await? {
+            Some((session, _)) if session.user_id == user_id && session.expires_at > now => {}
             _ => return Err(CompleteOAuthError::SessionExpired.into()),
+        }
+        // Read afresh, not from the session lookup (which may answer from a cache): the commit
+        // checks `email_verified` as read here.
+        let Some(user) = self.users.find_by_id(user_id).await? else {
+            return Err(CompleteOAuthError::SessionExpired.into());
         };
         let existing = self.accounts.find_by_provider_user_id(identity.provider, &identity.provider_user_id).await?;
         let change = verifies(identity, &user);
@@ -77,7 +83,8 @@ impl IdentityLink {
             started_by: Some(session_id),
             now,
         };
-        let write = OAuthSignInWrite { account: AccountWrite::Existing(account), new_link, session: None };
+        let write =
+            OAuthSignInWrite { account: AccountWrite::Existing(account), new_link, session: None, replaces: None };
         self.store.commit(&write).await?;
         Ok(LinkedIdentity { user_id, session_id, newly_linked })
     }

@@ -8,7 +8,7 @@ use crate::ports::{
     AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthAccountRepository, OAuthSignInStore,
     OAuthSignInWrite, StoreError, UserRepository,
 };
-use crate::session::ClientInfo;
+use crate::session::{ClientInfo, SessionId};
 use crate::user::{User, UserId};
 
 use super::complete_oauth::CompleteOAuthError;
@@ -71,17 +71,23 @@ impl IdentitySignIn {
         &self,
         identity: &ProviderIdentity,
         client: &ClientInfo,
+        replaces: Option<SessionId>,
     ) -> Result<OAuthSignedIn, CompleteOAuthError> {
         for _ in 1..ATTEMPTS {
-            match self.attempt(identity, client).await {
+            match self.attempt(identity, client, replaces).await {
                 Err(Attempt::Conflict) => continue,
                 other => return other.map_err(Attempt::into_error),
             }
         }
-        self.attempt(identity, client).await.map_err(Attempt::into_error)
+        self.attempt(identity, client, replaces).await.map_err(Attempt::into_error)
     }
 
-    async fn attempt(&self, identity: &ProviderIdentity, client: &ClientInfo) -> Result<OAuthSignedIn, Attempt> {
+    async fn attempt(
+        &self,
+        identity: &ProviderIdentity,
+        client: &ClientInfo,
+        replaces: Option<SessionId>,
+    ) -> Result<OAuthSignedIn, Attempt> {
         let now = self.clock.now();
         let Decision { mut user, outcome, through_link } = self.decide(identity).await?;
         let (session, access_token) = self.issuer.issue(user.id, client).map_err(CompleteOAuthError::Token)?;
@@ -102,7 +108,7 @@ impl IdentitySignIn {
             }),
         };
         let new_link = (outcome != OAuthOutcome::SignedIn).then(|| link_for(identity, user.id, now));
-        let write = OAuthSignInWrite { account, new_link, session: Some(session.clone()) };
+        let write = OAuthSignInWrite { account, new_link, session: Some(session.clone()), replaces };
         self.store.commit(&write).await?;
         user.apply(change, now);
         if write.new_link.is_some() {

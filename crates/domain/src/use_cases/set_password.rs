@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::password::PasswordPolicy;
-use crate::ports::{HashError, PasswordChange, PasswordHasher, StoreError, UserRepository};
+use crate::ports::{HashError, PasswordChange, PasswordHasher, PasswordWrite, StoreError, UserRepository};
 use crate::session::SessionId;
 use crate::throttle::{AttemptKeys, Throttle, Throttled};
 use crate::user::UserId;
@@ -73,14 +73,18 @@ impl SetPassword {
     }
 
     pub async fn execute(&self, command: &SetPasswordCommand) -> Result<PasswordSet, SetPasswordError> {
-        // Refused only when the password changed or the session ended meanwhile; deciding again
-        // then checks the current password against the new hash, or finds the session gone.
+        // A password changed meanwhile (another request of the user's): decided again, the
+        // current password is checked against the new hash.
         match self.attempt(command).await? {
             Some(done) => Ok(done),
-            None => self.attempt(command).await?.ok_or(SetPasswordError::SessionEnded),
+            None => self
+                .attempt(command)
+                .await?
+                .ok_or_else(|| SetPasswordError::Store(StoreError::Unexpected("the password kept changing".into()))),
         }
     }
 
+    /// None when the password changed since it was read.
     async fn attempt(&self, command: &SetPasswordCommand) -> Result<Option<PasswordSet>, SetPasswordError> {
         let user = self.users.find_by_id(command.user_id).await?.ok_or(SetPasswordError::SessionEnded)?;
         let mut errors = ValidationErrors::default();
@@ -113,8 +117,10 @@ impl SetPassword {
             keep: command.session_id,
             now: self.clock.now(),
         };
-        if !self.users.set_password(&change).await? {
-            return Ok(None);
+        match self.users.set_password(&change).await? {
+            PasswordWrite::Done => {}
+            PasswordWrite::Stale => return Ok(None),
+            PasswordWrite::SessionEnded => return Err(SetPasswordError::SessionEnded),
         }
         Ok(Some(if user.password_hash.is_some() { PasswordSet::Changed } else { PasswordSet::Set }))
     }
@@ -143,11 +149,13 @@ mod tests {
         }
     }
 
-    fn users_with(found: User, stored: Vec<bool>) -> MockUserRepository {
+    fn users_with(found: User, stored: Vec<PasswordWrite>) -> MockUserRepository {
         let mut users = MockUserRepository::new();
         users.expect_find_by_id().returning(move |_| Ok(Some(found.clone())));
         let answers = std::sync::Mutex::new(stored.into_iter());
-        users.expect_set_password().returning(move |_| Ok(answers.lock().unwrap().next().unwrap_or(true)));
+        users
+            .expect_set_password()
+            .returning(move |_| Ok(answers.lock().unwrap().next().unwrap_or(PasswordWrite::Done)));
         users
     }
 
@@ -179,7 +187,7 @@ mod tests {
             .expect_set_password()
             .withf(move |c| c.previous.is_none() && c.new.as_str() == "new-hash" && c.keep == keep && c.now == t0())
             .times(1)
-            .returning(|_| Ok(true));
+            .returning(|_| Ok(PasswordWrite::Done));
         let done = set_password(users, hasher(false), open_throttle()).execute(&cmd).await.unwrap();
         assert_eq!(done, PasswordSet::Set);
     }
@@ -228,9 +236,22 @@ mod tests {
     #[tokio::test]
     async fn a_session_revoked_meanwhile_sets_nothing() {
         let me = user(None);
-        let result = set_password(users_with(me.clone(), vec![false, false]), hasher(true), open_throttle())
-            .execute(&command(&me, None))
-            .await;
+        let mut hasher = hasher(true);
+        hasher.checkpoint();
+        hasher.expect_hash().times(1).returning(|_| Ok(PasswordHash::new("new-hash")));
+        let users = users_with(me.clone(), vec![PasswordWrite::SessionEnded]);
+        let result = set_password(users, hasher, open_throttle()).execute(&command(&me, None)).await;
         assert!(matches!(result, Err(SetPasswordError::SessionEnded)), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn a_password_changed_meanwhile_is_decided_again() {
+        let me = user(Some("old-hash"));
+        let users = users_with(me.clone(), vec![PasswordWrite::Stale]);
+        let done = set_password(users, hasher(true), open_throttle()).execute(&command(&me, Some("right"))).await;
+        assert_eq!(done.unwrap(), PasswordSet::Changed);
+        let users = users_with(me.clone(), vec![PasswordWrite::Stale, PasswordWrite::Stale]);
+        let result = set_password(users, hasher(true), open_throttle()).execute(&command(&me, Some("right"))).await;
+        assert!(matches!(result, Err(SetPasswordError::Store(_))), "{result:?}");
     }
 }

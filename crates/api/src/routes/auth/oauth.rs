@@ -9,7 +9,6 @@ use utoipa::{IntoParams, ToSchema};
 use yoshikosan_domain::use_cases::{CompleteOAuthCommand, CompleteOAuthError, CompletedOAuth, OAuthOutcome};
 use yoshikosan_domain::{FlowPurpose, OAuthProvider, ProviderCallback};
 
-use super::current_user::CurrentUser;
 use super::dto::AuthResponse;
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
@@ -138,9 +137,11 @@ pub async fn start_link(
     state: web::Data<AppState>,
     provider: web::Path<String>,
     query: web::Query<StartQuery>,
-    CurrentUser(current): CurrentUser,
+    token: AccessToken,
 ) -> Result<HttpResponse, ApiError> {
+    // An unknown or unconfigured provider is a 404 for everyone, signed in or not.
     let provider = provider_named(&state, &provider)?;
+    let current = state.authenticate.execute(token.as_deref()).await?;
     let purpose = FlowPurpose::Link { user_id: current.user.id, session_id: current.session.id };
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/account");
     begin(&state, provider, purpose, redirect_to, HttpResponse::SeeOther()).await
@@ -181,7 +182,7 @@ pub async fn callback(
         flow,
         callback: ProviderCallback { code, state: flow_state, error },
         client: client.info.clone(),
-        previous_token: token.as_deref().map(str::to_owned),
+        browser_token: token.as_deref().map(str::to_owned),
     };
     let audit = |event| Audit::new(event, &client).provider(provider.as_str());
     let mut response = match state.oauth.complete.execute(command).await {
