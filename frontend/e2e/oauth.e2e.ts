@@ -73,7 +73,7 @@ test("setting a password on an account made by Google", async ({ page }) => {
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole("heading", { name: "Set a password" })).toBeVisible();
   await expect(page.getByLabel("Current password")).toHaveCount(0);
-  await page.getByLabel("New password").fill(password);
+  await page.getByLabel("New password", { exact: true }).fill(password);
   await expect(page.locator('#new-password-rules [data-rule="min_length"]')).toHaveAttribute(
     "data-state",
     "met",
