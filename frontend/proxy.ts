@@ -64,7 +64,8 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     {
-      source: "/((?!api|_next/static|_next/image|favicon.ico|health|docs|openapi.json).*)",
+      // Everything but the API (nginx sends it to the backend) and Next's static files.
+      source: "/((?!api/|_next/static/|_next/image|favicon.ico).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },
