@@ -1,0 +1,123 @@
+"use client";
+import { useState } from "react";
+import { api, call, fieldErrors, problemMessage, type PasswordPolicy } from "@/lib/api";
+import { useAuth } from "@/lib/auth-context";
+import { fieldErrorMessage } from "@/lib/messages";
+import { checkPassword, passwordAcceptable } from "@/lib/validation";
+import { Field } from "@/components/field";
+import { PasswordRules } from "@/components/password-rules";
+
+type Errors = Partial<Record<"current" | "password" | "confirm", string>>;
+
+/** Sets a password (accounts made by a provider) or changes the existing one. */
+export function PasswordForm({
+  policy,
+  hasPassword,
+}: {
+  policy: PasswordPolicy;
+  hasPassword: boolean;
+}) {
+  const { user, refresh } = useAuth();
+  const [current, setCurrent] = useState("");
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [errors, setErrors] = useState<Errors>({});
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const checks = checkPassword(password, policy, user?.email ?? "");
+  const mismatch =
+    confirm !== "" && confirm !== password ? "The passwords do not match." : undefined;
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const next: Errors = {
+      current: hasPassword && current === "" ? "Enter your current password." : undefined,
+      password: passwordAcceptable(checks)
+        ? undefined
+        : "The password does not meet the rules below.",
+      confirm: confirm === "" ? "Repeat the password." : mismatch,
+    };
+    setErrors(next);
+    if (Object.values(next).some(Boolean)) return;
+    setBusy(true);
+    setMessage(null);
+    const body = hasPassword
+      ? { new_password: password, current_password: current }
+      : { new_password: password };
+    const result = await call(api.PUT("/api/auth/password", { body }));
+    setBusy(false);
+    if (result.ok) {
+      setCurrent("");
+      setPassword("");
+      setConfirm("");
+      setMessage({
+        ok: true,
+        text: hasPassword ? "Password changed. Other devices were signed out." : "Password set.",
+      });
+      await refresh();
+      return;
+    }
+    const byField = fieldErrors(result.problem);
+    const known: Errors = {};
+    if (byField.current_password) known.current = fieldErrorMessage(byField.current_password.code);
+    if (byField.new_password)
+      known.password = fieldErrorMessage(byField.new_password.code, byField.new_password.message);
+    setErrors(known);
+    if (Object.keys(known).length === 0)
+      setMessage({ ok: false, text: problemMessage(result.problem) });
+  }
+
+  return (
+    <section className="card" aria-labelledby="password-heading">
+      <h2 id="password-heading">{hasPassword ? "Change password" : "Set a password"}</h2>
+      <div aria-live="polite">
+        {message ? (
+          <p
+            className={`alert ${message.ok ? "alert-ok" : "alert-error"}`}
+            role={message.ok ? "status" : "alert"}
+            data-testid="password-message"
+          >
+            {message.text}
+          </p>
+        ) : null}
+      </div>
+      <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+        {hasPassword ? (
+          <Field
+            id="current_password"
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            error={errors.current}
+          />
+        ) : null}
+        <Field
+          id="new_password"
+          label="New password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          describedBy="new-password-rules"
+        />
+        <PasswordRules id="new-password-rules" checks={checks} />
+        <Field
+          id="confirm_password"
+          label="Confirm new password"
+          type="password"
+          autoComplete="new-password"
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={errors.confirm ?? mismatch}
+        />
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? "Saving…" : hasPassword ? "Change password" : "Set password"}
+        </button>
+      </form>
+    </section>
+  );
+}

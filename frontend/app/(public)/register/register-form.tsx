@@ -1,0 +1,127 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { fieldErrors, problemMessage, type PasswordPolicy } from "@/lib/api";
+import { useAuth } from "@/lib/auth-context";
+import { fieldErrorMessage } from "@/lib/messages";
+import { checkPassword, passwordAcceptable, validateEmail, validateName } from "@/lib/validation";
+import { Field } from "@/components/field";
+import { PasswordRules } from "@/components/password-rules";
+
+type Errors = Partial<Record<"email" | "name" | "password" | "confirm", string>>;
+
+export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
+  const { register } = useAuth();
+  const router = useRouter();
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const checks = checkPassword(password, policy, email);
+  // Shown as soon as the confirmation is typed, before submitting.
+  const mismatch =
+    confirm !== "" && confirm !== password ? "The passwords do not match." : undefined;
+
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const next: Errors = {
+      email: validateEmail(email) ?? undefined,
+      name: validateName(name) ?? undefined,
+      password: passwordAcceptable(checks)
+        ? undefined
+        : "The password does not meet the rules below.",
+      confirm: confirm === "" ? "Repeat the password." : mismatch,
+    };
+    setErrors(next);
+    if (Object.values(next).some(Boolean)) return;
+    setBusy(true);
+    setFormError(null);
+    const result = await register(email.trim(), name.trim(), password);
+    if (result.ok) {
+      router.replace("/");
+      router.refresh();
+      return;
+    }
+    setBusy(false);
+    const problem = result.problem;
+    if (problem.code === "email_taken") {
+      setErrors({ email: fieldErrorMessage("email_taken") });
+      return;
+    }
+    const byField = fieldErrors(problem);
+    const known: Errors = {};
+    for (const key of ["email", "name", "password"] as const) {
+      const e = byField[key];
+      if (e) known[key] = fieldErrorMessage(e.code, e.message);
+    }
+    setErrors(known);
+    if (Object.keys(known).length === 0) setFormError(problemMessage(problem));
+  }
+
+  return (
+    <section className="card narrow">
+      <h1>Create an account</h1>
+      <div aria-live="assertive">
+        {formError ? (
+          <p className="alert alert-error" role="alert" data-testid="form-error">
+            {formError}
+          </p>
+        ) : null}
+      </div>
+      <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+        <Field
+          id="email"
+          label="Email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+        />
+        <Field
+          id="name"
+          label="Name"
+          autoComplete="name"
+          required
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={errors.name}
+        />
+        <Field
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={errors.password}
+          describedBy="password-rules"
+        />
+        <PasswordRules id="password-rules" checks={checks} />
+        <Field
+          id="confirm"
+          label="Confirm password"
+          type="password"
+          autoComplete="new-password"
+          required
+          value={confirm}
+          onChange={(e) => setConfirm(e.target.value)}
+          error={errors.confirm ?? mismatch}
+        />
+        <button type="submit" className="button button-block" disabled={busy}>
+          {busy ? "Creating account…" : "Create account"}
+        </button>
+      </form>
+      <p className="muted">
+        Already have an account? <Link href="/login">Sign in</Link>
+      </p>
+    </section>
+  );
+}

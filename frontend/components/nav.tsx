@@ -1,0 +1,42 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useAuth } from "@/lib/auth-context";
+import { Avatar } from "./avatar";
+
+export function Nav() {
+  const { user, loading, logout } = useAuth();
+  const router = useRouter();
+
+  async function onLogout() {
+    await logout();
+    router.replace("/login");
+    router.refresh();
+  }
+
+  return (
+    <header className="nav">
+      <Link href="/" className="brand">
+        Yoshikosan
+      </Link>
+      {/* A fixed-size slot: nothing appears, then changes, while the user is loading. */}
+      <div className="nav-user" aria-busy={loading}>
+        {loading ? null : user ? (
+          <>
+            <Link href="/account" className="nav-account" data-testid="nav-user">
+              <Avatar name={user.name} url={user.avatar_url} />
+              <span className="nav-name">{user.name}</span>
+            </Link>
+            <button type="button" className="button button-quiet" onClick={onLogout}>
+              Log out
+            </button>
+          </>
+        ) : (
+          <Link href="/login" className="button button-quiet">
+            Sign in
+          </Link>
+        )}
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,74 @@
+// Shared set-up: every page records Content-Security-Policy violations, and a test fails if
+// any was reported while it ran.
+import { test as base, expect, type Browser, type Page } from "@playwright/test";
+
+export const password = "violet-harbour-42";
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;
+}
+
+const violations = new WeakMap<Page, string[]>();
+
+export function watchCsp(page: Page): void {
+  const seen: string[] = [];
+  violations.set(page, seen);
+  page.on("console", (msg) => {
+    if (/Content[- ]Security[- ]Policy/i.test(msg.text())) seen.push(msg.text());
+  });
+  void page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (e) => {
+      console.error(`Content-Security-Policy violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+}
+
+export function cspViolations(page: Page): string[] {
+  return violations.get(page) ?? [];
+}
+
+export const test = base.extend<{ page: Page }>({
+  page: async ({ page }, provide) => {
+    watchCsp(page);
+    await provide(page);
+    expect(cspViolations(page), "CSP violations").toEqual([]);
+  },
+});
+export { expect };
+
+/** A second, separate browser (its own cookies), also watched for CSP violations. */
+export async function otherBrowser(browser: Browser, baseURL: string) {
+  const context = await browser.newContext({ baseURL });
+  const page = await context.newPage();
+  watchCsp(page);
+  return { context, page };
+}
+
+export async function register(page: Page, email: string, name: string) {
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Confirm password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByTestId("nav-user")).toContainText(name);
+}
+
+export async function login(page: Page, email: string, pass = password) {
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(pass);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+/** The local OpenID provider's own login and consent pages. */
+export async function googleConsent(page: Page, login: string) {
+  await page.locator('input[name="login"]').fill(login);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.locator('button[type="submit"]').click();
+  await page.locator('button[type="submit"]').click();
+}
+
+export async function discordConsent(page: Page, login: string) {
+  await page.getByLabel("Login").fill(login);
+  await page.getByRole("button", { name: "Authorize" }).click();
+}

@@ -1,0 +1,122 @@
+import { expect, login, password, register, test, uniqueEmail } from "./fixtures";
+
+test("register, the nav shows the name, reload keeps the session, logout", async ({ page }) => {
+  const email = uniqueEmail("ada");
+  await register(page, email, "Ada Lovelace");
+  await expect(page.getByTestId("nav-user")).toContainText("Ada Lovelace");
+  // No avatar: initials.
+  await expect(page.getByTestId("nav-user").locator(".avatar-initials")).toHaveText("AL");
+  await page.reload();
+  await expect(page.getByTestId("nav-user")).toContainText("Ada Lovelace");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.reload();
+  await expect(page.getByTestId("nav-user")).toHaveCount(0);
+  // The password works again.
+  await login(page, email);
+  await expect(page.getByTestId("nav-user")).toContainText("Ada Lovelace");
+});
+
+test("a wrong password shows the server's message; too many show the wait", async ({ page }) => {
+  const email = uniqueEmail("wrong");
+  await register(page, email, "Wrong Password");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await login(page, email, "not-the-password");
+  await expect(page.getByTestId("form-error")).toHaveText("Email or password is incorrect");
+  // The backend of this run allows 3 failures per email.
+  await login(page, email, "not-the-password");
+  await login(page, email, "not-the-password");
+  await login(page, email, "not-the-password");
+  await expect(page.getByTestId("form-error")).toHaveText(
+    /Too many attempts\. Try again in \d+ (minute|second)s?\./,
+  );
+});
+
+test("client-side validation and the busy state", async ({ page }) => {
+  await page.goto("/login");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByText("Enter your email address.")).toBeVisible();
+  await expect(page.getByText("Enter your password.")).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  // The button is disabled while the request is in flight.
+  await page.route("**/api/auth/login", async (route) => {
+    await new Promise((r) => setTimeout(r, 800));
+    await route.continue();
+  });
+  await login(page, "nobody@example.com", "whatever-password");
+  await expect(page.getByRole("button", { name: "Signing in…" })).toBeDisabled();
+  await expect(page.getByTestId("form-error")).toBeVisible();
+});
+
+test("the register page ticks the rules while typing and shows a mismatch", async ({ page }) => {
+  await page.goto("/register");
+  const rule = (id: string) => page.locator(`[data-rule="${id}"]`);
+  await page.getByLabel("Email").fill("tick@example.com");
+  await page.getByLabel("Password", { exact: true }).pressSequentially("tick");
+  await expect(rule("min_length")).toHaveAttribute("data-state", "unmet");
+  await expect(rule("not_email")).toHaveAttribute("data-state", "unmet");
+  await page.getByLabel("Password", { exact: true }).pressSequentially("-tock-1");
+  await expect(rule("min_length")).toHaveAttribute("data-state", "met");
+  await expect(rule("not_email")).toHaveAttribute("data-state", "met");
+  await expect(rule("max_bytes")).toHaveAttribute("data-state", "met");
+  // 18 four-byte characters: 72 bytes is the limit; one more is over it.
+  await page.getByLabel("Password", { exact: true }).fill("🔑".repeat(18));
+  await expect(rule("max_bytes")).toHaveAttribute("data-state", "met");
+  await page.getByLabel("Password", { exact: true }).fill("🔑".repeat(19));
+  await expect(rule("max_bytes")).toHaveAttribute("data-state", "unmet");
+  await expect(rule("min_length")).toHaveAttribute("data-state", "met");
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Confirm password").fill(`${password}x`);
+  await expect(page.getByText("The passwords do not match.")).toBeVisible();
+});
+
+test("server-side errors appear next to their field", async ({ page }) => {
+  const email = uniqueEmail("taken");
+  await register(page, email, "Taken");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/register");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Name").fill("Again");
+  await page.getByLabel("Password", { exact: true }).fill("password123");
+  await page.getByLabel("Confirm password").fill("password123");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#password-error")).toContainText("too common");
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Confirm password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#email-error")).toContainText("already exists");
+});
+
+test("a protected page redirects to login and returns to the same path and query", async ({
+  page,
+}) => {
+  const email = uniqueEmail("back");
+  await register(page, email, "Comes Back");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/account?tab=sessions&x=1");
+  await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount%3Ftab%3Dsessions%26x%3D1$/);
+  await login(page, email);
+  await expect(page).toHaveURL(/\/account\?tab=sessions&x=1$/);
+  await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
+});
+
+test("callbackUrl leaving the site is ignored", async ({ page }) => {
+  const email = uniqueEmail("open");
+  await register(page, email, "Open Redirect");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto("/login?callbackUrl=%2F%5Cevil.example");
+  await login(page, email);
+  await expect(page).toHaveURL(/:\d+\/$/);
+});
+
+test("OAuth failure codes read as sentences", async ({ page }) => {
+  await page.goto("/login?error=access_denied");
+  await expect(page.getByTestId("form-error")).toHaveText(/cancelled at the provider/);
+  await page.goto("/login?error=email_not_verified");
+  await expect(page.getByTestId("form-error")).toHaveText(/has not verified that email/);
+});

@@ -1,0 +1,35 @@
+// Plain sentences for the codes the backend puts in redirects and validation errors.
+
+const oauthErrors: Record<string, string> = {
+  access_denied: "Sign-in was cancelled at the provider. You can try again.",
+  invalid_state: "That sign-in link expired or was already used. Please start again.",
+  provider_error: "The provider did not answer as expected. Please try again.",
+  email_not_verified:
+    "The provider has not verified that email address, so it cannot be used to sign in to an existing account.",
+  unavailable: "Sign-in cannot be completed right now. Please try again in a moment.",
+  session_expired: "Your session ended before the provider answered. Sign in and try again.",
+  already_linked: "That provider account is already linked to another user.",
+};
+
+/** A sentence for an OAuth failure code from `?error=`; unknown codes get a generic one. */
+export function oauthErrorMessage(code: string | null | undefined): string | null {
+  if (!code) return null;
+  return oauthErrors[code] ?? "Something went wrong with the provider. Please try again.";
+}
+
+const fieldCodes: Record<string, string> = {
+  required: "This field is required.",
+  invalid_email: "Enter a valid email address.",
+  invalid_characters: "This contains characters that are not allowed.",
+  too_short: "This is too short.",
+  too_long: "This is too long.",
+  too_common: "This password is too common. Choose something less guessable.",
+  contains_email: "The password must not be your email address.",
+  incorrect: "The current password is incorrect.",
+  email_taken: "An account with this email already exists. Sign in instead.",
+};
+
+/** A sentence for a field error code; the server's own message when the code is unknown. */
+export function fieldErrorMessage(code: string, serverMessage?: string): string {
+  return fieldCodes[code] ?? serverMessage ?? "This value is not accepted.";
+}

@@ -1,0 +1,87 @@
+// Client-side checks that mirror the backend's rules, so a form can answer before submitting.
+// The backend stays the authority: it re-checks everything (and the common-password list).
+import type { PasswordPolicy } from "./api";
+
+const encoder = new TextEncoder();
+
+/** Length in characters (Unicode code points), as the backend counts them. */
+export function charLength(value: string): number {
+  return Array.from(value).length;
+}
+
+/** Length in UTF-8 bytes: bcrypt's 72-byte limit is in bytes. */
+export function byteLength(value: string): number {
+  return encoder.encode(value).length;
+}
+
+export function validateEmail(value: string): string | null {
+  const email = value.trim();
+  if (email === "") return "Enter your email address.";
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return "Enter a valid email address.";
+  return null;
+}
+
+export function validateName(value: string): string | null {
+  const name = value.trim();
+  if (name === "") return "Enter your name.";
+  if (charLength(name) > 100) return "Use at most 100 characters.";
+  return null;
+}
+
+export type RuleState = "met" | "unmet" | "server";
+export type RuleCheck = { id: string; description: string; state: RuleState };
+
+/**
+ * Ticks each rule of the policy against the password as typed. Rules that need the server
+ * (the common-password list, unknown future rules) are marked "server": checked on submit.
+ */
+export function checkPassword(password: string, policy: PasswordPolicy, email = ""): RuleCheck[] {
+  const lowered = password.toLowerCase();
+  const address = email.trim().toLowerCase();
+  const local = address.split("@")[0] ?? "";
+  return policy.rules.map((rule) => {
+    let state: RuleState;
+    switch (rule.id) {
+      case "min_length":
+        state = charLength(password) >= policy.min_length ? "met" : "unmet";
+        break;
+      case "max_bytes":
+        state = password !== "" && byteLength(password) <= policy.max_bytes ? "met" : "unmet";
+        break;
+      case "not_email":
+        state =
+          password !== "" && lowered !== address && (local === "" || lowered !== local)
+            ? "met"
+            : "unmet";
+        break;
+      default:
+        state = "server";
+    }
+    return { id: rule.id, description: rule.description, state };
+  });
+}
+
+/** True when no rule the browser can check is broken. */
+export function passwordAcceptable(checks: RuleCheck[]): boolean {
+  return checks.every((c) => c.state !== "unmet");
+}
+
+/**
+ * The path to return to after sign-in: only a same-site relative path ("/x"), never
+ * "//host", "/\host", a scheme, or anything with control characters; otherwise "/".
+ */
+export function safeCallbackUrl(value: string | null | undefined): string {
+  if (typeof value !== "string" || value === "") return "/";
+  if (!value.startsWith("/") || value.startsWith("//")) return "/";
+  // Browsers read "\" as "/", so "/\evil.example" would leave the site.
+  if (value.includes("\\")) return "/";
+  if (/[\u0000-\u001f\u007f]/.test(value)) return "/";
+  try {
+    const base = "http://same-site.invalid";
+    const url = new URL(value, base);
+    if (url.origin !== base) return "/";
+    return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    return "/";
+  }
+}

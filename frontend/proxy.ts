@@ -1,0 +1,75 @@
+// Next 16's request proxy (formerly middleware): a per-request CSP nonce and security headers
+// on every page, and a redirect to /login for protected pages without a session cookie.
+// The protected layout still asks the backend, so a stale cookie never shows a protected page.
+import { NextResponse, type NextRequest } from "next/server";
+
+const sessionCookie = process.env.COOKIE_NAME ?? "access_token";
+const protectedPrefixes = ["/account"];
+
+// Avatars come from the providers' image hosts; nothing else leaves this origin.
+const imageHosts = "https://*.googleusercontent.com https://cdn.discordapp.com";
+// A link form posts to /api/auth/{provider}/link, which redirects to the provider:
+// form-action also governs that redirect.
+const formTargets =
+  process.env.CSP_FORM_ACTION ?? "https://accounts.google.com https://discord.com";
+
+export function contentSecurityPolicy(nonce: string): string {
+  const dev = process.env.NODE_ENV === "development";
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    `img-src 'self' data: ${imageHosts}`,
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    `form-action 'self' ${formTargets}`,
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function isProtected(pathname: string): boolean {
+  return protectedPrefixes.some((p) => pathname === p || pathname.startsWith(`${p}/`));
+}
+
+function secure(response: NextResponse, csp: string): NextResponse {
+  response.headers.set("Content-Security-Policy", csp);
+  response.headers.set("X-Content-Type-Options", "nosniff");
+  response.headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
+  response.headers.set("X-Frame-Options", "DENY");
+  response.headers.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  return response;
+}
+
+export function proxy(request: NextRequest) {
+  const nonce = btoa(crypto.randomUUID());
+  const csp = contentSecurityPolicy(nonce);
+  const { pathname, search } = request.nextUrl;
+
+  if (isProtected(pathname) && !request.cookies.get(sessionCookie)?.value) {
+    const login = new URL("/login", request.url);
+    login.searchParams.set("callbackUrl", `${pathname}${search}`);
+    return secure(NextResponse.redirect(login, 307), csp);
+  }
+
+  // Next reads the nonce from the request's CSP header and puts it on its own scripts.
+  const headers = new Headers(request.headers);
+  headers.set("x-nonce", nonce);
+  headers.set("Content-Security-Policy", csp);
+  headers.set("x-url-path", `${pathname}${search}`);
+  return secure(NextResponse.next({ request: { headers } }), csp);
+}
+
+export const config = {
+  matcher: [
+    {
+      // Everything but the API (nginx sends it to the backend) and Next's static files.
+      source: "/((?!api/|_next/static/|_next/image|favicon.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};

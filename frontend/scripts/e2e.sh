@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# End-to-end run, one origin as in production: the backend binary, the production build of the
+# frontend (standalone server), the stand-in providers, and Debian's nginx with
+# deploy/nginx.conf on :6666 in front. Starts them, runs Playwright in Debian's Chromium,
+# stops them. Needs: YOSHIKOSAN_BIN (the backend binary), nginx, `bun run build` done.
+# Extra arguments go to `playwright test`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(cd .. && pwd)
+
+bin=${YOSHIKOSAN_BIN:-$root/target/debug/yoshikosan}
+[ -x "$bin" ] || { echo "YOSHIKOSAN_BIN must point at the backend binary (tried $bin)" >&2; exit 2; }
+[ -f .next/standalone/server.js ] || { echo "no production build: run 'bun run build' first" >&2; exit 2; }
+port=${E2E_PORT:-6666}
+public=http://127.0.0.1:$port
+if curl -s -o /dev/null "$public/"; then
+    echo "port $port is already in use" >&2
+    exit 2
+fi
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+    wait 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+backend_port=$(free_port)
+frontend_port=$(free_port)
+google_port=$(free_port)
+discord_port=$(free_port)
+logs=${E2E_LOGS:-e2e-artifacts/logs}
+mkdir -p "$logs"
+
+OIDC_PORT=$google_port OIDC_REDIRECT_URIS=$public/api/auth/callback/google \
+    node e2e/stand-ins/google.mjs >"$logs/google.log" 2>&1 &
+pids+=($!)
+DISCORD_PORT=$discord_port node e2e/stand-ins/discord.mjs >"$logs/discord.log" 2>&1 &
+pids+=($!)
+
+APP_ENV=development HOST=127.0.0.1 PORT=$backend_port \
+    DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" \
+    SECRET_KEY=e2e-secret-key-that-is-long-enough-0123456789 \
+    FRONTEND_URL=$public PUBLIC_URL=$public BCRYPT_COST=4 LOG_FORMAT=json \
+    TRUSTED_PROXIES=127.0.0.1 RATE_LIMIT_MAX_PER_IP=100000 RATE_LIMIT_MAX_PER_EMAIL=3 \
+    GOOGLE_CLIENT_ID=yoshikosan-e2e GOOGLE_CLIENT_SECRET=e2e-google-secret \
+    GOOGLE_ISSUER_URL=http://127.0.0.1:$google_port \
+    DISCORD_CLIENT_ID=yoshikosan-e2e DISCORD_CLIENT_SECRET=e2e-discord-secret \
+    DISCORD_AUTH_URL=http://127.0.0.1:$discord_port/oauth2/authorize \
+    DISCORD_TOKEN_URL=http://127.0.0.1:$discord_port/api/oauth2/token \
+    DISCORD_API_URL=http://127.0.0.1:$discord_port/api \
+    "$bin" >"$logs/backend.log" 2>&1 &
+pids+=($!)
+
+NODE_ENV=production PORT=$frontend_port HOSTNAME=127.0.0.1 \
+    BACKEND_URL=http://127.0.0.1:$backend_port \
+    CSP_FORM_ACTION="http://127.0.0.1:$google_port http://127.0.0.1:$discord_port" \
+    ${FRONTEND_RUNTIME:-bun} .next/standalone/server.js >"$logs/frontend.log" 2>&1 &
+pids+=($!)
+
+# deploy/nginx.conf as is, pointed at this run's backend and frontend instead of compose's.
+sed -e "s|server backend:8000;|server 127.0.0.1:$backend_port;|" \
+    -e "s|http://frontend:3000|http://127.0.0.1:$frontend_port|" \
+    -e "s|^\(\s*\)resolver .*|\1# (no resolver: addresses are literal here)|" \
+    -e "s|^pid .*|pid $work/nginx.pid;|" \
+    -e "s|listen 6666;|listen 127.0.0.1:$port;|" \
+    "$root/deploy/nginx.conf" >"$work/nginx.conf"
+mkdir -p "$work/logs"
+nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' >"$logs/nginx.log" 2>&1 &
+pids+=($!)
+
+ready() {
+    for _ in $(seq 150); do curl -sf -o /dev/null "$1" && return 0; sleep 0.2; done
+    echo "not ready: $1" >&2
+    return 1
+}
+ready "$public/health" && ready "$public/login" \
+    && ready "http://127.0.0.1:$google_port/.well-known/openid-configuration" \
+    || { tail -20 "$logs"/*.log >&2; exit 1; }
+
+E2E_BASE_URL=$public PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 bunx playwright test "$@"

@@ -1,0 +1,87 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { call, fieldErrors, makeClient, problemMessage, toProblem } from "@/lib/api";
+
+const realFetch = globalThis.fetch;
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+
+function answer(status: number, body: string, headers: Record<string, string> = {}) {
+  globalThis.fetch = (async () =>
+    new Response(body, { status, headers })) as unknown as typeof fetch;
+}
+const problem = (fields: object) => JSON.stringify({ type: "about:blank", title: "t", ...fields });
+const client = () => makeClient("http://backend.test");
+
+describe("call", () => {
+  test("returns the data of a success", async () => {
+    answer(200, JSON.stringify({ password: true, providers: [] }), {
+      "content-type": "application/json",
+    });
+    const result = await call(client().GET("/api/auth/providers"));
+    expect(result).toEqual({ ok: true, data: { password: true, providers: [] } });
+  });
+
+  test("keeps the backend's problem+json: code, detail and field errors", async () => {
+    answer(
+      422,
+      problem({
+        status: 422,
+        code: "validation_failed",
+        detail: "Some fields are invalid",
+        errors: [{ field: "password", code: "too_common", message: "too common" }],
+      }),
+      { "content-type": "application/problem+json" },
+    );
+    const result = await call(
+      client().POST("/api/auth/register", {
+        body: { email: "a@b.co", name: "A", password: "password" },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problem.code).toBe("validation_failed");
+    expect(problemMessage(result.problem)).toBe("Some fields are invalid");
+    expect(fieldErrors(result.problem).password?.code).toBe("too_common");
+  });
+
+  test("429 carries the Retry-After wait into the message", async () => {
+    answer(429, problem({ status: 429, code: "rate_limited", detail: "Too many requests" }), {
+      "content-type": "application/problem+json",
+      "retry-after": "120",
+    });
+    const result = await call(
+      client().POST("/api/auth/login", { body: { email: "a@b.co", password: "x" } }),
+    );
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.problem.retryAfter).toBe(120);
+    expect(problemMessage(result.problem)).toBe("Too many attempts. Try again in 2 minutes.");
+  });
+
+  test("a non-problem body (a proxy's HTML page) becomes a generic problem, never shown raw", async () => {
+    answer(502, "<html>Bad Gateway</html>", { "content-type": "text/html" });
+    const result = await call(client().GET("/api/auth/me"));
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.problem.code).toBe("unavailable");
+    expect(problemMessage(result.problem)).not.toContain("<html>");
+  });
+
+  test("a network failure is a problem, not a thrown error", async () => {
+    globalThis.fetch = (async () => {
+      throw new TypeError("fetch failed");
+    }) as unknown as typeof fetch;
+    const result = await call(client().GET("/api/auth/me"));
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.problem.code).toBe("network_error");
+  });
+});
+
+describe("toProblem", () => {
+  test("seconds under a minute are spelled as seconds", () => {
+    const p = toProblem(
+      { code: "rate_limited", detail: "x", status: 429, title: "t", type: "about:blank" },
+      new Response(null, { status: 429, headers: { "retry-after": "1" } }),
+    );
+    expect(problemMessage(p)).toBe("Too many attempts. Try again in 1 second.");
+  });
+});

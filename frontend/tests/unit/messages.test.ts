@@ -1,0 +1,44 @@
+import { describe, expect, test } from "bun:test";
+import { fieldErrorMessage, oauthErrorMessage } from "@/lib/messages";
+
+describe("OAuth error sentences", () => {
+  test.each([
+    "access_denied",
+    "invalid_state",
+    "provider_error",
+    "email_not_verified",
+    "unavailable",
+    "session_expired",
+    "already_linked",
+  ])("%s reads as a sentence, not a code", (code) => {
+    const message = oauthErrorMessage(code);
+    expect(message).not.toBeNull();
+    expect(message).not.toContain(code);
+    expect(message).toMatch(/^[A-Z].*\.$/);
+  });
+  test("each code has its own sentence", () => {
+    const codes = [
+      "access_denied",
+      "invalid_state",
+      "provider_error",
+      "email_not_verified",
+      "unavailable",
+    ];
+    expect(new Set(codes.map(oauthErrorMessage)).size).toBe(codes.length);
+  });
+  test("no code, no message; an unknown code gets a generic sentence, never itself", () => {
+    expect(oauthErrorMessage(null)).toBeNull();
+    expect(oauthErrorMessage("<script>")).not.toContain("<script>");
+  });
+});
+
+describe("field error sentences", () => {
+  test("known codes", () => {
+    expect(fieldErrorMessage("too_common")).toContain("too common");
+    expect(fieldErrorMessage("contains_email")).toContain("email");
+    expect(fieldErrorMessage("email_taken")).toContain("already exists");
+  });
+  test("unknown codes fall back to the server's message", () => {
+    expect(fieldErrorMessage("new_rule", "Server says no")).toBe("Server says no");
+  });
+});
