@@ -5,6 +5,7 @@
 mod bcrypt_offload;
 mod database_outage;
 mod docs;
+mod fair_hashing;
 mod health;
 mod helpers;
 mod login;
@@ -13,6 +14,7 @@ mod oauth_discord;
 mod oauth_google;
 mod oauth_support;
 mod rate_limits;
+mod rate_limits_at_once;
 mod register;
 mod request_hygiene;
 mod sessions;
