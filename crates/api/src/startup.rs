@@ -23,7 +23,7 @@ use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SystemClock, Throt
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
 use yoshikosan_persistence::{Database, DatabaseOptions, DbErr};
 use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};
-use yoshikosan_security::{BcryptHasher, CookieCipher, JwtCodec};
+use yoshikosan_security::{BcryptHasher, CookieCipher, FairHashingGate, JwtCodec, QUEUE_PER_CLIENT};
 
 use crate::config::Settings;
 use crate::error::ApiError;
@@ -141,6 +141,8 @@ fn state(
 ) -> Result<AppState, std::io::Error> {
     let tokens: Arc<dyn TokenCodec> = Arc::new(JwtCodec::new(&settings.secret_key));
     let bcrypt = BcryptHasher::new(settings.bcrypt_cost);
+    // No address may hold more than its share of the bcrypt pool, however many requests it sends.
+    let gate = Arc::new(FairHashingGate::for_pool(bcrypt.permits(), QUEUE_PER_CLIENT));
     let warm = bcrypt.clone();
     // The dummy hash for unknown emails is made in the background, not on the first login.
     tokio::spawn(async move { warm.warm_up().await });
@@ -149,7 +151,7 @@ fn state(
     let sessions: Arc<dyn SessionRepository> = database.sessions();
     let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
     let policy = PasswordPolicy::default();
-    let throttle = Throttle::new(counter, settings.rate_limits);
+    let throttle = Throttle::new(counter, settings.rate_limits).with_gate(gate);
     let providers = identity_providers(settings)?;
     let ports = CompleteOAuthPorts {
         providers: providers.clone(),

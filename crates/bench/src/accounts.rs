@@ -34,7 +34,10 @@ pub async fn register(
         let email = format!("user-{n}-{run}@bench.example.com");
         let body = json!({"email": email, "password": password, "name": format!("Bench user {n}")});
         pending.spawn(async move {
-            let response = http.post(url).json(&body).send().await.map_err(|e| e.to_string())?;
+            // Each from its own address, as users sign up.
+            let address = format!("172.16.{}.{}", n / 250 % 250, n % 250 + 1);
+            let request = http.post(url).header("x-forwarded-for", address).json(&body);
+            let response = request.send().await.map_err(|e| e.to_string())?;
             let status = response.status();
             if status != reqwest::StatusCode::CREATED {
                 let text = response.text().await.unwrap_or_default();

@@ -10,6 +10,7 @@ mod bcrypt_limit;
 mod database;
 mod machine;
 mod options;
+mod plan;
 mod report;
 mod scenarios;
 mod service;
@@ -22,9 +23,9 @@ use std::time::Duration;
 use bcrypt_limit::BcryptLimit;
 use machine::Machine;
 use options::{Backend, Options};
-use report::{BackendReport, Summary, names};
+use plan::Plan;
+use report::{BackendReport, Summary};
 use service::{Launch, Service};
-use wrk::{Load, Script};
 
 /// Everything the runner tells as it goes, on one line each.
 pub fn progress(line: &str) {
@@ -180,86 +181,4 @@ async fn bench_backend(
 
 fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1e3
-}
-
-/// The loads of every scenario against one service.
-struct Plan<'a> {
-    options: &'a Options,
-    base_url: &'a str,
-    dir: &'a Path,
-    tokens: String,
-    emails: String,
-    password: String,
-    run_id: String,
-}
-
-/// A health probe's pause between requests: four connections at ~100 requests/s each, a
-/// health checker and a few users, not a load.
-const PROBE_PAUSE_MS: &str = "10";
-const PROBE_CONNECTIONS: u32 = 4;
-
-impl Plan<'_> {
-    fn load(
-        &self,
-        label: &str,
-        path: &str,
-        script: Script,
-        args: Vec<String>,
-        connections: u32,
-    ) -> Result<Load, String> {
-        let scripts = self.dir.join("scripts");
-        std::fs::create_dir_all(&scripts).map_err(|e| e.to_string())?;
-        let hashing = matches!(script, Script::Login | Script::Register);
-        Ok(Load {
-            label: label.to_owned(),
-            url: format!("{}{path}", self.base_url),
-            script: script.write_to(&scripts).map_err(|e| e.to_string())?,
-            args,
-            connections,
-            threads: self.options.wrk_threads,
-            // bcrypt-bound rates are a few per second: a longer run counts enough of them.
-            duration: if hashing { self.options.duration * 2 } else { self.options.duration },
-            timeout: Duration::from_secs(if hashing { 60 } else { 10 }),
-        })
-    }
-
-    fn scenarios(&self) -> Result<Vec<(&'static str, Vec<Load>)>, String> {
-        let o = self.options;
-        let me = || self.load(names::ME_LOAD, "/api/auth/me", Script::Me, vec![self.tokens.clone()], o.connections);
-        let login = self.load(
-            names::LOGIN_LOAD,
-            "/api/auth/login",
-            Script::Login,
-            vec![self.emails.clone(), self.password.clone()],
-            o.hashing_connections,
-        )?;
-        let probe = Load {
-            duration: login.duration,
-            ..self.load(
-                names::LIVE_PROBE,
-                "/health/live",
-                Script::Probe,
-                vec![PROBE_PAUSE_MS.into()],
-                PROBE_CONNECTIONS,
-            )?
-        };
-        let register = self.load(
-            "POST /api/auth/register",
-            "/api/auth/register",
-            Script::Register,
-            vec![format!("{}-{}", self.run_id, wrk::FRESH), self.password.clone()],
-            o.hashing_connections,
-        )?;
-        let me_beside_register = Load { duration: register.duration, ..me()? };
-        Ok(vec![
-            (names::ME, vec![me()?]),
-            (
-                names::HEALTH_LIVE,
-                vec![self.load(names::LIVE_LOAD, "/health/live", Script::Get, vec![], o.connections)?],
-            ),
-            (names::HEALTH, vec![self.load("GET /health", "/health", Script::Get, vec![], o.connections)?]),
-            (names::LOGIN, vec![login, probe]),
-            (names::REGISTER_WITH_ME, vec![register, me_beside_register]),
-        ])
-    }
 }

@@ -45,12 +45,19 @@ pub mod names {
     pub const HEALTH: &str = "health";
     pub const LOGIN: &str = "login";
     pub const REGISTER_WITH_ME: &str = "register_with_me";
-    pub const ALL: [&str; 5] = [ME, HEALTH_LIVE, HEALTH, LOGIN, REGISTER_WITH_ME];
+    /// Four addresses logging in and sixteen connections reading `/me`, alone…
+    pub const FAIR_IDLE: &str = "fair_idle";
+    /// …and beside one address flooding sign-ups.
+    pub const FAIR_FLOOD: &str = "fair_flood";
+    pub const ALL: [&str; 7] = [ME, HEALTH_LIVE, HEALTH, LOGIN, REGISTER_WITH_ME, FAIR_IDLE, FAIR_FLOOD];
     /// Loads of the scenarios with two at once.
     pub const LOGIN_LOAD: &str = "POST /api/auth/login";
     pub const LIVE_PROBE: &str = "GET /health/live (probe)";
     pub const ME_LOAD: &str = "GET /api/auth/me";
     pub const LIVE_LOAD: &str = "GET /health/live";
+    pub const OTHERS_LOGIN_LOAD: &str = "login, 4 addresses";
+    pub const OTHERS_ME_LOAD: &str = "/me, 16 connections";
+    pub const FLOOD_LOAD: &str = "register, 1 address";
 }
 
 impl BackendReport {
@@ -84,6 +91,23 @@ impl BackendReport {
                 "/health/live p99 < 50 ms during logins".into(),
                 format!("p99 {:.2} ms", ms(probe.figures.p99_us)),
                 ms(probe.figures.p99_us) < 50.0 && probe.errors == 0,
+            );
+        }
+        if let (Some(idle), Some(flood)) =
+            (find(names::FAIR_IDLE, names::OTHERS_LOGIN_LOAD), find(names::FAIR_FLOOD, names::OTHERS_LOGIN_LOAD))
+        {
+            let (idle_p99, flood_p99) = (ms(idle.figures.p99_us), ms(flood.figures.p99_us));
+            check(
+                format!("others' login p99 during a sign-up flood ≤ 3× idle ({idle_p99:.0} ms), no errors"),
+                format!("p99 {flood_p99:.0} ms = {:.1}×, {} errors", flood_p99 / idle_p99, flood.errors),
+                flood_p99 <= 3.0 * idle_p99 && flood.errors == 0,
+            );
+        }
+        if let Some(me) = find(names::FAIR_FLOOD, names::OTHERS_ME_LOAD) {
+            check(
+                "/api/auth/me p99 < 20 ms during a sign-up flood, no errors".into(),
+                format!("p99 {:.2} ms, {} errors", ms(me.figures.p99_us), me.errors),
+                ms(me.figures.p99_us) < 20.0 && me.errors == 0,
             );
         }
         check("idle memory < 30 MB RSS".into(), format!("{:.1} MB", self.idle_rss_mb), self.idle_rss_mb < 30.0);

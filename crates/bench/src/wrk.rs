@@ -8,6 +8,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 const REPORT: &str = include_str!("../wrk/report.lua");
+/// Prepended to the scripts that send a client address.
+const CLIENTS: &str = include_str!("../wrk/clients.lua");
 
 /// The scenario scripts, each completed by the report so that wrk prints its figures as JSON.
 #[derive(Debug, Clone, Copy)]
@@ -33,8 +35,9 @@ impl Script {
     /// Writes the script, with the report appended, where wrk can read it.
     pub fn write_to(self, dir: &Path) -> std::io::Result<PathBuf> {
         let (name, source) = self.source();
+        let prelude = if matches!(self, Self::Login | Self::Register) { CLIENTS } else { "" };
         let path = dir.join(format!("{name}.lua"));
-        std::fs::write(&path, format!("{source}\n{REPORT}"))?;
+        std::fs::write(&path, format!("{prelude}\n{source}\n{REPORT}"))?;
         Ok(path)
     }
 }

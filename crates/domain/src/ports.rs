@@ -216,27 +216,68 @@ pub trait OAuthStateStore: Send + Sync {
     async fn consume(&self, state: &str, expires_at: DateTime<Utc>) -> Result<bool, StoreError>;
 }
 
-/// Failed sign-in attempts counted under one key, in a window that opens at the first failure.
+/// Held while one client's password is hashed or checked; dropping it frees the client's place.
+pub struct HashingTurn {
+    _place: Box<dyn Send>,
+}
+
+impl HashingTurn {
+    /// A turn that holds `place` (e.g. a semaphore permit) until it is dropped.
+    pub fn new(place: impl Send + 'static) -> Self {
+        Self { _place: Box::new(place) }
+    }
+}
+
+impl std::fmt::Debug for HashingTurn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HashingTurn").finish_non_exhaustive()
+    }
+}
+
+/// Shares the password-hashing pool between client addresses, so that one address sending many
+/// requests at once cannot make everyone else's sign-in wait behind its own.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait HashingGate: Send + Sync {
+    /// Waits for `client`'s turn (an address key from [`AttemptKeys`](crate::AttemptKeys)), or
+    /// refuses at once when that client already has its share busy and its queue full.
+    async fn enter(&self, client: &str) -> Result<HashingTurn, crate::Throttled>;
+}
+
+/// Units spent under one key, in a window that opens at the first one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FailureWindow {
     pub failures: u32,
     pub ends_at: DateTime<Utc>,
 }
 
-/// Counts failed attempts per key (an email, an address) for the rate limits; in memory for one
-/// instance, shared (Redis) for several.
+/// The answer to [`FailureCounter::reserve`]: the key's window after the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reservation {
+    /// One unit was counted.
+    Granted(FailureWindow),
+    /// The window already held its maximum; nothing was counted.
+    Refused(FailureWindow),
+}
+
+/// Counts spent units per key (an email, an address) for the rate limits; in memory for one
+/// instance, shared (Redis) for several. Each call is atomic, so concurrent requests can never
+/// reserve more than the maximum between them.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait FailureCounter: Send + Sync {
-    /// The key's open window at `now`, if it has one.
-    async fn current(&self, key: &str, now: DateTime<Utc>) -> Result<Option<FailureWindow>, StoreError>;
-    /// Counts one failure, opening a window of length `window` if none is open at `now`.
-    async fn record(
+    /// Counts one unit unless `max` are already counted in the key's window open at `now`;
+    /// opens a window of length `window` if none is open.
+    async fn reserve(
         &self,
         key: &str,
         now: DateTime<Utc>,
         window: chrono::Duration,
-    ) -> Result<FailureWindow, StoreError>;
-    /// Forgets the key's failures (after a successful sign-in).
+        max: u32,
+    ) -> Result<Reservation, StoreError>;
+    /// Gives back one unit reserved in the window ending at `ends_at`; nothing if that window
+    /// is over, so a later window never gets back what it did not count.
+    async fn release(&self, key: &str, ends_at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Forgets the key's units (an email's failures, after a successful sign-in).
     async fn clear(&self, key: &str) -> Result<(), StoreError>;
 }

@@ -5,22 +5,35 @@ use async_trait::async_trait;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{Client, RedisError, Script};
-use yoshikosan_domain::ports::{FailureCounter, FailureWindow, StoreError};
+use yoshikosan_domain::ports::{FailureCounter, FailureWindow, Reservation, StoreError};
 
 use crate::MemoryFailureCounter;
 
-/// Opens the key's window at the first failure, then counts; atomic, so concurrent instances
-/// never lose a count. The TTL only reclaims memory: window ends are judged on the caller's clock.
-const RECORD: &str = r"
-local now = tonumber(ARGV[1])
-local ends = tonumber(redis.call('HGET', KEYS[1], 'e'))
+/// Opens the key's window at its first unit, then counts up to the maximum; one script, so the
+/// compare and the count are atomic across every instance. The TTL only reclaims memory: window
+/// ends are judged on the caller's clock. Answers {granted (0|1), units, window end}.
+const RESERVE: &str = r"
+local now, length, max = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local held = redis.call('HMGET', KEYS[1], 'f', 'e')
+local units, ends = tonumber(held[1]), tonumber(held[2])
 if ends == nil or ends <= now then
-  ends = now + tonumber(ARGV[2])
+  if max < 1 then return {0, 0, now + length} end
+  ends = now + length
   redis.call('HSET', KEYS[1], 'f', 1, 'e', ends)
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return {1, ends}
+  redis.call('PEXPIRE', KEYS[1], length)
+  return {1, 1, ends}
 end
-return {redis.call('HINCRBY', KEYS[1], 'f', 1), ends}
+if units >= max then return {0, units, ends} end
+return {1, redis.call('HINCRBY', KEYS[1], 'f', 1), ends}
+";
+
+/// Gives back one unit, only to the window it was taken from (ending at ARGV[1]).
+const RELEASE: &str = r"
+local held = redis.call('HMGET', KEYS[1], 'f', 'e')
+if tonumber(held[2]) == tonumber(ARGV[1]) and tonumber(held[1]) > 0 then
+  redis.call('HINCRBY', KEYS[1], 'f', -1)
+end
+return 0
 ";
 
 const KEY_PREFIX: &str = "yoshikosan:ratelimit:";
@@ -31,7 +44,8 @@ const BACKOFF: StdDuration = StdDuration::from_secs(5);
 /// counting goes on in this instance's memory, so the limits still hold per instance.
 pub struct RedisFailureCounter {
     connection: ConnectionManager,
-    record: Script,
+    reserve: Script,
+    release: Script,
     fallback: MemoryFailureCounter,
     retry_after: Mutex<Option<Instant>>,
 }
@@ -53,7 +67,8 @@ impl RedisFailureCounter {
         let connection = ConnectionManager::new_lazy_with_config(Client::open(url)?, config)?;
         Ok(Self {
             connection,
-            record: Script::new(RECORD),
+            reserve: Script::new(RESERVE),
+            release: Script::new(RELEASE),
             fallback: MemoryFailureCounter::new(),
             retry_after: Mutex::new(None),
         })
@@ -92,38 +107,41 @@ fn window_from(failures: u32, ends_at_ms: i64) -> Result<FailureWindow, StoreErr
 
 #[async_trait]
 impl FailureCounter for RedisFailureCounter {
-    async fn current(&self, k: &str, now: DateTime<Utc>) -> Result<Option<FailureWindow>, StoreError> {
+    async fn reserve(
+        &self,
+        k: &str,
+        now: DateTime<Utc>,
+        window: Duration,
+        max: u32,
+    ) -> Result<Reservation, StoreError> {
         let Some(mut connection) = self.available() else {
-            return self.fallback.current(k, now).await;
+            return self.fallback.reserve(k, now, window, max).await;
         };
-        let fields: Result<(Option<u32>, Option<i64>), _> =
-            redis::cmd("HMGET").arg(key(k)).arg("f").arg("e").query_async(&mut connection).await;
-        match fields {
-            Ok((Some(failures), Some(ends_at))) => {
-                Ok(Some(window_from(failures, ends_at)?).filter(|w| w.ends_at > now))
-            }
-            Ok(_) => Ok(None),
+        let mut invocation = self.reserve.key(key(k));
+        invocation.arg(now.timestamp_millis()).arg(window.num_milliseconds()).arg(max);
+        let answer: Result<(u8, u32, i64), _> = invocation.invoke_async(&mut connection).await;
+        match answer {
+            Ok((1, units, ends_at)) => Ok(Reservation::Granted(window_from(units, ends_at)?)),
+            Ok((_, units, ends_at)) => Ok(Reservation::Refused(window_from(units, ends_at)?)),
             Err(error) => {
                 self.failed(&error);
-                self.fallback.current(k, now).await
+                self.fallback.reserve(k, now, window, max).await
             }
         }
     }
 
-    async fn record(&self, k: &str, now: DateTime<Utc>, window: Duration) -> Result<FailureWindow, StoreError> {
+    async fn release(&self, k: &str, ends_at: DateTime<Utc>) -> Result<(), StoreError> {
         let Some(mut connection) = self.available() else {
-            return self.fallback.record(k, now, window).await;
+            return self.fallback.release(k, ends_at).await;
         };
-        let mut invocation = self.record.key(key(k));
-        invocation.arg(now.timestamp_millis()).arg(window.num_milliseconds());
-        let counted: Result<(u32, i64), _> = invocation.invoke_async(&mut connection).await;
-        match counted {
-            Ok((failures, ends_at)) => window_from(failures, ends_at),
-            Err(error) => {
-                self.failed(&error);
-                self.fallback.record(k, now, window).await
-            }
+        let mut invocation = self.release.key(key(k));
+        invocation.arg(ends_at.timestamp_millis());
+        let answer: Result<i64, _> = invocation.invoke_async(&mut connection).await;
+        if let Err(error) = answer {
+            self.failed(&error);
+            self.fallback.release(k, ends_at).await?;
         }
+        Ok(())
     }
 
     async fn clear(&self, k: &str) -> Result<(), StoreError> {

@@ -16,6 +16,7 @@ const MAX_PASSWORD_BYTES: usize = 72;
 pub struct BcryptHasher {
     cost: u32,
     permits: Arc<Semaphore>,
+    permits_total: usize,
     dummy: Arc<OnceCell<String>>,
 }
 
@@ -25,7 +26,12 @@ impl BcryptHasher {
     /// `cost` must lie within bcrypt's 4..=31; configuration checks that before we get here.
     pub fn new(cost: u32) -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        Self { cost, permits: Arc::new(Semaphore::new(cores)), dummy: Arc::new(OnceCell::new()) }
+        Self { cost, permits: Arc::new(Semaphore::new(cores)), permits_total: cores, dummy: Arc::new(OnceCell::new()) }
+    }
+
+    /// How many hashes may run at once: one per core.
+    pub fn permits(&self) -> usize {
+        self.permits_total
     }
 
     pub fn cost(&self) -> u32 {

@@ -1,11 +1,13 @@
 //! Cryptographic adapters for the Yoshikosan domain ports: bcrypt password hashing off the async
-//! workers, HS256-only JSON Web Tokens, and authenticated encryption of cookies.
+//! workers shared fairly between client addresses, HS256-only JSON Web Tokens, and authenticated encryption of cookies.
 #![forbid(unsafe_code)]
 
 mod bcrypt_hasher;
 mod cookie_cipher;
+mod fair_hashing_gate;
 mod jwt_codec;
 
 pub use bcrypt_hasher::BcryptHasher;
 pub use cookie_cipher::CookieCipher;
+pub use fair_hashing_gate::{FairHashingGate, QUEUE_PER_CLIENT};
 pub use jwt_codec::{JwtCodec, MIN_SECRET_BYTES};

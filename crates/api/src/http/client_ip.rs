@@ -24,14 +24,17 @@ impl TrustedProxies {
         self.0.iter().any(|net| net.contains(&ip))
     }
 
+    /// IPv4-mapped IPv6 addresses (a socket listening on `::` reports IPv4 peers so) are read
+    /// as the IPv4 address they carry, so that proxies and clients are known by one name.
     pub fn client_ip(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+        let peer = peer.to_canonical();
         if !self.trusts(peer) {
             return peer;
         }
         let Some(chain) = forwarded_for else { return peer };
         let mut client = peer;
         for hop in chain.rsplit(',').map(str::trim) {
-            match hop.parse::<IpAddr>() {
+            match hop.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
                 Ok(ip) => {
                     client = ip;
                     if !self.trusts(ip) {
@@ -87,5 +90,12 @@ mod tests {
         assert_eq!(trusted.client_ip(ip("127.0.0.1"), Some("6.6.6.6, 198.51.100.7, 10.1.2.3")), ip("198.51.100.7"));
         assert_eq!(trusted.client_ip(ip("127.0.0.1"), None), ip("127.0.0.1"));
         assert_eq!(trusted.client_ip(ip("127.0.0.1"), Some("garbage, 10.0.0.5")), ip("10.0.0.5"));
+    }
+
+    #[test]
+    fn an_ipv4_mapped_peer_is_its_ipv4_address() {
+        let trusted = proxies(&["127.0.0.1/32"]);
+        assert_eq!(trusted.client_ip(ip("::ffff:127.0.0.1"), Some("198.51.100.7")), ip("198.51.100.7"));
+        assert_eq!(proxies(&[]).client_ip(ip("::ffff:203.0.113.9"), None), ip("203.0.113.9"));
     }
 }

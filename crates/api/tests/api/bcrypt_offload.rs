@@ -9,16 +9,19 @@ use crate::helpers::*;
 
 #[actix_web::test]
 async fn twenty_concurrent_logins_do_not_stall_liveness() {
-    let app = spawn_app_with(&[("BCRYPT_COST", "12")]).await;
+    // Twenty clients, each its own address, none of them near a limit.
+    let overrides = [("BCRYPT_COST", "12"), ("RATE_LIMIT_MAX_PER_EMAIL", "100"), ("TRUSTED_PROXIES", "127.0.0.1")];
+    let app = spawn_app_with(&overrides).await;
     app.signed_up("busy@example.com").await;
 
     let started = Instant::now();
     let logins: Vec<_> = (0..20)
-        .map(|_| {
+        .map(|i| {
             let (client, url) = (app.client.clone(), app.url("/api/auth/login"));
             tokio::spawn(async move {
                 let body = serde_json::json!({"email": "busy@example.com", "password": PASSWORD});
-                client.post(url).json(&body).send().await.unwrap().status()
+                let address = format!("198.51.100.{}", i + 1);
+                client.post(url).header("x-forwarded-for", address).json(&body).send().await.unwrap().status()
             })
         })
         .collect();

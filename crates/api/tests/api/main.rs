@@ -5,6 +5,7 @@
 mod bcrypt_offload;
 mod database_outage;
 mod docs;
+mod fair_hashing;
 mod health;
 mod helpers;
 mod login;
@@ -15,6 +16,7 @@ mod oauth_google;
 mod oauth_support;
 mod password;
 mod rate_limits;
+mod rate_limits_at_once;
 mod register;
 mod request_hygiene;
 mod sessions;

@@ -74,3 +74,14 @@ async fn only_a_signed_in_user_from_this_site_sets_a_password() {
     assert_problem(cross_site, StatusCode::FORBIDDEN, "csrf_rejected").await;
     assert_eq!(app.login("ada@example.com", PASSWORD).await.status(), StatusCode::OK, "unchanged");
 }
+
+#[actix_web::test]
+async fn wrong_current_passwords_sent_at_once_get_no_more_checks_than_the_budget() {
+    let app = spawn_app_with(&[("RATE_LIMIT_MAX_PER_EMAIL", "3")]).await;
+    let token = app.signed_up("ada@example.com").await;
+    let body = json!({"new_password": NEW, "current_password": "guess-guess"});
+    let answers = futures_util::future::join_all((0..12).map(|_| put_password(&app, &token, body.clone()))).await;
+    let checked = answers.iter().filter(|r| r.status() == StatusCode::UNPROCESSABLE_ENTITY).count();
+    let limited = answers.iter().filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((checked, limited), (3, 9));
+}

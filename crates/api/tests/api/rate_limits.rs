@@ -118,7 +118,15 @@ async fn instances_sharing_redis_share_the_limits() {
         [("REDIS_URL", redis.as_str()), ("RATE_LIMIT_MAX_PER_EMAIL", "4"), ("TRUSTED_PROXIES", "127.0.0.1")];
     let app = spawn_app_with(&overrides).await;
     let other = spawn_server(&app.db.url, &overrides).await;
-    app.signed_up(&email).await;
+    // Registered from the test's own address, so no run spends another's budget.
+    let registered = plain_client()
+        .post(app.url("/api/auth/register"))
+        .header("x-forwarded-for", &ip)
+        .json(&json!({"email": email, "password": PASSWORD, "name": "Shared"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registered.status(), StatusCode::CREATED);
 
     // Two failures on each instance: four in all, the limit.
     for base in [&app.address, &other, &app.address, &other] {

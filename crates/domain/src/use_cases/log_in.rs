@@ -73,8 +73,9 @@ impl LogIn {
         };
         errors.into_result()?;
         let keys = AttemptKeys::new(Some(&email), command.client.ip.as_deref());
-        // Refused before any lookup or bcrypt, so a blocked guesser costs next to nothing.
-        self.throttle.check(&keys, self.clock.now()).await?;
+        // Reserved before any lookup or bcrypt: a blocked guesser costs next to nothing, and
+        // requests sent at once get no more checks than the budget holds.
+        let attempt = self.throttle.admit(&keys, self.clock.now()).await?;
 
         let user = self.users.find_by_email(&email).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
@@ -83,18 +84,18 @@ impl LogIn {
         let (user, verified) = match (user, hash) {
             (Some(user), Some(verified)) if matches => (user, verified),
             _ => {
-                self.throttle.record_failure(&keys, self.clock.now()).await;
+                attempt.failed();
                 return Err(LogInError::InvalidCredentials);
             }
         };
-        self.throttle.record_success(&keys).await;
-
         let (session, access_token) = self.issuer.issue(user.id, &command.client)?;
         // Only while the password checked is still the account's: a claim or a password change
-        // committed since the check leaves nothing to sign in with.
+        // committed since the check leaves nothing to sign in with (and clears no failures).
         if !self.sessions.create_for_password(&session, &verified).await? {
+            attempt.failed();
             return Err(LogInError::InvalidCredentials);
         }
+        attempt.succeeded().await;
         Ok(SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at })
     }
 }
@@ -145,13 +146,13 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_wrong_password_is_counted_against_email_and_address() {
+    async fn a_wrong_password_keeps_the_units_reserved_on_email_and_address() {
         let mut counter = crate::ports::MockFailureCounter::new();
-        counter.expect_current().returning(|_, _| Ok(None));
-        counter
-            .expect_record()
-            .times(2)
-            .returning(|_, now, window| Ok(crate::ports::FailureWindow { failures: 1, ends_at: now + window }));
+        counter.expect_reserve().times(2).returning(|_, now, window, _| {
+            Ok(crate::ports::Reservation::Granted(crate::ports::FailureWindow { failures: 1, ends_at: now + window }))
+        });
+        counter.expect_release().never();
+        counter.expect_clear().never();
         let throttle = Throttle::new(Arc::new(counter), crate::throttle::RateLimits::default());
         let mut users = MockUserRepository::new();
         users.expect_find_by_email().returning(|_| Ok(Some(user(Some("stored")))));
@@ -160,6 +161,25 @@ mod tests {
         let result =
             log_in_with(users, hasher_expecting(Some("stored"), false), no_sessions(), throttle).execute(cmd).await;
         assert!(matches!(result, Err(LogInError::InvalidCredentials)));
+    }
+
+    #[tokio::test]
+    async fn a_right_password_gives_back_the_address_unit_and_clears_the_email() {
+        let mut counter = crate::ports::MockFailureCounter::new();
+        counter.expect_reserve().times(2).returning(|_, now, window, _| {
+            Ok(crate::ports::Reservation::Granted(crate::ports::FailureWindow { failures: 1, ends_at: now + window }))
+        });
+        counter.expect_release().withf(|key, _| key.starts_with("ip:")).times(1).returning(|_, _| Ok(()));
+        counter.expect_clear().withf(|key| key.starts_with("email:")).times(1).returning(|_| Ok(()));
+        let throttle = Throttle::new(Arc::new(counter), crate::throttle::RateLimits::default());
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(|_| Ok(Some(user(Some("stored")))));
+        let mut sessions = MockSessionRepository::new();
+        sessions.expect_create_for_password().times(1).returning(|_, _| Ok(true));
+        let mut cmd = command("ada@example.com", "right-password");
+        cmd.client.ip = Some("198.51.100.7".into());
+        let result = log_in_with(users, hasher_expecting(Some("stored"), true), sessions, throttle).execute(cmd).await;
+        assert!(result.is_ok());
     }
 
     fn hasher_expecting(hash: Option<&'static str>, answer: bool) -> MockPasswordHasher {

@@ -83,12 +83,15 @@ impl Register {
             return Err(RegisterError::Invalid(errors));
         };
 
-        // A taken email counts as a failure, so probing which addresses have accounts is limited.
+        // Every registration spends a unit of its address's budget; the email's unit is given
+        // back unless the email is taken, so probing which addresses have accounts is limited.
         let keys = AttemptKeys::new(Some(&email), command.client.ip.as_deref());
-        self.throttle.check(&keys, self.clock.now()).await?;
+        let attempt = self.throttle.admit(&keys, self.clock.now()).await?;
         let result = self.create(email, password, name, &command.client).await;
         if matches!(result, Err(RegisterError::EmailTaken)) {
-            self.throttle.record_failure(&keys, self.clock.now()).await;
+            attempt.failed();
+        } else {
+            attempt.give_back_email().await;
         }
         result
     }
@@ -152,6 +155,46 @@ mod tests {
             .execute(command("a@example.com", "violet-harbour-42", "A"))
             .await;
         assert!(matches!(result, Err(RegisterError::RateLimited(t)) if t.retry_after.num_seconds() == 60));
+    }
+
+    /// Grants every reservation; gives back only what `released` expects.
+    fn counting_throttle(released: &'static str, times: usize) -> Throttle {
+        let mut counter = crate::ports::MockFailureCounter::new();
+        counter.expect_reserve().times(2).returning(|_, now, window, _| {
+            Ok(crate::ports::Reservation::Granted(crate::ports::FailureWindow { failures: 1, ends_at: now + window }))
+        });
+        counter.expect_release().withf(move |key, _| key.starts_with(released)).times(times).returning(|_, _| Ok(()));
+        counter.expect_release().never();
+        counter.expect_clear().never();
+        Throttle::new(Arc::new(counter), crate::throttle::RateLimits::default())
+    }
+
+    fn from_address(mut command: RegisterCommand) -> RegisterCommand {
+        command.client.ip = Some("198.51.100.7".into());
+        command
+    }
+
+    #[tokio::test]
+    async fn a_created_account_spends_the_address_unit_and_gives_back_the_emails() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(|_| Ok(None));
+        users.expect_create_with_session().returning(|_, _| Ok(()));
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_hash().returning(|_| Ok(PasswordHash::new("h")));
+        let result = register_throttled(users, hasher, counting_throttle("email:", 1))
+            .execute(from_address(command("a@example.com", "violet-harbour-42", "A")))
+            .await;
+        assert!(result.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_taken_email_spends_both_units() {
+        let mut users = MockUserRepository::new();
+        users.expect_find_by_email().returning(|_| Ok(Some(user(Some("h")))));
+        let result = register_throttled(users, MockPasswordHasher::new(), counting_throttle("email:", 0))
+            .execute(from_address(command("a@example.com", "violet-harbour-42", "A")))
+            .await;
+        assert!(matches!(result, Err(RegisterError::EmailTaken)));
     }
 
     #[tokio::test]

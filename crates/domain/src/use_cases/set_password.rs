@@ -102,13 +102,16 @@ impl SetPassword {
 
         if let (Some(hash), Some(current)) = (&user.password_hash, current) {
             // Only the email's budget: the caller is signed in, the guess is at this account.
+            // Reserved before the check, so guesses sent at once get no more checks than the
+            // budget holds.
             let keys = AttemptKeys::new(Some(&user.email), None);
-            self.throttle.check(&keys, self.clock.now()).await?;
+            let attempt = self.throttle.admit(&keys, self.clock.now()).await?;
             if !self.hasher.verify(current, Some(hash.clone())).await? {
-                self.throttle.record_failure(&keys, self.clock.now()).await;
+                attempt.failed();
                 let wrong = FieldError::new(CURRENT, FieldErrorCode::Incorrect, "current password is incorrect");
                 return Err(ValidationErrors::from(wrong).into());
             }
+            attempt.succeeded().await;
         }
         let change = PasswordChange {
             user_id: user.id,

@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use crate::clock::MockClock;
 use crate::email::Email;
 use crate::password::PasswordHash;
-use crate::ports::{MockFailureCounter, MockTokenCodec};
+use crate::ports::{MockFailureCounter, MockTokenCodec, Reservation};
 use crate::session::{AccessClaims, SessionId, TokenTtl};
 use crate::throttle::{RateLimits, Throttle};
 use crate::user::{DisplayName, User, UserId};
@@ -50,13 +50,13 @@ pub fn user(password_hash: Option<&str>) -> User {
     user
 }
 
-/// A throttle whose counter never blocks and counts how many failures were recorded.
+/// A throttle whose counter grants every reservation.
 pub fn open_throttle() -> Throttle {
     let mut counter = MockFailureCounter::new();
-    counter.expect_current().returning(|_, _| Ok(None));
-    counter
-        .expect_record()
-        .returning(|_, now, window| Ok(crate::ports::FailureWindow { failures: 1, ends_at: now + window }));
+    counter.expect_reserve().returning(|_, now, window, _| {
+        Ok(Reservation::Granted(crate::ports::FailureWindow { failures: 1, ends_at: now + window }))
+    });
+    counter.expect_release().returning(|_, _| Ok(()));
     counter.expect_clear().returning(|_| Ok(()));
     Throttle::new(Arc::new(counter), RateLimits::default())
 }
@@ -64,9 +64,11 @@ pub fn open_throttle() -> Throttle {
 /// A throttle that refuses every attempt, for a minute more.
 pub fn closed_throttle() -> Throttle {
     let mut counter = MockFailureCounter::new();
-    counter.expect_current().returning(|_, now| {
-        Ok(Some(crate::ports::FailureWindow { failures: 1000, ends_at: now + chrono::Duration::seconds(60) }))
+    counter.expect_reserve().returning(|_, now, _, max| {
+        Ok(Reservation::Refused(crate::ports::FailureWindow {
+            failures: max,
+            ends_at: now + chrono::Duration::seconds(60),
+        }))
     });
-    counter.expect_record().never();
     Throttle::new(Arc::new(counter), RateLimits::default())
 }
