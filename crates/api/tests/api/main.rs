@@ -7,6 +7,7 @@ mod database_outage;
 mod docs;
 mod health;
 mod helpers;
+mod hostile_input;
 mod login;
 mod logout;
 mod oauth_discord;
