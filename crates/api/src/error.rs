@@ -41,6 +41,9 @@ pub enum ApiError {
     PayloadTooLarge,
     #[error("unsupported media type")]
     UnsupportedMediaType,
+    /// The request body did not arrive in time.
+    #[error("request timeout")]
+    RequestTimeout,
     #[error("validation failed")]
     Validation(Vec<FieldProblem>),
     /// Too many failed attempts; the client may retry after this many seconds.
@@ -121,6 +124,7 @@ impl ApiError {
             Self::EmailTaken => text("email_taken", "An account with this email already exists"),
             Self::PayloadTooLarge => text("payload_too_large", "The request body is larger than 65536 bytes"),
             Self::UnsupportedMediaType => text("bad_request", "The request body must be application/json"),
+            Self::RequestTimeout => text("request_timeout", "The request body did not arrive in time"),
             Self::Validation(_) => text("validation_failed", "The request has invalid fields"),
             Self::RateLimited(seconds) => {
                 ("rate_limited", format!("Too many failed attempts; try again in {seconds} seconds"))
@@ -141,6 +145,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::EmailTaken => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -170,6 +175,10 @@ impl ResponseError for ApiError {
             }
             Self::RateLimited(seconds) => {
                 response.insert_header((header::RETRY_AFTER, seconds.to_string()));
+            }
+            // The rest of the body is not waited for: the connection ends here.
+            Self::RequestTimeout => {
+                response.force_close();
             }
             _ => {}
         }
@@ -274,10 +283,12 @@ impl From<JsonPayloadError> for ApiError {
             | JsonPayloadError::Overflow { .. }
             | JsonPayloadError::Payload(PayloadError::Overflow) => Self::PayloadTooLarge,
             JsonPayloadError::ContentType => Self::UnsupportedMediaType,
+            JsonPayloadError::Payload(e) if crate::http::body_deadline::is_timeout(&e) => Self::RequestTimeout,
+            // Said without serde's wording, which names internal types.
             JsonPayloadError::Deserialize(e) if e.is_data() => Self::Validation(vec![FieldProblem {
                 field: "body".to_owned(),
                 code: "invalid_type".to_owned(),
-                message: e.to_string(),
+                message: "the request body does not have the expected fields".to_owned(),
             }]),
             JsonPayloadError::Deserialize(e) => Self::BadRequest(format!("The request body is not valid JSON: {e}")),
             other => Self::BadRequest(format!("The request body could not be read: {other}")),

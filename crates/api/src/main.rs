@@ -1,16 +1,16 @@
 #![forbid(unsafe_code)]
 #![allow(clippy::print_stdout, reason = "the command-line entry point: what it prints is its interface")]
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use yoshikosan_api::commands::{self, USAGE};
-use yoshikosan_api::config::Settings;
+use yoshikosan_api::config::{self, Settings};
 use yoshikosan_api::startup::Application;
 use yoshikosan_api::telemetry;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
-    dotenvy::dotenv().ok();
     let command = std::env::args().nth(1);
     match command.as_deref() {
         None | Some("serve") => serve().await,
@@ -61,7 +61,8 @@ fn check_config() -> ExitCode {
 }
 
 async fn healthcheck() -> ExitCode {
-    let port = std::env::var("PORT").ok().and_then(|p| p.trim().parse().ok()).unwrap_or(8000);
+    let (vars, _) = config::environment(Path::new(config::DOTENV));
+    let port = vars.get("PORT").and_then(|p| p.trim().parse().ok()).unwrap_or(8000);
     if commands::healthcheck(port).await { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
@@ -70,7 +71,7 @@ async fn serve() -> ExitCode {
         Ok(settings) => settings,
         Err(code) => return code,
     };
-    let _logs = telemetry::init(settings.log_format);
+    let _logs = telemetry::init(settings.log_format, settings.log_filter.as_deref());
     if settings.ephemeral_secret {
         tracing::warn!(
             "SECRET_KEY is not set: using a random key for this run only. Every session ends when the \

@@ -30,7 +30,7 @@ use crate::error::ApiError;
 use crate::http::client_ip::{self, TrustedProxies};
 use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
-use crate::http::{csrf, oauth_flow, security_headers};
+use crate::http::{body_deadline, csrf, oauth_flow, security_headers};
 use crate::routes;
 use crate::routes::fallback::RouteTable;
 use crate::state::{AppState, OAuthState, SessionsState};
@@ -73,13 +73,15 @@ impl Application {
 
     /// As [`Application::build`], on the given clock: tests move time forward with it.
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
-        let database = Database::connect(&settings.database_url, &DatabaseOptions::default())
+        let mut database = Database::connect(&settings.database_url, &DatabaseOptions::default())
             .await
             .map_err(StartupError::Connect)?;
         if settings.auto_migrate {
             tracing::info!("applying pending database migrations");
             database.migrate().await.map_err(StartupError::Migrate)?;
         }
+        // After the migrations, which create the triggers the listener needs.
+        database.start_change_listener();
         let address = settings.bind_address();
         let bind_error = |source| StartupError::Bind { address: address.clone(), source };
         let listener = TcpListener::bind(&address).map_err(bind_error)?;
@@ -212,13 +214,15 @@ fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io
             web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(|error, _| ApiError::from(error).into());
         // Middleware runs outside-in from the last `wrap`: request id, security headers (so
         // every answer has them, refusals by the inner middleware included), client IP, tracing
-        // span, CORS, CSRF.
+        // span, CORS, CSRF, the body's deadline, empty 404s made problems.
         App::new()
             .app_data(state.clone())
             .app_data(origins.clone())
             .app_data(proxies.clone())
             .app_data(json)
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .wrap(from_fn(routes::fallback::empty_not_found_as_problem))
+            .wrap(from_fn(body_deadline::limit))
             .wrap(from_fn(csrf::check_origin))
             .wrap(cors(&origins.0))
             .wrap(TracingLogger::<RequestSpan>::new())

@@ -22,13 +22,13 @@ const QUEUED_LINES: usize = 65_536;
 ///
 /// Lines are written by a thread of their own, in batches: a write to stdout per request would
 /// otherwise cost the request handlers more CPU than the requests themselves.
-pub fn init(format: LogFormat) -> LogGuard {
+pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
     let (writer, guard) = NonBlockingBuilder::default()
         .lossy(false)
         .buffered_lines_limit(QUEUED_LINES)
         .thread_name("log-writer")
         .finish(std::io::BufWriter::new(std::io::stdout()));
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = filter.and_then(|f| EnvFilter::try_new(f).ok()).unwrap_or_else(|| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
     let installed = match format {
         LogFormat::Json => registry

@@ -22,13 +22,17 @@ struct Service {
 
 /// Starts the binary on a free port against `db`, logging JSON to stdout; waits until it is live.
 async fn start(db: &std::path::Path, bcrypt_cost: &str) -> Service {
+    start_on(&format!("sqlite://{}?mode=rwc", db.display()), bcrypt_cost).await
+}
+
+async fn start_on(database_url: &str, bcrypt_cost: &str) -> Service {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_yoshikosan"))
         .env_clear()
         .current_dir(std::env::temp_dir())
         .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
-        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", db.display()))
+        .env("DATABASE_URL", database_url)
         .env("SECRET_KEY", "process-test-secret-key-0123456789abcdef")
         .env("BCRYPT_COST", bcrypt_cost)
         .env("LOG_FORMAT", "json")
@@ -185,4 +189,30 @@ async fn sigterm_lets_an_in_flight_registration_finish_and_keeps_it() {
     assert_eq!(login.status(), StatusCode::OK);
     again.terminate();
     again.wait_output();
+}
+
+/// On an empty PostgreSQL database the migrations create the triggers that the session-change
+/// listener needs: the listener starts after them, so the first start-up logs no outage.
+#[tokio::test]
+async fn a_first_start_on_an_empty_postgres_database_reports_no_missing_triggers() {
+    use sea_orm::ConnectionTrait;
+    let Some(server) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("skipped: needs TEST_DATABASE_URL");
+        return;
+    };
+    let name = format!("yoshikosan_first_start_{}", uuid::Uuid::new_v4().simple());
+    let admin = sea_orm::Database::connect(&server).await.unwrap();
+    admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+    let (base, query) = server.split_once('?').map_or((server.as_str(), None), |(b, q)| (b, Some(q)));
+    let url =
+        format!("{}/{name}{}", base.rsplit_once('/').unwrap().0, query.map(|q| format!("?{q}")).unwrap_or_default());
+
+    let service = start_on(&url, "4").await;
+    // Time for a listener started too early to find no triggers and say so.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    service.terminate();
+    let (_, logs) = service.wait_output();
+    admin.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).await.unwrap();
+    assert!(logs.contains("applying pending database migrations"), "{logs}");
+    assert!(!logs.contains("session cache off"), "{logs}");
 }

@@ -86,3 +86,43 @@ fn check_config_shows_the_rate_limits_and_hides_the_redis_password() {
     assert!(stdout.contains("7 failures per email, 100 per address, per 900 s"), "{stdout}");
     assert!(stdout.contains("redis://:***@cache:6379") && !stdout.contains("hunter2"), "{stdout}");
 }
+
+/// `check-config` in a directory holding `dotenv` as its `.env`.
+fn check_config_with_dotenv(dotenv: &str) -> std::process::Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(".env"), dotenv).unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_yoshikosan"));
+    command.env_clear().current_dir(dir.path()).arg("check-config").output().unwrap()
+}
+
+#[test]
+fn a_production_dotenv_is_read_to_its_last_line() {
+    let output = check_config_with_dotenv(
+        "BCRYPT_COST=11\n\
+         CORS_ORIGINS=https://a.example.com, https://b.example.com\n\
+         export APP_ENV=production\n\
+         export FOO\n\
+         SECRET_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    for line in [
+        "APP_ENV           production",
+        "BCRYPT_COST       11",
+        "SECRET_KEY        set (64 bytes)",
+        "Secure: true",
+        "CORS origins      https://a.example.com, https://b.example.com",
+    ] {
+        assert!(stdout.contains(line), "{line:?} missing from:\n{stdout}");
+    }
+}
+
+#[test]
+fn a_dotenv_line_that_cannot_be_read_stops_the_start_naming_the_file_and_line() {
+    let output = check_config_with_dotenv("APP_ENV=production\nBCRYPT COST=11\nPORT=eighty\n");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(".env line 2:"), "{stderr}");
+    assert!(stderr.contains("PORT must be") && stderr.contains("SECRET_KEY is required"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -1,6 +1,7 @@
 //! Users and the identifiers and names that make them up.
 
 use chrono::{DateTime, Utc};
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use crate::email::Email;
 pub use crate::id::UserId;
@@ -27,11 +28,18 @@ impl DisplayName {
                 format!("name must be at most {} characters", Self::MAX_CHARS),
             ));
         }
-        if trimmed.chars().any(char::is_control) {
+        if trimmed.chars().any(is_hidden_control) {
             return Err(FieldError::new(
                 "name",
                 FieldErrorCode::InvalidCharacters,
-                "name must not contain control characters",
+                "name must not contain control, zero-width or direction-changing characters",
+            ));
+        }
+        if !trimmed.chars().any(is_visible) {
+            return Err(FieldError::new(
+                "name",
+                FieldErrorCode::InvalidCharacters,
+                "name must contain at least one visible character",
             ));
         }
         Ok(Self(trimmed.to_owned()))
@@ -45,9 +53,16 @@ impl DisplayName {
     /// maximum length; the email's local part when the provider gave nothing usable.
     pub fn from_provider(name: Option<&str>, email: &Email) -> Self {
         let fit = |text: &str| -> String {
-            text.chars().filter(|c| !c.is_control()).collect::<String>().trim().chars().take(Self::MAX_CHARS).collect()
+            text.chars()
+                .filter(|c| !is_hidden_control(*c))
+                .collect::<String>()
+                .trim()
+                .chars()
+                .take(Self::MAX_CHARS)
+                .collect()
         };
-        let name = name.map(fit).filter(|n| !n.is_empty()).unwrap_or_else(|| fit(email.local_part()));
+        let usable = |n: &String| n.chars().any(is_visible);
+        let name = name.map(fit).filter(usable).unwrap_or_else(|| fit(email.local_part()));
         Self(name)
     }
 }
@@ -62,6 +77,33 @@ pub enum AccountChange {
     /// owns: the password, every provider link and every session are removed and the email
     /// marked verified, before the new identity is linked. The id and the user's data stay.
     Claim,
+}
+
+/// Control (Cc) and format (Cf) characters: zero-width spaces and joiners, bidirectional
+/// overrides and isolates (U+202E, U+2066-2069) that make a name read as something else.
+fn is_hidden_control(c: char) -> bool {
+    matches!(c.general_category(), GeneralCategory::Control | GeneralCategory::Format)
+}
+
+/// A character that shows as something: not a space, a mark alone, an unassigned or private
+/// code point, or one of the letters that draw nothing (Hangul fillers, the blank Braille cell).
+fn is_visible(c: char) -> bool {
+    use GeneralCategory::*;
+    let invisible_letter = matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}');
+    let shown = !matches!(
+        c.general_category(),
+        Control
+            | Format
+            | Surrogate
+            | PrivateUse
+            | Unassigned
+            | SpaceSeparator
+            | LineSeparator
+            | ParagraphSeparator
+            | NonspacingMark
+            | EnclosingMark
+    );
+    shown && !invisible_letter
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,11 +187,39 @@ mod tests {
     }
 
     #[test]
+    fn names_cannot_hide_or_reverse_text() {
+        for name in [
+            "\u{200B}\u{200C}\u{200D}",
+            "\u{2060}\u{FEFF}",
+            "Ada\u{202E}ecalevol",
+            "\u{2066}Ada\u{2069}",
+            "\u{2067}x",
+            "\u{2068}x",
+            "a\u{AD}b",
+            "\u{3164}",
+            "\u{2800}\u{115F}",
+            "\u{301}\u{301}",
+            "\u{E000}",
+        ] {
+            assert_eq!(
+                DisplayName::parse(name).map_err(|e| e.code),
+                Err(FieldErrorCode::InvalidCharacters),
+                "{name:?}"
+            );
+        }
+        for name in ["Zoë Ångström", "李小龍", "محمد", "Ana-María O'Neil", "e\u{301}mile"] {
+            assert!(DisplayName::parse(name).is_ok(), "{name:?}");
+        }
+    }
+
+    #[test]
     fn provider_names_are_cleaned_or_replaced() {
         let email = Email::parse("jo.doe@example.com").unwrap();
         assert_eq!(DisplayName::from_provider(Some(" Jo\u{7}  Doe "), &email).as_str(), "Jo  Doe");
         assert_eq!(DisplayName::from_provider(Some("\n\t"), &email).as_str(), "jo.doe");
         assert_eq!(DisplayName::from_provider(None, &email).as_str(), "jo.doe");
+        assert_eq!(DisplayName::from_provider(Some("Jo\u{202E}eoD"), &email).as_str(), "JoeoD");
+        assert_eq!(DisplayName::from_provider(Some("\u{200B}\u{3164}"), &email).as_str(), "jo.doe");
         assert_eq!(DisplayName::from_provider(Some(&"x".repeat(300)), &email).as_str().len(), 100);
     }
 

@@ -139,17 +139,25 @@ fn identity(user: DiscordUser) -> ProviderIdentity {
 }
 
 /// The user's avatar (`.gif` when animated), else Discord's default avatar for the account.
+/// Both parts go into a URL that is stored and shown to browsers, so they are used only when
+/// they have Discord's form: a numeric id (a snowflake) and a hex hash, `a_` first if animated.
 fn avatar_url(id: &str, hash: Option<&str>) -> String {
-    match hash {
-        Some(hash) => {
+    let snowflake = id.parse::<u64>().ok().filter(|_| id.bytes().all(|b| b.is_ascii_digit()));
+    match (snowflake, hash.filter(|h| is_avatar_hash(h))) {
+        (Some(_), Some(hash)) => {
             let extension = if hash.starts_with("a_") { "gif" } else { "png" };
             format!("{CDN}/avatars/{id}/{hash}.{extension}")
         }
-        None => {
-            let index = id.parse::<u64>().map_or(0, |snowflake| (snowflake >> 22) % 6);
+        _ => {
+            let index = snowflake.map_or(0, |snowflake| (snowflake >> 22) % 6);
             format!("{CDN}/embed/avatars/{index}.png")
         }
     }
+}
+
+fn is_avatar_hash(hash: &str) -> bool {
+    let hex = hash.strip_prefix("a_").unwrap_or(hash);
+    !hex.is_empty() && hex.len() <= 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -179,6 +187,18 @@ mod tests {
         );
         // (80351110224678912 >> 22) % 6 == 5
         assert_eq!(avatar_url("80351110224678912", None), "https://cdn.discordapp.com/embed/avatars/5.png");
+    }
+
+    #[test]
+    fn avatar_parts_not_in_discords_form_give_the_default_avatar() {
+        let default = "https://cdn.discordapp.com/embed/avatars/5.png";
+        for hash in ["../../x?y", "abc/def", "a_", "", "8342729096ea3675442027381ff50dfz", "a_../x", "%2e%2e"] {
+            assert_eq!(avatar_url("80351110224678912", Some(hash)), default, "{hash:?}");
+        }
+        let hash = Some("8342729096ea3675442027381ff50dfe");
+        for id in ["../../x?y", "+80351110224678912", "", "1/2", "８０"] {
+            assert_eq!(avatar_url(id, hash), "https://cdn.discordapp.com/embed/avatars/0.png", "{id:?}");
+        }
     }
 
     #[test]

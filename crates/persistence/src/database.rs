@@ -64,16 +64,25 @@ impl Database {
                     .foreign_keys(true)
             });
         let conn = sea_orm::Database::connect(connect).await?;
-        let (cache, listener) = match conn.get_database_backend() {
-            DbBackend::Postgres => {
-                let cache = Arc::new(SessionCache::new(false));
-                let pool = conn.get_postgres_connection_pool().clone();
-                let task = tokio::spawn(invalidation::listen(pool, cache.clone()));
-                (Some(cache), Some(Arc::new(ListenerTask(task))))
-            }
-            _ => (None, None),
+        let cache = match conn.get_database_backend() {
+            DbBackend::Postgres => Some(Arc::new(SessionCache::new(false))),
+            _ => None,
         };
-        Ok(Self { conn, cache, listener })
+        Ok(Self { conn, cache, listener: None })
+    }
+
+    /// Starts hearing other processes' session changes, which turns the session cache on (on
+    /// PostgreSQL; a no-op elsewhere, and when already started). Called once the migrations
+    /// are applied: before, the notifying triggers are missing and the cache would stay off.
+    pub fn start_change_listener(&mut self) {
+        if self.listener.is_some() {
+            return;
+        }
+        if let Some(cache) = &self.cache {
+            let pool = self.conn.get_postgres_connection_pool().clone();
+            let task = tokio::spawn(invalidation::listen(pool, cache.clone()));
+            self.listener = Some(Arc::new(ListenerTask(task)));
+        }
     }
 
     /// Applies every pending migration.

@@ -38,8 +38,9 @@ impl TestDatabase {
                 (url, Cleanup::Sqlite(dir))
             }
         };
-        let database = Database::connect(&url, &DatabaseOptions::default()).await.expect("connect test database");
+        let mut database = Database::connect(&url, &DatabaseOptions::default()).await.expect("connect test database");
         database.migrate().await.expect("migrate test database");
+        database.start_change_listener();
         Self { database, url, _cleanup: cleanup }
     }
 

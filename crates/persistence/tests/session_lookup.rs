@@ -108,7 +108,8 @@ async fn a_session_revoked_here_is_refused_by_the_next_lookup() {
 async fn another_instances_changes_reach_this_cache() {
     let Some(db) = postgres().await else { return };
     let (user, session) = signed_in(&db.database).await;
-    let other = Database::connect(&db.url, &DatabaseOptions::default()).await.unwrap();
+    let mut other = Database::connect(&db.url, &DatabaseOptions::default()).await.unwrap();
+    other.start_change_listener();
     wait_until_live(&db.database).await;
     let sessions = db.database.sessions();
     sessions.find_with_user(session.id).await.unwrap().unwrap();
@@ -162,7 +163,8 @@ async fn losing_the_notification_connection_turns_the_cache_off_until_it_is_back
 async fn without_the_triggers_the_cache_stays_off() {
     let Some(db) = postgres().await else { return };
     sql(&db, "DROP TRIGGER users_notify_change ON users").await;
-    let unmigrated = Database::connect(&db.url, &DatabaseOptions::default()).await.unwrap();
+    let mut unmigrated = Database::connect(&db.url, &DatabaseOptions::default()).await.unwrap();
+    unmigrated.start_change_listener();
     // Long enough for the listener to connect and retry.
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(!unmigrated.session_cache_live(), "cache on without the triggers that keep it right");

@@ -44,6 +44,7 @@ pub(super) struct Raw {
     pub(super) public_url: Option<String>,
     pub(super) cors_origins: Option<String>,
     pub(super) log_format: Option<String>,
+    pub(super) rust_log: Option<String>,
     pub(super) auto_migrate: Option<String>,
     pub(super) trusted_proxies: Option<String>,
     pub(super) google_client_id: Option<String>,
@@ -70,14 +71,14 @@ impl Problems {
     }
 }
 
-pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError> {
-    let raw: Raw = config::Config::builder()
-        .add_source(source)
-        .build()
-        .and_then(config::Config::try_deserialize)
-        .map_err(|e| ConfigError(vec![format!("could not read the environment: {e}")]))?;
+/// `earlier` are problems found before (in `.env`), reported with the others.
+pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<Settings, ConfigError> {
+    let raw: Raw =
+        config::Config::builder().add_source(source).build().and_then(config::Config::try_deserialize).map_err(
+            |e| ConfigError([earlier.clone(), vec![format!("could not read the environment: {e}")]].concat()),
+        )?;
     let mut raw = raw.non_empty();
-    let mut problems = Problems::default();
+    let mut problems = Problems(earlier);
 
     let env = problems.check(parse_env(raw.app_env.as_deref())).unwrap_or(AppEnv::Development);
     let production = env == AppEnv::Production;
@@ -132,6 +133,7 @@ pub(super) fn load(source: config::Environment) -> Result<Settings, ConfigError>
             public_url: public_url?,
             cors_origins: cors_origins?,
             log_format: log_format?,
+            log_filter: raw.rust_log,
             auto_migrate: auto_migrate?,
             trusted_proxies: trusted_proxies?,
             google: google?,
@@ -165,6 +167,7 @@ impl Raw {
             public_url: keep(self.public_url),
             cors_origins: keep(self.cors_origins),
             log_format: keep(self.log_format),
+            rust_log: keep(self.rust_log),
             auto_migrate: keep(self.auto_migrate),
             trusted_proxies: keep(self.trusted_proxies),
             google_client_id: keep(self.google_client_id),

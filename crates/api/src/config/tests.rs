@@ -182,3 +182,43 @@ fn bad_rate_limits_and_redis_urls_are_all_reported() {
     }
     assert_eq!(error.0.len(), 4);
 }
+
+/// The `.env` of a production server, written as people write it.
+const PRODUCTION_DOTENV: &str = "\
+# deploy/.env
+BCRYPT_COST=11
+CORS_ORIGINS=https://a.example.com, https://b.example.com
+export APP_ENV=production
+export FOO
+SECRET_KEY=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+";
+
+#[test]
+fn every_line_of_a_dotenv_is_read() {
+    let settings = Settings::from_env_and_dotenv(Vec::<(String, String)>::new(), PRODUCTION_DOTENV).unwrap();
+    assert_eq!(settings.env, AppEnv::Production);
+    assert_eq!(settings.bcrypt_cost, 11);
+    assert!(!settings.ephemeral_secret);
+    assert_eq!(settings.secret_key.expose_secret().len(), 64);
+    assert!(settings.cookie.secure);
+    assert_eq!(settings.cors_origins, ["https://a.example.com", "https://b.example.com", "http://localhost:3000"]);
+}
+
+#[test]
+fn the_environment_wins_over_the_dotenv() {
+    let settings = Settings::from_env_and_dotenv([("BCRYPT_COST", "13")], PRODUCTION_DOTENV).unwrap();
+    assert_eq!(settings.bcrypt_cost, 13);
+    assert_eq!(settings.env, AppEnv::Production);
+}
+
+#[test]
+fn a_dotenv_line_that_cannot_be_read_is_reported_with_every_other_problem() {
+    let dotenv = "APP_ENV=production\nBCRYPT+COST=11\nPORT=eighty\nSECRET_KEY=\"unterminated\n";
+    let error = Settings::from_env_and_dotenv(Vec::<(String, String)>::new(), dotenv).unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains(".env line 2:"), "{text}");
+    assert!(text.contains(".env line 4:") && text.contains("SECRET_KEY"), "{text}");
+    assert!(text.contains("PORT must be"), "{text}");
+    assert!(text.contains("SECRET_KEY is required in production"), "{text}");
+    assert!(!text.contains("unterminated"), "a value was echoed:\n{text}");
+}

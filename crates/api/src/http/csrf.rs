@@ -1,7 +1,8 @@
-//! Login-CSRF and cookie-CSRF protection: a state-changing `/api/` request that a browser sends
-//! with an `Origin` we do not serve, and without an `Authorization` header (so authenticated, if
-//! at all, by the ambient cookie), is refused. Clients that send no `Origin` are not browsers
-//! acting cross-site and pass.
+//! Login-CSRF and cookie-CSRF protection: a state-changing request that a browser sends with an
+//! `Origin` we do not serve, and without an `Authorization` header (so authenticated, if at all,
+//! by the ambient cookie), is refused. Clients that send no `Origin` are not browsers acting
+//! cross-site and pass. Every path is guarded, whatever it is: the router decodes
+//! percent-encoding (`/%61pi/` is `/api/`), so any test of the path could be walked around.
 
 use std::sync::Arc;
 
@@ -24,9 +25,7 @@ pub async fn check_origin(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    let guarded = is_state_changing(req.method())
-        && req.path().starts_with("/api/")
-        && !req.headers().contains_key(header::AUTHORIZATION);
+    let guarded = is_state_changing(req.method()) && !req.headers().contains_key(header::AUTHORIZATION);
     if guarded && let Some(origin) = req.headers().get(header::ORIGIN) {
         let allowed = req.app_data::<AllowedOrigins>().is_some_and(|allowed| {
             origin.to_str().is_ok_and(|o| allowed.0.iter().any(|a| a.eq_ignore_ascii_case(o.trim_end_matches('/'))))

@@ -1,9 +1,11 @@
 //! HTTP plumbing shared by the routes: middleware, extractors and cookies.
 
+pub mod body_deadline;
 pub mod client;
 pub mod client_ip;
 pub mod cookies;
 pub mod csrf;
+pub mod json;
 pub mod oauth_flow;
 pub mod request_id;
 pub mod security_headers;

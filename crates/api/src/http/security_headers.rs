@@ -1,4 +1,4 @@
-//! Headers every response gets, and the stricter ones of auth answers and the docs page.
+//! Headers every response gets, and the looser ones of the docs pages.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -16,29 +16,35 @@ pub async fn add(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let path = req.path().to_owned();
+    // The path as the router sees it, percent-encoding decoded: `/%64ocs` is `/docs`.
+    let docs = is_docs(req.match_info().as_str());
     match next.call(req).await {
         Ok(mut response) => {
-            insert(response.headers_mut(), &path);
+            insert(response.headers_mut(), docs);
             Ok(response)
         }
         // An inner middleware failed: its error response gets the headers too.
         Err(error) => {
             let mut response: HttpResponse = error.error_response();
-            insert(response.headers_mut(), &path);
+            insert(response.headers_mut(), docs);
             Err(InternalError::from_response(error.to_string(), response).into())
         }
     }
 }
 
-fn insert(headers: &mut HeaderMap, path: &str) {
+fn is_docs(path: &str) -> bool {
+    path == "/docs" || path.starts_with("/docs/")
+}
+
+fn insert(headers: &mut HeaderMap, docs: bool) {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    let csp = if path == "/docs" || path.starts_with("/docs/") { DOCS_CSP } else { API_CSP };
+    let csp = if docs { DOCS_CSP } else { API_CSP };
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
-    if path.starts_with("/api/") {
-        // Tokens and user data must never sit in a shared or browser cache.
+    if !docs {
+        // Tokens and user data must never sit in a shared or browser cache: every answer but
+        // the documentation's pages is kept out of them, whatever its path.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }

@@ -2,7 +2,10 @@
 //! methods, else 404. The known routes are read from the OpenAPI document, which every handler
 //! is declared in, so this table cannot drift from the real routes.
 
-use actix_web::http::{Method, header};
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, StatusCode, header};
+use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 use utoipa::OpenApi;
 
@@ -51,6 +54,21 @@ impl RouteTable {
 
 fn segments(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
+}
+
+/// A 404 that a route answered without a body (the embedded Swagger UI's, for a file it does
+/// not have) becomes the same problem document as every other 404.
+pub async fn empty_not_found_as_problem(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let response = next.call(req).await?;
+    let empty = matches!(response.response().body().size(), BodySize::None | BodySize::Sized(0));
+    if response.status() == StatusCode::NOT_FOUND && empty {
+        let (req, _) = response.into_parts();
+        return Ok(ServiceResponse::new(req, ApiError::NotFound.error_response()));
+    }
+    Ok(response.map_into_boxed_body())
 }
 
 pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {

@@ -95,7 +95,10 @@ fn init_logs() {
     ONCE.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
             // Kept for the whole test run.
-            std::mem::forget(yoshikosan_api::telemetry::init(LogFormat::Json));
+            std::mem::forget(yoshikosan_api::telemetry::init(
+                LogFormat::Json,
+                std::env::var("RUST_LOG").ok().as_deref(),
+            ));
         }
     });
 }

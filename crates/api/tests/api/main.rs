@@ -8,6 +8,7 @@ mod docs;
 mod fair_hashing;
 mod health;
 mod helpers;
+mod hostile_input;
 mod login;
 mod logout;
 mod oauth_accounts;

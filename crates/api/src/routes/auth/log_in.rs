@@ -7,6 +7,7 @@ use super::dto::{AuthResponse, LoginRequest};
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 
 /// Sign in with email and password.
@@ -33,7 +34,7 @@ use crate::state::AppState;
 pub async fn log_in(
     state: web::Data<AppState>,
     client: Client,
-    body: web::Json<LoginRequest>,
+    body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let attempted = email.trim().to_owned();

@@ -8,6 +8,7 @@ use super::current_user::CurrentUser;
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -47,7 +48,7 @@ pub async fn set_password(
     state: web::Data<AppState>,
     CurrentUser(current): CurrentUser,
     client: Client,
-    body: web::Json<SetPasswordRequest>,
+    body: JsonBody<SetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let SetPasswordRequest { new_password, current_password } = body.into_inner();
     let command =

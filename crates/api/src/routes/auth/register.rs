@@ -7,6 +7,7 @@ use super::dto::{AuthResponse, RegisterRequest};
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
+use crate::http::json::JsonBody;
 use crate::state::AppState;
 
 /// Create an email/password account and sign it in.
@@ -34,7 +35,7 @@ use crate::state::AppState;
 pub async fn register(
     state: web::Data<AppState>,
     client: Client,
-    body: web::Json<RegisterRequest>,
+    body: JsonBody<RegisterRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let RegisterRequest { email, password, name } = body.into_inner();
     let attempted = email.trim().to_owned();
