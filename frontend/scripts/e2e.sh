@@ -68,6 +68,8 @@ sed -e "s|server backend:8000;|server 127.0.0.1:$backend_port;|" \
     -e "s|^pid .*|pid $work/nginx.pid;|" \
     -e "s|listen 6666;|listen 127.0.0.1:$port;|" \
     "$root/deploy/nginx.conf" >"$work/nginx.conf"
+# nginx.conf includes the outer proxies' list: none here, the client is the peer.
+OUTER_PROXIES= sh "$root/deploy/nginx-outer-proxies.sh" "$work/outer-proxies.conf"
 mkdir -p "$work/logs"
 nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' >"$logs/nginx.log" 2>&1 &
 pids+=($!)
@@ -79,6 +81,6 @@ ready() {
 }
 ready "$public/health" && ready "$public/login" \
     && ready "http://127.0.0.1:$google_port/.well-known/openid-configuration" \
-    || { tail -20 "$logs"/*.log >&2; exit 1; }
+    || { tail -n 20 "$logs"/*.log >&2; exit 1; }
 
 E2E_BASE_URL=$public PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 bunx playwright test "$@"
