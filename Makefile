@@ -1,18 +1,22 @@
-# Yoshikosan auth backend: everyday commands. `make` (or `make help`) lists them.
+# Yoshikosan sign-in service, backend and frontend: everyday commands. `make` (or `make help`)
+# lists them.
 
 DOCKER ?= docker
 COMPOSE ?= $(DOCKER) compose
 COMPOSE_FILE ?= deploy/docker-compose.yml
-FRONTEND_DIR ?= ../yoshikosan-frontend
+# The Next.js app, as a path relative to the repository root (compose reads it the same way).
+FRONTEND_DIR ?= frontend
+BUN ?= bun
 CARGO ?= cargo
 MIGRATE = $(CARGO) run --quiet -p migration --
 ENV_FILE ?= .env
 FUZZ_TIME ?= 300
 FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
-DC = FRONTEND_DIR=$(abspath $(FRONTEND_DIR)) $(COMPOSE) --env-file $(ENV_FILE) -f $(COMPOSE_FILE)
+DC = FRONTEND_DIR=$(FRONTEND_DIR) $(COMPOSE) --env-file $(ENV_FILE) -f $(COMPOSE_FILE)
 
 .DEFAULT_GOAL := help
-.PHONY: help dev dev-backend dev-frontend run build test lint format typecheck clean \
+.PHONY: help dev dev-backend dev-frontend run build test test-backend test-frontend lint lint-backend \
+	lint-frontend format format-backend format-frontend typecheck frontend-deps clean \
 	docker-build docker-build-backend docker-build-frontend docker-up docker-down docker-logs \
 	docker-restart docker-clean db-init db-migrate db-status db-rollback db-reset db-shell \
 	env-check install-hooks fuzz api-fuzz fault-test bench bench-micro
@@ -26,9 +30,12 @@ dev: ## Backend and frontend together, in the foreground (Ctrl-C stops both)
 dev-backend: ## The backend on :8000 with readable logs
 	LOG_FORMAT=pretty $(CARGO) run
 
-dev-frontend: ## The Next.js dev server in FRONTEND_DIR
+dev-frontend: frontend-deps ## The Next.js dev server on :3000 (FRONTEND_DIR)
+	cd "$(FRONTEND_DIR)" && $(BUN) run dev
+
+frontend-deps: ## Install the frontend's packages (frozen lockfile)
 	@test -d "$(FRONTEND_DIR)" || { echo "no frontend at $(FRONTEND_DIR) (set FRONTEND_DIR)"; exit 1; }
-	cd "$(FRONTEND_DIR)" && npm run dev
+	cd "$(FRONTEND_DIR)" && $(BUN) install --frozen-lockfile
 
 run: ## The release build of the backend
 	$(CARGO) run --release
@@ -36,18 +43,35 @@ run: ## The release build of the backend
 build: ## Release build of every crate
 	$(CARGO) build --release --workspace
 
-test: ## Every test (set TEST_DATABASE_URL=postgres://... to include PostgreSQL)
+test: test-backend test-frontend ## Every test, backend and frontend (TEST_DATABASE_URL=postgres://... adds PostgreSQL)
+
+test-backend: ## Every Rust test of every crate
 	$(CARGO) test --workspace
 
-lint: ## Formatting check and clippy with warnings denied
+test-frontend: frontend-deps ## The frontend's checks, unit tests and browser tests (needs nginx and Chromium)
+	$(CARGO) build -p yoshikosan-api
+	YOSHIKOSAN_BIN=$(abspath target/debug/yoshikosan) bash "$(FRONTEND_DIR)/scripts/ci.sh"
+
+lint: lint-backend lint-frontend ## Every linter, backend and frontend
+
+lint-backend: ## Formatting check and clippy with warnings denied
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
-format: ## Format the code
+lint-frontend: frontend-deps ## ESLint and the Prettier check
+	cd "$(FRONTEND_DIR)" && $(BUN) run lint && $(BUN) run format:check
+
+format: format-backend format-frontend ## Format all the code
+
+format-backend: ## rustfmt
 	$(CARGO) fmt --all
 
-typecheck: ## Type-check every crate and test without building
+format-frontend: frontend-deps ## Prettier
+	cd "$(FRONTEND_DIR)" && $(BUN) run format
+
+typecheck: frontend-deps ## Type-check every crate and test, and the frontend (tsc --noEmit)
 	$(CARGO) check --workspace --all-targets
+	cd "$(FRONTEND_DIR)" && $(BUN) run typecheck
 
 clean: ## Remove build output
 	$(CARGO) clean
@@ -60,11 +84,11 @@ docker-build-backend: ## Build the backend image (yoshikosan-api)
 docker-build-frontend: ## Build the frontend image from FRONTEND_DIR
 	$(DOCKER) build -t yoshikosan-frontend:latest "$(FRONTEND_DIR)"
 
-docker-up: ## Start the stack (nginx on :6666); PROFILE=frontend adds the frontend
-	$(DC) $(if $(PROFILE),--profile $(PROFILE)) up -d
+docker-up: ## Start the stack: PostgreSQL, backend, frontend, nginx on :6666
+	$(DC) up -d
 
 docker-down: ## Stop the stack
-	$(DC) --profile frontend down
+	$(DC) down
 
 docker-logs: ## Follow the stack's logs
 	$(DC) logs -f
@@ -72,7 +96,7 @@ docker-logs: ## Follow the stack's logs
 docker-restart: docker-down docker-up ## Restart the stack
 
 docker-clean: ## Stop the stack and delete its volumes (the database!)
-	$(DC) --profile frontend down --volumes --remove-orphans
+	$(DC) down --volumes --remove-orphans
 
 db-init: db-migrate ## Create the schema (same as db-migrate)
 

@@ -34,23 +34,28 @@ fi
 secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 
 step "docker-compose config"
-mkdir -p "$work/stack"
-cp -r deploy "$work/stack/deploy"
+# A fresh clone of what is committed, with .env made from .env.example plus the two secrets.
+git clone --quiet "$PWD" "$work/stack"
 { cat .env.example; echo "POSTGRES_PASSWORD=compose-check"; echo "SECRET_KEY=$secret"; } > "$work/stack/.env"
-# docker-compose 1.x wants every build path to exist, the frontend's included.
-mkdir -p "$work/frontend-app"
-export FRONTEND_DIR="$work/frontend-app"
+unset FRONTEND_DIR
 compose() { (cd "$work/stack" && docker-compose --env-file .env -f deploy/docker-compose.yml "$@"); }
-check "the compose file validates" compose config -q
+check "the compose file validates on a fresh clone" compose config -q
 compose config >"$work/compose.yml" 2>/dev/null
 services=$(compose config --services 2>/dev/null | sort | tr '\n' ' ')
 check "services: backend, frontend, nginx, postgres ($services)" test "$services" = "backend frontend nginx postgres "
-# Only the frontend has a profile, so the backend stack runs without it.
-check "the frontend runs only with the frontend profile" sh -c "python3 - '$work/compose.yml' <<'PY'
-import sys, yaml
+check "every service is in the default stack, the frontend built from frontend/" sh -c "python3 - '$work/compose.yml' '$work/stack' <<'PY'
+import os, sys, yaml
 services = yaml.safe_load(open(sys.argv[1]))['services']
-profiled = {name: s.get('profiles') for name, s in services.items() if s.get('profiles')}
-sys.exit(0 if profiled == {'frontend': ['frontend']} else 1)
+context = os.path.realpath(services['frontend']['build']['context'] if isinstance(services['frontend']['build'], dict) else services['frontend']['build'])
+sys.exit(0 if not any(s.get('profiles') for s in services.values())
+         and context == os.path.realpath(os.path.join(sys.argv[2], 'frontend')) else 1)
+PY"
+check "the frontend gets no secret (SECRET_KEY, OAuth secrets, database password)" sh -c "python3 - '$work/compose.yml' <<'PY'
+import sys, yaml
+frontend = yaml.safe_load(open(sys.argv[1]))['services']['frontend']
+env = frontend.get('environment') or {}
+secret = [k for k in env if k in ('SECRET_KEY', 'POSTGRES_PASSWORD', 'DATABASE_URL') or k.endswith('CLIENT_SECRET')]
+sys.exit(0 if not secret and 'env_file' not in frontend else 1)
 PY"
 check "nginx publishes port 6666" grep -q '6666' "$work/compose.yml"
 check "the backend waits for a healthy postgres" grep -q 'condition: service_healthy' "$work/compose.yml"
