@@ -60,7 +60,8 @@ impl Throttle {
     /// hash. Refused when a budget is spent (until its window ends) or the client's queue is
     /// full; a refusal leaves every budget as it was.
     pub async fn admit(&self, keys: &AttemptKeys, now: DateTime<Utc>) -> Result<Attempt, Throttled> {
-        let mut attempt = Attempt { counter: self.counter.clone(), email: None, address: None, _turn: None };
+        let gate = self.gate.clone().zip(keys.address().map(str::to_owned));
+        let mut attempt = Attempt { counter: self.counter.clone(), email: None, address: None, gate, turn: None };
         if let Some(key) = &keys.email {
             attempt.email = self.reserve(key, now, self.limits.max_per_email).await?;
         }
@@ -68,16 +69,6 @@ impl Throttle {
             match self.reserve(key, now, self.limits.max_per_ip).await {
                 Ok(held) => attempt.address = held,
                 Err(throttled) => {
-                    attempt.give_back().await;
-                    return Err(throttled);
-                }
-            }
-        }
-        if let (Some(gate), Some(address)) = (&self.gate, keys.address()) {
-            match gate.enter(address).await {
-                Ok(turn) => attempt._turn = Some(turn),
-                Err(throttled) => {
-                    // Nothing was checked, so nothing is spent.
                     attempt.give_back().await;
                     return Err(throttled);
                 }
@@ -112,24 +103,53 @@ struct Held {
     ends_at: DateTime<Utc>,
 }
 
-/// An admitted attempt: its reserved units and its turn to hash. Its outcome decides what
-/// stays spent; dropped without one (an error), the units stay spent, as after [`Self::failed`].
+/// An admitted attempt: its reserved units and, while it hashes, its turn at the hashing pool.
+/// Its outcome decides what stays spent; dropped without one (an error), the units stay spent,
+/// as after [`Self::failed`].
 #[must_use = "an attempt's outcome decides what it spends"]
 pub struct Attempt {
     counter: Arc<dyn FailureCounter>,
     email: Option<Held>,
     address: Option<Held>,
-    _turn: Option<HashingTurn>,
+    /// The gate and this attempt's address, until the turn is asked for.
+    gate: Option<(Arc<dyn HashingGate>, String)>,
+    turn: Option<HashingTurn>,
 }
 
 impl Attempt {
+    /// Waits for this address's turn at the hashing pool. Called right before hashing or
+    /// verifying, and ended by [`Self::hashed`], so that the turn covers the hash alone, not the
+    /// database work around it (which, with the database down, would hold every queued request
+    /// of the address for its timeouts). Refused when the address's queue is full: every unit
+    /// is then given back, since nothing was checked.
+    pub async fn hashing_turn(&mut self) -> Result<(), Throttled> {
+        let Some((gate, address)) = self.gate.take() else { return Ok(()) };
+        match gate.enter(&address).await {
+            Ok(turn) => {
+                self.turn = Some(turn);
+                Ok(())
+            }
+            Err(throttled) => {
+                for held in [self.email.take(), self.address.take()].into_iter().flatten() {
+                    self.release(&held).await;
+                }
+                Err(throttled)
+            }
+        }
+    }
+
+    /// The hash is done: the turn goes to the next request.
+    pub fn hashed(&mut self) {
+        self.turn = None;
+    }
+
     /// Wrong credentials (or an email already taken): every reserved unit stays spent.
     pub fn failed(self) {}
 
     /// Right credentials: the address's unit is given back and the email's failures are
     /// forgotten (the address's earlier failures stay counted).
     pub async fn succeeded(mut self) {
-        self._turn = None;
+        self.turn = None;
         if let Some(held) = self.address.take() {
             self.release(&held).await;
         }
@@ -143,7 +163,7 @@ impl Attempt {
     /// The email's unit is given back; the address's stays spent (a registration that created
     /// its account).
     pub async fn give_back_email(mut self) {
-        self._turn = None;
+        self.turn = None;
         if let Some(held) = self.email.take() {
             self.release(&held).await;
         }
@@ -151,7 +171,7 @@ impl Attempt {
 
     /// Every unit is given back: nothing was checked.
     async fn give_back(mut self) {
-        self._turn = None;
+        self.turn = None;
         for held in [self.email.take(), self.address.take()].into_iter().flatten() {
             self.release(&held).await;
         }

@@ -115,20 +115,27 @@ async fn a_full_queue_refuses_and_gives_every_unit_back() {
         .times(1)
         .returning(|_| Err(Throttled { retry_after: Duration::seconds(1) }));
     let throttle = Throttle::new(Arc::new(counter), limits()).with_gate(Arc::new(gate));
-    assert_eq!(throttle.admit(&keys(), t0()).await.unwrap_err(), Throttled { retry_after: Duration::seconds(1) });
+    let mut attempt = throttle.admit(&keys(), t0()).await.unwrap();
+    assert_eq!(attempt.hashing_turn().await.unwrap_err(), Throttled { retry_after: Duration::seconds(1) });
+    attempt.failed();
 }
 
 #[tokio::test]
-async fn the_turn_is_held_until_the_outcome_and_skipped_without_an_address() {
+async fn the_turn_is_held_while_hashing_and_skipped_without_an_address() {
     let pool = Arc::new(tokio::sync::Semaphore::new(1));
     let mut gate = MockHashingGate::new();
     let place = pool.clone();
     gate.expect_enter().times(1).returning(move |_| Ok(HashingTurn::new(place.clone().try_acquire_owned().unwrap())));
     let throttle = Throttle::new(Arc::new(counter(|_| false, t0())), limits()).with_gate(Arc::new(gate));
-    let attempt = throttle.admit(&keys(), t0()).await.unwrap();
+    let mut attempt = throttle.admit(&keys(), t0()).await.unwrap();
+    assert_eq!(pool.available_permits(), 1, "no turn taken before the hash");
+    attempt.hashing_turn().await.unwrap();
     assert_eq!(pool.available_permits(), 0);
-    attempt.failed();
+    attempt.hashed();
     assert_eq!(pool.available_permits(), 1);
+    attempt.failed();
     let email = Email::parse("ada@example.com").unwrap();
-    throttle.admit(&AttemptKeys::new(Some(&email), None), t0()).await.unwrap().failed();
+    let mut no_address = throttle.admit(&AttemptKeys::new(Some(&email), None), t0()).await.unwrap();
+    no_address.hashing_turn().await.unwrap();
+    no_address.failed();
 }

@@ -75,12 +75,14 @@ impl LogIn {
         let keys = AttemptKeys::new(Some(&email), command.client.ip.as_deref());
         // Reserved before any lookup or bcrypt: a blocked guesser costs next to nothing, and
         // requests sent at once get no more checks than the budget holds.
-        let attempt = self.throttle.admit(&keys, self.clock.now()).await?;
+        let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
 
         let user = self.users.find_by_email(&email).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
         // Always verify, against a dummy hash when there is none, so timing reveals nothing.
+        attempt.hashing_turn().await?;
         let matches = self.hasher.verify(&command.password, hash.clone()).await?;
+        attempt.hashed();
         let (user, verified) = match (user, hash) {
             (Some(user), Some(verified)) if matches => (user, verified),
             _ => {

@@ -5,7 +5,7 @@ use crate::email::Email;
 use crate::password::{Password, PasswordPolicy};
 use crate::ports::{CreateUserError, HashError, PasswordHasher, StoreError, TokenError, UserRepository};
 use crate::session::ClientInfo;
-use crate::throttle::{AttemptKeys, Throttle, Throttled};
+use crate::throttle::{Attempt, AttemptKeys, Throttle, Throttled};
 use crate::user::{DisplayName, User};
 use crate::validation::ValidationErrors;
 
@@ -86,8 +86,8 @@ impl Register {
         // Every registration spends a unit of its address's budget; the email's unit is given
         // back unless the email is taken, so probing which addresses have accounts is limited.
         let keys = AttemptKeys::new(Some(&email), command.client.ip.as_deref());
-        let attempt = self.throttle.admit(&keys, self.clock.now()).await?;
-        let result = self.create(email, password, name, &command.client).await;
+        let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
+        let result = self.create(email, password, name, &command.client, &mut attempt).await;
         if matches!(result, Err(RegisterError::EmailTaken)) {
             attempt.failed();
         } else {
@@ -102,13 +102,16 @@ impl Register {
         password: Password,
         name: DisplayName,
         client: &ClientInfo,
+        attempt: &mut Attempt,
     ) -> Result<SignedIn, RegisterError> {
         // Checked before hashing so a taken address costs no bcrypt; the unique index still
         // decides races between two registrations of the same address.
         if self.users.find_by_email(&email).await?.is_some() {
             return Err(RegisterError::EmailTaken);
         }
+        attempt.hashing_turn().await?;
         let hash = self.hasher.hash(&password).await?;
+        attempt.hashed();
         let user = User::with_password(email, name, hash, self.clock.now());
         let (session, access_token) = self.issuer.issue(user.id, client)?;
         self.users.create_with_session(&user, &session).await?;

@@ -105,8 +105,11 @@ impl SetPassword {
             // Reserved before the check, so guesses sent at once get no more checks than the
             // budget holds.
             let keys = AttemptKeys::new(Some(&user.email), None);
-            let attempt = self.throttle.admit(&keys, self.clock.now()).await?;
-            if !self.hasher.verify(current, Some(hash.clone())).await? {
+            let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
+            attempt.hashing_turn().await?;
+            let matches = self.hasher.verify(current, Some(hash.clone())).await?;
+            attempt.hashed();
+            if !matches {
                 attempt.failed();
                 let wrong = FieldError::new(CURRENT, FieldErrorCode::Incorrect, "current password is incorrect");
                 return Err(ValidationErrors::from(wrong).into());
