@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds deploy/Dockerfile with podman (after ../shared/tools/container-sandbox.sh has made the
-# base images available) and checks the image: size above its base, start-up to healthy against
-# the host's PostgreSQL within 5 s, the HEALTHCHECK, and a non-root user.
+# Builds deploy/Dockerfile and frontend/Dockerfile with podman (after
+# ../shared/tools/container-sandbox.sh has made the base images available) and checks each image:
+# size above its base, the HEALTHCHECK, a non-root user; the backend's start-up to healthy against
+# the host's PostgreSQL within 5 s, the frontend serving /login with its security headers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,8 +11,9 @@ now_ms() { date +%s%3N; }
 
 db="yoshikosan_image_$$"
 name="yoshikosan-image-test-$$"
+frontend="yoshikosan-frontend-image-test-$$"
 cleanup() {
-    podman rm -f "$name" >/dev/null 2>&1
+    podman rm -f "$name" "$frontend" >/dev/null 2>&1
     psql -q -h 127.0.0.1 -U postgres -d test -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" 2>/dev/null
 }
 trap cleanup EXIT
@@ -49,6 +51,29 @@ check "healthy within 5 s of start" test -n "$healthy" -a "${healthy:-99999}" -l
 check "the service answers /health from the host" sh -c "curl -s localhost:$port/health | grep -q '\"status\":\"healthy\"'"
 check "it runs as a non-root user" test "$(podman exec "$name" id -u)" != 0
 check "podman's own health check passes" podman healthcheck run "$name"
+
+echo "--> podman build -f frontend/Dockerfile frontend"
+started=$(date +%s)
+check "the frontend image builds" podman build --network host --format docker -f frontend/Dockerfile \
+    -t yoshikosan-frontend:test frontend
+echo "  build took $(($(date +%s) - started)) s"
+size=$(podman image inspect yoshikosan-frontend:test --format '{{.Size}}')
+base=$(podman image inspect docker.io/oven/bun:1-slim --format '{{.Size}}')
+echo "  frontend image: $((size / 1000000)) MB in all, $(((size - base) / 1000000)) MB above oven/bun:1-slim"
+check "the frontend image is under 300 MB" test "$size" -lt 300000000
+check "and at most 80 MB above its base" test $((size - base)) -le 80000000
+check "its HEALTHCHECK needs no curl" sh -c "podman image inspect yoshikosan-frontend:test --format '{{json .Config.Healthcheck}}' | grep -q '\"bun\"'"
+# The image's health check asks port 3000 on its own loopback: it runs with the host's network.
+if curl -s -o /dev/null http://127.0.0.1:3000/; then
+    echo "  port 3000 is taken on this machine: the frontend container is not started"
+else
+    podman run -d --name "$frontend" --network host yoshikosan-frontend:test >/dev/null
+    for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:3000/login && break; sleep 0.1; done
+    check "the frontend serves /login" curl -sf -o /dev/null http://127.0.0.1:3000/login
+    check "with a nonce CSP that forbids framing" sh -c "curl -sI http://127.0.0.1:3000/login | grep -i '^content-security-policy:' | grep -q \"frame-ancestors 'none'\""
+    check "the frontend runs as a non-root user" test "$(podman exec "$frontend" id -u)" != 0
+    check "the frontend's own health check passes" podman healthcheck run "$frontend"
+fi
 
 printf '\nimage: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
