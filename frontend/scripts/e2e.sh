@@ -7,6 +7,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(cd .. && pwd)
+# free_port and host_nginx_conf, shared with the deployment tests.
+source "$root/deploy/checks.sh"
 
 bin=${YOSHIKOSAN_BIN:-$root/target/debug/yoshikosan}
 [ -x "$bin" ] || { echo "YOSHIKOSAN_BIN must point at the backend binary (tried $bin)" >&2; exit 2; }
@@ -27,7 +29,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 backend_port=$(free_port)
 frontend_port=$(free_port)
 google_port=$(free_port)
@@ -61,15 +62,10 @@ NODE_ENV=production PORT=$frontend_port HOSTNAME=127.0.0.1 \
     ${FRONTEND_RUNTIME:-bun} .next/standalone/server.js >"$logs/frontend.log" 2>&1 &
 pids+=($!)
 
-# deploy/nginx.conf as is, pointed at this run's backend and frontend instead of compose's.
-sed -e "s|server backend:8000;|server 127.0.0.1:$backend_port;|" \
-    -e "s|http://frontend:3000|http://127.0.0.1:$frontend_port|" \
-    -e "s|^\(\s*\)resolver .*|\1# (no resolver: addresses are literal here)|" \
-    -e "s|^pid .*|pid $work/nginx.pid;|" \
-    -e "s|listen 6666;|listen 127.0.0.1:$port;|" \
-    "$root/deploy/nginx.conf" >"$work/nginx.conf"
-# nginx.conf includes the outer proxies' list: none here, the client is the peer.
-OUTER_PROXIES= sh "$root/deploy/nginx-outer-proxies.sh" "$work/outer-proxies.conf"
+# deploy/nginx.conf as the deployment tests run it, pointed at this run's backend and frontend,
+# with no outer proxy (the client is the peer).
+(cd "$root" && OUTER_PROXIES= host_nginx_conf "127.0.0.1:$port" "127.0.0.1:$backend_port" \
+    "127.0.0.1:$frontend_port" "$work") || exit 1
 mkdir -p "$work/logs"
 nginx -c "$work/nginx.conf" -p "$work" -g 'daemon off;' >"$logs/nginx.log" 2>&1 &
 pids+=($!)
