@@ -3,9 +3,8 @@ import { useState } from "react";
 import { api, call, fieldErrors, problemMessage, type PasswordPolicy } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
 import { fieldErrorMessage } from "@/lib/messages";
-import { checkPassword, passwordAcceptable } from "@/lib/validation";
 import { Field } from "@/components/field";
-import { PasswordRules } from "@/components/password-rules";
+import { NewPasswordFields, useNewPassword } from "@/components/new-password-fields";
 
 type Errors = Partial<Record<"current" | "password" | "confirm", string>>;
 
@@ -19,38 +18,29 @@ export function PasswordForm({
 }) {
   const { user, refresh } = useAuth();
   const [current, setCurrent] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const newPassword = useNewPassword(policy, user?.email ?? "");
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const checks = checkPassword(password, policy, user?.email ?? "");
-  const mismatch =
-    confirm !== "" && confirm !== password ? "The passwords do not match." : undefined;
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const next: Errors = {
       current: hasPassword && current === "" ? "Enter your current password." : undefined,
-      password: passwordAcceptable(checks)
-        ? undefined
-        : "The password does not meet the rules below.",
-      confirm: confirm === "" ? "Repeat the password." : mismatch,
+      ...newPassword.problems(),
     };
     setErrors(next);
     if (Object.values(next).some(Boolean)) return;
     setBusy(true);
     setMessage(null);
     const body = hasPassword
-      ? { new_password: password, current_password: current }
-      : { new_password: password };
+      ? { new_password: newPassword.password, current_password: current }
+      : { new_password: newPassword.password };
     const result = await call(api.PUT("/api/auth/password", { body }));
     setBusy(false);
     if (result.ok) {
       setCurrent("");
-      setPassword("");
-      setConfirm("");
+      newPassword.clear();
       setMessage({
         ok: true,
         text: hasPassword ? "Password changed. Other devices were signed out." : "Password set.",
@@ -94,25 +84,15 @@ export function PasswordForm({
             error={errors.current}
           />
         ) : null}
-        <Field
-          id="new_password"
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-          describedBy="new-password-rules"
-        />
-        <PasswordRules id="new-password-rules" checks={checks} />
-        <Field
-          id="confirm_password"
-          label="Confirm new password"
-          type="password"
-          autoComplete="new-password"
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          error={errors.confirm ?? mismatch}
+        <NewPasswordFields
+          state={newPassword}
+          ids={{
+            password: "new_password",
+            rules: "new-password-rules",
+            confirm: "confirm_password",
+          }}
+          labels={{ password: "New password", confirm: "Confirm new password" }}
+          errors={errors}
         />
         <button type="submit" className="button" disabled={busy}>
           {busy ? "Saving…" : hasPassword ? "Change password" : "Set password"}

@@ -5,9 +5,9 @@ import { useState } from "react";
 import { fieldErrors, problemMessage, type PasswordPolicy } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
 import { fieldErrorMessage } from "@/lib/messages";
-import { checkPassword, passwordAcceptable, validateEmail, validateName } from "@/lib/validation";
+import { validateEmail, validateName } from "@/lib/validation";
 import { Field } from "@/components/field";
-import { PasswordRules } from "@/components/password-rules";
+import { NewPasswordFields, useNewPassword } from "@/components/new-password-fields";
 
 type Errors = Partial<Record<"email" | "name" | "password" | "confirm", string>>;
 
@@ -16,32 +16,23 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
   const router = useRouter();
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
-  const [password, setPassword] = useState("");
-  const [confirm, setConfirm] = useState("");
+  const newPassword = useNewPassword(policy, email);
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  const checks = checkPassword(password, policy, email);
-  // Shown as soon as the confirmation is typed, before submitting.
-  const mismatch =
-    confirm !== "" && confirm !== password ? "The passwords do not match." : undefined;
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const next: Errors = {
       email: validateEmail(email) ?? undefined,
       name: validateName(name) ?? undefined,
-      password: passwordAcceptable(checks)
-        ? undefined
-        : "The password does not meet the rules below.",
-      confirm: confirm === "" ? "Repeat the password." : mismatch,
+      ...newPassword.problems(),
     };
     setErrors(next);
     if (Object.values(next).some(Boolean)) return;
     setBusy(true);
     setFormError(null);
-    const result = await register(email.trim(), name.trim(), password);
+    const result = await register(email.trim(), name.trim(), newPassword.password);
     if (result.ok) {
       router.replace("/");
       router.refresh();
@@ -93,27 +84,12 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
           onChange={(e) => setName(e.target.value)}
           error={errors.name}
         />
-        <Field
-          id="password"
-          label="Password"
-          type="password"
-          autoComplete="new-password"
+        <NewPasswordFields
+          state={newPassword}
+          ids={{ password: "password", rules: "password-rules", confirm: "confirm" }}
+          labels={{ password: "Password", confirm: "Confirm password" }}
+          errors={errors}
           required
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          error={errors.password}
-          describedBy="password-rules"
-        />
-        <PasswordRules id="password-rules" checks={checks} />
-        <Field
-          id="confirm"
-          label="Confirm password"
-          type="password"
-          autoComplete="new-password"
-          required
-          value={confirm}
-          onChange={(e) => setConfirm(e.target.value)}
-          error={errors.confirm ?? mismatch}
         />
         <button type="submit" className="button button-block" disabled={busy}>
           {busy ? "Creating account…" : "Create account"}

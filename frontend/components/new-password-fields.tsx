@@ -1,0 +1,79 @@
+"use client";
+import { useState } from "react";
+import type { PasswordPolicy } from "@/lib/api";
+import { checkPassword, passwordAcceptable } from "@/lib/validation";
+import { Field } from "@/components/field";
+import { PasswordRules } from "@/components/password-rules";
+
+/** A new password and its confirmation, checked against the policy as the user types. */
+export function useNewPassword(policy: PasswordPolicy, email: string) {
+  const [password, setPassword] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const checks = checkPassword(password, policy, email);
+  // Shown as soon as the confirmation is typed, before submitting.
+  const mismatch =
+    confirm !== "" && confirm !== password ? "The passwords do not match." : undefined;
+  return {
+    password,
+    setPassword,
+    confirm,
+    setConfirm,
+    checks,
+    mismatch,
+    /** What to show on submit; both undefined when the two fields may be sent. */
+    problems: () => ({
+      password: passwordAcceptable(checks)
+        ? undefined
+        : "The password does not meet the rules below.",
+      confirm: confirm === "" ? "Repeat the password." : mismatch,
+    }),
+    clear: () => {
+      setPassword("");
+      setConfirm("");
+    },
+  };
+}
+
+export type NewPassword = ReturnType<typeof useNewPassword>;
+
+/** The password field, its live rules, and the confirmation field. */
+export function NewPasswordFields({
+  state,
+  ids,
+  labels,
+  errors,
+  required,
+}: {
+  state: NewPassword;
+  ids: { password: string; rules: string; confirm: string };
+  labels: { password: string; confirm: string };
+  errors: { password?: string; confirm?: string };
+  required?: boolean;
+}) {
+  return (
+    <>
+      <Field
+        id={ids.password}
+        label={labels.password}
+        type="password"
+        autoComplete="new-password"
+        required={required}
+        value={state.password}
+        onChange={(e) => state.setPassword(e.target.value)}
+        error={errors.password}
+        describedBy={ids.rules}
+      />
+      <PasswordRules id={ids.rules} checks={state.checks} />
+      <Field
+        id={ids.confirm}
+        label={labels.confirm}
+        type="password"
+        autoComplete="new-password"
+        required={required}
+        value={state.confirm}
+        onChange={(e) => state.setConfirm(e.target.value)}
+        error={errors.confirm ?? state.mismatch}
+      />
+    </>
+  );
+}
