@@ -2,6 +2,7 @@
 //! unchanged on SQLite and PostgreSQL.
 #![forbid(unsafe_code)]
 
+pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_create_auth_tables;

@@ -15,7 +15,10 @@ commands:
   serve          run the service (the default)
   check-config   validate the configuration (environment and .env) and print a summary
   healthcheck    exit 0 when the service on 127.0.0.1:$PORT answers /health/ready, else 1
+  migrate        apply pending database migrations (as start-up does with AUTO_MIGRATE) and exit
+  migrations     list the database migrations and whether each is applied
   openapi        print the OpenAPI document (as /openapi.json serves it) and exit
+  --version      print the version
 ";
 
 /// The document `/openapi.json` serves.
@@ -24,11 +27,22 @@ pub fn openapi_json() -> Result<String, serde_json::Error> {
     crate::routes::docs::ApiDoc::openapi().to_pretty_json()
 }
 
-/// True when `http://127.0.0.1:{port}/health/ready` answers 200 within 3 seconds.
-pub async fn healthcheck(port: u16) -> bool {
-    let Ok(client) = reqwest::Client::builder().timeout(Duration::from_secs(3)).build() else { return false };
+/// Ok when `http://127.0.0.1:{port}/health/ready` answers 200 within 3 seconds; either way, a
+/// line saying what was seen.
+pub async fn healthcheck(port: u16) -> Result<String, String> {
     let url = format!("http://127.0.0.1:{port}/health/ready");
-    matches!(client.get(url).send().await, Ok(response) if response.status().is_success())
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(3)).build().map_err(|e| e.to_string())?;
+    match client.get(&url).send().await {
+        Ok(response) => {
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            let line = format!("{url}: {status} {}", body.trim());
+            if status.is_success() { Ok(line) } else { Err(line) }
+        }
+        Err(error) if error.is_timeout() => Err(format!("{url}: no answer within 3 s")),
+        Err(error) if error.is_connect() => Err(format!("{url}: nothing is listening (connection refused)")),
+        Err(error) => Err(format!("{url}: {error}")),
+    }
 }
 
 /// A summary of valid settings, secrets left out.

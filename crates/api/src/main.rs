@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use yoshikosan_api::commands::{self, USAGE};
 use yoshikosan_api::config::{self, Settings};
 use yoshikosan_api::startup::Application;
-use yoshikosan_api::telemetry;
+use yoshikosan_api::{database_wait, telemetry};
+use yoshikosan_persistence::Database;
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -16,7 +17,13 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve().await,
         Some("check-config") => check_config(),
         Some("healthcheck") => healthcheck().await,
+        Some("migrate") => migrate().await,
+        Some("migrations") => migrations().await,
         Some("openapi") => openapi(),
+        Some("-V" | "--version" | "version") => {
+            println!("yoshikosan {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS
@@ -63,7 +70,63 @@ fn check_config() -> ExitCode {
 async fn healthcheck() -> ExitCode {
     let (vars, _) = config::environment(Path::new(config::DOTENV));
     let port = vars.get("PORT").and_then(|p| p.trim().parse().ok()).unwrap_or(8000);
-    if commands::healthcheck(port).await { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    match commands::healthcheck(port).await {
+        Ok(line) => {
+            println!("healthy: {line}");
+            ExitCode::SUCCESS
+        }
+        Err(line) => {
+            println!("unhealthy: {line}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The database of the configuration, reached as start-up reaches it (waiting, logged).
+async fn database() -> Result<Database, ExitCode> {
+    let settings = load_settings()?;
+    let _logs = telemetry::init(settings.log_format, settings.log_filter.as_deref());
+    let target = database_wait::target(&settings.database_url);
+    println!("database: {target}");
+    database_wait::connect(&settings.database_url, settings.database_wait).await.map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::FAILURE
+    })
+}
+
+async fn migrate() -> ExitCode {
+    let database = match database().await {
+        Ok(database) => database,
+        Err(code) => return code,
+    };
+    match database.migrate().await {
+        Ok(applied) if applied.is_empty() => println!("no pending migrations: the schema is up to date"),
+        Ok(applied) => applied.iter().for_each(|name| println!("applied {name}")),
+        Err(error) => {
+            eprintln!("error: could not apply the migrations: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+async fn migrations() -> ExitCode {
+    let database = match database().await {
+        Ok(database) => database,
+        Err(code) => return code,
+    };
+    match database.migration_status().await {
+        Ok(list) => {
+            for (name, applied) in list {
+                println!("{}  {name}", if applied { "applied" } else { "pending" });
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: could not read the migrations: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 async fn serve() -> ExitCode {

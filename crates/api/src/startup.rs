@@ -21,11 +21,12 @@ use yoshikosan_domain::use_cases::{
 };
 use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
-use yoshikosan_persistence::{Database, DatabaseOptions, DbErr};
+use yoshikosan_persistence::{Database, DbErr};
 use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};
 use yoshikosan_security::{BcryptHasher, CookieCipher, FairHashingGate, JwtCodec, QUEUE_PER_CLIENT};
 
 use crate::config::Settings;
+use crate::database_wait;
 use crate::error::ApiError;
 use crate::http::client_ip::{self, TrustedProxies};
 use crate::http::csrf::AllowedOrigins;
@@ -40,8 +41,8 @@ pub const MAX_BODY_BYTES: usize = 65_536;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("could not connect to the database: {0}")]
-    Connect(DbErr),
+    #[error(transparent)]
+    Connect(#[from] database_wait::Unreachable),
     #[error("could not apply database migrations: {0}")]
     Migrate(DbErr),
     #[error("could not listen on {address}: {source}")]
@@ -73,19 +74,21 @@ impl Application {
 
     /// As [`Application::build`], on the given clock: tests move time forward with it.
     pub async fn build_with_clock(settings: Settings, clock: Arc<dyn Clock>) -> Result<Self, StartupError> {
-        let mut database = Database::connect(&settings.database_url, &DatabaseOptions::default())
-            .await
-            .map_err(StartupError::Connect)?;
-        if settings.auto_migrate {
-            tracing::info!("applying pending database migrations");
-            database.migrate().await.map_err(StartupError::Migrate)?;
-        }
-        // After the migrations, which create the triggers the listener needs.
-        database.start_change_listener();
+        // The address first: a wrong HOST or a taken port is reported before the database is
+        // touched. Nothing is accepted until the migrations are applied, so `/health` never
+        // answers for a schema that is not there yet.
         let address = settings.bind_address();
         let bind_error = |source| StartupError::Bind { address: address.clone(), source };
         let listener = TcpListener::bind(&address).map_err(bind_error)?;
         let port = listener.local_addr().map_err(bind_error)?.port();
+        let mut database = database_wait::connect(&settings.database_url, settings.database_wait).await?;
+        if settings.auto_migrate {
+            tracing::info!("applying pending database migrations");
+            let applied = database.migrate().await.map_err(StartupError::Migrate)?;
+            tracing::info!(count = applied.len(), applied = %applied.join(", "), "database schema up to date");
+        }
+        // After the migrations, which create the triggers the listener needs.
+        database.start_change_listener();
         let counter = failure_counter(&settings)?;
         let state = state(&settings, database.clone(), clock.clone(), counter).map_err(bind_error)?;
         let server = serve(listener, &settings, state).map_err(bind_error)?;

@@ -1,15 +1,24 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use migration::{Migrator, MigratorTrait};
+use migration::{MigrationStatus, Migrator, MigratorTrait};
+use sea_orm::sqlx::Connection;
+use sea_orm::sqlx::postgres::PgConnection;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait};
 
 use crate::invalidation;
 use crate::session_cache::SessionCache;
 use crate::{
     SeaOAuthAccountRepository, SeaOAuthSignInStore, SeaOAuthStateStore, SeaSessionRepository, SeaUserRepository,
 };
+
+/// The advisory lock key migrations are applied under (PostgreSQL): "yoshiko" in ASCII.
+const MIGRATION_LOCK: i64 = 0x0079_6f73_6869_6b6f;
+
+async fn pending_names<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> {
+    Ok(Migrator::get_pending_migrations(db).await?.iter().map(|m| m.name().to_owned()).collect())
+}
 
 /// Pool settings. The timeouts are short on purpose: with the database down, a request should
 /// fail fast with 503 rather than hold a client for half a minute.
@@ -71,6 +80,23 @@ impl Database {
         Ok(Self { conn, cache, listener: None })
     }
 
+    /// One connection attempt to a PostgreSQL `url`, for start-up's wait: the pool retries until
+    /// its timeout and then says only that it timed out; this says why (refused, unknown host,
+    /// wrong password). Other databases are local files: nothing to probe.
+    pub async fn probe(url: &str, timeout: Duration) -> Result<(), String> {
+        if !url.starts_with("postgres") {
+            return Ok(());
+        }
+        match tokio::time::timeout(timeout, PgConnection::connect(url)).await {
+            Ok(Ok(connection)) => {
+                let _ = connection.close().await;
+                Ok(())
+            }
+            Ok(Err(error)) => Err(error.to_string()),
+            Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
+        }
+    }
+
     /// Starts hearing other processes' session changes, which turns the session cache on (on
     /// PostgreSQL; a no-op elsewhere, and when already started). Called once the migrations
     /// are applied: before, the notifying triggers are missing and the cache would stay off.
@@ -85,9 +111,27 @@ impl Database {
         }
     }
 
-    /// Applies every pending migration.
-    pub async fn migrate(&self) -> Result<(), DbErr> {
-        Migrator::up(&self.conn, None).await
+    /// Applies every pending migration and returns their names. On PostgreSQL this runs in one
+    /// transaction holding an advisory lock, so that instances starting together on an empty
+    /// database take turns: the first applies the migrations, the others wait and find none.
+    pub async fn migrate(&self) -> Result<Vec<String>, DbErr> {
+        if self.backend() != DbBackend::Postgres {
+            let pending = pending_names(&self.conn).await?;
+            Migrator::up(&self.conn, None).await?;
+            return Ok(pending);
+        }
+        let txn = self.conn.begin().await?;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")).await?;
+        let pending = pending_names(&txn).await?;
+        Migrator::up(&txn, None).await?;
+        txn.commit().await?;
+        Ok(pending)
+    }
+
+    /// Every migration the service knows, with whether it is applied.
+    pub async fn migration_status(&self) -> Result<Vec<(String, bool)>, DbErr> {
+        let migrations = Migrator::get_migration_with_status(&self.conn).await?;
+        Ok(migrations.iter().map(|m| (m.name().to_owned(), m.status() == MigrationStatus::Applied)).collect())
     }
 
     /// True when the database answers `SELECT 1` within `timeout`.

@@ -29,6 +29,14 @@ enum Cleanup {
 impl TestDatabase {
     /// A new empty database with every migration applied.
     pub async fn fresh() -> Self {
+        let mut db = Self::empty().await;
+        db.database.migrate().await.expect("migrate test database");
+        db.database.start_change_listener();
+        db
+    }
+
+    /// A new database with nothing in it, not even the migrations.
+    pub async fn empty() -> Self {
         let (url, cleanup) = match std::env::var(TEST_DATABASE_URL).ok().filter(|u| !u.is_empty()) {
             Some(server_url) => create_postgres_database(server_url).await,
             None => {
@@ -38,9 +46,7 @@ impl TestDatabase {
                 (url, Cleanup::Sqlite(dir))
             }
         };
-        let mut database = Database::connect(&url, &DatabaseOptions::default()).await.expect("connect test database");
-        database.migrate().await.expect("migrate test database");
-        database.start_change_listener();
+        let database = Database::connect(&url, &DatabaseOptions::default()).await.expect("connect test database");
         Self { database, url, _cleanup: cleanup }
     }
 

@@ -4,6 +4,7 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use yoshikosan_persistence::testing::TestDatabase;
+use yoshikosan_persistence::{Database, DatabaseOptions};
 
 async fn tables(db: &TestDatabase) -> Vec<String> {
     let sql = match db.backend() {
@@ -27,4 +28,31 @@ async fn down_removes_the_schema_and_up_restores_it() {
     Migrator::up(conn, None).await.unwrap();
     assert_eq!(tables(&db).await, ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "users"]);
     assert!(Migrator::get_pending_migrations(conn).await.unwrap().is_empty());
+}
+
+/// Instances started together on an empty database (two replicas of a deployment): one applies
+/// the migrations, the others wait for it and find nothing left to do, and none fails.
+#[tokio::test]
+async fn instances_migrating_at_once_take_turns() {
+    let db = TestDatabase::empty().await;
+    if db.backend() != DbBackend::Postgres {
+        return; // one SQLite file belongs to one process
+    }
+    let mut instances = Vec::new();
+    for _ in 0..4 {
+        instances.push(Database::connect(&db.url, &DatabaseOptions::default()).await.unwrap());
+    }
+    let mut runs = tokio::task::JoinSet::new();
+    for instance in &instances {
+        let instance = instance.clone();
+        runs.spawn(async move { instance.migrate().await });
+    }
+    let mut counts = Vec::new();
+    while let Some(run) = runs.join_next().await {
+        counts.push(run.unwrap().expect("every instance starts").len());
+    }
+    assert_eq!(counts.iter().filter(|&&n| n == Migrator::migrations().len()).count(), 1, "{counts:?}");
+    assert_eq!(counts.iter().sum::<usize>(), Migrator::migrations().len(), "{counts:?}");
+    let status = instances[0].migration_status().await.unwrap();
+    assert!(status.iter().all(|(_, applied)| *applied), "{status:?}");
 }

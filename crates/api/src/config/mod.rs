@@ -42,6 +42,8 @@ pub struct Settings {
     pub host: String,
     pub port: u16,
     pub database_url: String,
+    /// How long start-up retries an unreachable database before giving up.
+    pub database_wait: std::time::Duration,
     pub secret_key: SecretString,
     /// True when no SECRET_KEY was given in development and a random one is used: tokens die
     /// with the process.

@@ -34,6 +34,7 @@ pub(super) struct Raw {
     pub(super) host: Option<String>,
     pub(super) port: Option<String>,
     pub(super) database_url: Option<String>,
+    pub(super) database_wait_secs: Option<String>,
     pub(super) secret_key: Option<String>,
     pub(super) access_token_ttl: Option<String>,
     pub(super) bcrypt_cost: Option<String>,
@@ -101,6 +102,9 @@ pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<
     let default_format = if production { LogFormat::Json } else { LogFormat::Pretty };
     let log_format = problems.check(log_format(raw.log_format.as_deref(), default_format));
     let auto_migrate = problems.check(boolean("AUTO_MIGRATE", raw.auto_migrate.as_deref(), true));
+    let database_url = problems.check(database_url(raw.database_url.take()));
+    let database_wait =
+        problems.check(number("DATABASE_WAIT_SECS", raw.database_wait_secs.as_deref(), 30u64, 0..=3600));
 
     let trusted_proxies = problems.check(trusted_proxies(raw.trusted_proxies.as_deref()));
     let callback = |provider: &str| {
@@ -123,7 +127,8 @@ pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<
             env,
             host: raw.host.unwrap_or_else(|| "0.0.0.0".to_owned()),
             port: port?,
-            database_url: raw.database_url.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_url: database_url?,
+            database_wait: std::time::Duration::from_secs(database_wait?),
             secret_key: secret_key?,
             ephemeral_secret: ephemeral_secret?,
             access_token_ttl: access_token_ttl?,
@@ -157,6 +162,7 @@ impl Raw {
             host: keep(self.host),
             port: keep(self.port),
             database_url: keep(self.database_url),
+            database_wait_secs: keep(self.database_wait_secs),
             secret_key: self.secret_key.filter(|s| !s.is_empty()),
             access_token_ttl: keep(self.access_token_ttl),
             bcrypt_cost: keep(self.bcrypt_cost),
@@ -232,6 +238,23 @@ fn secret_key(value: Option<String>, production: bool) -> Result<(SecretString, 
             let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
             Ok((SecretString::from(hex), true))
         }
+    }
+}
+
+/// PostgreSQL or SQLite, the two databases the service is built for.
+fn database_url(value: Option<String>) -> Result<String, String> {
+    let url = value.unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+    let scheme = url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
+    match scheme.as_deref() {
+        Some("postgres" | "postgresql") if url::Url::parse(&url).is_ok_and(|u| u.has_host()) => Ok(url),
+        Some("sqlite") => Ok(url),
+        Some("postgres" | "postgresql") => {
+            Err("DATABASE_URL must name a host, like postgres://user:password@host:5432/db".to_owned())
+        }
+        _ => Err(format!(
+            "DATABASE_URL must be a postgres:// or sqlite: URL, not {:?}",
+            crate::commands::redact_password(&url)
+        )),
     }
 }
 
