@@ -2,8 +2,16 @@
 # lists them.
 
 DOCKER ?= docker
-COMPOSE ?= $(DOCKER) compose
+# podman-compose with podman; else Compose v2 (`docker compose`), else docker-compose 1.x.
+COMPOSE ?= $(shell if [ "$(notdir $(DOCKER))" = podman ]; then echo podman-compose; \
+	elif $(DOCKER) compose version >/dev/null 2>&1; then echo "$(DOCKER) compose"; \
+	elif command -v docker-compose >/dev/null; then echo docker-compose; else echo "$(DOCKER) compose"; fi)
 COMPOSE_FILE ?= deploy/docker-compose.yml
+PROJECT ?= yoshikosan
+# podman builds OCI images by default, which drop HEALTHCHECK; its builds use the host's network.
+BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(DOCKER))),--format docker --network host)
+# SCALE=1: two backend replicas and Redis (deploy/docker-compose.scale.yml).
+SCALE ?=
 # The Next.js app, as a path relative to the repository root (compose reads it the same way).
 FRONTEND_DIR ?= frontend
 BUN ?= bun
@@ -12,17 +20,21 @@ MIGRATE = $(CARGO) run --quiet -p migration --
 ENV_FILE ?= .env
 FUZZ_TIME ?= 300
 FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
-DC = FRONTEND_DIR=$(FRONTEND_DIR) $(COMPOSE) --env-file $(ENV_FILE) -f $(COMPOSE_FILE)
+DC = FRONTEND_DIR=$(FRONTEND_DIR) $(COMPOSE) -p $(PROJECT) --env-file $(ENV_FILE) -f $(COMPOSE_FILE) \
+	$(if $(SCALE),-f deploy/docker-compose.scale.yml)
+# True (exit 0) when the stack's PostgreSQL container is up: the db-* targets then work inside it.
+STACK_UP = $(DC) exec -T postgres pg_isready -q >/dev/null 2>&1
 
 .DEFAULT_GOAL := help
 .PHONY: help dev dev-backend dev-frontend run build test test-backend test-frontend lint lint-backend \
 	lint-frontend format format-backend format-frontend typecheck frontend-deps clean \
 	docker-build docker-build-backend docker-build-frontend docker-up docker-down docker-logs \
-	docker-restart docker-clean db-init db-migrate db-status db-rollback db-reset db-shell \
+	docker-restart docker-clean stack-test db-init db-migrate db-status db-rollback db-reset db-shell \
 	env-check install-hooks fuzz api-fuzz fault-test bench bench-micro
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-22s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@if [ -t 1 ]; then on='\033[36m'; off='\033[0m'; else on=; off=; fi; \
+	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %s%-22s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
 dev: ## Backend and frontend together, in the foreground (Ctrl-C stops both)
 	@trap 'kill 0' INT TERM EXIT; $(MAKE) --no-print-directory dev-backend & $(MAKE) --no-print-directory dev-frontend & wait
@@ -79,12 +91,12 @@ clean: ## Remove build output
 docker-build: docker-build-backend docker-build-frontend ## Build both images
 
 docker-build-backend: ## Build the backend image (yoshikosan-api)
-	$(DOCKER) build -f deploy/Dockerfile -t yoshikosan-api:latest .
+	$(DOCKER) build $(BUILD_FLAGS) -f deploy/Dockerfile -t yoshikosan-api:latest .
 
 docker-build-frontend: ## Build the frontend image from FRONTEND_DIR
-	$(DOCKER) build -t yoshikosan-frontend:latest "$(FRONTEND_DIR)"
+	$(DOCKER) build $(BUILD_FLAGS) -t yoshikosan-frontend:latest "$(FRONTEND_DIR)"
 
-docker-up: ## Start the stack: PostgreSQL, backend, frontend, nginx on :6666
+docker-up: ## Start the stack: PostgreSQL, backend, frontend, nginx on :6666 and :8080 (SCALE=1: two backends)
 	$(DC) up -d
 
 docker-down: ## Stop the stack
@@ -98,13 +110,21 @@ docker-restart: docker-down docker-up ## Restart the stack
 docker-clean: ## Stop the stack and delete its volumes (the database!)
 	$(DC) down --volumes --remove-orphans
 
+stack-test: ## The whole stack in containers: build, up, browser tests, restarts, outage, two replicas (deploy/test-stack.sh)
+	bash deploy/test-stack.sh
+
 db-init: db-migrate ## Create the schema (same as db-migrate)
 
-db-migrate: ## Apply pending migrations to DATABASE_URL
-	$(MIGRATE) up
+db-migrate: ## Apply pending migrations: inside the stack when it runs, else to DATABASE_URL
+	@if $(STACK_UP); then \
+		echo "--> the stack's database, from its backend container"; \
+		$(DC) exec -T backend yoshikosan migrate; \
+	else \
+		$(MIGRATE) up; \
+	fi
 
-db-status: ## Show which migrations are applied
-	$(MIGRATE) status
+db-status: ## Show which migrations are applied (inside the stack when it runs)
+	@if $(STACK_UP); then $(DC) exec -T backend yoshikosan migrations; else $(MIGRATE) status; fi
 
 db-rollback: ## Roll back the last migration
 	$(MIGRATE) down -n 1
@@ -116,8 +136,12 @@ db-reset: ## Drop everything and migrate again (asks first; FORCE=1 does not)
 	fi
 	$(MIGRATE) fresh
 
-db-shell: ## An SQL shell on DATABASE_URL (psql or sqlite3)
-	@set -a; [ -f .env ] && . ./.env; set +a; \
+db-shell: ## An SQL shell: psql in the stack's PostgreSQL when it runs, else on DATABASE_URL
+	@if $(STACK_UP); then \
+		tty=$$([ -t 0 ] || echo -T); \
+		exec $(DC) exec $$tty postgres sh -c 'exec psql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'; \
+	fi; \
+	set -a; [ -f .env ] && . ./.env; set +a; \
 	url="$${DATABASE_URL:-sqlite://yoshikosan.db?mode=rwc}"; \
 	case "$$url" in \
 		postgres*) exec psql "$$url" ;; \

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Proves the deployment files on this machine with the real tools:
 #   1. deploy/docker-compose.yml validates (Debian's docker-compose),
-#   2. Debian's nginx with deploy/nginx.conf in front of a running backend on :6666
+#   2. Debian's nginx with deploy/nginx/nginx.conf in front of a running backend on :6666
 #      (register, login, me, logout, /docs, /health, the frontend route, the real client IP),
 #   3. headless Chromium signing in with "Google" (npm's oidc-provider, a real OpenID provider
 #      on loopback) through nginx, landing on the frontend with the session cookie set,
 #   4. the make targets that touch configuration and the database.
-# The container image has its own script, deploy/test-image.sh (a release build inside podman).
+# The stack in containers has its own script, deploy/test-stack.sh.
 # Needs: nginx, docker-compose, curl, python3, node with `npm ci` done in deploy/browser-test, and
 # /usr/bin/chromium (all installed by .ci/run); PostgreSQL on 127.0.0.1 is used when it answers,
 # else SQLite.
@@ -73,10 +73,9 @@ check "nginx believes no outer proxy by default (OUTER_PROXIES empty)" sh -c "py
 import sys, yaml
 nginx = yaml.safe_load(open(sys.argv[1]))['services']['nginx']
 sys.exit(0 if nginx['environment']['OUTER_PROXIES'] == ''
-         and any(v.endswith(':/docker-entrypoint.d/40-outer-proxies.sh:ro') for v in nginx['volumes']) else 1)
+         and nginx['entrypoint'][-1] == '/etc/nginx/yoshikosan/entrypoint.sh'
+         and any(v.endswith(':/etc/nginx/yoshikosan/outer-proxies.sh:ro') for v in nginx['volumes']) else 1)
 PY"
-# The nginx image runs only executable scripts from /docker-entrypoint.d/.
-check "the script rendering OUTER_PROXIES is executable" test -x deploy/nginx-outer-proxies.sh
 
 step "the backend behind Debian's nginx on :6666"
 if pg_isready -q -h 127.0.0.1 -p 5432; then

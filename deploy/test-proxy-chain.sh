@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Two proxies in a row, as in production, on this host's loopback addresses:
 #   client → TLS proxy (a plain nginx configured like the one in docs/deployment.md, connecting
-#   from 127.0.0.5) → our nginx (deploy/nginx.conf, OUTER_PROXIES=127.0.0.5) → the backend
+#   from 127.0.0.5) → our nginx (deploy/nginx/nginx.conf, OUTER_PROXIES=127.0.0.5) → the backend
 #   (TRUSTED_PROXIES=127.0.0.1: our nginx alone).
 # Failed logins against a budget of 3 per address show that clients behind the TLS proxy keep
 # their own budgets, and that no client picks its address by sending X-Forwarded-For, whether
@@ -42,10 +42,10 @@ pids+=($!)
 
 mkdir -p "$work/nginx/logs" "$work/tls/logs"
 check "OUTER_PROXIES=$tls_proxy renders one set_real_ip_from" sh -c \
-    "OUTER_PROXIES=$tls_proxy sh deploy/nginx-outer-proxies.sh '$work/probe.conf' &&
+    "OUTER_PROXIES=$tls_proxy sh deploy/nginx/outer-proxies.sh '$work/probe.conf' &&
      test \"\$(grep -v '^#' '$work/probe.conf')\" = 'set_real_ip_from $tls_proxy;'"
 check "OUTER_PROXIES with anything but addresses is refused" sh -c \
-    "! OUTER_PROXIES='$tls_proxy; include /etc/passwd' sh deploy/nginx-outer-proxies.sh '$work/probe.conf' 2>/dev/null"
+    "! OUTER_PROXIES='$tls_proxy; include /etc/passwd' sh deploy/nginx/outer-proxies.sh '$work/probe.conf' 2>/dev/null"
 # No frontend here: its upstream is a closed port.
 OUTER_PROXIES=$tls_proxy host_nginx_conf "127.0.0.1:$nginx_port" "127.0.0.1:$backend_port" \
     127.0.0.1:9 "$work/nginx"

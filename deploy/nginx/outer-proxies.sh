@@ -10,7 +10,7 @@ set -f # the addresses are words, never file patterns
 out=${1:-/etc/nginx/outer-proxies.conf}
 
 {
-    echo "# From OUTER_PROXIES (deploy/nginx-outer-proxies.sh); none listed: nobody is believed."
+    echo "# From OUTER_PROXIES (deploy/nginx/outer-proxies.sh); none listed: nobody is believed."
     for address in $(printf '%s' "${OUTER_PROXIES:-}" | tr ',' ' '); do
         # Anything else would be nginx syntax, not an address.
         case $address in

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end run, one origin as in production: the backend binary, the production build of the
 # frontend (standalone server), the stand-in providers, and Debian's nginx with
-# deploy/nginx.conf on :6666 in front. Starts them, runs Playwright in Debian's Chromium,
+# deploy/nginx/nginx.conf on :6666 in front. Starts them, runs Playwright in Debian's Chromium,
 # stops them. Needs: YOSHIKOSAN_BIN (the backend binary), nginx, `bun run build` done.
 # Extra arguments go to `playwright test`.
 set -uo pipefail
@@ -62,7 +62,7 @@ NODE_ENV=production PORT=$frontend_port HOSTNAME=127.0.0.1 \
     ${FRONTEND_RUNTIME:-bun} .next/standalone/server.js >"$logs/frontend.log" 2>&1 &
 pids+=($!)
 
-# deploy/nginx.conf as the deployment tests run it, pointed at this run's backend and frontend,
+# deploy/nginx/nginx.conf as the deployment tests run it, pointed at this run's backend and frontend,
 # with no outer proxy (the client is the peer).
 (cd "$root" && OUTER_PROXIES= host_nginx_conf "127.0.0.1:$port" "127.0.0.1:$backend_port" \
     "127.0.0.1:$frontend_port" "$work") || exit 1
