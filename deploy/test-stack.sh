@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# The whole stack in containers, as an operator runs it: from a clean clone of what is committed,
+# with .env made from .env.example plus the secrets, `make docker-build` and `make docker-up`
+# (Docker when an engine answers, else podman and podman-compose from
+# ../shared/tools/container-sandbox.sh), then through nginx on :6666 and :HTTP_PORT: the pages,
+# the API, the docs, health, the browser tests, the db-* targets, persistence across
+# `make docker-restart`, a PostgreSQL outage, a backend restart under sign-in load, and two
+# replicas with Redis on an empty database. Prints image sizes and start-up times. Removes
+# everything it started, volumes included.   make stack-test | bash deploy/test-stack.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+source deploy/checks.sh
+step() { printf '\n==> %s (%d s)\n' "$*" "$SECONDS"; }
+now_ms() { date +%s%3N; }
+
+if docker info >/dev/null 2>&1; then
+    DOCKER=docker
+else
+    sandbox=${CONTAINER_SANDBOX:-}
+    for candidate in ../shared/tools/container-sandbox.sh /work/shared/tools/container-sandbox.sh; do
+        [[ -z $sandbox && -f $candidate ]] && sandbox=$candidate
+    done
+    [[ -n $sandbox ]] || { echo "no Docker engine and no container-sandbox.sh (set CONTAINER_SANDBOX)" >&2; exit 1; }
+    step "podman (${sandbox})"
+    bash "$sandbox" || exit 1
+    DOCKER=podman
+fi
+project=yoshikosan-stack-test
+http_port=${HTTP_PORT:-8080}
+for port in 6666 "$http_port"; do
+    if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$port/"; then
+        echo "port $port is taken on this machine: stop what listens there first" >&2
+        exit 1
+    fi
+done
+work=$(mktemp -d)
+stack=$work/stack
+m() { make -C "$stack" --no-print-directory DOCKER=$DOCKER PROJECT=$project ${SCALE:+SCALE=1} "$@"; }
+cleanup() {
+    step "cleaning up"
+    SCALE=1 quiet clean m docker-clean
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+git clone -q "$root" "$stack"
+{
+    cat .env.example
+    echo "POSTGRES_PASSWORD=$(openssl rand -hex 16)"
+    echo "SECRET_KEY=$(openssl rand -hex 32)"
+    echo "HTTP_PORT=$http_port"
+    echo "SITE_URL=http://localhost:$http_port"
+    # Quick hashing, and the browser tests' small failure budget; every request here comes
+    # from one address (the host), so the address limit is lifted.
+    echo "BCRYPT_COST=10"
+    echo "RATE_LIMIT_MAX_PER_EMAIL=3"
+    echo "RATE_LIMIT_MAX_PER_IP=1000000"
+} >"$stack/.env"
+
+# The containers of one service (running or not), by the labels compose gives them.
+containers() { $DOCKER ps -aq --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1"; }
+one() { containers "$1" | head -n 1; }
+# The container's own health check, run now (podman here runs no timers; Docker's status).
+health() {
+    if [[ $DOCKER == podman ]]; then
+        podman healthcheck run "$1" >/dev/null 2>&1
+    else
+        [[ $(docker inspect -f '{{.State.Health.Status}}' "$1") == healthy ]]
+    fi
+}
+# Waits up to $2 seconds for every container of the services after it to pass its health check.
+wait_healthy() {
+    local limit=$1 service id
+    shift
+    local deadline=$((SECONDS + limit))
+    for service in "$@"; do
+        for id in $(containers "$service"); do
+            until health "$id"; do
+                ((SECONDS < deadline)) || { echo "    $service ($id) not healthy after $limit s"; return 1; }
+                sleep 0.2
+            done
+        done
+    done
+}
+# Runs a command with its output in $work/$1.log, shown (the end of it) only when it fails.
+quiet() {
+    local log=$work/$1.log
+    shift
+    "$@" >"$log" 2>&1 || { tail -n 30 "$log"; return 1; }
+}
+# True when the command's output has the text.
+says() { local expected=$1; shift; "$@" 2>&1 | tee -a "$work/says.log" | grep -q -- "$expected"; }
+ip_of() { $DOCKER inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
+site=http://127.0.0.1:6666
+status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@"; }
+
+step "make docker-build (both images; layers cached between runs)"
+started=$SECONDS
+check "the images build" quiet build m docker-build
+build_time=$((SECONDS - started))
+sizes=()
+for pair in yoshikosan-api:docker.io/library/debian:bookworm-slim yoshikosan-frontend:docker.io/oven/bun:1-slim; do
+    image=${pair%%:*} base=${pair#*:}
+    size=$($DOCKER image inspect "$image:latest" --format '{{.Size}}') base_size=$($DOCKER image inspect "$base" --format '{{.Size}}')
+    sizes+=("$image $((size / 1000000)) MB ($(((size - base_size) / 1000000)) MB above ${base##*/})")
+    above=$((size - base_size))
+    case $image in
+        yoshikosan-api) check "the backend image is at most 60 MB above its base" test "$above" -le 60000000 ;;
+        *) check "the frontend image is at most 80 MB above its base" test "$above" -le 80000000 ;;
+    esac
+done
+
+step "make docker-up: PostgreSQL, backend, frontend, nginx"
+started_ms=$(now_ms)
+check "the stack starts" quiet up m docker-up
+check "every container passes its own health check" wait_healthy 90 postgres backend frontend
+stack_ms=$(($(now_ms) - started_ms))
+check "the stack is healthy within 30 s of up" test "$stack_ms" -lt 30000
+backend=$(one backend) postgres=$(one postgres) frontend=$(one frontend)
+check "the backend runs as a non-root user" test "$($DOCKER exec "$backend" id -u)" != 0
+check "so does the frontend" test "$($DOCKER exec "$frontend" id -u)" != 0
+check "the backend's image has a health check that needs no curl" \
+    says 'yoshikosan","healthcheck' $DOCKER image inspect yoshikosan-api:latest --format '{{json .Config.Healthcheck}}'
+check "the backend logs JSON (production unless told otherwise)" \
+    sh -c "$DOCKER logs $backend 2>&1 | grep -q '\"level\":\"INFO\"'"
+
+step "through nginx on :6666 and :$http_port"
+check "pages carry a nonce CSP that forbids framing" \
+    says "frame-ancestors 'none'" sh -c "curl -sI $site/login | grep -i '^content-security-policy:'"
+check "/ is the frontend's HTML" sh -c "curl -sf $site/ | grep -qi '<html'"
+check "/login on :$http_port too" sh -c "curl -sf http://127.0.0.1:$http_port/login | grep -qi '<form'"
+check "/api/auth/providers answers JSON" sh -c "curl -sf $site/api/auth/providers | python3 -c 'import json,sys; json.load(sys.stdin)'"
+check "/docs answers the Swagger UI" sh -c "curl -sfL $site/docs/ | grep -qi swagger"
+check "with its assets" sh -c "curl -sfL $site/docs/ | grep -o '[a-z./_-]*\\.\\(js\\|css\\)' | sort -u | head -n 5 | while read -r asset; do case \$asset in /*) url=$site\$asset ;; *) url=$site/docs/\$asset ;; esac; curl -sf -o /dev/null \"\$url\" || exit 1; done"
+check "/openapi.json is the API's document" sh -c "curl -sf $site/openapi.json | grep -q '\"openapi\"'"
+check "/health answers healthy" sh -c "curl -sf $site/health | grep -q '\"status\":\"healthy\"'"
+check "/metrics is not served through nginx" test "$(status_of $site/metrics)" = 404
+check "the backend serves /metrics on the internal network" \
+    sh -c "curl -sf http://$(ip_of "$backend"):8000/metrics | grep -q '^yoshikosan_'"
+check "a login through :6666 is not refused as cross-site" test "$(status_of -X POST -H 'Origin: http://localhost:6666' \
+    -H 'Content-Type: application/json' -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login)" = 401
+check "nor through :$http_port" test "$(status_of -X POST -H "Origin: http://localhost:$http_port" \
+    -H 'Content-Type: application/json' -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login)" = 401
+
+step "browser tests through the stack (Debian's Chromium)"
+(cd frontend && { [[ -d node_modules ]] || bun install --frozen-lockfile >/dev/null; })
+browser() {
+    (cd frontend && E2E_BASE_URL=$1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 bunx playwright test --reporter=line \
+        -g "$2" >"$work/playwright-$3.log" 2>&1) || { tail -n 40 "$work/playwright-$3.log"; return 1; }
+    grep -E '[0-9]+ passed' "$work/playwright-$3.log" | tail -n 1
+}
+check "register, logout, login, a protected page on :6666 (browser allowed that port)" browser http://localhost:6666 \
+    "register, the nav shows|a wrong password shows|a protected page redirects|sign out everywhere" 6666
+check "register and sign in on :$http_port with a browser started as people start it" \
+    browser "http://localhost:$http_port" "register, the nav shows" "$http_port"
+
+step "make targets on the running stack"
+check "make db-migrate runs the migrations inside the stack" says 'no pending migrations' m db-migrate
+check "make db-init says the same" says 'no pending migrations' m db-init
+check "make db-status lists them applied" says 'applied  m20261123_000003' m db-status
+check "make db-shell opens psql in the PostgreSQL container" \
+    says ' t$' m db-shell <<<'SELECT count(*) > 0 AS has_users FROM users;'
+check "make docker-logs follows the services' logs" says 'listening' timeout 10 make -C "$stack" DOCKER=$DOCKER PROJECT=$project docker-logs
+
+step "persistence: an account survives make docker-restart"
+email="persist-$(date +%s)@example.com"
+body="{\"email\":\"$email\",\"password\":\"violet-harbour-42\",\"name\":\"Persist\"}"
+check "an account is registered" test "$(status_of -X POST -H 'Content-Type: application/json' -d "$body" $site/api/auth/register)" = 201
+check "make docker-restart" quiet restart m docker-restart
+check "the stack is healthy again" wait_healthy 90 postgres backend frontend
+check "the same account signs in" test "$(status_of -X POST -H 'Content-Type: application/json' -d "$body" $site/api/auth/login)" = 200
+backend=$(one backend) postgres=$(one postgres)
+
+step "the backend's start-up once PostgreSQL is up"
+$DOCKER stop "$backend" >/dev/null
+begin=$(now_ms)
+$DOCKER start "$backend" >/dev/null
+until health "$backend"; do (($(now_ms) - begin < 20000)) || break; sleep 0.05; done
+backend_ms=$(($(now_ms) - begin))
+check "the backend is healthy within 1 s of its container starting" test "$backend_ms" -lt 1000
+
+step "PostgreSQL stopped and started again"
+started_at=$($DOCKER inspect -f '{{.State.StartedAt}}' "$backend")
+$DOCKER stop "$postgres" >/dev/null
+check "/health answers 503 while the database is down" test "$(status_of $site/health)" = 503
+check "and the backend's health check fails" not health "$backend"
+$DOCKER start "$postgres" >/dev/null
+check "both recover" wait_healthy 60 postgres backend
+check "/health answers 200 again" test "$(status_of $site/health)" = 200
+check "without a restart of the backend" test "$($DOCKER inspect -f '{{.State.StartedAt}}' "$backend")" = "$started_at"
+
+step "the backend restarted under sign-in load"
+python3 deploy/stack_checks.py load $site 15 4 "$work/load.json" &
+load=$!
+sleep 5
+$DOCKER restart "$backend" >/dev/null
+wait "$load"
+check "logins were answered during the run" test $? -eq 0
+wait_healthy 60 backend
+check "every session answered 2xx still works" python3 deploy/stack_checks.py verify $site "$work/load.json"
+
+step "two backend replicas and Redis on an empty database (make docker-up SCALE=1)"
+quiet clean m docker-clean
+export SCALE=1
+check "the scaled stack starts" quiet scale m docker-up
+check "every container passes its own health check" wait_healthy 90 postgres redis backend frontend
+mapfile -t replicas < <(containers backend)
+check "two backends run" test "${#replicas[@]}" -eq 2
+applied=$(for id in "${replicas[@]}"; do $DOCKER logs "$id" 2>&1 | grep -o '"count":[0-9]*' | head -n 1; done | sort | tr '\n' ' ')
+check "one applied the migrations, the other found none left ($applied)" test "$applied" = '"count":0 "count":3 '
+a=http://$(ip_of "${replicas[0]}"):8000 b=http://$(ip_of "${replicas[1]}"):8000
+check "failed logins count across the replicas" python3 deploy/stack_checks.py limit "$a" "$b" "limit-$(date +%s)@example.com" 3
+check "a session revoked on one is refused by the other within 500 ms" python3 deploy/stack_checks.py revoke "$a" "$b"
+for _ in $(seq 20); do curl -s -o /dev/null $site/api/auth/providers; done
+spread=$($DOCKER logs "$(one nginx)" 2>/dev/null | grep 'GET /api/auth/providers' | grep -o 'up=[0-9.:]*' | sort -u | wc -l)
+check "nginx spreads requests over both ($spread upstream addresses)" test "$spread" -eq 2
+check "/metrics is not served through nginx here either" test "$(status_of $site/metrics)" = 404
+
+step "make docker-clean removes everything the test started"
+check "make docker-clean" quiet clean m docker-clean
+leftover() { $DOCKER "$1" ls -q --filter "label=com.docker.compose.project=$project" 2>/dev/null; }
+check "no container, volume or network is left" test -z "$($DOCKER ps -aq --filter "label=com.docker.compose.project=$project")$(leftover volume)$(leftover network)"
+
+step "summary"
+printf '  %s\n' "${sizes[@]}"
+echo "  image builds: $build_time s; stack healthy $stack_ms ms after up; backend healthy $backend_ms ms after its start"
+printf '\nstack: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
