@@ -23,7 +23,7 @@ FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
 DC = FRONTEND_DIR=$(FRONTEND_DIR) $(COMPOSE) -p $(PROJECT) --env-file $(ENV_FILE) -f $(COMPOSE_FILE) \
 	$(if $(SCALE),-f deploy/docker-compose.scale.yml)
 # True (exit 0) when the stack's PostgreSQL container is up: the db-* targets then work inside it.
-STACK_UP = $(DC) exec -T postgres pg_isready -q >/dev/null 2>&1
+STACK_UP = $(DC) exec -T postgres pg_isready -q </dev/null >/dev/null 2>&1
 
 .DEFAULT_GOAL := help
 .PHONY: help dev dev-backend dev-frontend run build test test-backend test-frontend lint lint-backend \
@@ -139,7 +139,8 @@ db-reset: ## Drop everything and migrate again (asks first; FORCE=1 does not)
 db-shell: ## An SQL shell: psql in the stack's PostgreSQL when it runs, else on DATABASE_URL
 	@if $(STACK_UP); then \
 		tty=$$([ -t 0 ] || echo -T); \
-		exec $(DC) exec $$tty postgres sh -c 'exec psql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'; \
+		$(DC) exec $$tty postgres sh -c 'exec psql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'; \
+		exit $$?; \
 	fi; \
 	set -a; [ -f .env ] && . ./.env; set +a; \
 	url="$${DATABASE_URL:-sqlite://yoshikosan.db?mode=rwc}"; \

@@ -161,7 +161,8 @@ check "make db-init says the same" says 'no pending migrations' m db-init
 check "make db-status lists them applied" says 'applied  m20261123_000003' m db-status
 check "make db-shell opens psql in the PostgreSQL container" \
     says ' t$' m db-shell <<<'SELECT count(*) > 0 AS has_users FROM users;'
-check "make docker-logs follows the services' logs" says 'listening' timeout 10 make -C "$stack" DOCKER=$DOCKER PROJECT=$project docker-logs
+# podman-compose (Python) holds its output back when it goes to a pipe.
+check "make docker-logs follows the services' logs" says 'listening' env PYTHONUNBUFFERED=1 timeout 10 make -C "$stack" DOCKER=$DOCKER PROJECT=$project docker-logs
 
 step "persistence: an account survives make docker-restart"
 email="persist-$(date +%s)@example.com"
@@ -173,19 +174,19 @@ check "the same account signs in" test "$(status_of -X POST -H 'Content-Type: ap
 backend=$(one backend) postgres=$(one postgres)
 
 step "the backend's start-up once PostgreSQL is up"
-$DOCKER stop "$backend" >/dev/null
+$DOCKER stop "$backend" >/dev/null 2>&1
 begin=$(now_ms)
-$DOCKER start "$backend" >/dev/null
+$DOCKER start "$backend" >/dev/null 2>&1
 until health "$backend"; do (($(now_ms) - begin < 20000)) || break; sleep 0.05; done
 backend_ms=$(($(now_ms) - begin))
 check "the backend is healthy within 1 s of its container starting" test "$backend_ms" -lt 1000
 
 step "PostgreSQL stopped and started again"
 started_at=$($DOCKER inspect -f '{{.State.StartedAt}}' "$backend")
-$DOCKER stop "$postgres" >/dev/null
+$DOCKER stop "$postgres" >/dev/null 2>&1
 check "/health answers 503 while the database is down" test "$(status_of $site/health)" = 503
 check "and the backend's health check fails" not health "$backend"
-$DOCKER start "$postgres" >/dev/null
+$DOCKER start "$postgres" >/dev/null 2>&1
 check "both recover" wait_healthy 60 postgres backend
 check "/health answers 200 again" test "$(status_of $site/health)" = 200
 check "without a restart of the backend" test "$($DOCKER inspect -f '{{.State.StartedAt}}' "$backend")" = "$started_at"
@@ -194,7 +195,7 @@ step "the backend restarted under sign-in load"
 python3 deploy/stack_checks.py load $site 15 4 "$work/load.json" &
 load=$!
 sleep 5
-$DOCKER restart "$backend" >/dev/null
+$DOCKER restart "$backend" >/dev/null 2>&1
 wait "$load"
 check "logins were answered during the run" test $? -eq 0
 wait_healthy 60 backend

@@ -36,7 +36,7 @@ pub async fn connect(url: &str, wait: Duration) -> Result<Database, Unreachable>
         match attempt {
             Ok(database) => {
                 if attempts > 1 {
-                    tracing::info!(%target, attempts, "database reachable");
+                    tracing::info!(database = %target, attempts, "database reachable");
                 }
                 return Ok(database);
             }
@@ -45,7 +45,7 @@ pub async fn connect(url: &str, wait: Duration) -> Result<Database, Unreachable>
             }
             Err(error) => {
                 let left = wait.saturating_sub(started.elapsed()).as_secs();
-                tracing::warn!(%target, attempts, %error, "database not reachable yet; retrying for up to {left} s");
+                tracing::warn!(database = %target, attempts, %error, "database not reachable yet; retrying for up to {left} s");
                 tokio::time::sleep(RETRY_EVERY).await;
             }
         }
