@@ -313,6 +313,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/metrics": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Prometheus metrics, in the text exposition format.
+     * @description Requests by route and status with their latency, sign-ins and registrations by result,
+     *     rate-limit refusals, the bcrypt queue, and the database (checked with `SELECT 1` within 2 s at
+     *     each scrape) with its pool. Not authenticated: it is for scrapers on the internal network,
+     *     and the public proxy does not pass it on.
+     */
+    get: operations["metrics"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1618,6 +1641,30 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["HealthResponse"];
+        };
+      };
+    };
+  };
+  metrics: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The metrics */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example # TYPE yoshikosan_database_up gauge
+           *     yoshikosan_database_up 1
+           */
+          "text/plain; version=0.0.4": string;
         };
       };
     };

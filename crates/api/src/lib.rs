@@ -8,6 +8,7 @@ pub mod config;
 pub mod database_wait;
 pub mod error;
 pub mod http;
+pub mod prometheus;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -31,7 +31,8 @@ use crate::error::ApiError;
 use crate::http::client_ip::{self, TrustedProxies};
 use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
-use crate::http::{body_deadline, csrf, oauth_flow, security_headers};
+use crate::http::{body_deadline, csrf, oauth_flow, request_metrics, security_headers};
+use crate::prometheus;
 use crate::routes;
 use crate::routes::fallback::RouteTable;
 use crate::state::{AppState, OAuthState, SessionsState};
@@ -144,6 +145,8 @@ fn state(
     clock: Arc<dyn Clock>,
     counter: Arc<dyn FailureCounter>,
 ) -> Result<AppState, std::io::Error> {
+    // Before anything records (the warm-up below does): what comes earlier is lost.
+    let metrics = prometheus::handle();
     let tokens: Arc<dyn TokenCodec> = Arc::new(JwtCodec::new(&settings.secret_key));
     let bcrypt = BcryptHasher::new(settings.bcrypt_cost);
     // No address may hold more than its share of the bcrypt pool, however many requests it sends.
@@ -191,6 +194,7 @@ fn state(
         password_policy: policy,
         oauth,
         started_at: Instant::now(),
+        metrics,
     })
 }
 
@@ -215,9 +219,10 @@ fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io
     let server = HttpServer::new(move || {
         let json =
             web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(|error, _| ApiError::from(error).into());
-        // Middleware runs outside-in from the last `wrap`: request id, security headers (so
-        // every answer has them, refusals by the inner middleware included), client IP, tracing
-        // span, CORS, CSRF, the body's deadline, empty 404s made problems.
+        // Middleware runs outside-in from the last `wrap`: request metrics (so they count and
+        // time every answer), request id, security headers (so every answer has them, refusals
+        // by the inner middleware included), client IP, tracing span, CORS, CSRF, the body's
+        // deadline, empty 404s made problems.
         App::new()
             .app_data(state.clone())
             .app_data(origins.clone())
@@ -232,7 +237,9 @@ fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io
             .wrap(from_fn(client_ip::resolve))
             .wrap(from_fn(security_headers::add))
             .wrap(from_fn(request_id::assign))
+            .wrap(from_fn(request_metrics::record))
             .configure(routes::health::configure)
+            .configure(routes::metrics::configure)
             .configure(routes::auth::configure)
             .configure(routes::docs::configure)
             .app_data(routes.clone())

@@ -1,5 +1,6 @@
 use std::time::Instant;
 
+use metrics_exporter_prometheus::PrometheusHandle;
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, Register, RevokeSession, SetPassword,
     StartOAuth,
@@ -25,6 +26,8 @@ pub struct AppState {
     pub password_policy: PasswordPolicy,
     pub oauth: OAuthState,
     pub started_at: Instant,
+    /// Renders the process's metrics for `/metrics`.
+    pub metrics: PrometheusHandle,
 }
 
 /// The signed-in user's session management.

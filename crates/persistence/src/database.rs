@@ -35,6 +35,15 @@ impl Default for DatabaseOptions {
     }
 }
 
+/// The pool's occupancy at one moment, for monitoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Open connections, idle or in use.
+    pub size: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 /// A connection pool to the service's database, and the repositories over it.
 #[derive(Debug, Clone)]
 pub struct Database {
@@ -140,6 +149,16 @@ impl Database {
         matches!(tokio::time::timeout(timeout, self.conn.execute_raw(query)).await, Ok(Ok(_)))
     }
 
+    /// The pool's occupancy; `None` on a backend this service does not connect to.
+    pub fn pool_stats(&self) -> Option<PoolStats> {
+        // The getters panic on the other backend, hence the match.
+        match self.backend() {
+            DbBackend::Postgres => Some(stats_of(self.conn.get_postgres_connection_pool())),
+            DbBackend::Sqlite => Some(stats_of(self.conn.get_sqlite_connection_pool())),
+            _ => None,
+        }
+    }
+
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }
@@ -180,5 +199,26 @@ impl Database {
             listener.0.abort();
         }
         self.conn.close().await
+    }
+}
+
+fn stats_of<DB: sea_orm::sqlx::Database>(pool: &sea_orm::sqlx::Pool<DB>) -> PoolStats {
+    PoolStats {
+        size: pool.size(),
+        idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+        max: pool.options().get_max_connections(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::TestDatabase;
+
+    #[tokio::test]
+    async fn pool_stats_count_open_connections_against_the_limit() {
+        let db = TestDatabase::fresh().await;
+        let stats = db.database.pool_stats().expect("an SQLite or PostgreSQL pool");
+        assert_eq!(stats.max, 16);
+        assert!(stats.size >= 1 && stats.idle <= stats.size, "{stats:?}");
     }
 }

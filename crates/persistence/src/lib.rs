@@ -17,7 +17,7 @@ mod user_repository;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 
-pub use database::{Database, DatabaseOptions};
+pub use database::{Database, DatabaseOptions, PoolStats};
 pub use migration::DEFAULT_DATABASE_URL;
 pub use oauth_account_repository::SeaOAuthAccountRepository;
 pub use oauth_sign_in_store::SeaOAuthSignInStore;

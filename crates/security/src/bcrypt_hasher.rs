@@ -1,4 +1,5 @@
 use std::sync::Arc;
+use std::time::Instant;
 
 use async_trait::async_trait;
 use tokio::sync::{OnceCell, Semaphore};
@@ -11,6 +12,12 @@ use yoshikosan_domain::{Password, PasswordHash};
 /// bcrypt reads at most this many bytes of a password (the `non_truncating_*` functions of the
 /// bcrypt crate refuse exactly 72, because the terminating NUL no longer fits; 72 is safe).
 const MAX_PASSWORD_BYTES: usize = 72;
+
+/// Histogram: how long a hash waited for a free core. Long waits mean logins are queueing
+/// behind bcrypt, which more cores (or a lower cost) would fix and more workers would not.
+pub const HASH_QUEUE_WAIT_SECONDS: &str = "yoshikosan_password_hash_queue_wait_seconds";
+/// Gauge: hashes holding a core right now (at most one per core).
+pub const HASHES_IN_FLIGHT: &str = "yoshikosan_password_hashes_in_flight";
 
 #[derive(Debug, Clone)]
 pub struct BcryptHasher {
@@ -44,7 +51,10 @@ impl BcryptHasher {
     }
 
     async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T, HashError> {
+        let queued = Instant::now();
         let _permit = self.permits.acquire().await.map_err(|e| HashError(e.to_string()))?;
+        metrics::histogram!(HASH_QUEUE_WAIT_SECONDS).record(queued.elapsed().as_secs_f64());
+        let _in_flight = InFlight::enter();
         tokio::task::spawn_blocking(work).await.map_err(|e| HashError(e.to_string()))
     }
 
@@ -59,6 +69,23 @@ impl BcryptHasher {
             })
             .await?;
         Ok(hash.as_str())
+    }
+}
+
+/// Counts a hash in [`HASHES_IN_FLIGHT`]; dropped with the permit, so the two agree even when a
+/// request is cancelled mid-hash.
+struct InFlight;
+
+impl InFlight {
+    fn enter() -> Self {
+        metrics::gauge!(HASHES_IN_FLIGHT).increment(1.0);
+        Self
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        metrics::gauge!(HASHES_IN_FLIGHT).decrement(1.0);
     }
 }
 

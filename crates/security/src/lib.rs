@@ -7,7 +7,7 @@ mod cookie_cipher;
 mod fair_hashing_gate;
 mod jwt_codec;
 
-pub use bcrypt_hasher::BcryptHasher;
+pub use bcrypt_hasher::{BcryptHasher, HASH_QUEUE_WAIT_SECONDS, HASHES_IN_FLIGHT};
 pub use cookie_cipher::CookieCipher;
 pub use fair_hashing_gate::{FairHashingGate, QUEUE_PER_CLIENT};
 pub use jwt_codec::{JwtCodec, MIN_SECRET_BYTES};

@@ -8,5 +8,6 @@ pub mod csrf;
 pub mod json;
 pub mod oauth_flow;
 pub mod request_id;
+pub mod request_metrics;
 pub mod security_headers;
 pub mod token;

@@ -8,14 +8,14 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{auth, health};
+use super::{auth, health, metrics};
 use crate::error::{FieldProblem, Problem};
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Yoshikosan auth API",
-        description = "Email/password and OAuth sign-in, revocable JWT sessions, and health checks. \
+        description = "Email/password and OAuth sign-in, revocable JWT sessions, health checks and metrics. \
             Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.",
     ),
     paths(
@@ -23,6 +23,7 @@ use crate::error::{FieldProblem, Problem};
         auth::providers, auth::password_policy, auth::register, auth::log_in, auth::log_out, auth::me,
         auth::list_sessions, auth::revoke_session, auth::log_out_everywhere, auth::set_password,
         auth::start, auth::start_link, auth::callback,
+        metrics::metrics,
     ),
     components(schemas(Problem, FieldProblem, auth::ProviderName)),
     modifiers(&SecuritySchemes),
@@ -31,6 +32,7 @@ use crate::error::{FieldProblem, Problem};
         (name = "sessions", description = "The signed-in user's sessions (devices): list, revoke one, revoke all"),
         (name = "oauth", description = "Sign-in with Google and Discord (browser redirects)"),
         (name = "health", description = "Liveness and readiness probes"),
+        (name = "operations", description = "For operators on the internal network: Prometheus metrics"),
     )
 )]
 #[derive(Debug)]

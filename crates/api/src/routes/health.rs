@@ -5,10 +5,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::prometheus;
 use crate::state::AppState;
 
 /// How long the database gets to answer before the service reports itself unhealthy.
-const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
+pub const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({"status": "healthy", "database": "ok", "version": "0.1.0", "uptime_seconds": 42, "timestamp": "2026-11-22T16:00:00Z"}))]
@@ -30,6 +31,7 @@ pub struct LivenessResponse {
 
 async fn readiness(state: &AppState) -> HttpResponse {
     let database_ok = state.database.ping(DATABASE_TIMEOUT).await;
+    prometheus::record_database_up(database_ok);
     let body = HealthResponse {
         status: if database_ok { "healthy" } else { "unhealthy" },
         database: if database_ok { "ok" } else { "unavailable" },

@@ -45,6 +45,7 @@ async fn the_openapi_document_describes_every_route_with_schemas() {
         ("/api/auth/{provider}", "get"),
         ("/api/auth/{provider}/link", "post"),
         ("/api/auth/callback/{provider}", "get"),
+        ("/metrics", "get"),
     ];
     for (path, method) in expected {
         let operation = &spec["paths"][path][method];

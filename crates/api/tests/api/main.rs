@@ -11,6 +11,7 @@ mod helpers;
 mod hostile_input;
 mod login;
 mod logout;
+mod metrics;
 mod oauth_accounts;
 mod oauth_discord;
 mod oauth_google;

@@ -8,6 +8,7 @@ use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
 use crate::http::json::JsonBody;
+use crate::prometheus::{self, SignInResult};
 use crate::state::AppState;
 
 /// Sign in with email and password.
@@ -40,6 +41,7 @@ pub async fn log_in(
     let attempted = email.trim().to_owned();
     match state.log_in.execute(LogInCommand { email, password, client: client.info.clone() }).await {
         Ok(signed_in) => {
+            prometheus::record_sign_in("password", SignInResult::Success);
             Audit::new(AuditEvent::LoginSucceeded, &client)
                 .user(signed_in.user.id)
                 .session(signed_in.session_id)
@@ -48,6 +50,7 @@ pub async fn log_in(
         }
         Err(error) => {
             let error = ApiError::from(error);
+            prometheus::record_sign_in("password", SignInResult::from(&error));
             if let ApiError::InvalidCredentials | ApiError::RateLimited(_) = error {
                 Audit::new(AuditEvent::LoginFailed, &client).email(&attempted).reason(error.problem().code).emit();
             }

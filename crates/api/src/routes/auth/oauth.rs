@@ -15,6 +15,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
 use crate::http::oauth_flow::{self, FLOW_COOKIE, flow_cookie, flow_cookie_removal, safe_redirect};
 use crate::http::token::AccessToken;
+use crate::prometheus::{self, SignInResult};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -187,6 +188,7 @@ pub async fn callback(
     let audit = |event| Audit::new(event, &client).provider(provider.as_str());
     let mut response = match state.oauth.complete.execute(command).await {
         Ok(CompletedOAuth::SignedIn { signed_in, redirect_to, .. }) => {
+            prometheus::record_sign_in(provider.as_str(), SignInResult::Success);
             let (signed_in, outcome) = (signed_in.signed_in, signed_in.outcome);
             let event = match outcome {
                 OAuthOutcome::SignedIn => AuditEvent::OAuthSignedIn,
@@ -206,6 +208,10 @@ pub async fn callback(
             redirect(HttpResponse::Found(), &state.oauth.frontend_location(&redirect_to))
         }
         Err(error) => {
+            // A link flow is not a sign-in.
+            if let Some(result) = SignInResult::of_oauth(&error).filter(|_| !link_flow) {
+                prometheus::record_sign_in(provider.as_str(), result);
+            }
             let code = failure_code(&error);
             match &error {
                 CompleteOAuthError::Store(_) | CompleteOAuthError::Token(_) => {

@@ -8,6 +8,7 @@ use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client::Client;
 use crate::http::json::JsonBody;
+use crate::prometheus::{self, SignInResult};
 use crate::state::AppState;
 
 /// Create an email/password account and sign it in.
@@ -41,11 +42,13 @@ pub async fn register(
     let attempted = email.trim().to_owned();
     match state.register.execute(RegisterCommand { email, password, name, client: client.info.clone() }).await {
         Ok(signed_in) => {
+            prometheus::record_registration(SignInResult::Success);
             Audit::new(AuditEvent::Registered, &client).user(signed_in.user.id).session(signed_in.session_id).emit();
             Ok(AuthResponse::respond(signed_in, StatusCode::CREATED, &state.cookie, state.access_token_ttl))
         }
         Err(error) => {
             let error = ApiError::from(error);
+            prometheus::record_registration(SignInResult::from(&error));
             if let ApiError::EmailTaken | ApiError::RateLimited(_) = error {
                 Audit::new(AuditEvent::RegisterRefused, &client).email(&attempted).reason(error.problem().code).emit();
             }
