@@ -98,6 +98,15 @@ says() {
     cat "$work/said.log" >>"$work/says.log"
     grep -q -- "$expected" "$work/said.log"
 }
+# Retries the command for up to $1 seconds until it succeeds.
+eventually() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@"; do
+        ((SECONDS < deadline)) || return 1
+        sleep 0.2
+    done
+}
 ip_of() { $DOCKER inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
 site=http://127.0.0.1:6666
 status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@"; }
@@ -195,7 +204,8 @@ check "/health answers 503 while the database is down" test "$(status_of $site/h
 check "and the backend's health check fails" not health "$backend"
 $DOCKER start "$postgres" >/dev/null 2>&1
 check "both recover" wait_healthy 60 postgres backend
-check "/health answers 200 again" test "$(status_of $site/health)" = 200
+health_ok() { test "$(status_of $site/health)" = 200; }
+check "/health answers 200 again through nginx" eventually 10 health_ok
 check "without a restart of the backend" test "$($DOCKER inspect -f '{{.State.StartedAt}}' "$backend")" = "$started_at"
 
 step "the backend restarted under sign-in load"
