@@ -16,12 +16,18 @@ SCALE ?=
 FRONTEND_DIR ?= frontend
 BUN ?= bun
 CARGO ?= cargo
-MIGRATE = $(CARGO) run --quiet -p migration --
+# Not --quiet: the first run builds the tool for minutes, and cargo's progress says so.
+MIGRATE = $(CARGO) run -p migration --
 ENV_FILE ?= .env
 FUZZ_TIME ?= 300
 FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
 DC = FRONTEND_DIR=$(FRONTEND_DIR) $(COMPOSE) -p $(PROJECT) --env-file $(ENV_FILE) -f $(COMPOSE_FILE) \
 	$(if $(SCALE),-f deploy/docker-compose.scale.yml)
+# Sets $url to the database the service would use: DATABASE_URL from the environment, else from
+# .env (read as text, never run as a script), else the SQLite default; $shown is it without
+# its password.
+DATABASE_OF = url=$${DATABASE_URL:-$$(test -f .env && awk '/^[[:space:]]*DATABASE_URL=/ { sub(/^[^=]*=/, ""); gsub(/^[\042\047]|[\042\047]$$/, ""); v = $$0 } END { print v }' .env)}; \
+	url=$${url:-sqlite://yoshikosan.db?mode=rwc}; shown=$$(printf '%s' "$$url" | sed -E 's|(://[^:/@]*):[^@]*@|\1:***@|')
 # True (exit 0) when the stack's PostgreSQL container is up: the db-* targets then work inside it.
 STACK_UP = $(DC) exec -T postgres pg_isready -q </dev/null >/dev/null 2>&1
 
@@ -131,7 +137,8 @@ db-rollback: ## Roll back the last migration
 
 db-reset: ## Drop everything and migrate again (asks first; FORCE=1 does not)
 	@if [ "$(FORCE)" != "1" ]; then \
-		printf 'This deletes every table in DATABASE_URL. Type "reset" to go on: '; read answer; \
+		$(DATABASE_OF); \
+		printf 'This deletes every table of %s. Type "reset" to go on: ' "$$shown"; read answer; \
 		[ "$$answer" = "reset" ] || { echo "cancelled"; exit 1; }; \
 	fi
 	$(MIGRATE) fresh
@@ -142,8 +149,7 @@ db-shell: ## An SQL shell: psql in the stack's PostgreSQL when it runs, else on 
 		$(DC) exec $$tty postgres sh -c 'exec psql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'; \
 		exit $$?; \
 	fi; \
-	set -a; [ -f .env ] && . ./.env; set +a; \
-	url="$${DATABASE_URL:-sqlite://yoshikosan.db?mode=rwc}"; \
+	$(DATABASE_OF); \
 	case "$$url" in \
 		postgres*) exec psql "$$url" ;; \
 		sqlite*) file="$${url#sqlite://}"; exec sqlite3 "$${file%%\?*}" ;; \
@@ -151,7 +157,7 @@ db-shell: ## An SQL shell: psql in the stack's PostgreSQL when it runs, else on 
 	esac
 
 env-check: ## Validate the configuration (environment and .env) the way the service reads it
-	$(CARGO) run --quiet -- check-config
+	$(CARGO) run -- check-config
 
 install-hooks: ## Install the pre-commit hooks (commit and push)
 	pip install --quiet pre-commit

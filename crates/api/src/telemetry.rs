@@ -2,6 +2,8 @@
 //! `RUST_LOG` (default `info`). Each request ends with a `request finished` line carrying its
 //! status and duration.
 
+use std::io::IsTerminal;
+
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
@@ -41,7 +43,11 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
                     .with_writer(writer),
             )
             .try_init(),
-        LogFormat::Pretty => registry.with(fmt::layer().with_writer(writer)).try_init(),
+        // Colour for a person at a terminal, never escape codes in a file or a pipe.
+        LogFormat::Pretty => {
+            let colour = std::io::stdout().is_terminal();
+            registry.with(fmt::layer().with_ansi(colour).with_writer(writer)).try_init()
+        }
     };
     drop(installed);
     LogGuard { _writer: guard }

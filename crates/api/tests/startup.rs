@@ -51,6 +51,7 @@ fn a_database_url_of_another_kind_is_refused_with_the_other_problems() {
     let output = service()
         .env("APP_ENV", "production")
         .env("DATABASE_URL", "mysql://app:hunter2@db/auth")
+        .env("HOST", "not.an.ip")
         .arg("check-config")
         .output()
         .unwrap();
@@ -60,6 +61,7 @@ fn a_database_url_of_another_kind_is_refused_with_the_other_problems() {
         stderr.contains("SECRET_KEY") && stderr.contains("DATABASE_URL must be a postgres:// or sqlite:"),
         "{stderr}"
     );
+    assert!(stderr.contains("HOST must be an IP address"), "{stderr}");
     assert!(!stderr.contains("hunter2"), "{stderr}");
 }
 

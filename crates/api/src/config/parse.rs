@@ -103,6 +103,7 @@ pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<
     let log_format = problems.check(log_format(raw.log_format.as_deref(), default_format));
     let auto_migrate = problems.check(boolean("AUTO_MIGRATE", raw.auto_migrate.as_deref(), true));
     let database_url = problems.check(database_url(raw.database_url.take()));
+    let host = problems.check(host(raw.host.take()));
     let database_wait =
         problems.check(number("DATABASE_WAIT_SECS", raw.database_wait_secs.as_deref(), 30u64, 0..=3600));
 
@@ -125,7 +126,7 @@ pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<
     let settings = (|| {
         Some(Settings {
             env,
-            host: raw.host.unwrap_or_else(|| "0.0.0.0".to_owned()),
+            host: host?,
             port: port?,
             database_url: database_url?,
             database_wait: std::time::Duration::from_secs(database_wait?),
@@ -238,6 +239,18 @@ fn secret_key(value: Option<String>, production: bool) -> Result<(SecretString, 
             let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
             Ok((SecretString::from(hex), true))
         }
+    }
+}
+
+/// An address to listen on: an IP (the service binds it before anything else, but a typo should
+/// be reported with every other problem, not alone after them).
+fn host(value: Option<String>) -> Result<String, String> {
+    let host = value.unwrap_or_else(|| "0.0.0.0".to_owned());
+    let literal = host.trim_start_matches('[').trim_end_matches(']');
+    if host == "localhost" || literal.parse::<std::net::IpAddr>().is_ok() {
+        Ok(literal.to_owned())
+    } else {
+        Err(format!("HOST must be an IP address to listen on, like 0.0.0.0 or 127.0.0.1, not {host:?}"))
     }
 }
 
