@@ -3,12 +3,13 @@ fixed time, every answer recorded (status, and the user and session ids of each 
 that the database can be checked against what clients were told afterwards."""
 
 import base64
-import http.client
 import json
 import sys
 import threading
 import time
 import uuid
+
+from json_client import call
 
 PASSWORD = "violet-harbour-42"
 
@@ -19,19 +20,7 @@ def sid_of(token):
 
 
 def request(port, method, path, body=None, token=None):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    try:
-        connection.request(method, path, json.dumps(body) if body is not None else None, headers)
-        response = connection.getresponse()
-        data = response.read()
-        return response.status, (json.loads(data) if data else None)
-    except (OSError, http.client.HTTPException) as error:
-        return f"error:{type(error).__name__}", None
-    finally:
-        connection.close()
+    return call(f"http://127.0.0.1:{port}", method, path, body, token)
 
 
 def worker(port, prefix, deadline, results, lock):

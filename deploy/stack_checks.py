@@ -7,35 +7,15 @@ two backend replicas sharing rate limits and revocations.
   stack_checks.py revoke A B                        a logout on A is refused on B within 500 ms
 """
 
-import http.client
 import json
 import sys
 import threading
 import time
-import urllib.parse
 import uuid
 
+from json_client import call
+
 PASSWORD = "violet-harbour-42"
-
-
-def call(base, method, path, body=None, token=None, timeout=10):
-    url = urllib.parse.urlsplit(base)
-    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
-    headers = {"content-type": "application/json"}
-    if token:
-        headers["authorization"] = f"Bearer {token}"
-    try:
-        connection.request(method, path, json.dumps(body) if body is not None else None, headers)
-        response = connection.getresponse()
-        data = response.read()
-        try:
-            return response.status, json.loads(data) if data else None
-        except ValueError:
-            return response.status, None
-    except (OSError, http.client.HTTPException) as error:
-        return f"error:{type(error).__name__}", None
-    finally:
-        connection.close()
 
 
 def register(base, email):
