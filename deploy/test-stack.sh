@@ -81,6 +81,7 @@ wait_healthy() {
                 sleep 0.2
             done
         done
+        echo "    $service healthy at $SECONDS s"
     done
 }
 # Runs a command with its output in $work/$1.log, shown (the end of it) only when it fails.
@@ -130,6 +131,7 @@ done
 step "make docker-up: PostgreSQL, backend, frontend, nginx"
 started_ms=$(now_ms)
 check "the stack starts" quiet up m docker-up
+echo "    make docker-up returned after $(($(now_ms) - started_ms)) ms"
 check "every container passes its own health check" wait_healthy 90 postgres backend frontend
 stack_ms=$(($(now_ms) - started_ms))
 check "the stack is healthy within 30 s of up" test "$stack_ms" -lt 30000
