@@ -16,8 +16,10 @@ SCALE ?=
 FRONTEND_DIR ?= frontend
 BUN ?= bun
 CARGO ?= cargo
-# Not --quiet: the first run builds the tool for minutes, and cargo's progress says so.
-MIGRATE = $(CARGO) run -p migration --
+# The service's own binary runs the database and configuration commands, reading the
+# configuration as the service does. Not --quiet: a first build takes minutes, and cargo's
+# progress says so.
+YOSHIKOSAN = $(CARGO) run --bin yoshikosan --
 ENV_FILE ?= .env
 FUZZ_TIME ?= 300
 FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
@@ -35,8 +37,8 @@ STACK_UP = $(DC) exec -T postgres pg_isready -q </dev/null >/dev/null 2>&1
 .PHONY: help dev dev-backend dev-frontend run build test test-backend test-frontend lint lint-backend \
 	lint-frontend format format-backend format-frontend typecheck frontend-deps clean \
 	docker-build docker-build-backend docker-build-frontend docker-up docker-down docker-logs \
-	docker-restart docker-clean stack-test db-init db-migrate db-status db-rollback db-reset db-shell \
-	env-check install-hooks fuzz api-fuzz fault-test bench bench-micro
+	docker-restart docker-clean stack-test db-init db-migrate db-status db-rollback db-reset db-backup \
+	db-restore db-shell env-check docker-env-check install-hooks fuzz api-fuzz fault-test bench bench-micro
 
 help: ## List the targets
 	@if [ -t 1 ]; then on='\033[36m'; off='\033[0m'; else on=; off=; fi; \
@@ -126,22 +128,46 @@ db-migrate: ## Apply pending migrations: inside the stack when it runs, else to 
 		echo "--> the stack's database, from its backend container"; \
 		$(DC) exec -T backend yoshikosan migrate; \
 	else \
-		$(MIGRATE) up; \
+		$(YOSHIKOSAN) migrate; \
 	fi
 
 db-status: ## Show which migrations are applied (inside the stack when it runs)
-	@if $(STACK_UP); then $(DC) exec -T backend yoshikosan migrations; else $(MIGRATE) status; fi
+	@if $(STACK_UP); then $(DC) exec -T backend yoshikosan migrations; else $(YOSHIKOSAN) migrations; fi
 
-db-rollback: ## Roll back the last migration
-	$(MIGRATE) down -n 1
+db-rollback: ## Roll back the newest migration (STEPS=N: that many), inside the stack when it runs
+	@if $(STACK_UP); then $(DC) exec -T backend yoshikosan rollback $(STEPS); else $(YOSHIKOSAN) rollback $(STEPS); fi
 
-db-reset: ## Drop everything and migrate again (asks first; FORCE=1 does not)
-	@if [ "$(FORCE)" != "1" ]; then \
-		$(DATABASE_OF); \
-		printf 'This deletes every table of %s. Type "reset" to go on: ' "$$shown"; read answer; \
+db-reset: ## Delete every row and re-create the schema (asks first, naming the database; FORCE=1 does not)
+	@if $(STACK_UP); then shown="the stack's PostgreSQL database (compose project $(PROJECT))"; else $(DATABASE_OF); fi; \
+	if [ "$(FORCE)" != "1" ]; then \
+		printf 'This deletes every row of %s. Type "reset" to go on: ' "$$shown"; read answer; \
 		[ "$$answer" = "reset" ] || { echo "cancelled"; exit 1; }; \
+	fi; \
+	if $(STACK_UP); then $(DC) exec -T backend yoshikosan reset --yes; else $(YOSHIKOSAN) reset --yes; fi
+
+db-backup: ## Dump the stack's database to BACKUP (default backups/yoshikosan-DATE-TIME.dump)
+	@$(STACK_UP) || { echo "the stack is not running (make docker-up); for another PostgreSQL use pg_dump"; exit 1; }
+	@file="$(or $(BACKUP),backups/yoshikosan-$(shell date +%Y%m%d-%H%M%S).dump)"; mkdir -p "$$(dirname "$$file")"; \
+	$(DC) exec -T postgres sh -c 'exec pg_dump -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --format=custom' \
+		</dev/null >"$$file.partial" && mv "$$file.partial" "$$file" \
+		|| { rm -f "$$file.partial"; echo "the dump failed: nothing was written"; exit 1; }; \
+	echo "wrote $$file ($$(wc -c <"$$file") bytes); keep it, and SECRET_KEY, off this server"
+
+db-restore: ## Replace the stack's database with the dump BACKUP=file (asks first; FORCE=1 does not)
+	@[ -f "$(BACKUP)" ] || { echo "BACKUP=file names the dump to restore (make db-backup writes one)"; exit 1; }
+	@$(STACK_UP) || { echo "the stack is not running (make docker-up)"; exit 1; }
+	@if [ "$(FORCE)" != "1" ]; then \
+		printf 'This replaces every row of the stack'"'"'s database (compose project %s) with %s. Type "restore" to go on: ' \
+			"$(PROJECT)" "$(BACKUP)"; read answer; \
+		[ "$$answer" = "restore" ] || { echo "cancelled"; exit 1; }; \
 	fi
-	$(MIGRATE) fresh
+	@echo "--> stopping the backend, so that nothing writes during the restore"
+	@$(DC) stop backend >/dev/null
+	@echo "--> restoring $(BACKUP) in one transaction (a failure leaves the database as it was)"
+	@$(DC) exec -T postgres sh -c 'exec pg_restore -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --clean --if-exists --no-owner --single-transaction' \
+		<"$(BACKUP)"; status=$$?; \
+	echo "--> starting the backend"; $(DC) start backend >/dev/null; \
+	[ $$status -eq 0 ] && echo "restored $(BACKUP)" || { echo "the restore failed: the database is unchanged"; exit 1; }
 
 db-shell: ## An SQL shell: psql in the stack's PostgreSQL when it runs, else on DATABASE_URL
 	@if $(STACK_UP); then \
@@ -156,8 +182,16 @@ db-shell: ## An SQL shell: psql in the stack's PostgreSQL when it runs, else on 
 		*) echo "unsupported DATABASE_URL: $$url"; exit 1 ;; \
 	esac
 
-env-check: ## Validate the configuration (environment and .env) the way the service reads it
-	$(CARGO) run -- check-config
+env-check: ## Validate the configuration and print every setting: the backend container's when the stack runs, else .env's
+	@if $(STACK_UP); then \
+		echo "--> the configuration the stack's backend container runs with"; \
+		$(DC) exec -T backend yoshikosan check-config; \
+	else \
+		$(YOSHIKOSAN) check-config; \
+	fi
+
+docker-env-check: ## The configuration compose would give the backend container, checked by the image (no Rust needed)
+	$(DC) run --rm --no-deps -T backend check-config
 
 install-hooks: ## Install the pre-commit hooks (commit and push)
 	pip install --quiet pre-commit

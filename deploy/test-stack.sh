@@ -35,28 +35,14 @@ for port in 6666 "$http_port"; do
     fi
 done
 work=$(mktemp -d)
-stack=$work/stack
+stack=$work/yoshikosan
 m() { make -C "$stack" --no-print-directory DOCKER=$DOCKER PROJECT=$project ${SCALE:+SCALE=1} "$@"; }
 cleanup() {
     step "cleaning up"
-    SCALE=1 quiet clean m docker-clean
+    [[ -d $stack ]] && SCALE=1 quiet clean m docker-clean
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-git clone -q "$root" "$stack"
-{
-    cat .env.example
-    echo "POSTGRES_PASSWORD=$(openssl rand -hex 16)"
-    echo "SECRET_KEY=$(openssl rand -hex 32)"
-    echo "HTTP_PORT=$http_port"
-    echo "SITE_URL=http://localhost:$http_port"
-    # Quick hashing, and the browser tests' small failure budget; every request here comes
-    # from one address (the host), so the address limit is lifted.
-    echo "BCRYPT_COST=10"
-    echo "RATE_LIMIT_MAX_PER_EMAIL=3"
-    echo "RATE_LIMIT_MAX_PER_IP=1000000"
-} >"$stack/.env"
 
 # The containers of one service (running or not), by the labels compose gives them.
 containers() { $DOCKER ps -aq --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=$1"; }
@@ -112,10 +98,57 @@ ip_of() { $DOCKER inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{
 site=http://127.0.0.1:6666
 status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@"; }
 
-step "make docker-build (both images; layers cached between runs)"
-started=$SECONDS
-check "the images build" quiet build m docker-build
-build_time=$((SECONDS - started))
+# The test's own settings, added to .env before the guide's first make: the browser test's
+# second origin (:6666, which only a browser told to allow that port opens), quick hashing, the
+# browser tests' small failure budget; every request here comes from one address (the host),
+# so the address limit is lifted.
+cat >"$work/test-settings.env" <<EOF
+HTTP_PORT=$http_port
+SITE_URL=http://localhost:$http_port
+EXTRA_ORIGINS=http://localhost:6666
+BCRYPT_COST=10
+RATE_LIMIT_MAX_PER_EMAIL=3
+RATE_LIMIT_MAX_PER_IP=1000000
+EOF
+# docs/deployment.md's "First start" block as a script: each command echoed and timed, the
+# clone from this repository, the test's settings appended before the first make.
+guide_script() {
+    python3 - "$root/docs/deployment.md" "$root" "$work/test-settings.env" <<'PY'
+import re, shlex, sys
+text = open(sys.argv[1]).read()
+block = re.search(r"## First start\n.*?```sh\n(.*?)```", text, re.S).group(1)
+print("set -euo pipefail")
+settings_added = False
+for line in block.splitlines():
+    command = line.split("  #")[0].strip() if not line.startswith("#") else ""
+    if not command:
+        continue
+    command = command.replace("<repository URL>", shlex.quote(sys.argv[2]))
+    if command.startswith("make ") and not settings_added:
+        print(f"cat {shlex.quote(sys.argv[3])} >>.env")
+        settings_added = True
+    print(f"echo {shlex.quote('$ ' + command)}; started=$SECONDS")
+    print(command)
+    print("printf '\\ntook %s s\\n' $((SECONDS - started))")
+PY
+}
+
+step "docs/deployment.md, First start, as written from a clean clone (make docker-build, docker-env-check, docker-up)"
+guide_script >"$work/first-start.sh"
+check "the guide's First start commands all succeed" sh -c "cd '$work' && DOCKER=$DOCKER PROJECT=$project \
+    bash '$work/first-start.sh' >'$work/first-start.log' 2>&1 || { tail -n 40 '$work/first-start.log'; exit 1; }"
+# Seconds the guide's command took, from the log.
+took() { awk -v c="\$ $1" 'index($0, c) == 1 { found = 1 } found && /^took / { print $2; exit }' "$work/first-start.log"; }
+build_time=$(took "make docker-build")
+# From `make docker-up` to the guide's health check answering healthy.
+up_s=$(took "make docker-up") healthy_s=$(took "curl")
+stack_ms=$(((${up_s:-0} + ${healthy_s:-0}) * 1000))
+check "docker-env-check found the configuration valid, without warnings" \
+    sh -c "grep -q '^configuration is valid' '$work/first-start.log' && ! grep -q 'warning(s):' '$work/first-start.log'"
+check "the guide's health check printed healthy" grep -q '"status":"healthy"' "$work/first-start.log"
+grep -E '^(\$ |took )' "$work/first-start.log" | sed 's/^/    /'
+((failed == 0)) || { printf '\nstack: %d passed, %d failed\n' "$passed" "$failed"; exit 1; }
+
 sizes=()
 for pair in yoshikosan-api:docker.io/library/debian:bookworm-slim yoshikosan-frontend:docker.io/oven/bun:1-slim; do
     image=${pair%%:*} base=${pair#*:}
@@ -128,12 +161,7 @@ for pair in yoshikosan-api:docker.io/library/debian:bookworm-slim yoshikosan-fro
     esac
 done
 
-step "make docker-up: PostgreSQL, backend, frontend, nginx"
-started_ms=$(now_ms)
-check "the stack starts" quiet up m docker-up
-echo "    make docker-up returned after $(($(now_ms) - started_ms)) ms"
 check "every container passes its own health check" wait_healthy 90 postgres backend frontend
-stack_ms=$(($(now_ms) - started_ms))
 backend=$(one backend) postgres=$(one postgres) frontend=$(one frontend)
 check "the backend runs as a non-root user" test "$($DOCKER exec "$backend" id -u)" != 0
 check "so does the frontend" test "$($DOCKER exec "$frontend" id -u)" != 0
@@ -159,6 +187,9 @@ check "a login through :6666 is not refused as cross-site" test "$(status_of -X 
     -H 'Content-Type: application/json' -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login)" = 401
 check "nor through :$http_port" test "$(status_of -X POST -H "Origin: http://localhost:$http_port" \
     -H 'Content-Type: application/json' -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login)" = 401
+check "a login from a localhost origin the stack was not given is refused as cross-site" \
+    says csrf_rejected curl -s -X POST -H 'Origin: http://localhost:3000' -H 'Content-Type: application/json' \
+    -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login
 
 step "browser tests through the stack (Debian's Chromium)"
 (cd frontend && { [[ -d node_modules ]] || bun install --frozen-lockfile >/dev/null; })
@@ -176,6 +207,9 @@ step "make targets on the running stack"
 check "make db-migrate runs the migrations inside the stack" says 'no pending migrations' m db-migrate
 check "make db-init says the same" says 'no pending migrations' m db-init
 check "make db-status lists them applied" says 'applied  m20261123_000003' m db-status
+check "make env-check checks the backend container's own configuration" \
+    says "DATABASE_URL       postgres://yoshikosan:\*\*\*@postgres" m env-check
+check "and finds nothing to warn about" not says 'warning(s):' m env-check
 check "make db-shell opens psql in the PostgreSQL container" \
     says ' 3$' m db-shell <<<'SELECT count(*) AS migrations FROM seaql_migrations;'
 # podman-compose (Python) holds its output back when it goes to a pipe.
@@ -194,6 +228,7 @@ restart_ms=$(($(now_ms) - restart_ms))
 fastest=$((stack_ms < restart_ms ? stack_ms : restart_ms))
 check "the stack is healthy within 30 s of up (first start $stack_ms ms, after a restart $restart_ms ms)" test "$fastest" -lt 30000
 check "the same account signs in" test "$(status_of -X POST -H 'Content-Type: application/json' -d "$body" $site/api/auth/login)" = 200
+check "make db-backup writes a dump of the stack's database" says "wrote $work/backup.dump" m db-backup BACKUP="$work/backup.dump"
 backend=$(one backend) postgres=$(one postgres)
 
 step "the backend's start-up once PostgreSQL is up"
@@ -241,6 +276,14 @@ for _ in $(seq 20); do curl -s -o /dev/null $site/api/auth/providers; done
 spread=$($DOCKER logs "$(one nginx)" 2>/dev/null | grep 'GET /api/auth/providers' | grep -o 'up=[0-9.:]*' | sort -u | wc -l)
 check "nginx spreads requests over both ($spread upstream addresses)" test "$spread" -eq 2
 check "/metrics is not served through nginx here either" test "$(status_of $site/metrics)" = 404
+
+step "the backup restored into the new, empty database (make db-restore)"
+check "the account is unknown here" test "$(status_of -X POST -H 'Content-Type: application/json' -d "$body" $site/api/auth/login)" = 401
+check "make db-restore asks first" says 'cancelled' sh -c "echo no | make -C '$stack' --no-print-directory DOCKER=$DOCKER PROJECT=$project SCALE=1 db-restore BACKUP='$work/backup.dump'"
+check "make db-restore FORCE=1 restores it, stopping and starting the backends" says "restored $work/backup.dump" m db-restore FORCE=1 BACKUP="$work/backup.dump"
+check "both backends are healthy again" wait_healthy 60 backend
+login_ok() { test "$(status_of -X POST -H 'Content-Type: application/json' -d "$body" $site/api/auth/login)" = 200; }
+check "the account from before the volume was deleted signs in" eventually 10 login_ok
 
 step "make docker-clean removes everything the test started"
 check "make docker-clean" quiet clean m docker-clean

@@ -13,7 +13,7 @@ pub use m20261123_000003_notify_session_changes::{
     CHANNEL as SESSION_CHANGES_CHANNEL, TRIGGERS as SESSION_CHANGE_TRIGGERS,
 };
 
-/// Where the service and this CLI keep their data when `DATABASE_URL` is not set: an SQLite file
+/// Where the service keeps its data when `DATABASE_URL` is not set: an SQLite file
 /// in the working directory, created on first use, so nothing else needs installing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://yoshikosan.db?mode=rwc";
 

@@ -19,6 +19,8 @@ async fn main() -> ExitCode {
         Some("healthcheck") => healthcheck().await,
         Some("migrate") => migrate().await,
         Some("migrations") => migrations().await,
+        Some("rollback") => rollback(std::env::args().nth(2).as_deref()).await,
+        Some("reset") => reset(std::env::args().nth(2).as_deref()).await,
         Some("openapi") => openapi(),
         Some("-V" | "--version" | "version") => {
             println!("yoshikosan {}", env!("CARGO_PKG_VERSION"));
@@ -60,7 +62,7 @@ fn load_settings() -> Result<Settings, ExitCode> {
 fn check_config() -> ExitCode {
     match load_settings() {
         Ok(settings) => {
-            print!("{}", commands::describe(&settings));
+            print!("{}", settings.summary());
             ExitCode::SUCCESS
         }
         Err(code) => code,
@@ -129,6 +131,47 @@ async fn migrations() -> ExitCode {
     }
 }
 
+async fn rollback(steps: Option<&str>) -> ExitCode {
+    let Some(steps) = steps.map_or(Some(1), |n| n.parse::<u32>().ok().filter(|&n| n > 0)) else {
+        eprintln!("error: rollback takes a number of migrations to roll back (1 when left out)");
+        return ExitCode::from(2);
+    };
+    let database = match database().await {
+        Ok(database) => database,
+        Err(code) => return code,
+    };
+    match database.rollback(steps).await {
+        Ok(undone) if undone.is_empty() => println!("no applied migrations: nothing to roll back"),
+        Ok(undone) => undone.iter().for_each(|name| println!("rolled back {name}")),
+        Err(error) => {
+            eprintln!("error: could not roll back: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+async fn reset(confirmation: Option<&str>) -> ExitCode {
+    if confirmation != Some("--yes") {
+        eprintln!("error: reset deletes every row of the database; run `yoshikosan reset --yes` to go on");
+        return ExitCode::from(2);
+    }
+    let database = match database().await {
+        Ok(database) => database,
+        Err(code) => return code,
+    };
+    match database.reset().await {
+        Ok(applied) => {
+            println!("every migration rolled back, then applied again: {} migration(s), no rows", applied.len());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: could not reset the database: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 async fn serve() -> ExitCode {
     let settings = match load_settings() {
         Ok(settings) => settings,
@@ -141,7 +184,10 @@ async fn serve() -> ExitCode {
              process stops. Set SECRET_KEY (openssl rand -hex 32) to keep sessions across restarts."
         );
     }
-    let (env, database) = (settings.env, commands::redact_password(&settings.database_url));
+    for warning in settings.warnings() {
+        tracing::warn!("{warning}");
+    }
+    let (env, database) = (settings.env, config::redact_password(&settings.database_url));
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(error) => {

@@ -5,7 +5,8 @@ use migration::{MigrationStatus, Migrator, MigratorTrait};
 use sea_orm::sqlx::Connection;
 use sea_orm::sqlx::postgres::PgConnection;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, TransactionTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement, TransactionTrait,
+};
 
 use crate::invalidation;
 use crate::session_cache::SessionCache;
@@ -18,6 +19,10 @@ const MIGRATION_LOCK: i64 = 0x0079_6f73_6869_6b6f;
 
 async fn pending_names<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> {
     Ok(Migrator::get_pending_migrations(db).await?.iter().map(|m| m.name().to_owned()).collect())
+}
+
+async fn applied_names<C: ConnectionTrait>(db: &C) -> Result<Vec<String>, DbErr> {
+    Ok(Migrator::get_applied_migrations(db).await?.iter().map(|m| m.name().to_owned()).collect())
 }
 
 /// Pool settings. The timeouts are short on purpose: with the database down, a request should
@@ -129,12 +134,48 @@ impl Database {
             Migrator::up(&self.conn, None).await?;
             return Ok(pending);
         }
-        let txn = self.conn.begin().await?;
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")).await?;
+        let txn = self.begin_locked().await?;
         let pending = pending_names(&txn).await?;
         Migrator::up(&txn, None).await?;
         txn.commit().await?;
         Ok(pending)
+    }
+
+    /// Rolls back the newest `steps` applied migrations and returns their names, newest first.
+    /// On PostgreSQL it runs in one transaction under the migrations' lock, like [`Self::migrate`].
+    pub async fn rollback(&self, steps: u32) -> Result<Vec<String>, DbErr> {
+        let newest = |applied: Vec<String>| applied.into_iter().rev().take(steps as usize).collect();
+        if self.backend() != DbBackend::Postgres {
+            let applied = applied_names(&self.conn).await?;
+            Migrator::down(&self.conn, Some(steps)).await?;
+            return Ok(newest(applied));
+        }
+        let txn = self.begin_locked().await?;
+        let applied = applied_names(&txn).await?;
+        Migrator::down(&txn, Some(steps)).await?;
+        txn.commit().await?;
+        Ok(newest(applied))
+    }
+
+    /// Rolls every migration back, through their own `down`, and applies them all again: the
+    /// schema as new, every row gone. Returns the names applied.
+    pub async fn reset(&self) -> Result<Vec<String>, DbErr> {
+        if self.backend() != DbBackend::Postgres {
+            Migrator::refresh(&self.conn).await?;
+            return applied_names(&self.conn).await;
+        }
+        let txn = self.begin_locked().await?;
+        Migrator::refresh(&txn).await?;
+        let applied = applied_names(&txn).await?;
+        txn.commit().await?;
+        Ok(applied)
+    }
+
+    /// A transaction holding the migrations' advisory lock (PostgreSQL).
+    async fn begin_locked(&self) -> Result<DatabaseTransaction, DbErr> {
+        let txn = self.conn.begin().await?;
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")).await?;
+        Ok(txn)
     }
 
     /// Every migration the service knows, with whether it is applied.

@@ -4,7 +4,10 @@
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use yoshikosan_persistence::testing::TestDatabase;
+use yoshikosan_domain::ports::UserRepository;
 use yoshikosan_persistence::{Database, DatabaseOptions};
+
+mod support;
 
 async fn tables(db: &TestDatabase) -> Vec<String> {
     let sql = match db.backend() {
@@ -55,4 +58,32 @@ async fn instances_migrating_at_once_take_turns() {
     assert_eq!(counts.iter().sum::<usize>(), Migrator::migrations().len(), "{counts:?}");
     let status = instances[0].migration_status().await.unwrap();
     assert!(status.iter().all(|(_, applied)| *applied), "{status:?}");
+}
+
+async fn user_count(db: &TestDatabase) -> i64 {
+    let sql = Statement::from_string(db.backend(), "SELECT COUNT(*) AS n FROM users");
+    db.database.connection().query_one_raw(sql).await.unwrap().unwrap().try_get("", "n").unwrap()
+}
+
+/// `yoshikosan rollback` and `reset` (make db-rollback, db-reset) through the migrations' own
+/// `down`: on PostgreSQL that also drops the notification functions, which dropping the tables
+/// alone would leave behind, breaking the next `up`.
+#[tokio::test]
+async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema() {
+    let db = TestDatabase::fresh().await;
+    let ada = support::new_user("ada@example.com");
+    db.database.users().create_with_session(&ada, &support::new_session(&ada)).await.unwrap();
+    assert_eq!(user_count(&db).await, 1);
+
+    let undone = db.database.rollback(1).await.unwrap();
+    assert_eq!(undone, ["m20261123_000003_notify_session_changes"]);
+    let status = db.database.migration_status().await.unwrap();
+    assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 1, "{status:?}");
+    assert_eq!(db.database.migrate().await.unwrap(), ["m20261123_000003_notify_session_changes"]);
+
+    let applied = db.database.reset().await.unwrap();
+    assert_eq!(applied.len(), Migrator::migrations().len());
+    assert_eq!(user_count(&db).await, 0);
+    assert_eq!(tables(&db).await, ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "users"]);
+    assert!(db.database.reset().await.is_ok(), "a reset schema can be reset again");
 }

@@ -6,6 +6,9 @@ mod interpolate;
 mod limits;
 mod parse;
 mod providers;
+mod strength;
+mod summary;
+mod warnings;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -16,6 +19,7 @@ use yoshikosan_domain::{RateLimits, TokenTtl};
 use yoshikosan_oauth::{DiscordSettings, GoogleSettings};
 
 pub use parse::ConfigError;
+pub use summary::redact_password;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppEnv {

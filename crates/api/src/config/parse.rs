@@ -1,13 +1,12 @@
 use std::fmt;
 
-use secrecy::SecretString;
 use serde::Deserialize;
 use yoshikosan_domain::TokenTtl;
 use yoshikosan_persistence::DEFAULT_DATABASE_URL;
-use yoshikosan_security::MIN_SECRET_BYTES;
 
 use super::limits::{rate_limits, redis_url};
 use super::providers::{discord, google};
+use super::strength::{bcrypt_cost, secret_key};
 use super::{AppEnv, CookieSettings, LogFormat, Settings};
 
 /// Every invalid or missing variable, one line each.
@@ -92,8 +91,7 @@ pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<
         60..=TokenTtl::MAX_SECONDS,
     );
     let access_token_ttl = problems.check(ttl_seconds).and_then(TokenTtl::from_seconds);
-    let min_cost = if production { 10 } else { 4 };
-    let bcrypt_cost = problems.check(number("BCRYPT_COST", raw.bcrypt_cost.as_deref(), 12u32, min_cost..=31));
+    let bcrypt_cost = problems.check(bcrypt_cost(raw.bcrypt_cost.as_deref(), production));
     let cookie_name = problems.check(cookie_name(raw.cookie_name.take()));
     let cookie_secure = problems.check(boolean("COOKIE_SECURE", raw.cookie_secure.as_deref(), production));
     let frontend_url = problems.check(http_url("FRONTEND_URL", raw.frontend_url.as_deref(), "http://localhost:3000"));
@@ -226,22 +224,6 @@ fn boolean(name: &str, value: Option<&str>, default: bool) -> Result<bool, Strin
     }
 }
 
-fn secret_key(value: Option<String>, production: bool) -> Result<(SecretString, bool), String> {
-    match value {
-        Some(key) if key.len() >= MIN_SECRET_BYTES => Ok((SecretString::from(key), false)),
-        Some(_) if production => Err(format!("SECRET_KEY must be at least {MIN_SECRET_BYTES} bytes in production")),
-        Some(key) => Ok((SecretString::from(key), false)),
-        None if production => Err(format!(
-            "SECRET_KEY is required in production (at least {MIN_SECRET_BYTES} bytes; generate one with `openssl rand -hex 32`)"
-        )),
-        None => {
-            let random: [u8; 32] = rand::random();
-            let hex: String = random.iter().map(|b| format!("{b:02x}")).collect();
-            Ok((SecretString::from(hex), true))
-        }
-    }
-}
-
 /// An address to listen on: an IP (the service binds it before anything else, but a typo should
 /// be reported with every other problem, not alone after them).
 fn host(value: Option<String>) -> Result<String, String> {
@@ -266,7 +248,7 @@ fn database_url(value: Option<String>) -> Result<String, String> {
         }
         _ => Err(format!(
             "DATABASE_URL must be a postgres:// or sqlite: URL, not {:?}",
-            crate::commands::redact_password(&url)
+            super::redact_password(&url)
         )),
     }
 }

@@ -1,0 +1,136 @@
+//! What `check-config` prints: every setting as the service will use it, secrets left out,
+//! then the warnings.
+
+use secrecy::ExposeSecret;
+
+use super::Settings;
+
+impl Settings {
+    /// One line per setting, named as in the environment.
+    pub fn summary(&self) -> String {
+        let secret = if self.ephemeral_secret {
+            "not set (a random key per run: sessions end on restart)".to_owned()
+        } else {
+            format!("set ({} bytes)", self.secret_key.expose_secret().len())
+        };
+        let google = self.google.as_ref().map_or_else(not_configured, |google| {
+            format!("client {} (issuer {}, callback {})", google.client_id, google.issuer_url, google.redirect_uri)
+        });
+        let discord = self.discord.as_ref().map_or_else(not_configured, |discord| {
+            format!("client {} ({}, callback {})", discord.client_id, discord.auth_url, discord.redirect_uri)
+        });
+        let proxies = if self.trusted_proxies.is_empty() {
+            "none (X-Forwarded-For is ignored: the connecting address is the client's)".to_owned()
+        } else {
+            self.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        };
+        let redis = self.redis_url.as_ref().map_or("not set (limits counted per instance)".to_owned(), |url| {
+            redact_password(url.expose_secret())
+        });
+        let rows = [
+            ("APP_ENV", self.env.to_string()),
+            ("HOST, PORT", format!("{} (listen)", self.bind_address())),
+            ("DATABASE_URL", redact_password(&self.database_url)),
+            ("DATABASE_WAIT_SECS", format!("{} s", self.database_wait.as_secs())),
+            ("AUTO_MIGRATE", self.auto_migrate.to_string()),
+            ("SECRET_KEY", secret),
+            ("ACCESS_TOKEN_TTL", format!("{} s", self.access_token_ttl.as_seconds())),
+            ("BCRYPT_COST", self.bcrypt_cost.to_string()),
+            (
+                "COOKIE_*",
+                format!(
+                    "{} (Secure: {}, Domain: {})",
+                    self.cookie.name,
+                    self.cookie.secure,
+                    self.cookie.domain.as_deref().unwrap_or("this host")
+                ),
+            ),
+            ("PUBLIC_URL", self.public_url.to_string()),
+            ("FRONTEND_URL", self.frontend_url.to_string()),
+            ("CORS_ORIGINS", self.cors_origins.join(", ")),
+            ("TRUSTED_PROXIES", proxies),
+            ("GOOGLE_*", google),
+            ("DISCORD_*", discord),
+            (
+                "RATE_LIMIT_*",
+                format!(
+                    "{} failures per email, {} per address, per {} s",
+                    self.rate_limits.max_per_email,
+                    self.rate_limits.max_per_ip,
+                    self.rate_limits.window.num_seconds()
+                ),
+            ),
+            ("REDIS_URL", redis),
+            ("LOG_FORMAT", format!("{:?}", self.log_format).to_lowercase()),
+            ("RUST_LOG", self.log_filter.clone().unwrap_or_else(|| "not set (info)".to_owned())),
+        ];
+        let mut text = String::from("configuration is valid\n");
+        for (name, value) in rows {
+            text.push_str(&format!("{name:<19}{value}\n"));
+        }
+        let warnings = self.warnings();
+        if !warnings.is_empty() {
+            text.push_str(&format!("\n{} warning(s):\n", warnings.len()));
+            for warning in warnings {
+                text.push_str(&format!("  - {warning}\n"));
+            }
+        }
+        text
+    }
+}
+
+fn not_configured() -> String {
+    "not configured (needs *_CLIENT_ID and *_CLIENT_SECRET)".to_owned()
+}
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+pub fn redact_password(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_in_database_urls_are_hidden() {
+        assert_eq!(redact_password("postgres://app:hunter2@db:5432/auth"), "postgres://app:***@db:5432/auth");
+        assert_eq!(redact_password("sqlite://yoshikosan.db?mode=rwc"), "sqlite://yoshikosan.db?mode=rwc");
+    }
+
+    #[test]
+    fn the_summary_never_shows_the_secret_key() {
+        let key = "a-very-secret-key-that-is-long-enough-for-prod";
+        let settings = Settings::from_vars([("SECRET_KEY", key), ("DATABASE_URL", "postgres://u:pw@h/d")]).unwrap();
+        let summary = settings.summary();
+        assert!(!summary.contains(key) && !summary.contains(":pw@"), "{summary}");
+        assert!(summary.contains("SECRET_KEY         set (46 bytes)"), "{summary}");
+    }
+
+    #[test]
+    fn every_setting_an_operator_sets_is_shown() {
+        let settings = Settings::from_vars([
+            ("TRUSTED_PROXIES", "10.0.0.0/8"),
+            ("LOG_FORMAT", "json"),
+            ("RUST_LOG", "info,yoshikosan_api=debug"),
+            ("DATABASE_WAIT_SECS", "45"),
+        ])
+        .unwrap();
+        let summary = settings.summary();
+        for line in [
+            "TRUSTED_PROXIES    10.0.0.0/8",
+            "LOG_FORMAT         json",
+            "RUST_LOG           info,yoshikosan_api=debug",
+            "DATABASE_WAIT_SECS 45 s",
+            "GOOGLE_*           not configured",
+        ] {
+            assert!(summary.contains(line), "{line:?} missing from:\n{summary}");
+        }
+    }
+}
