@@ -4,24 +4,22 @@ use chrono::Duration;
 use secrecy::SecretString;
 use yoshikosan_domain::RateLimits;
 
-use super::parse::{Problems, Raw, number};
+use super::vars::{Problems, Vars, number};
 
-pub(super) fn rate_limits(raw: &Raw, problems: &mut Problems) -> Option<RateLimits> {
+pub(super) fn rate_limits(vars: &Vars, problems: &mut Problems) -> Option<RateLimits> {
     let defaults = RateLimits::default();
-    let (window, email, ip) = (&raw.rate_limit_window_secs, &raw.rate_limit_max_per_email, &raw.rate_limit_max_per_ip);
-    let limit = 1..=1_000_000;
-    let window =
-        problems.check(number("RATE_LIMIT_WINDOW_SECS", window.as_deref(), defaults.window.num_seconds(), 1..=604_800));
-    let max_per_email =
-        problems.check(number("RATE_LIMIT_MAX_PER_EMAIL", email.as_deref(), defaults.max_per_email, limit.clone()));
-    let max_per_ip = problems.check(number("RATE_LIMIT_MAX_PER_IP", ip.as_deref(), defaults.max_per_ip, limit));
+    let limit = |name, default| number(name, vars.get(name), default, 1..=1_000_000);
+    let window_name = "RATE_LIMIT_WINDOW_SECS";
+    let window = problems.check(number(window_name, vars.get(window_name), defaults.window.num_seconds(), 1..=604_800));
+    let max_per_email = problems.check(limit("RATE_LIMIT_MAX_PER_EMAIL", defaults.max_per_email));
+    let max_per_ip = problems.check(limit("RATE_LIMIT_MAX_PER_IP", defaults.max_per_ip));
     Some(RateLimits { window: Duration::seconds(window?), max_per_email: max_per_email?, max_per_ip: max_per_ip? })
 }
 
 /// A `redis://`, `rediss://` (TLS) or `redis+unix://` URL; it may hold a password, so it is kept secret.
-pub(super) fn redis_url(value: Option<String>) -> Result<Option<SecretString>, String> {
+pub(super) fn redis_url(value: Option<&str>) -> Result<Option<SecretString>, String> {
     let Some(value) = value else { return Ok(None) };
-    match url::Url::parse(&value) {
+    match url::Url::parse(value) {
         Ok(url) if matches!(url.scheme(), "redis" | "rediss" | "redis+unix" | "unix") => {
             Ok(Some(SecretString::from(value)))
         }

@@ -4,13 +4,13 @@
 use secrecy::SecretString;
 use yoshikosan_security::MIN_SECRET_BYTES;
 
-use super::parse::number;
+use super::vars::number;
 
 /// bcrypt's work factor below which production refuses to start: each step halves how many
 /// guesses per second a leaked hash allows.
 pub(super) const MIN_PRODUCTION_BCRYPT_COST: u32 = 10;
 
-pub(super) fn secret_key(value: Option<String>, production: bool) -> Result<(SecretString, bool), String> {
+pub(super) fn secret_key(value: Option<&str>, production: bool) -> Result<(SecretString, bool), String> {
     match value {
         Some(key) if key.len() >= MIN_SECRET_BYTES => Ok((SecretString::from(key), false)),
         Some(key) if production => Err(format!(
@@ -57,7 +57,7 @@ mod tests {
 
     #[test]
     fn a_short_key_is_refused_in_production_with_its_length() {
-        let error = secret_key(Some("short".to_owned()), true).unwrap_err();
+        let error = secret_key(Some("short"), true).unwrap_err();
         assert!(error.contains("not 5") && !error.contains("short\""), "{error}");
     }
 }

@@ -3,7 +3,7 @@
 
 use secrecy::ExposeSecret;
 
-use super::Settings;
+use super::settings::Settings;
 
 impl Settings {
     /// One line per setting, named as in the environment.
@@ -24,9 +24,10 @@ impl Settings {
         } else {
             self.trusted_proxies.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
         };
-        let redis = self.redis_url.as_ref().map_or("not set (limits counted per instance)".to_owned(), |url| {
-            redact_password(url.expose_secret())
-        });
+        let redis = self
+            .redis_url
+            .as_ref()
+            .map_or("not set (limits counted per instance)".to_owned(), |url| redact_password(url.expose_secret()));
         let rows = [
             ("APP_ENV", self.env.to_string()),
             ("HOST, PORT", format!("{} (listen)", self.bind_address())),

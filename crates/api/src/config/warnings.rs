@@ -1,7 +1,7 @@
 //! Settings that are valid but probably not what a production deployment wants: reported by
 //! `check-config` and logged at start-up, without stopping either.
 
-use super::{AppEnv, Settings};
+use super::settings::{AppEnv, Settings};
 
 impl Settings {
     /// One line each: what is set, what it will do, and what to set instead.
@@ -71,7 +71,9 @@ mod tests {
 
     #[test]
     fn plain_http_on_localhost_is_a_trial_run_and_not_warned_about() {
-        assert!(warnings(&[("PUBLIC_URL", "http://localhost:8080"), ("FRONTEND_URL", "http://127.0.0.1:8080")]).is_empty());
+        assert!(
+            warnings(&[("PUBLIC_URL", "http://localhost:8080"), ("FRONTEND_URL", "http://127.0.0.1:8080")]).is_empty()
+        );
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn a_dotenv_line_that_cannot_be_read_stops_the_start_naming_the_file_and_line() 
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains(".env line 2:"), "{stderr}");
-    assert!(stderr.contains("PORT must be") && stderr.contains("SECRET_KEY         is required"), "{stderr}");
+    assert!(stderr.contains("PORT must be") && stderr.contains("SECRET_KEY is required"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
