@@ -578,7 +578,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Unknown or unconfigured provider */
+      /** @description Unknown provider (`not_found`) or one that is not configured (`provider_not_configured`) */
       404: {
         headers: {
           [name: string]: unknown;
@@ -622,7 +622,7 @@ export interface operations {
           "application/json": components["schemas"]["AuthResponse"];
         };
       };
-      /** @description Malformed JSON or not application/json */
+      /** @description Malformed JSON or not application/json (`bad_request`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -676,7 +676,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Body over 65,536 bytes */
+      /** @description Body over 65,536 bytes (`payload_too_large`) */
       413: {
         headers: {
           [name: string]: unknown;
@@ -739,7 +739,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Database unavailable */
+      /** @description Database unavailable (`unavailable`); nothing was changed */
       503: {
         headers: {
           [name: string]: unknown;
@@ -777,7 +777,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Cookie-authenticated request from a foreign Origin (`csrf_rejected`) */
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -795,7 +795,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Database unavailable: the session could not be revoked */
+      /** @description Database unavailable (`unavailable`); nothing was changed */
       503: {
         headers: {
           [name: string]: unknown;
@@ -851,7 +851,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Cookie-authenticated request from a foreign Origin (`csrf_rejected`) */
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -869,7 +869,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Database unavailable */
+      /** @description Database unavailable (`unavailable`); nothing was changed */
       503: {
         headers: {
           [name: string]: unknown;
@@ -925,7 +925,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Database unavailable */
+      /** @description Database unavailable (`unavailable`); nothing was changed */
       503: {
         headers: {
           [name: string]: unknown;
@@ -965,7 +965,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Malformed JSON or not application/json */
+      /** @description Malformed JSON or not application/json (`bad_request`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -974,7 +974,7 @@ export interface operations {
           /**
            * @example {
            *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON",
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
            *       "status": 400,
            *       "title": "Bad Request",
            *       "type": "about:blank"
@@ -983,7 +983,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Not signed in (`unauthenticated`, `token_expired`) */
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -1013,6 +1013,24 @@ export interface operations {
            *       "detail": "Cross-site request refused: the Origin is not allowed",
            *       "status": 403,
            *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body over 65,536 bytes (`payload_too_large`) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "payload_too_large",
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "status": 413,
+           *       "title": "Payload Too Large",
            *       "type": "about:blank"
            *     }
            */
@@ -1064,7 +1082,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Database unavailable */
+      /** @description Database unavailable (`unavailable`); nothing was changed */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1148,7 +1166,7 @@ export interface operations {
           "application/json": components["schemas"]["AuthResponse"];
         };
       };
-      /** @description Malformed JSON or not application/json */
+      /** @description Malformed JSON or not application/json (`bad_request`) */
       400: {
         headers: {
           [name: string]: unknown;
@@ -1202,7 +1220,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Body over 65,536 bytes */
+      /** @description Body over 65,536 bytes (`payload_too_large`) */
       413: {
         headers: {
           [name: string]: unknown;
@@ -1265,7 +1283,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Database unavailable */
+      /** @description Database unavailable (`unavailable`); nothing was changed */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1321,7 +1339,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Database unavailable */
+      /** @description Database unavailable (`unavailable`); nothing was changed */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1378,7 +1396,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Cookie-authenticated request from a foreign Origin (`csrf_rejected`) */
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1414,7 +1432,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Database unavailable */
+      /** @description Database unavailable (`unavailable`); nothing was changed */
       503: {
         headers: {
           [name: string]: unknown;
@@ -1502,7 +1520,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Not signed in (`unauthenticated`, `token_expired`) */
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
       401: {
         headers: {
           [name: string]: unknown;
@@ -1520,7 +1538,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description A cross-site request (`csrf_rejected`) */
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
       403: {
         headers: {
           [name: string]: unknown;

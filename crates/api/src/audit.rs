@@ -4,7 +4,7 @@
 
 use yoshikosan_domain::{SessionId, UserId};
 
-use crate::http::client::Client;
+use crate::http::client_context::ClientContext;
 
 /// The actions that are audited.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,7 @@ impl AuditEvent {
 #[derive(Debug)]
 pub struct Audit<'a> {
     event: AuditEvent,
-    client: &'a Client,
+    client: &'a ClientContext,
     user_id: Option<UserId>,
     session_id: Option<SessionId>,
     email: Option<&'a str>,
@@ -60,7 +60,7 @@ pub struct Audit<'a> {
 }
 
 impl<'a> Audit<'a> {
-    pub fn new(event: AuditEvent, client: &'a Client) -> Self {
+    pub fn new(event: AuditEvent, client: &'a ClientContext) -> Self {
         Self { event, client, user_id: None, session_id: None, email: None, provider: None, reason: None, count: None }
     }
 

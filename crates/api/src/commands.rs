@@ -21,8 +21,7 @@ commands:
 
 /// The document `/openapi.json` serves.
 pub fn openapi_json() -> Result<String, serde_json::Error> {
-    use utoipa::OpenApi;
-    crate::routes::docs::ApiDoc::openapi().to_pretty_json()
+    crate::routes::openapi().to_pretty_json()
 }
 
 /// Ok when `http://127.0.0.1:{port}/health/ready` answers 200 within 3 seconds; either way, a

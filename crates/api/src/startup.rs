@@ -12,6 +12,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
+use utoipa_actix_web::AppExt;
 use yoshikosan_domain::ports::{
     FailureCounter, IdentityProvider, PasswordHasher, SessionRepository, TokenCodec, UserRepository,
 };
@@ -35,7 +36,7 @@ use crate::http::{body_deadline, csrf, oauth_flow, request_metrics, security_hea
 use crate::prometheus;
 use crate::routes;
 use crate::routes::fallback::RouteTable;
-use crate::state::{AppState, OAuthState, SessionsState};
+use crate::state::{AppState, OAuthFlows, SessionsState};
 
 /// Request bodies above this are refused with 413, streamed (chunked) or not.
 pub const MAX_BODY_BYTES: usize = 65_536;
@@ -50,6 +51,8 @@ pub enum StartupError {
     Bind { address: String, source: std::io::Error },
     #[error("REDIS_URL is not usable: {0}")]
     Redis(String),
+    #[error("could not set up the HTTP client for the OAuth providers: {0}")]
+    OAuthClient(String),
 }
 
 /// Expired sessions are deleted this often (and once at start-up).
@@ -91,7 +94,7 @@ impl Application {
         // After the migrations, which create the triggers the listener needs.
         database.start_change_listener();
         let counter = failure_counter(&settings)?;
-        let state = state(&settings, database.clone(), clock.clone(), counter).map_err(bind_error)?;
+        let state = state(&settings, database.clone(), clock.clone(), counter)?;
         let server = serve(listener, &settings, state).map_err(bind_error)?;
         let purge = tokio::spawn(purge_expired_sessions(PurgeExpiredSessions::new(database.sessions(), clock)));
         Ok(Self { port, server, database, purge })
@@ -144,7 +147,7 @@ fn state(
     database: Database,
     clock: Arc<dyn Clock>,
     counter: Arc<dyn FailureCounter>,
-) -> Result<AppState, std::io::Error> {
+) -> Result<AppState, StartupError> {
     // Before anything records (the warm-up below does): what comes earlier is lost.
     let metrics = prometheus::handle();
     let tokens: Arc<dyn TokenCodec> = Arc::new(JwtCodec::new(&settings.secret_key));
@@ -171,7 +174,7 @@ fn state(
         tokens: tokens.clone(),
         clock: clock.clone(),
     };
-    let oauth = OAuthState {
+    let oauth = OAuthFlows {
         start: StartOAuth::new(providers, clock.clone()),
         complete: CompleteOAuth::new(ports, issuer.clone()),
         cipher: CookieCipher::new(&settings.secret_key, oauth_flow::CIPHER_PURPOSE),
@@ -199,8 +202,8 @@ fn state(
 }
 
 /// The providers whose credentials are configured, sharing one HTTP client.
-fn identity_providers(settings: &Settings) -> std::io::Result<HashMap<OAuthProvider, Arc<dyn IdentityProvider>>> {
-    let http = yoshikosan_oauth::http_client().map_err(std::io::Error::other)?;
+fn identity_providers(settings: &Settings) -> Result<HashMap<OAuthProvider, Arc<dyn IdentityProvider>>, StartupError> {
+    let http = yoshikosan_oauth::http_client().map_err(|e| StartupError::OAuthClient(e.to_string()))?;
     let mut providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>> = HashMap::new();
     if let Some(google) = &settings.google {
         providers.insert(OAuthProvider::Google, Arc::new(GoogleProvider::new(google.clone(), http.clone())));
@@ -214,7 +217,8 @@ fn identity_providers(settings: &Settings) -> std::io::Result<HashMap<OAuthProvi
 fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let origins = AllowedOrigins(Arc::new(settings.cors_origins.clone()));
-    let routes = web::Data::new(RouteTable::from_docs());
+    let openapi = routes::openapi();
+    let route_table = web::Data::new(RouteTable::from_docs(&openapi));
     let proxies = TrustedProxies(Arc::new(settings.trusted_proxies.clone()));
     let server = HttpServer::new(move || {
         let json =
@@ -238,11 +242,11 @@ fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io
             .wrap(from_fn(security_headers::add))
             .wrap(from_fn(request_id::assign))
             .wrap(from_fn(request_metrics::record))
-            .configure(routes::health::configure)
-            .configure(routes::metrics::configure)
-            .configure(routes::auth::configure)
-            .configure(routes::docs::configure)
-            .app_data(routes.clone())
+            .into_utoipa_app()
+            .configure(routes::table)
+            .into_app()
+            .configure(routes::docs::configure(openapi.clone()))
+            .app_data(route_table.clone())
             .default_service(web::to(routes::fallback::not_routed))
     })
     .listen(listener)?

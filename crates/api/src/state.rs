@@ -24,7 +24,7 @@ pub struct AppState {
     pub cookie: CookieSettings,
     pub access_token_ttl: TokenTtl,
     pub password_policy: PasswordPolicy,
-    pub oauth: OAuthState,
+    pub oauth: OAuthFlows,
     pub started_at: Instant,
     /// Renders the process's metrics for `/metrics`.
     pub metrics: PrometheusHandle,
@@ -40,7 +40,7 @@ pub struct SessionsState {
 
 /// Sign-in and linking with providers: the configured ones only.
 #[derive(Debug)]
-pub struct OAuthState {
+pub struct OAuthFlows {
     pub start: StartOAuth,
     pub complete: CompleteOAuth,
     pub cipher: CookieCipher,
@@ -48,7 +48,7 @@ pub struct OAuthState {
     pub frontend: String,
 }
 
-impl OAuthState {
+impl OAuthFlows {
     /// The frontend page a failed flow returns to: the account page for a link flow.
     pub fn error_page(&self, link_flow: bool, code: &str) -> String {
         let page = if link_flow { "account" } else { "login" };

@@ -12,13 +12,15 @@ use super::request_id::RequestId;
 
 const MAX_USER_AGENT_CHARS: usize = 512;
 
+/// The client of one request: its user agent and address (as `client_ip` resolved it), and the
+/// request id that ties its audit events to the access log.
 #[derive(Debug, Clone)]
-pub struct Client {
+pub struct ClientContext {
     pub info: ClientInfo,
     pub request_id: String,
 }
 
-impl FromRequest for Client {
+impl FromRequest for ClientContext {
     type Error = actix_web::Error;
     type Future = Ready<Result<Self, Self::Error>>;
 

@@ -1,7 +1,7 @@
 //! HTTP plumbing shared by the routes: middleware, extractors and cookies.
 
 pub mod body_deadline;
-pub mod client;
+pub mod client_context;
 pub mod client_ip;
 pub mod cookies;
 pub mod csrf;

@@ -8,22 +8,16 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
-use super::{auth, health, metrics};
+use super::auth;
 use crate::error::{FieldProblem, Problem};
 
+/// What the OpenAPI document says besides its paths, which [`super::table`] adds.
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Yoshikosan auth API",
         description = "Email/password and OAuth sign-in, revocable JWT sessions, health checks and metrics. \
             Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.",
-    ),
-    paths(
-        health::health, health::health_ready, health::health_live,
-        auth::providers, auth::password_policy, auth::register, auth::log_in, auth::log_out, auth::me,
-        auth::list_sessions, auth::revoke_session, auth::log_out_everywhere, auth::set_password,
-        auth::start, auth::start_link, auth::callback,
-        metrics::metrics,
     ),
     components(schemas(Problem, FieldProblem, auth::ProviderName)),
     modifiers(&SecuritySchemes),
@@ -72,6 +66,9 @@ async fn docs_index() -> HttpResponse {
     }
 }
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(docs_index).service(SwaggerUi::new("/docs/{_:.*}").url(SPEC_URL, ApiDoc::openapi()));
+/// `/docs` and `/openapi.json`, serving `openapi` (from [`super::openapi`]).
+pub fn configure(openapi: utoipa::openapi::OpenApi) -> impl FnOnce(&mut web::ServiceConfig) {
+    move |cfg| {
+        cfg.service(docs_index).service(SwaggerUi::new("/docs/{_:.*}").url(SPEC_URL, openapi));
+    }
 }

@@ -76,7 +76,3 @@ pub async fn health_ready(state: web::Data<AppState>) -> HttpResponse {
 pub async fn health_live() -> web::Json<LivenessResponse> {
     web::Json(LivenessResponse { status: "alive" })
 }
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(health).service(health_ready).service(health_live);
-}

@@ -36,7 +36,3 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(state.metrics.render())
 }
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(metrics);
-}

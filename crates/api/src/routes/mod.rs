@@ -1,7 +1,76 @@
-//! HTTP handlers, each documented for OpenAPI where it is defined.
+//! HTTP handlers, each documented for OpenAPI where it is defined, and [`table`]: the one list
+//! that registers every endpoint with actix-web and its entry in the OpenAPI document.
 
 pub mod auth;
 pub mod docs;
 pub mod fallback;
 pub mod health;
 pub mod metrics;
+pub mod problems;
+
+use actix_web::App;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Every endpoint of the service, read as its list of URLs. Adding one is a handler file
+/// (with its `#[utoipa::path]` and actix route attribute) and one line here.
+pub fn table(routes: &mut ServiceConfig) {
+    routes
+        .service(health::health) //                        GET    /health
+        .service(health::health_ready) //                  GET    /health/ready
+        .service(health::health_live) //                   GET    /health/live
+        .service(metrics::metrics) //                      GET    /metrics
+        .service(auth::providers::providers) //            GET    /api/auth/providers
+        .service(auth::password_policy::password_policy) // GET   /api/auth/password-policy
+        .service(auth::register::register) //              POST   /api/auth/register
+        .service(auth::log_in::log_in) //                  POST   /api/auth/login
+        .service(auth::log_out::log_out) //                POST   /api/auth/logout
+        .service(auth::me::me) //                          GET    /api/auth/me
+        .service(auth::sessions::list_sessions) //         GET    /api/auth/sessions
+        .service(auth::sessions::revoke_session) //        DELETE /api/auth/sessions/{id}
+        .service(auth::sessions::log_out_everywhere) //    POST   /api/auth/logout-all
+        .service(auth::password::set_password) //          PUT    /api/auth/password
+        .service(auth::oauth::callback) //                 GET    /api/auth/callback/{provider}
+        .service(auth::oauth::start) //                    GET    /api/auth/{provider}
+        .service(auth::oauth::start_link); //              POST   /api/auth/{provider}/link
+}
+
+/// The OpenAPI document: [`docs::ApiDoc`]'s title, tags and shared components, and an entry
+/// for every route of [`table`].
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    App::new().into_utoipa_app().openapi(docs::ApiDoc::openapi()).configure(table).split_for_parts().1
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_table_reads_as_the_documented_urls() {
+        let document = super::openapi();
+        let source = include_str!("mod.rs");
+        let lines: Vec<&str> = source.lines().filter(|line| line.trim_start().starts_with(".service(")).collect();
+        let operations: usize = document
+            .paths
+            .paths
+            .values()
+            .map(|item| {
+                [&item.get, &item.post, &item.put, &item.patch, &item.delete].iter().filter(|o| o.is_some()).count()
+            })
+            .sum();
+        assert_eq!(lines.len(), operations, "one line per documented operation");
+        for line in lines {
+            let comment = line.split("//").nth(1).unwrap_or_default();
+            let mut words = comment.split_whitespace();
+            let (method, path) = (words.next().unwrap_or_default(), words.next().unwrap_or_default());
+            let item = document.paths.paths.get(path).unwrap_or_else(|| panic!("{path} is not documented: {line}"));
+            let operation = match method {
+                "GET" => &item.get,
+                "POST" => &item.post,
+                "PUT" => &item.put,
+                "DELETE" => &item.delete,
+                _ => &None,
+            };
+            assert!(operation.is_some(), "{method} {path} is not documented: {line}");
+        }
+    }
+}

@@ -25,7 +25,6 @@ fn migrate_applies_the_schema_once_and_migrations_lists_it() {
     );
 }
 
-
 #[test]
 fn rollback_names_what_it_undid_and_reset_asks_for_yes() {
     let dir = tempfile::tempdir().unwrap();

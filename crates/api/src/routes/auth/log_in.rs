@@ -6,9 +6,10 @@ use yoshikosan_domain::use_cases::LogInCommand;
 use super::dto::{AuthResponse, LoginRequest};
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
-use crate::http::client::Client;
+use crate::http::client_context::ClientContext;
 use crate::http::json::JsonBody;
 use crate::prometheus::{self, SignInResult};
+use crate::routes::problems::{BodyRejected, CsrfRejected, RateLimited, Unavailable};
 use crate::state::AppState;
 
 /// Sign in with email and password.
@@ -21,20 +22,15 @@ use crate::state::AppState;
     responses(
         (status = 200, description = "Signed in; sets the session cookie", body = AuthResponse,
             headers(("set-cookie" = String, description = "access_token=(the JWT); HttpOnly; Path=/; SameSite=Lax; Max-Age=(ACCESS_TOKEN_TTL)"))),
-        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json", example = json!(ApiError::BadRequest("The request body is not valid JSON: EOF while parsing an object at line 1 column 20".into()).problem())),
         (status = 401, description = "Email or password is incorrect (`invalid_credentials`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::InvalidCredentials.problem())),
-        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
-        (status = 413, description = "Body over 65,536 bytes", body = Problem, content_type = "application/problem+json", example = json!(ApiError::PayloadTooLarge.problem())),
         (status = 422, description = "Missing fields or an email that is not an address", body = Problem, content_type = "application/problem+json", example = json!(ApiError::invalid_field("password", FieldErrorCode::Required, "password is required").problem())),
-        (status = 429, description = "Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json",
-            headers(("retry-after" = u64, description = "Seconds until an attempt may succeed")), example = json!(ApiError::RateLimited(840).problem())),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
+        BodyRejected, CsrfRejected, RateLimited, Unavailable,
     )
 )]
 #[post("/api/auth/login")]
 pub async fn log_in(
     state: web::Data<AppState>,
-    client: Client,
+    client: ClientContext,
     body: JsonBody<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();

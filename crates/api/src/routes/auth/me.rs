@@ -2,7 +2,7 @@ use actix_web::{get, web};
 
 use super::current_user::CurrentUser;
 use super::dto::UserResponse;
-use crate::error::{ApiError, Problem};
+use crate::routes::problems::{Unauthenticated, Unavailable};
 
 /// The signed-in user.
 #[utoipa::path(
@@ -10,9 +10,7 @@ use crate::error::{ApiError, Problem};
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The current user", body = UserResponse),
-        (status = 401, description = "Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`)",
-            body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unauthenticated.problem())),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
+        Unauthenticated, Unavailable,
     )
 )]
 #[get("/api/auth/me")]

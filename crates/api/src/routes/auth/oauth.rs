@@ -11,11 +11,12 @@ use yoshikosan_domain::{FlowPurpose, OAuthProvider, ProviderCallback};
 
 use super::dto::AuthResponse;
 use crate::audit::{Audit, AuditEvent};
-use crate::error::{ApiError, Problem};
-use crate::http::client::Client;
+use crate::error::ApiError;
+use crate::http::client_context::ClientContext;
 use crate::http::oauth_flow::{self, FLOW_COOKIE, flow_cookie, flow_cookie_removal, safe_redirect};
 use crate::http::token::AccessToken;
 use crate::prometheus::{self, SignInResult};
+use crate::routes::problems::{CsrfRejected, ProviderNotFound, Unauthenticated};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -28,6 +29,7 @@ pub struct StartQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CallbackQuery {
     code: Option<String>,
+    /// OAuth's `state`: the flow's anti-forgery value, checked against the sealed flow cookie.
     state: Option<String>,
     /// Set by the provider instead of `code` when sign-in was refused.
     error: Option<String>,
@@ -41,9 +43,9 @@ pub enum ProviderName {
     Discord,
 }
 
-fn provider_named(state: &AppState, name: &str) -> Result<OAuthProvider, ApiError> {
+fn provider_named(app: &AppState, name: &str) -> Result<OAuthProvider, ApiError> {
     let provider = OAuthProvider::parse(name).ok_or(ApiError::NotFound)?;
-    if state.oauth.start.is_configured(provider) { Ok(provider) } else { Err(ApiError::ProviderNotConfigured) }
+    if app.oauth.start.is_configured(provider) { Ok(provider) } else { Err(ApiError::ProviderNotConfigured) }
 }
 
 fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBuilder {
@@ -66,23 +68,23 @@ fn failure_code(error: &CompleteOAuthError) -> &'static str {
 
 /// Starts a flow and sends the browser to the provider with the sealed flow cookie.
 async fn begin(
-    state: &AppState,
+    app: &AppState,
     provider: OAuthProvider,
     purpose: FlowPurpose,
     redirect_to: String,
     response: HttpResponseBuilder,
 ) -> Result<HttpResponse, ApiError> {
-    let started = match state.oauth.start.execute(provider, purpose, redirect_to).await {
+    let started = match app.oauth.start.execute(provider, purpose, redirect_to).await {
         Ok(started) => started,
         Err(error) => {
             tracing::warn!(%provider, %error, "could not start an OAuth flow");
-            let location = state.oauth.error_page(purpose.is_link(), "provider_error");
+            let location = app.oauth.error_page(purpose.is_link(), "provider_error");
             return Ok(redirect(response, &location).finish());
         }
     };
-    let sealed = oauth_flow::seal(&started.flow, &state.oauth.cipher)
+    let sealed = oauth_flow::seal(&started.flow, &app.oauth.cipher)
         .ok_or_else(|| ApiError::Internal("sealing the flow cookie".into()))?;
-    Ok(redirect(response, &started.authorization_url).cookie(flow_cookie(&state.cookie, sealed)).finish())
+    Ok(redirect(response, &started.authorization_url).cookie(flow_cookie(&app.cookie, sealed)).finish())
 }
 
 /// Start signing in with a provider.
@@ -96,20 +98,19 @@ async fn begin(
     responses(
         (status = 302, description = "To the provider; sets the encrypted flow cookie (10 minutes)",
             headers(("location" = String, description = "The provider's authorization URL"))),
-        (status = 404, description = "Unknown provider (`not_found`) or one that is not configured (`provider_not_configured`)",
-            body = Problem, content_type = "application/problem+json", example = json!(ApiError::ProviderNotConfigured.problem())),
+        ProviderNotFound,
     )
 )]
 // Constrained, so that other `/api/auth/…` paths are not taken for provider names.
 #[get("/api/auth/{provider:google|discord}")]
 pub async fn start(
-    state: web::Data<AppState>,
+    app: web::Data<AppState>,
     provider: web::Path<String>,
     query: web::Query<StartQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let provider = provider_named(&state, &provider)?;
+    let provider = provider_named(&app, &provider)?;
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/");
-    begin(&state, provider, FlowPurpose::SignIn, redirect_to, HttpResponse::Found()).await
+    begin(&app, provider, FlowPurpose::SignIn, redirect_to, HttpResponse::Found()).await
 }
 
 /// Start linking a provider to the signed-in account.
@@ -125,27 +126,22 @@ pub async fn start(
     responses(
         (status = 303, description = "To the provider; sets the encrypted flow cookie (10 minutes)",
             headers(("location" = String, description = "The provider's authorization URL"))),
-        (status = 401, description = "Not signed in (`unauthenticated`, `token_expired`)",
-            body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unauthenticated.problem())),
-        (status = 403, description = "A cross-site request (`csrf_rejected`)",
-            body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
-        (status = 404, description = "Unknown provider (`not_found`) or one that is not configured (`provider_not_configured`)",
-            body = Problem, content_type = "application/problem+json", example = json!(ApiError::ProviderNotConfigured.problem())),
+        Unauthenticated, CsrfRejected, ProviderNotFound,
     )
 )]
 #[post("/api/auth/{provider:google|discord}/link")]
 pub async fn start_link(
-    state: web::Data<AppState>,
+    app: web::Data<AppState>,
     provider: web::Path<String>,
     query: web::Query<StartQuery>,
     token: AccessToken,
 ) -> Result<HttpResponse, ApiError> {
     // An unknown or unconfigured provider is a 404 for everyone, signed in or not.
-    let provider = provider_named(&state, &provider)?;
-    let current = state.authenticate.execute(token.as_deref()).await?;
+    let provider = provider_named(&app, &provider)?;
+    let current = app.authenticate.execute(token.as_deref()).await?;
     let purpose = FlowPurpose::Link { user_id: current.user.id, session_id: current.session.id };
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/account");
-    begin(&state, provider, purpose, redirect_to, HttpResponse::SeeOther()).await
+    begin(&app, provider, purpose, redirect_to, HttpResponse::SeeOther()).await
 }
 
 /// Where the provider sends the browser back.
@@ -161,21 +157,20 @@ pub async fn start_link(
     responses(
         (status = 302, description = "To the frontend, signed in or linked, or to its error page with `error`",
             headers(("location" = String), ("set-cookie" = String, description = "The session cookie, after a sign-in"))),
-        (status = 404, description = "Unknown or unconfigured provider", body = Problem, content_type = "application/problem+json",
-            example = json!(ApiError::ProviderNotConfigured.problem())),
+        ProviderNotFound,
     )
 )]
 #[get("/api/auth/callback/{provider}")]
 pub async fn callback(
-    state: web::Data<AppState>,
+    app: web::Data<AppState>,
     provider: web::Path<String>,
     query: web::Query<CallbackQuery>,
     req: HttpRequest,
     token: AccessToken,
-    client: Client,
+    client: ClientContext,
 ) -> Result<HttpResponse, ApiError> {
-    let provider = provider_named(&state, &provider)?;
-    let flow = req.cookie(FLOW_COOKIE).and_then(|c| oauth_flow::open(&state.oauth.cipher, c.value()));
+    let provider = provider_named(&app, &provider)?;
+    let flow = req.cookie(FLOW_COOKIE).and_then(|c| oauth_flow::open(&app.oauth.cipher, c.value()));
     let link_flow = flow.as_ref().is_some_and(|f| f.purpose.is_link());
     let CallbackQuery { code, state: flow_state, error } = query.into_inner();
     let command = CompleteOAuthCommand {
@@ -186,7 +181,7 @@ pub async fn callback(
         browser_token: token.as_deref().map(str::to_owned),
     };
     let audit = |event| Audit::new(event, &client).provider(provider.as_str());
-    let mut response = match state.oauth.complete.execute(command).await {
+    let mut response = match app.oauth.complete.execute(command).await {
         Ok(CompletedOAuth::SignedIn { signed_in, redirect_to, .. }) => {
             prometheus::record_sign_in(provider.as_str(), SignInResult::Success);
             let (signed_in, outcome) = (signed_in.signed_in, signed_in.outcome);
@@ -197,15 +192,15 @@ pub async fn callback(
                 OAuthOutcome::Created => AuditEvent::OAuthUserCreated,
             };
             audit(event).user(signed_in.user.id).session(signed_in.session_id).emit();
-            let mut response = redirect(HttpResponse::Found(), &state.oauth.frontend_location(&redirect_to));
-            response.cookie(AuthResponse::session_cookie(&signed_in, &state.cookie, state.access_token_ttl));
+            let mut response = redirect(HttpResponse::Found(), &app.oauth.frontend_location(&redirect_to));
+            response.cookie(AuthResponse::session_cookie(&signed_in, &app.cookie, app.access_token_ttl));
             response
         }
         Ok(CompletedOAuth::Linked { linked, redirect_to }) => {
             if linked.newly_linked {
                 audit(AuditEvent::OAuthLinked).user(linked.user_id).session(linked.session_id).emit();
             }
-            redirect(HttpResponse::Found(), &state.oauth.frontend_location(&redirect_to))
+            redirect(HttpResponse::Found(), &app.oauth.frontend_location(&redirect_to))
         }
         Err(error) => {
             // A link flow is not a sign-in.
@@ -220,9 +215,9 @@ pub async fn callback(
                 _ => tracing::warn!(%provider, %error, "an OAuth flow failed"),
             }
             audit(AuditEvent::OAuthFailed).reason(code).emit();
-            redirect(HttpResponse::Found(), &state.oauth.error_page(link_flow, code))
+            redirect(HttpResponse::Found(), &app.oauth.error_page(link_flow, code))
         }
     };
     // The flow cookie is spent whatever happened.
-    Ok(response.cookie(flow_cookie_removal(&state.cookie)).finish())
+    Ok(response.cookie(flow_cookie_removal(&app.cookie)).finish())
 }

@@ -7,8 +7,9 @@ use yoshikosan_domain::use_cases::{PasswordSet, SetPasswordCommand};
 use super::current_user::CurrentUser;
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
-use crate::http::client::Client;
+use crate::http::client_context::ClientContext;
 use crate::http::json::JsonBody;
+use crate::routes::problems::{BodyRejected, CsrfRejected, Unauthenticated, Unavailable};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -33,21 +34,18 @@ pub struct SetPasswordRequest {
     request_body = SetPasswordRequest,
     responses(
         (status = 204, description = "Password set; the user's other sessions are revoked"),
-        (status = 400, description = "Malformed JSON or not application/json", body = Problem, content_type = "application/problem+json", example = json!(ApiError::BadRequest("The request body is not valid JSON".into()).problem())),
-        (status = 401, description = "Not signed in (`unauthenticated`, `token_expired`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unauthenticated.problem())),
-        (status = 403, description = "Cross-site request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
         (status = 422, description = "A new password against the policy, or a missing or wrong `current_password` (`incorrect`)", body = Problem, content_type = "application/problem+json",
             example = json!(ApiError::invalid_field("current_password", FieldErrorCode::Incorrect, "current password is incorrect").problem())),
         (status = 429, description = "Too many wrong current passwords for this account (`rate_limited`)", body = Problem, content_type = "application/problem+json",
             headers(("retry-after" = u64, description = "Seconds until an attempt may succeed")), example = json!(ApiError::RateLimited(840).problem())),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
+        BodyRejected, Unauthenticated, CsrfRejected, Unavailable,
     )
 )]
 #[put("/api/auth/password")]
 pub async fn set_password(
     state: web::Data<AppState>,
     CurrentUser(current): CurrentUser,
-    client: Client,
+    client: ClientContext,
     body: JsonBody<SetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let SetPasswordRequest { new_password, current_password } = body.into_inner();

@@ -11,8 +11,9 @@ use yoshikosan_domain::use_cases::ListedSession;
 use super::current_user::CurrentUser;
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
-use crate::http::client::Client;
+use crate::http::client_context::ClientContext;
 use crate::http::cookies::removal_cookie;
+use crate::routes::problems::{CsrfRejected, Unauthenticated, Unavailable};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -52,9 +53,7 @@ impl From<ListedSession> for SessionResponse {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Sessions that have not expired or been revoked", body = Vec<SessionResponse>),
-        (status = 401, description = "Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`)",
-            body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unauthenticated.problem())),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
+        Unauthenticated, Unavailable,
     )
 )]
 #[get("/api/auth/sessions")]
@@ -75,11 +74,8 @@ pub async fn list_sessions(
     params(("id" = Uuid, Path, description = "The session's id, as listed by `GET /api/auth/sessions`")),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`)",
-            body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unauthenticated.problem())),
-        (status = 403, description = "Cookie-authenticated request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
         (status = 404, description = "No such session among the current user's (`not_found`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::NotFound.problem())),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
+        Unauthenticated, CsrfRejected, Unavailable,
     )
 )]
 #[delete("/api/auth/sessions/{id}")]
@@ -87,7 +83,7 @@ pub async fn revoke_session(
     state: web::Data<AppState>,
     current: CurrentUser,
     id: web::Path<String>,
-    client: Client,
+    client: ClientContext,
 ) -> Result<HttpResponse, ApiError> {
     // Not a UUID cannot name a session: the same 404 as someone else's.
     let id = SessionId::parse(&id).ok_or(ApiError::NotFound)?;
@@ -107,17 +103,14 @@ pub async fn revoke_session(
     responses(
         (status = 204, description = "Every session revoked; the session cookie is cleared",
             headers(("set-cookie" = String, description = "access_token=; Path=/; Max-Age=0; expired"))),
-        (status = 401, description = "Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`)",
-            body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unauthenticated.problem())),
-        (status = 403, description = "Cookie-authenticated request from a foreign Origin (`csrf_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::CsrfRejected.problem())),
-        (status = 503, description = "Database unavailable", body = Problem, content_type = "application/problem+json", example = json!(ApiError::Unavailable(String::new()).problem())),
+        Unauthenticated, CsrfRejected, Unavailable,
     )
 )]
 #[post("/api/auth/logout-all")]
 pub async fn log_out_everywhere(
     state: web::Data<AppState>,
     current: CurrentUser,
-    client: Client,
+    client: ClientContext,
 ) -> Result<HttpResponse, ApiError> {
     let revoked = state.sessions.log_out_everywhere.execute(&current.0).await?;
     Audit::new(AuditEvent::AllSessionsRevoked, &client)

@@ -1,0 +1,76 @@
+//! The problem responses that many endpoints share, each defined once for the OpenAPI document:
+//! a handler names them in its `responses(...)` next to the answers that are its own.
+
+use utoipa::IntoResponses;
+
+use crate::error::{ApiError, Problem};
+
+/// Every endpoint that reads the database.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 503,
+    description = "Database unavailable (`unavailable`); nothing was changed",
+    content_type = "application/problem+json",
+    example = json!(ApiError::Unavailable(String::new()).problem())
+)]
+pub struct Unavailable(pub Problem);
+
+/// Every endpoint that needs a signed-in user.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 401,
+    description = "Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`)",
+    content_type = "application/problem+json",
+    example = json!(ApiError::Unauthenticated.problem())
+)]
+pub struct Unauthenticated(pub Problem);
+
+/// Every endpoint that changes something: a browser request whose `Origin` is not the site's.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 403,
+    description = "Cross-site request from a foreign Origin (`csrf_rejected`)",
+    content_type = "application/problem+json",
+    example = json!(ApiError::CsrfRejected.problem())
+)]
+pub struct CsrfRejected(pub Problem);
+
+/// Every endpoint that reads a JSON body.
+#[derive(Debug, IntoResponses)]
+pub enum BodyRejected {
+    #[response(
+        status = 400,
+        description = "Malformed JSON or not application/json (`bad_request`)",
+        content_type = "application/problem+json",
+        example = json!(ApiError::BadRequest("The request body is not valid JSON: EOF while parsing an object at line 1 column 20".into()).problem())
+    )]
+    Malformed(Problem),
+    #[response(
+        status = 413,
+        description = "Body over 65,536 bytes (`payload_too_large`)",
+        content_type = "application/problem+json",
+        example = json!(ApiError::PayloadTooLarge.problem())
+    )]
+    TooLarge(Problem),
+}
+
+/// Registration and password sign-in, whose failures are counted per email and per address.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 429,
+    description = "Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds",
+    content_type = "application/problem+json",
+    headers(("retry-after" = u64, description = "Seconds until an attempt may succeed")),
+    example = json!(ApiError::RateLimited(840).problem())
+)]
+pub struct RateLimited(pub Problem);
+
+/// The OAuth endpoints, for a provider that is not one of the configured ones.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 404,
+    description = "Unknown provider (`not_found`) or one that is not configured (`provider_not_configured`)",
+    content_type = "application/problem+json",
+    example = json!(ApiError::ProviderNotConfigured.problem())
+)]
+pub struct ProviderNotFound(pub Problem);
