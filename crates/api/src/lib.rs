@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod commands;
 pub mod config;
+pub mod database_commands;
 pub mod database_wait;
 pub mod error;
 pub mod http;

@@ -7,8 +7,7 @@ use std::process::ExitCode;
 use yoshikosan_api::commands::{self, USAGE};
 use yoshikosan_api::config::{self, Settings};
 use yoshikosan_api::startup::Application;
-use yoshikosan_api::{database_wait, telemetry};
-use yoshikosan_persistence::Database;
+use yoshikosan_api::{database_commands, telemetry};
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -17,10 +16,9 @@ async fn main() -> ExitCode {
         None | Some("serve") => serve().await,
         Some("check-config") => check_config(),
         Some("healthcheck") => healthcheck().await,
-        Some("migrate") => migrate().await,
-        Some("migrations") => migrations().await,
-        Some("rollback") => rollback(std::env::args().nth(2).as_deref()).await,
-        Some("reset") => reset(std::env::args().nth(2).as_deref()).await,
+        Some(name @ ("migrate" | "migrations" | "rollback" | "reset")) => {
+            database_commands::run(name, std::env::args().nth(2).as_deref()).await
+        }
         Some("openapi") => openapi(),
         Some("-V" | "--version" | "version") => {
             println!("yoshikosan {}", env!("CARGO_PKG_VERSION"));
@@ -79,94 +77,6 @@ async fn healthcheck() -> ExitCode {
         }
         Err(line) => {
             println!("unhealthy: {line}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// The database of the configuration, reached as start-up reaches it (waiting, logged).
-async fn database() -> Result<Database, ExitCode> {
-    let settings = load_settings()?;
-    let _logs = telemetry::init(settings.log_format, settings.log_filter.as_deref());
-    let target = database_wait::target(&settings.database_url);
-    println!("database: {target}");
-    database_wait::connect(&settings.database_url, settings.database_wait).await.map_err(|error| {
-        eprintln!("error: {error}");
-        ExitCode::FAILURE
-    })
-}
-
-async fn migrate() -> ExitCode {
-    let database = match database().await {
-        Ok(database) => database,
-        Err(code) => return code,
-    };
-    match database.migrate().await {
-        Ok(applied) if applied.is_empty() => println!("no pending migrations: the schema is up to date"),
-        Ok(applied) => applied.iter().for_each(|name| println!("applied {name}")),
-        Err(error) => {
-            eprintln!("error: could not apply the migrations: {error}");
-            return ExitCode::FAILURE;
-        }
-    }
-    ExitCode::SUCCESS
-}
-
-async fn migrations() -> ExitCode {
-    let database = match database().await {
-        Ok(database) => database,
-        Err(code) => return code,
-    };
-    match database.migration_status().await {
-        Ok(list) => {
-            for (name, applied) in list {
-                println!("{}  {name}", if applied { "applied" } else { "pending" });
-            }
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: could not read the migrations: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn rollback(steps: Option<&str>) -> ExitCode {
-    let Some(steps) = steps.map_or(Some(1), |n| n.parse::<u32>().ok().filter(|&n| n > 0)) else {
-        eprintln!("error: rollback takes a number of migrations to roll back (1 when left out)");
-        return ExitCode::from(2);
-    };
-    let database = match database().await {
-        Ok(database) => database,
-        Err(code) => return code,
-    };
-    match database.rollback(steps).await {
-        Ok(undone) if undone.is_empty() => println!("no applied migrations: nothing to roll back"),
-        Ok(undone) => undone.iter().for_each(|name| println!("rolled back {name}")),
-        Err(error) => {
-            eprintln!("error: could not roll back: {error}");
-            return ExitCode::FAILURE;
-        }
-    }
-    ExitCode::SUCCESS
-}
-
-async fn reset(confirmation: Option<&str>) -> ExitCode {
-    if confirmation != Some("--yes") {
-        eprintln!("error: reset deletes every row of the database; run `yoshikosan reset --yes` to go on");
-        return ExitCode::from(2);
-    }
-    let database = match database().await {
-        Ok(database) => database,
-        Err(code) => return code,
-    };
-    match database.reset().await {
-        Ok(applied) => {
-            println!("every migration rolled back, then applied again: {} migration(s), no rows", applied.len());
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("error: could not reset the database: {error}");
             ExitCode::FAILURE
         }
     }
