@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::user::UserId;
+use crate::id::UserId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OAuthProvider {
