@@ -143,7 +143,6 @@ pub enum ProviderError {
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait IdentityProvider: Send + Sync {
-    fn provider(&self) -> OAuthProvider;
     async fn authorization_request(&self) -> Result<crate::AuthorizationRequest, ProviderError>;
     async fn exchange(
         &self,
