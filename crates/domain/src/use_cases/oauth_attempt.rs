@@ -88,16 +88,13 @@ pub(crate) fn verifies(identity: &ProviderIdentity, user: &User) -> AccountChang
     }
 }
 
-/// The link row for `identity`. Provider tokens are not kept: sign-in needs only the identity.
+/// The link row for `identity`.
 pub(crate) fn link_for(identity: &ProviderIdentity, user_id: UserId, now: DateTime<Utc>) -> OAuthAccount {
     OAuthAccount {
         id: Uuid::now_v7(),
         user_id,
         provider: identity.provider,
         provider_user_id: identity.provider_user_id.clone(),
-        encrypted_access_token: None,
-        encrypted_refresh_token: None,
-        token_expires_at: None,
         created_at: now,
         updated_at: now,
     }
