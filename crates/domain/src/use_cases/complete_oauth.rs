@@ -9,11 +9,11 @@ use crate::ports::{
     TokenCodec, UserRepository,
 };
 use crate::session::{ClientInfo, SessionId, TokenHash};
+use crate::session_issuer::SessionIssuer;
 
 use super::link_identity::{IdentityLink, LinkedIdentity};
 use super::oauth_attempt::CompleteOAuthError;
 use super::oauth_sign_in::{IdentitySignIn, OAuthSignedIn};
-use super::session_issuer::SessionIssuer;
 
 /// A provider's callback, with the flow the browser brought back (None when it brought none, or
 /// one that could not be opened).

@@ -9,10 +9,11 @@ use crate::ports::{
     StoreError, UserRepository,
 };
 use crate::session::{ClientInfo, SessionId};
+use crate::session_issuer::SessionIssuer;
 use crate::user::User;
 
+use super::SignedIn;
 use super::oauth_attempt::{ATTEMPTS, Attempt, CompleteOAuthError, link_for, verifies};
-use super::session_issuer::{SessionIssuer, SignedIn};
 
 /// What an OAuth sign-in did besides signing in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
