@@ -2,7 +2,6 @@
 //! ports through which the use cases reach storage, hashing, tokens and time.
 //!
 //! Nothing here knows about HTTP, SQL or serialisation; adapters implement [`ports`].
-#![forbid(unsafe_code)]
 
 pub mod clock;
 pub mod email;
