@@ -40,7 +40,8 @@ pub use oauth_attempt::CompleteOAuthError;
 pub use oauth_sign_in::{OAuthOutcome, OAuthSignedIn};
 pub use register::{Register, RegisterCommand, RegisterError};
 pub use sessions::{
-    ListSessions, ListedSession, LogOutEverywhere, PurgeExpiredSessions, RevokeSession, RevokeSessionError,
+    ListSessions, ListSessionsError, ListedSession, LogOutEverywhere, LogOutEverywhereError, PurgeExpiredSessions,
+    PurgeExpiredSessionsError, RevokeSession, RevokeSessionError,
 };
 pub use set_password::{PasswordSet, SetPassword, SetPasswordCommand, SetPasswordError};
 pub use start_oauth::{FLOW_LIFETIME, StartOAuth, StartOAuthError, StartedOAuth};
