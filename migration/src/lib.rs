@@ -1,6 +1,5 @@
 //! The database schema of the Yoshikosan auth service, as reversible SeaORM migrations that run
 //! unchanged on SQLite and PostgreSQL.
-#![forbid(unsafe_code)]
 
 pub use sea_orm_migration::MigrationStatus;
 pub use sea_orm_migration::prelude::*;

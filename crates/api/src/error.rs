@@ -6,11 +6,9 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, ResponseError, error::JsonPayloadError};
 use serde::Serialize;
 use utoipa::ToSchema;
-use yoshikosan_domain::ports::StoreError;
-use yoshikosan_domain::use_cases::{
-    AuthenticateError, LogInError, LogOutError, RegisterError, RevokeSessionError, SetPasswordError,
-};
-use yoshikosan_domain::{FieldError, FieldErrorCode, Throttled, ValidationErrors};
+use yoshikosan_domain::{FieldError, FieldErrorCode};
+
+mod from_domain;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 const WWW_AUTHENTICATE: &str = r#"Bearer realm="yoshikosan""#;
@@ -51,8 +49,9 @@ pub enum ApiError {
     RateLimited(u64),
     #[error("unavailable: {0}")]
     Unavailable(String),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Logged with its whole chain of sources; the response says only that something failed.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 /// An RFC 9457 problem document.
@@ -155,7 +154,7 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::Internal(cause) => tracing::error!(cause = %cause, "request failed"),
+            Self::Internal(cause) => tracing::error!(cause = %chain(cause.as_ref()), "request failed"),
             Self::Unavailable(cause) => tracing::warn!(cause = %cause, "database unavailable"),
             _ => {}
         }
@@ -186,94 +185,6 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<ValidationErrors> for ApiError {
-    fn from(errors: ValidationErrors) -> Self {
-        Self::Validation(errors.errors().iter().map(FieldProblem::from).collect())
-    }
-}
-
-impl From<StoreError> for ApiError {
-    fn from(error: StoreError) -> Self {
-        match error {
-            StoreError::Unavailable(cause) => Self::Unavailable(cause),
-            StoreError::Unexpected(cause) => Self::Internal(cause),
-        }
-    }
-}
-
-impl From<RegisterError> for ApiError {
-    fn from(error: RegisterError) -> Self {
-        match error {
-            RegisterError::Invalid(errors) => errors.into(),
-            RegisterError::EmailTaken => Self::EmailTaken,
-            RegisterError::RateLimited(throttled) => throttled.into(),
-            RegisterError::Store(e) => e.into(),
-            RegisterError::Hash(e) => Self::Internal(e.to_string()),
-            RegisterError::Token(e) => Self::Internal(e.to_string()),
-        }
-    }
-}
-
-impl From<LogInError> for ApiError {
-    fn from(error: LogInError) -> Self {
-        match error {
-            LogInError::Invalid(errors) => errors.into(),
-            LogInError::InvalidCredentials => Self::InvalidCredentials,
-            LogInError::RateLimited(throttled) => throttled.into(),
-            LogInError::Store(e) => e.into(),
-            LogInError::Hash(e) => Self::Internal(e.to_string()),
-            LogInError::Token(e) => Self::Internal(e.to_string()),
-        }
-    }
-}
-
-impl From<SetPasswordError> for ApiError {
-    fn from(error: SetPasswordError) -> Self {
-        match error {
-            SetPasswordError::Invalid(errors) => errors.into(),
-            SetPasswordError::RateLimited(throttled) => throttled.into(),
-            SetPasswordError::SessionEnded => Self::Unauthenticated,
-            SetPasswordError::Store(e) => e.into(),
-            SetPasswordError::Hash(e) => Self::Internal(e.to_string()),
-        }
-    }
-}
-
-impl From<AuthenticateError> for ApiError {
-    fn from(error: AuthenticateError) -> Self {
-        match error {
-            AuthenticateError::Unauthenticated => Self::Unauthenticated,
-            AuthenticateError::TokenExpired => Self::TokenExpired,
-            AuthenticateError::Store(e) => e.into(),
-        }
-    }
-}
-
-impl From<LogOutError> for ApiError {
-    fn from(error: LogOutError) -> Self {
-        match error {
-            LogOutError::Store(e) => e.into(),
-        }
-    }
-}
-
-impl From<Throttled> for ApiError {
-    fn from(throttled: Throttled) -> Self {
-        // Whole seconds, rounded up: retrying at the advertised moment must succeed.
-        let millis = throttled.retry_after.num_milliseconds().max(0).unsigned_abs();
-        Self::RateLimited(millis.div_ceil(1000).max(1))
-    }
-}
-
-impl From<RevokeSessionError> for ApiError {
-    fn from(error: RevokeSessionError) -> Self {
-        match error {
-            RevokeSessionError::NotFound => Self::NotFound,
-            RevokeSessionError::Store(e) => e.into(),
-        }
-    }
-}
-
 /// JSON bodies that are too large, not JSON, or not the expected shape.
 impl From<JsonPayloadError> for ApiError {
     fn from(error: JsonPayloadError) -> Self {
@@ -293,5 +204,53 @@ impl From<JsonPayloadError> for ApiError {
             JsonPayloadError::Deserialize(e) => Self::BadRequest(format!("The request body is not valid JSON: {e}")),
             other => Self::BadRequest(format!("The request body could not be read: {other}")),
         }
+    }
+}
+
+/// An error and each of its sources, in order, joined by ": ".
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let causes: Vec<String> = std::iter::successors(Some(error), |e| e.source()).map(ToString::to_string).collect();
+    causes.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// A failure with a cause of its own, as an adapter's error may have.
+    #[derive(Debug, thiserror::Error)]
+    #[error("the session could not be stored")]
+    struct Outer(#[source] std::io::Error);
+
+    #[derive(Clone, Default)]
+    struct Log(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Log {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_500_logs_the_whole_chain_and_sends_none_of_it() {
+        let error = ApiError::Internal(Box::new(Outer(std::io::Error::other("disk full"))));
+        let log = Log::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
+        let response = tracing::subscriber::with_default(subscriber, || error.error_response());
+
+        let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert!(logged.contains("the session could not be stored: disk full"), "{logged}");
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(body.contains("internal_error") && !body.contains("disk") && !body.contains("stored"), "{body}");
     }
 }

@@ -1,6 +1,5 @@
 //! The Yoshikosan auth service over HTTP: handlers, OpenAPI docs, configuration, and the
 //! composition root that wires the domain to its adapters.
-#![forbid(unsafe_code)]
 
 pub mod audit;
 pub mod commands;

@@ -1,4 +1,3 @@
-#![forbid(unsafe_code)]
 #![allow(clippy::print_stdout, reason = "the command-line entry point: what it prints is its interface")]
 
 use std::path::Path;

@@ -218,7 +218,7 @@ mod tests {
         assert_eq!(SignInResult::from(&ApiError::RateLimited(60)).as_str(), "rate_limited");
         assert_eq!(SignInResult::from(&ApiError::Validation(Vec::new())).as_str(), "invalid_request");
         assert_eq!(SignInResult::from(&ApiError::Unavailable(String::new())).as_str(), "unavailable");
-        assert_eq!(SignInResult::from(&ApiError::Internal(String::new())).as_str(), "error");
+        assert_eq!(SignInResult::from(&ApiError::Internal(String::new().into())).as_str(), "error");
     }
 
     #[test]

@@ -18,9 +18,9 @@ use yoshikosan_domain::ports::{
 };
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, CompleteOAuthPorts, ListSessions, LogIn, LogOut, LogOutEverywhere,
-    PurgeExpiredSessions, Register, RevokeSession, SessionIssuer, SetPassword, StartOAuth,
+    PurgeExpiredSessions, Register, RevokeSession, SetPassword, StartOAuth,
 };
-use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SystemClock, Throttle};
+use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SessionIssuer, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
 use yoshikosan_persistence::{Database, DbErr};
 use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};

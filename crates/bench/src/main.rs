@@ -2,7 +2,6 @@
 //! Settings come from `BENCH_*` variables (see docs/performance.md); the summary is printed and
 //! written to `target/bench/summary.json`.
 
-#![forbid(unsafe_code)]
 #![allow(clippy::print_stdout, reason = "a command-line tool: its progress and table are its output")]
 
 mod accounts;

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
 }

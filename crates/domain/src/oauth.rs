@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::user::UserId;
+use crate::id::UserId;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OAuthProvider {
@@ -41,8 +41,8 @@ impl fmt::Display for OAuthProvider {
     }
 }
 
-/// A user's account at a provider. Provider tokens, when kept, are already encrypted: the domain
-/// never sees them in the clear.
+/// A user's account at a provider. Provider tokens are not kept: signing in needs only the
+/// identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthAccount {
     pub id: Uuid,
@@ -50,9 +50,6 @@ pub struct OAuthAccount {
     pub provider: OAuthProvider,
     /// The provider's stable key for the account (`sub` for Google, `id` for Discord).
     pub provider_user_id: String,
-    pub encrypted_access_token: Option<Vec<u8>>,
-    pub encrypted_refresh_token: Option<Vec<u8>>,
-    pub token_expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

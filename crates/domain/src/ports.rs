@@ -29,7 +29,7 @@ pub enum CreateUserError {
     Store(#[from] StoreError),
 }
 
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait UserRepository: Send + Sync {
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
@@ -62,7 +62,7 @@ pub struct PasswordChange {
     pub now: DateTime<Utc>,
 }
 
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait SessionRepository: Send + Sync {
     async fn create(&self, session: &Session) -> Result<(), StoreError>;
@@ -88,7 +88,7 @@ pub trait SessionRepository: Send + Sync {
     async fn delete_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait OAuthAccountRepository: Send + Sync {
     async fn find_by_provider_user_id(
@@ -102,7 +102,7 @@ pub trait OAuthAccountRepository: Send + Sync {
 #[error("password hashing failed: {0}")]
 pub struct HashError(pub String);
 
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait PasswordHasher: Send + Sync {
     async fn hash(&self, password: &Password) -> Result<PasswordHash, HashError>;
@@ -122,7 +122,7 @@ pub enum TokenError {
 
 /// Signs and checks access tokens. `decode` checks signature, algorithm and shape but not
 /// expiry: the use cases judge expiry against the [`Clock`](crate::Clock).
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 pub trait TokenCodec: Send + Sync {
     fn encode(&self, claims: &AccessClaims) -> Result<String, TokenError>;
     fn decode(&self, token: &str) -> Result<AccessClaims, TokenError>;
@@ -140,10 +140,9 @@ pub enum ProviderError {
 
 /// An external identity provider (Google, Discord): starts the authorization-code flow with
 /// PKCE and turns the code the browser brings back into a checked [`ProviderIdentity`].
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait IdentityProvider: Send + Sync {
-    fn provider(&self) -> OAuthProvider;
     async fn authorization_request(&self) -> Result<crate::AuthorizationRequest, ProviderError>;
     async fn exchange(
         &self,
@@ -199,7 +198,7 @@ pub enum CommitError {
     Store(#[from] StoreError),
 }
 
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait OAuthSignInStore: Send + Sync {
     /// Writes the account change, the new link (if any) and the session (if any) in one
@@ -209,7 +208,7 @@ pub trait OAuthSignInStore: Send + Sync {
 
 /// Remembers consumed OAuth `state` values until they expire, so a captured callback cannot be
 /// replayed, on any instance sharing the database.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait OAuthStateStore: Send + Sync {
     /// True the first time `state` is consumed, false ever after (until `expires_at`).
@@ -236,7 +235,7 @@ impl std::fmt::Debug for HashingTurn {
 
 /// Shares the password-hashing pool between client addresses, so that one address sending many
 /// requests at once cannot make everyone else's sign-in wait behind its own.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait HashingGate: Send + Sync {
     /// Waits for `client`'s turn (an address key from [`AttemptKeys`](crate::AttemptKeys)), or
@@ -263,7 +262,7 @@ pub enum Reservation {
 /// Counts spent units per key (an email, an address) for the rate limits; in memory for one
 /// instance, shared (Redis) for several. Each call is atomic, so concurrent requests can never
 /// reserve more than the maximum between them.
-#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait FailureCounter: Send + Sync {
     /// Counts one unit unless `max` are already counted in the key's window open at `now`;

@@ -75,10 +75,6 @@ impl DiscordProvider {
 
 #[async_trait]
 impl IdentityProvider for DiscordProvider {
-    fn provider(&self) -> OAuthProvider {
-        OAuthProvider::Discord
-    }
-
     async fn authorization_request(&self) -> Result<AuthorizationRequest, ProviderError> {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let (url, state) = self

@@ -80,10 +80,6 @@ impl GoogleProvider {
 
 #[async_trait]
 impl IdentityProvider for GoogleProvider {
-    fn provider(&self) -> OAuthProvider {
-        OAuthProvider::Google
-    }
-
     async fn authorization_request(&self) -> Result<AuthorizationRequest, ProviderError> {
         let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();

@@ -3,7 +3,6 @@
 //! `/users/@me` profile).
 //!
 //! [`IdentityProvider`]: yoshikosan_domain::ports::IdentityProvider
-#![forbid(unsafe_code)]
 
 mod discord;
 mod google;

@@ -1,5 +1,4 @@
 //! SeaORM adapters for the Yoshikosan domain ports, on SQLite and PostgreSQL alike.
-#![forbid(unsafe_code)]
 
 mod account_lock;
 mod database;

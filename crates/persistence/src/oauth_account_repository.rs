@@ -42,9 +42,6 @@ fn to_account(row: oauth_accounts::Model) -> Result<OAuthAccount, StoreError> {
         user_id: UserId::from_uuid(row.user_id),
         provider,
         provider_user_id: row.provider_user_id,
-        encrypted_access_token: row.access_token,
-        encrypted_refresh_token: row.refresh_token,
-        token_expires_at: row.expires_at,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })

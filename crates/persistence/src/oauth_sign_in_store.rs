@@ -129,9 +129,9 @@ fn link_row(link: &OAuthAccount) -> oauth_accounts::ActiveModel {
         user_id: Set(link.user_id.as_uuid()),
         provider: Set(link.provider.as_str().to_owned()),
         provider_user_id: Set(link.provider_user_id.clone()),
-        access_token: Set(link.encrypted_access_token.clone()),
-        refresh_token: Set(link.encrypted_refresh_token.clone()),
-        expires_at: Set(link.token_expires_at),
+        access_token: Set(None),
+        refresh_token: Set(None),
+        expires_at: Set(None),
         created_at: Set(link.created_at),
         updated_at: Set(link.updated_at),
     }

@@ -37,9 +37,6 @@ fn link(user_id: UserId, provider_user_id: &str) -> OAuthAccount {
         user_id,
         provider: OAuthProvider::Google,
         provider_user_id: provider_user_id.into(),
-        encrypted_access_token: None,
-        encrypted_refresh_token: None,
-        token_expires_at: None,
         created_at: now(),
         updated_at: now(),
     }

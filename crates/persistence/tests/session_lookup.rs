@@ -44,9 +44,6 @@ fn link(user: &User, provider: OAuthProvider) -> OAuthAccount {
         user_id: user.id,
         provider,
         provider_user_id: format!("{provider:?}-1"),
-        encrypted_access_token: None,
-        encrypted_refresh_token: None,
-        token_expires_at: None,
         created_at: now,
         updated_at: now,
     }

@@ -1,6 +1,5 @@
 //! [`FailureCounter`](yoshikosan_domain::ports::FailureCounter) adapters: one instance counts
 //! in memory; several share their counts through Redis.
-#![forbid(unsafe_code)]
 
 mod memory;
 mod redis_counter;

@@ -6,9 +6,6 @@ use tokio::sync::{OnceCell, Semaphore};
 use yoshikosan_domain::ports::{HashError, PasswordHasher};
 use yoshikosan_domain::{Password, PasswordHash};
 
-/// bcrypt at a configurable cost. Hashing runs on tokio's blocking pool, never on an async
-/// worker, and at most one hash per CPU core runs at a time: more would only make every
-/// login slower while starving the rest of the process of CPU.
 /// bcrypt reads at most this many bytes of a password (the `non_truncating_*` functions of the
 /// bcrypt crate refuse exactly 72, because the terminating NUL no longer fits; 72 is safe).
 const MAX_PASSWORD_BYTES: usize = 72;
@@ -19,6 +16,9 @@ pub const HASH_QUEUE_WAIT_SECONDS: &str = "yoshikosan_password_hash_queue_wait_s
 /// Gauge: hashes holding a core right now (at most one per core).
 pub const HASHES_IN_FLIGHT: &str = "yoshikosan_password_hashes_in_flight";
 
+/// bcrypt at a configurable cost. Hashing runs on tokio's blocking pool, never on an async
+/// worker, and at most one hash per CPU core runs at a time: more would only make every
+/// login slower while starving the rest of the process of CPU.
 #[derive(Debug, Clone)]
 pub struct BcryptHasher {
     cost: u32,
@@ -39,10 +39,6 @@ impl BcryptHasher {
     /// How many hashes may run at once: one per core.
     pub fn permits(&self) -> usize {
         self.permits_total
-    }
-
-    pub fn cost(&self) -> u32 {
-        self.cost
     }
 
     /// Computes the dummy hash now rather than on the first login of an unknown email.

@@ -1,6 +1,5 @@
 //! Cryptographic adapters for the Yoshikosan domain ports: bcrypt password hashing off the async
 //! workers shared fairly between client addresses, HS256-only JSON Web Tokens, and authenticated encryption of cookies.
-#![forbid(unsafe_code)]
 
 mod bcrypt_hasher;
 mod cookie_cipher;

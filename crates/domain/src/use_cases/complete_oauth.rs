@@ -6,13 +6,14 @@ use crate::oauth::OAuthProvider;
 use crate::oauth_flow::{FlowPurpose, PendingFlow, ProviderCallback};
 use crate::ports::{
     IdentityProvider, OAuthAccountRepository, OAuthSignInStore, OAuthStateStore, ProviderError, SessionRepository,
-    StoreError, TokenCodec, TokenError, UserRepository,
+    TokenCodec, UserRepository,
 };
 use crate::session::{ClientInfo, SessionId, TokenHash};
+use crate::session_issuer::SessionIssuer;
 
 use super::link_identity::{IdentityLink, LinkedIdentity};
+use super::oauth_attempt::CompleteOAuthError;
 use super::oauth_sign_in::{IdentitySignIn, OAuthSignedIn};
-use super::session_issuer::SessionIssuer;
 
 /// A provider's callback, with the flow the browser brought back (None when it brought none, or
 /// one that could not be opened).
@@ -25,34 +26,6 @@ pub struct CompleteOAuthCommand {
     /// The browser's current access token, if any: a sign-in replaces its session, and a link
     /// completes only in the browser whose session started it.
     pub browser_token: Option<String>,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum CompleteOAuthError {
-    #[error("the user declined, or the provider refused")]
-    AccessDenied,
-    /// Missing, expired, reused or mismatched state, or a flow of another provider.
-    #[error("invalid OAuth state")]
-    InvalidState,
-    #[error(transparent)]
-    Provider(ProviderError),
-    #[error("the provider gave no email address")]
-    EmailMissing,
-    /// The provider's email belongs to an account here, but the provider has not verified it:
-    /// linking would let whoever controls the provider account take over ours.
-    #[error("the provider has not verified this email")]
-    EmailNotVerified,
-    /// A link flow whose session was revoked or expired before the callback, or that came back
-    /// to a browser not signed in with that session.
-    #[error("the session that started the link has ended")]
-    SessionExpired,
-    /// A link flow for an identity that is linked to another user.
-    #[error("this provider account is linked to another user")]
-    AlreadyLinked,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Token(#[from] TokenError),
 }
 
 /// What a completed flow did, and where on the frontend the browser goes next.

@@ -37,9 +37,6 @@ fn link_of(user_id: UserId) -> OAuthAccount {
         user_id,
         provider: OAuthProvider::Google,
         provider_user_id: SUB.into(),
-        encrypted_access_token: None,
-        encrypted_refresh_token: None,
-        token_expires_at: None,
         created_at: t0(),
         updated_at: t0(),
     }

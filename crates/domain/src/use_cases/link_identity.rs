@@ -9,8 +9,7 @@ use crate::ports::{
 use crate::session::SessionId;
 use crate::user::UserId;
 
-use super::complete_oauth::CompleteOAuthError;
-use super::oauth_sign_in::{ATTEMPTS, Attempt, link_for, verifies};
+use super::oauth_attempt::{ATTEMPTS, Attempt, CompleteOAuthError, link_for, verifies};
 
 /// A provider identity linked to a signed-in user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,10 +4,11 @@ use crate::clock::Clock;
 use crate::email::Email;
 use crate::ports::{HashError, PasswordHasher, SessionRepository, StoreError, TokenError, UserRepository};
 use crate::session::ClientInfo;
+use crate::session_issuer::SessionIssuer;
 use crate::throttle::{AttemptKeys, Throttle, Throttled};
 use crate::validation::{FieldError, ValidationErrors};
 
-use super::session_issuer::{SessionIssuer, SignedIn};
+use super::SignedIn;
 
 #[derive(Clone, Default)]
 pub struct LogInCommand {

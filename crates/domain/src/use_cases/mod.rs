@@ -1,5 +1,10 @@
 //! The things a client can ask of the auth service, each with its own error type.
 
+use chrono::{DateTime, Utc};
+
+use crate::session::SessionId;
+use crate::user::User;
+
 /// `Debug` for a use case: its ports are trait objects with nothing worth printing.
 macro_rules! opaque_debug {
     ($($name:ident),*) => {$(
@@ -16,9 +21,9 @@ mod complete_oauth;
 mod link_identity;
 mod log_in;
 mod log_out;
+mod oauth_attempt;
 mod oauth_sign_in;
 mod register;
-mod session_issuer;
 mod sessions;
 mod set_password;
 mod start_oauth;
@@ -27,15 +32,25 @@ mod start_oauth;
 pub(crate) mod test_support;
 
 pub use authenticate::{Authenticate, AuthenticateError, Authenticated};
-pub use complete_oauth::{CompleteOAuth, CompleteOAuthCommand, CompleteOAuthError, CompleteOAuthPorts, CompletedOAuth};
+pub use complete_oauth::{CompleteOAuth, CompleteOAuthCommand, CompleteOAuthPorts, CompletedOAuth};
 pub use link_identity::LinkedIdentity;
 pub use log_in::{LogIn, LogInCommand, LogInError};
 pub use log_out::{LogOut, LogOutError, LoggedOut};
+pub use oauth_attempt::CompleteOAuthError;
 pub use oauth_sign_in::{OAuthOutcome, OAuthSignedIn};
 pub use register::{Register, RegisterCommand, RegisterError};
-pub use session_issuer::{SessionIssuer, SignedIn};
 pub use sessions::{
-    ListSessions, ListedSession, LogOutEverywhere, PurgeExpiredSessions, RevokeSession, RevokeSessionError,
+    ListSessions, ListSessionsError, ListedSession, LogOutEverywhere, LogOutEverywhereError, PurgeExpiredSessions,
+    PurgeExpiredSessionsError, RevokeSession, RevokeSessionError,
 };
 pub use set_password::{PasswordSet, SetPassword, SetPasswordCommand, SetPasswordError};
 pub use start_oauth::{FLOW_LIFETIME, StartOAuth, StartOAuthError, StartedOAuth};
+
+/// The outcome of a successful sign-in: the user and a fresh access token for a new session.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: User,
+    pub access_token: String,
+    pub session_id: SessionId,
+    pub expires_at: DateTime<Utc>,
+}

@@ -3,21 +3,17 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::clock::Clock;
-use crate::oauth::{OAuthAccount, ProviderIdentity};
+use crate::oauth::ProviderIdentity;
 use crate::ports::{
-    AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthAccountRepository, OAuthSignInStore,
-    OAuthSignInWrite, StoreError, UserRepository,
+    AccountChange, AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
+    StoreError, UserRepository,
 };
 use crate::session::{ClientInfo, SessionId};
-use crate::user::{User, UserId};
+use crate::session_issuer::SessionIssuer;
+use crate::user::User;
 
-use super::complete_oauth::CompleteOAuthError;
-use super::session_issuer::{SessionIssuer, SignedIn};
-
-/// How often a decision is made again after a concurrent write changed what it read. Each
-/// conflict means another request committed (a claim, a creation, a link), after which the
-/// next decision finds a settled account.
-pub(crate) const ATTEMPTS: usize = 3;
+use super::SignedIn;
+use super::oauth_attempt::{ATTEMPTS, Attempt, CompleteOAuthError, link_for, verifies};
 
 /// What an OAuth sign-in did besides signing in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,72 +130,6 @@ impl IdentitySignIn {
             Some(owner) if identity.email_verified => Ok(Decision::new(owner, OAuthOutcome::Claimed)),
             Some(_) => Err(CompleteOAuthError::EmailNotVerified.into()),
             None => Ok(Decision::new(User::from_provider(identity, email, self.clock.now()), OAuthOutcome::Created)),
-        }
-    }
-}
-
-/// An identity whose provider verified the account's own email verifies the account.
-pub(crate) fn verifies(identity: &ProviderIdentity, user: &User) -> AccountChange {
-    let same_email = identity.email.as_ref() == Some(&user.email);
-    if identity.email_verified && same_email && !user.email_verified {
-        AccountChange::MarkVerified
-    } else {
-        AccountChange::None
-    }
-}
-
-/// The link row for `identity`. Provider tokens are not kept: sign-in needs only the identity.
-pub(crate) fn link_for(
-    identity: &ProviderIdentity,
-    user_id: UserId,
-    now: chrono::DateTime<chrono::Utc>,
-) -> OAuthAccount {
-    OAuthAccount {
-        id: Uuid::now_v7(),
-        user_id,
-        provider: identity.provider,
-        provider_user_id: identity.provider_user_id.clone(),
-        encrypted_access_token: None,
-        encrypted_refresh_token: None,
-        token_expires_at: None,
-        created_at: now,
-        updated_at: now,
-    }
-}
-
-/// A failed attempt: a conflict is decided again, anything else is final.
-pub(crate) enum Attempt {
-    Conflict,
-    Failed(CompleteOAuthError),
-}
-
-impl Attempt {
-    pub(crate) fn into_error(self) -> CompleteOAuthError {
-        match self {
-            Self::Conflict => StoreError::Unexpected("the account kept changing during an OAuth sign-in".into()).into(),
-            Self::Failed(error) => error,
-        }
-    }
-}
-
-impl From<CompleteOAuthError> for Attempt {
-    fn from(error: CompleteOAuthError) -> Self {
-        Self::Failed(error)
-    }
-}
-
-impl From<StoreError> for Attempt {
-    fn from(error: StoreError) -> Self {
-        Self::Failed(error.into())
-    }
-}
-
-impl From<CommitError> for Attempt {
-    fn from(error: CommitError) -> Self {
-        match error {
-            CommitError::Conflict => Self::Conflict,
-            CommitError::SessionEnded => Self::Failed(CompleteOAuthError::SessionExpired),
-            CommitError::Store(e) => Self::Failed(e.into()),
         }
     }
 }

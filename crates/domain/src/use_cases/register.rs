@@ -5,11 +5,12 @@ use crate::email::Email;
 use crate::password::{Password, PasswordPolicy};
 use crate::ports::{CreateUserError, HashError, PasswordHasher, StoreError, TokenError, UserRepository};
 use crate::session::ClientInfo;
+use crate::session_issuer::SessionIssuer;
 use crate::throttle::{Attempt, AttemptKeys, Throttle, Throttled};
 use crate::user::{DisplayName, User};
 use crate::validation::ValidationErrors;
 
-use super::session_issuer::{SessionIssuer, SignedIn};
+use super::SignedIn;
 
 /// Raw input; an absent field is passed as an empty string and reported as `required`.
 #[derive(Clone, Default)]

@@ -22,12 +22,18 @@ pub struct ListedSession {
     pub current: bool,
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum ListSessionsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 impl ListSessions {
     pub fn new(sessions: Arc<dyn SessionRepository>, clock: Arc<dyn Clock>) -> Self {
         Self { sessions, clock }
     }
 
-    pub async fn execute(&self, caller: &Authenticated) -> Result<Vec<ListedSession>, StoreError> {
+    pub async fn execute(&self, caller: &Authenticated) -> Result<Vec<ListedSession>, ListSessionsError> {
         let listed = self.sessions.list_active(caller.user.id, self.clock.now()).await?;
         Ok(listed
             .into_iter()
@@ -71,14 +77,20 @@ pub struct LogOutEverywhere {
     sessions: Arc<dyn SessionRepository>,
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum LogOutEverywhereError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 impl LogOutEverywhere {
     pub fn new(sessions: Arc<dyn SessionRepository>) -> Self {
         Self { sessions }
     }
 
     /// Returns how many sessions were revoked.
-    pub async fn execute(&self, caller: &Authenticated) -> Result<u64, StoreError> {
-        self.sessions.delete_all(caller.user.id).await
+    pub async fn execute(&self, caller: &Authenticated) -> Result<u64, LogOutEverywhereError> {
+        Ok(self.sessions.delete_all(caller.user.id).await?)
     }
 }
 
@@ -90,13 +102,19 @@ pub struct PurgeExpiredSessions {
     clock: Arc<dyn Clock>,
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum PurgeExpiredSessionsError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 impl PurgeExpiredSessions {
     pub fn new(sessions: Arc<dyn SessionRepository>, clock: Arc<dyn Clock>) -> Self {
         Self { sessions, clock }
     }
 
-    pub async fn execute(&self) -> Result<u64, StoreError> {
-        self.sessions.delete_expired(self.clock.now()).await
+    pub async fn execute(&self) -> Result<u64, PurgeExpiredSessionsError> {
+        Ok(self.sessions.delete_expired(self.clock.now()).await?)
     }
 }
 

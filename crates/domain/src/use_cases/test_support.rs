@@ -12,7 +12,7 @@ use crate::session::{AccessClaims, SessionId, TokenTtl};
 use crate::throttle::{RateLimits, Throttle};
 use crate::user::{DisplayName, User, UserId};
 
-use super::SessionIssuer;
+use crate::session_issuer::SessionIssuer;
 
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 12, 0, 0).unwrap()

@@ -8,6 +8,7 @@ pub struct Model {
     pub user_id: Uuid,
     pub provider: String,
     pub provider_user_id: String,
+    // Always NULL now; kept because an older replica's inserts still name them during a rolling update.
     pub access_token: Option<Vec<u8>>,
     pub refresh_token: Option<Vec<u8>>,
     pub expires_at: Option<DateTimeUtc>,

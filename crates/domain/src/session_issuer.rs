@@ -1,20 +1,11 @@
-use std::sync::Arc;
+//! Sessions and their access tokens, minted for the use cases that sign a user in.
 
-use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::ports::{TokenCodec, TokenError};
 use crate::session::{AccessClaims, ClientInfo, Session, SessionId, TokenHash, TokenTtl};
-use crate::user::{User, UserId};
-
-/// The outcome of a successful sign-in: the user and a fresh access token for a new session.
-#[derive(Debug, Clone)]
-pub struct SignedIn {
-    pub user: User,
-    pub access_token: String,
-    pub session_id: SessionId,
-    pub expires_at: DateTime<Utc>,
-}
+use crate::user::UserId;
 
 /// Mints a session and the access token that names it; storing the session is the caller's job,
 /// so that registration can store it in the same transaction as the user.

@@ -1,0 +1,115 @@
+//! Each use case's failure as the HTTP error it answers with; storage failures become 503 when
+//! they may pass, 500 otherwise.
+
+use yoshikosan_domain::ports::StoreError;
+use yoshikosan_domain::use_cases::{
+    AuthenticateError, ListSessionsError, LogInError, LogOutError, LogOutEverywhereError, RegisterError,
+    RevokeSessionError, SetPasswordError,
+};
+use yoshikosan_domain::{Throttled, ValidationErrors};
+
+use super::{ApiError, FieldProblem};
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::Validation(errors.errors().iter().map(FieldProblem::from).collect())
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(cause) => Self::Unavailable(cause),
+            unexpected @ StoreError::Unexpected(_) => Self::Internal(unexpected.into()),
+        }
+    }
+}
+
+impl From<RegisterError> for ApiError {
+    fn from(error: RegisterError) -> Self {
+        match error {
+            RegisterError::Invalid(errors) => errors.into(),
+            RegisterError::EmailTaken => Self::EmailTaken,
+            RegisterError::RateLimited(throttled) => throttled.into(),
+            RegisterError::Store(e) => e.into(),
+            RegisterError::Hash(e) => Self::Internal(e.into()),
+            RegisterError::Token(e) => Self::Internal(e.into()),
+        }
+    }
+}
+
+impl From<LogInError> for ApiError {
+    fn from(error: LogInError) -> Self {
+        match error {
+            LogInError::Invalid(errors) => errors.into(),
+            LogInError::InvalidCredentials => Self::InvalidCredentials,
+            LogInError::RateLimited(throttled) => throttled.into(),
+            LogInError::Store(e) => e.into(),
+            LogInError::Hash(e) => Self::Internal(e.into()),
+            LogInError::Token(e) => Self::Internal(e.into()),
+        }
+    }
+}
+
+impl From<SetPasswordError> for ApiError {
+    fn from(error: SetPasswordError) -> Self {
+        match error {
+            SetPasswordError::Invalid(errors) => errors.into(),
+            SetPasswordError::RateLimited(throttled) => throttled.into(),
+            SetPasswordError::SessionEnded => Self::Unauthenticated,
+            SetPasswordError::Store(e) => e.into(),
+            SetPasswordError::Hash(e) => Self::Internal(e.into()),
+        }
+    }
+}
+
+impl From<AuthenticateError> for ApiError {
+    fn from(error: AuthenticateError) -> Self {
+        match error {
+            AuthenticateError::Unauthenticated => Self::Unauthenticated,
+            AuthenticateError::TokenExpired => Self::TokenExpired,
+            AuthenticateError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<LogOutError> for ApiError {
+    fn from(error: LogOutError) -> Self {
+        match error {
+            LogOutError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<ListSessionsError> for ApiError {
+    fn from(error: ListSessionsError) -> Self {
+        match error {
+            ListSessionsError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<LogOutEverywhereError> for ApiError {
+    fn from(error: LogOutEverywhereError) -> Self {
+        match error {
+            LogOutEverywhereError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<Throttled> for ApiError {
+    fn from(throttled: Throttled) -> Self {
+        // Whole seconds, rounded up: retrying at the advertised moment must succeed.
+        let millis = throttled.retry_after.num_milliseconds().max(0).unsigned_abs();
+        Self::RateLimited(millis.div_ceil(1000).max(1))
+    }
+}
+
+impl From<RevokeSessionError> for ApiError {
+    fn from(error: RevokeSessionError) -> Self {
+        match error {
+            RevokeSessionError::NotFound => Self::NotFound,
+            RevokeSessionError::Store(e) => e.into(),
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! What signing in and linking by a provider identity share: the error both end in, the attempt
+//! that is decided again after a concurrent write, and the rules for what an identity writes.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use crate::oauth::{OAuthAccount, ProviderIdentity};
+use crate::ports::{AccountChange, CommitError, ProviderError, StoreError, TokenError};
+use crate::user::{User, UserId};
+
+#[derive(Debug, thiserror::Error)]
+pub enum CompleteOAuthError {
+    #[error("the user declined, or the provider refused")]
+    AccessDenied,
+    /// Missing, expired, reused or mismatched state, or a flow of another provider.
+    #[error("invalid OAuth state")]
+    InvalidState,
+    #[error(transparent)]
+    Provider(ProviderError),
+    #[error("the provider gave no email address")]
+    EmailMissing,
+    /// The provider's email belongs to an account here, but the provider has not verified it:
+    /// linking would let whoever controls the provider account take over ours.
+    #[error("the provider has not verified this email")]
+    EmailNotVerified,
+    /// A link flow whose session was revoked or expired before the callback, or that came back
+    /// to a browser not signed in with that session.
+    #[error("the session that started the link has ended")]
+    SessionExpired,
+    /// A link flow for an identity that is linked to another user.
+    #[error("this provider account is linked to another user")]
+    AlreadyLinked,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+}
+
+/// How often a decision is made again after a concurrent write changed what it read. Each
+/// conflict means another request committed (a claim, a creation, a link), after which the
+/// next decision finds a settled account.
+pub(crate) const ATTEMPTS: usize = 3;
+
+/// A failed attempt: a conflict is decided again, anything else is final.
+pub(crate) enum Attempt {
+    Conflict,
+    Failed(CompleteOAuthError),
+}
+
+impl Attempt {
+    pub(crate) fn into_error(self) -> CompleteOAuthError {
+        match self {
+            Self::Conflict => StoreError::Unexpected("the account kept changing during an OAuth sign-in".into()).into(),
+            Self::Failed(error) => error,
+        }
+    }
+}
+
+impl From<CompleteOAuthError> for Attempt {
+    fn from(error: CompleteOAuthError) -> Self {
+        Self::Failed(error)
+    }
+}
+
+impl From<StoreError> for Attempt {
+    fn from(error: StoreError) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+impl From<CommitError> for Attempt {
+    fn from(error: CommitError) -> Self {
+        match error {
+            CommitError::Conflict => Self::Conflict,
+            CommitError::SessionEnded => Self::Failed(CompleteOAuthError::SessionExpired),
+            CommitError::Store(e) => Self::Failed(e.into()),
+        }
+    }
+}
+
+/// An identity whose provider verified the account's own email verifies the account.
+pub(crate) fn verifies(identity: &ProviderIdentity, user: &User) -> AccountChange {
+    let same_email = identity.email.as_ref() == Some(&user.email);
+    if identity.email_verified && same_email && !user.email_verified {
+        AccountChange::MarkVerified
+    } else {
+        AccountChange::None
+    }
+}
+
+/// The link row for `identity`.
+pub(crate) fn link_for(identity: &ProviderIdentity, user_id: UserId, now: DateTime<Utc>) -> OAuthAccount {
+    OAuthAccount {
+        id: Uuid::now_v7(),
+        user_id,
+        provider: identity.provider,
+        provider_user_id: identity.provider_user_id.clone(),
+        created_at: now,
+        updated_at: now,
+    }
+}
