@@ -824,7 +824,7 @@ export interface operations {
     };
     requestBody?: never;
     responses: {
-      /** @description Every session revoked; the session cookie is cleared */
+      /** @description Signed out; the session cookie is cleared */
       204: {
         headers: {
           /** @description access_token=; Path=/; Max-Age=0; expired */

@@ -6,7 +6,7 @@ pub mod docs;
 pub mod fallback;
 pub mod health;
 pub mod metrics;
-pub mod problems;
+pub mod responses;
 
 use actix_web::App;
 use utoipa::OpenApi;

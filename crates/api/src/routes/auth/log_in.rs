@@ -9,7 +9,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::client_context::ClientContext;
 use crate::http::json::JsonBody;
 use crate::prometheus::{self, SignInResult};
-use crate::routes::problems::{BodyRejected, CsrfRejected, RateLimited, Unavailable};
+use crate::routes::responses::{BodyRejected, CsrfRejected, RateLimited, SignedIn, Unavailable};
 use crate::state::AppState;
 
 /// Sign in with email and password.
@@ -20,8 +20,7 @@ use crate::state::AppState;
     tag = "auth",
     request_body = LoginRequest,
     responses(
-        (status = 200, description = "Signed in; sets the session cookie", body = AuthResponse,
-            headers(("set-cookie" = String, description = "access_token=(the JWT); HttpOnly; Path=/; SameSite=Lax; Max-Age=(ACCESS_TOKEN_TTL)"))),
+        SignedIn,
         (status = 401, description = "Email or password is incorrect (`invalid_credentials`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::InvalidCredentials.problem())),
         (status = 422, description = "Missing fields or an email that is not an address", body = Problem, content_type = "application/problem+json", example = json!(ApiError::invalid_field("password", FieldErrorCode::Required, "password is required").problem())),
         BodyRejected, CsrfRejected, RateLimited, Unavailable,

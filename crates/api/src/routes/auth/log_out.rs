@@ -5,7 +5,7 @@ use crate::error::ApiError;
 use crate::http::client_context::ClientContext;
 use crate::http::cookies::removal_cookie;
 use crate::http::token::AccessToken;
-use crate::routes::problems::{CsrfRejected, Unavailable};
+use crate::routes::responses::{CsrfRejected, SignedOut, Unavailable};
 use crate::state::AppState;
 
 /// Sign out: revoke the current session on the server and clear the cookie.
@@ -16,8 +16,7 @@ use crate::state::AppState;
     tag = "auth",
     security((), ("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 204, description = "Signed out; the session cookie is cleared",
-            headers(("set-cookie" = String, description = "access_token=; Path=/; Max-Age=0; expired"))),
+        SignedOut,
         CsrfRejected, Unavailable,
     )
 )]

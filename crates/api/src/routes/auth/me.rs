@@ -2,7 +2,7 @@ use actix_web::{get, web};
 
 use super::current_user::CurrentUser;
 use super::dto::UserResponse;
-use crate::routes::problems::{Unauthenticated, Unavailable};
+use crate::routes::responses::{Unauthenticated, Unavailable};
 
 /// The signed-in user.
 #[utoipa::path(

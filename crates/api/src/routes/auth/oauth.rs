@@ -16,7 +16,7 @@ use crate::http::client_context::ClientContext;
 use crate::http::oauth_flow::{self, FLOW_COOKIE, flow_cookie, flow_cookie_removal, safe_redirect};
 use crate::http::token::AccessToken;
 use crate::prometheus::{self, SignInResult};
-use crate::routes::problems::{CsrfRejected, ProviderNotFound, Unauthenticated};
+use crate::routes::responses::{CsrfRejected, ProviderNotFound, Unauthenticated};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]

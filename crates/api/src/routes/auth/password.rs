@@ -9,7 +9,7 @@ use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client_context::ClientContext;
 use crate::http::json::JsonBody;
-use crate::routes::problems::{BodyRejected, CsrfRejected, Unauthenticated, Unavailable};
+use crate::routes::responses::{BodyRejected, CsrfRejected, Unauthenticated, Unavailable};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -9,7 +9,7 @@ use crate::error::{ApiError, Problem};
 use crate::http::client_context::ClientContext;
 use crate::http::json::JsonBody;
 use crate::prometheus::{self, SignInResult};
-use crate::routes::problems::{BodyRejected, CsrfRejected, RateLimited, Unavailable};
+use crate::routes::responses::{BodyRejected, CsrfRejected, RateLimited, Registered, Unavailable};
 use crate::state::AppState;
 
 /// Create an email/password account and sign it in.
@@ -20,8 +20,7 @@ use crate::state::AppState;
     tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created and signed in; sets the session cookie", body = AuthResponse,
-            headers(("set-cookie" = String, description = "access_token=(the JWT); HttpOnly; Path=/; SameSite=Lax; Max-Age=(ACCESS_TOKEN_TTL)"))),
+        Registered,
         (status = 409, description = "An account with this email exists (`email_taken`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::EmailTaken.problem())),
         (status = 422, description = "Invalid fields, all listed in `errors`", body = Problem, content_type = "application/problem+json",
             example = json!(ApiError::invalid_field("password", FieldErrorCode::TooCommon, "password is too common; choose one that is harder to guess").problem())),

@@ -13,7 +13,7 @@ use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client_context::ClientContext;
 use crate::http::cookies::removal_cookie;
-use crate::routes::problems::{CsrfRejected, Unauthenticated, Unavailable};
+use crate::routes::responses::{CsrfRejected, SignedOut, Unauthenticated, Unavailable};
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -101,8 +101,7 @@ pub async fn revoke_session(
     tag = "sessions",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 204, description = "Every session revoked; the session cookie is cleared",
-            headers(("set-cookie" = String, description = "access_token=; Path=/; Max-Age=0; expired"))),
+        SignedOut,
         Unauthenticated, CsrfRejected, Unavailable,
     )
 )]

@@ -1,9 +1,37 @@
-//! The problem responses that many endpoints share, each defined once for the OpenAPI document:
-//! a handler names them in its `responses(...)` next to the answers that are its own.
+//! The responses that several endpoints share, each defined once for the OpenAPI document: a
+//! handler names them in its `responses(...)` next to the answers that are its own.
 
 use utoipa::IntoResponses;
 
+use super::auth::AuthResponse;
 use crate::error::{ApiError, Problem};
+
+/// Password sign-in.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 200,
+    description = "Signed in; sets the session cookie",
+    headers(("set-cookie" = String, description = "access_token=(the JWT); HttpOnly; Path=/; SameSite=Lax; Max-Age=(ACCESS_TOKEN_TTL)"))
+)]
+pub struct SignedIn(pub AuthResponse);
+
+/// Registration, which signs the new account in.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 201,
+    description = "Account created and signed in; sets the session cookie",
+    headers(("set-cookie" = String, description = "access_token=(the JWT); HttpOnly; Path=/; SameSite=Lax; Max-Age=(ACCESS_TOKEN_TTL)"))
+)]
+pub struct Registered(pub AuthResponse);
+
+/// Sign-out, here or everywhere.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 204,
+    description = "Signed out; the session cookie is cleared",
+    headers(("set-cookie" = String, description = "access_token=; Path=/; Max-Age=0; expired"))
+)]
+pub struct SignedOut;
 
 /// Every endpoint that reads the database.
 #[derive(Debug, IntoResponses)]
