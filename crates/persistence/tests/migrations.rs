@@ -3,8 +3,8 @@
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
-use yoshikosan_persistence::testing::TestDatabase;
 use yoshikosan_domain::ports::UserRepository;
+use yoshikosan_persistence::testing::TestDatabase;
 use yoshikosan_persistence::{Database, DatabaseOptions};
 
 mod support;
