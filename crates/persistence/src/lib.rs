@@ -9,6 +9,7 @@ mod invalidation;
 mod oauth_account_repository;
 mod oauth_sign_in_store;
 mod oauth_state_store;
+mod rows;
 mod session_cache;
 mod session_lookup;
 mod session_repository;

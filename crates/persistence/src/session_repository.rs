@@ -4,15 +4,15 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use yoshikosan_domain::ports::{SessionRepository, StoreError};
-use yoshikosan_domain::{PasswordHash, Session, SessionId, TokenHash, User, UserId};
+use yoshikosan_domain::{PasswordHash, Session, SessionId, User, UserId};
 
 use crate::account_lock::{Expect, lock_user};
 use crate::entities::sessions;
 use crate::errors::store_error;
+use crate::rows::{session_row, to_session};
 use crate::session_cache::SessionCache;
 use crate::session_lookup::find_session_with_user;
 
@@ -136,31 +136,5 @@ impl SessionRepository for SeaSessionRepository {
             .await
             .map_err(store_error)?;
         Ok(result.rows_affected)
-    }
-}
-
-pub(crate) fn session_row(session: &Session) -> sessions::ActiveModel {
-    sessions::ActiveModel {
-        id: Set(session.id.as_uuid()),
-        user_id: Set(session.user_id.as_uuid()),
-        token_hash: Set(session.token_hash.as_str().to_owned()),
-        expires_at: Set(session.expires_at),
-        created_at: Set(session.created_at),
-        last_seen_at: Set(session.last_seen_at),
-        user_agent: Set(session.user_agent.clone()),
-        ip: Set(session.ip.clone()),
-    }
-}
-
-pub(crate) fn to_session(row: sessions::Model) -> Session {
-    Session {
-        id: SessionId::from_uuid(row.id),
-        user_id: UserId::from_uuid(row.user_id),
-        token_hash: TokenHash::from_stored(row.token_hash),
-        created_at: row.created_at,
-        expires_at: row.expires_at,
-        last_seen_at: row.last_seen_at,
-        user_agent: row.user_agent,
-        ip: row.ip,
     }
 }
