@@ -10,6 +10,9 @@ use sea_orm::{
     TransactionTrait,
 };
 
+use yoshikosan_domain::ports::SessionRepository;
+
+use crate::cached_session_repository::CachedSessionRepository;
 use crate::invalidation;
 use crate::session_cache::SessionCache;
 use crate::{
@@ -210,8 +213,13 @@ impl Database {
         Arc::new(SeaUserRepository::new(self.conn.clone(), self.cache.clone()))
     }
 
-    pub fn sessions(&self) -> Arc<SeaSessionRepository> {
-        Arc::new(SeaSessionRepository::new(self.conn.clone(), self.cache.clone()))
+    /// The sessions, behind this database's session cache where it has one (PostgreSQL).
+    pub fn sessions(&self) -> Arc<dyn SessionRepository> {
+        let table = SeaSessionRepository::new(self.conn.clone());
+        match &self.cache {
+            Some(cache) => Arc::new(CachedSessionRepository::new(table, cache.clone())),
+            None => Arc::new(table),
+        }
     }
 
     pub fn oauth_accounts(&self) -> Arc<SeaOAuthAccountRepository> {

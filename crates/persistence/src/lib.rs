@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 
 mod account_lock;
+mod cached_session_repository;
 mod database;
 pub mod entities;
 mod errors;

@@ -16,9 +16,13 @@ use crate::errors::{is_unique_violation, store_error};
 use crate::rows::{link_row, session_row, user_row};
 use crate::session_cache::SessionCache;
 
+/// An OAuth sign-in's account change, new link and session, written in one transaction.
 #[derive(Debug, Clone)]
 pub struct SeaOAuthSignInStore {
     conn: DatabaseConnection,
+    /// Evicted after writes that change sessions or users inside this store's own
+    /// transactions, which the cached session repository never sees. `None` where there is
+    /// no cache (SQLite).
     cache: Option<Arc<SessionCache>>,
 }
 

@@ -1,5 +1,3 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
@@ -13,32 +11,18 @@ use crate::account_lock::{Expect, lock_user};
 use crate::entities::sessions;
 use crate::errors::store_error;
 use crate::rows::{session_row, to_session};
-use crate::session_cache::SessionCache;
 use crate::session_lookup::find_session_with_user;
 
+/// The sessions table, read and written straight through: every call is a query.
+/// [`crate::Database::sessions`] puts the session cache in front of it where there is one.
 #[derive(Debug, Clone)]
 pub struct SeaSessionRepository {
     conn: DatabaseConnection,
-    cache: Option<Arc<SessionCache>>,
 }
 
 impl SeaSessionRepository {
-    /// `cache`: only one whose entries every change reaches, as [`crate::Database`] builds it.
-    pub(crate) fn new(conn: DatabaseConnection, cache: Option<Arc<SessionCache>>) -> Self {
-        Self { conn, cache }
-    }
-
-    /// This process's own revocations take effect here at once, before their notification.
-    fn forget(&self, id: SessionId) {
-        if let Some(cache) = &self.cache {
-            cache.forget_session(id.as_uuid());
-        }
-    }
-
-    fn forget_all(&self) {
-        if let Some(cache) = &self.cache {
-            cache.forget_all();
-        }
+    pub(crate) fn new(conn: DatabaseConnection) -> Self {
+        Self { conn }
     }
 }
 
@@ -61,22 +45,11 @@ impl SessionRepository for SeaSessionRepository {
     }
 
     async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, StoreError> {
-        let Some(cache) = &self.cache else { return find_session_with_user(&self.conn, id).await };
-        if let Some(found) = cache.get(id) {
-            return Ok(Some(found));
-        }
-        let ticket = cache.ticket();
-        let found = find_session_with_user(&self.conn, id).await?;
-        if let Some(found) = &found {
-            cache.keep(ticket, found);
-        }
-        Ok(found)
+        find_session_with_user(&self.conn, id).await
     }
 
     async fn delete(&self, id: SessionId) -> Result<(), StoreError> {
         sessions::Entity::delete_by_id(id.as_uuid()).exec(&self.conn).await.map_err(store_error)?;
-        // After the commit: a lookup racing the delete cannot then keep the old row.
-        self.forget(id);
         Ok(())
     }
 
@@ -100,7 +73,6 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
-        self.forget(id);
         Ok(result.rows_affected > 0)
     }
 
@@ -110,7 +82,6 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
-        self.forget_all();
         Ok(result.rows_affected)
     }
 
@@ -123,9 +94,6 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
-        if let Some(cache) = &self.cache {
-            cache.touched(id, at);
-        }
         Ok(())
     }
 

@@ -14,9 +14,13 @@ use crate::errors::{is_unique_violation, store_error};
 use crate::rows::{session_row, to_user, user_row};
 use crate::session_cache::SessionCache;
 
+/// Users, and the sessions that a registration or a password change writes with them.
 #[derive(Debug, Clone)]
 pub struct SeaUserRepository {
     conn: DatabaseConnection,
+    /// Evicted after writes that change sessions or users inside this store's own
+    /// transactions, which the cached session repository never sees. `None` where there is
+    /// no cache (SQLite).
     cache: Option<Arc<SessionCache>>,
 }
 

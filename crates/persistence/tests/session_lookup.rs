@@ -13,7 +13,7 @@ use yoshikosan_domain::ports::{
 };
 use yoshikosan_domain::{OAuthAccount, OAuthProvider, Session, User};
 use yoshikosan_persistence::testing::TestDatabase;
-use yoshikosan_persistence::{Database, DatabaseOptions, SeaSessionRepository};
+use yoshikosan_persistence::{Database, DatabaseOptions};
 
 mod support;
 use support::{new_session, new_user};
@@ -181,7 +181,7 @@ async fn postgres() -> Option<TestDatabase> {
 }
 
 /// A signed-in session, read once so that it sits in the cache.
-async fn cached(db: &TestDatabase) -> (Arc<SeaSessionRepository>, Session) {
+async fn cached(db: &TestDatabase) -> (Arc<dyn SessionRepository>, Session) {
     let (_, session) = signed_in(&db.database).await;
     wait_until_live(&db.database).await;
     let sessions = db.database.sessions();
