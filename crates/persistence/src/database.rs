@@ -75,6 +75,8 @@ impl Drop for ListenerTask {
 }
 
 impl Database {
+    /// Opens the pool. The change listener is not started here but by
+    /// [`Self::start_change_listener`], once the migrations have made its triggers.
     pub async fn connect(url: &str, options: &DatabaseOptions) -> Result<Self, DbErr> {
         let mut connect = ConnectOptions::new(url.to_owned());
         connect
@@ -205,10 +207,12 @@ impl Database {
         }
     }
 
+    /// Which database this is: SQLite or PostgreSQL.
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }
 
+    /// The users, evicting from the session cache what their writes change.
     pub fn users(&self) -> Arc<SeaUserRepository> {
         Arc::new(SeaUserRepository::new(self.conn.clone(), self.cache.clone()))
     }
@@ -222,18 +226,24 @@ impl Database {
         }
     }
 
+    /// The provider accounts linked to users.
     pub fn oauth_accounts(&self) -> Arc<SeaOAuthAccountRepository> {
         Arc::new(SeaOAuthAccountRepository::new(self.conn.clone()))
     }
 
+    /// The writes that conclude an OAuth sign-in, evicting from the session cache as needed.
     pub fn oauth_sign_ins(&self) -> Arc<SeaOAuthSignInStore> {
         Arc::new(SeaOAuthSignInStore::new(self.conn.clone(), self.cache.clone()))
     }
 
+    /// The OAuth `state` values already used, so that each is accepted once.
     pub fn oauth_states(&self) -> Arc<SeaOAuthStateStore> {
         Arc::new(SeaOAuthStateStore::new(self.conn.clone()))
     }
 
+    /// The pool itself, for tests that write or inspect rows directly. The service reaches
+    /// the database only through the repositories, so that every write evicts what it must.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn connection(&self) -> &DatabaseConnection {
         &self.conn
     }
