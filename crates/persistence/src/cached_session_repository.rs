@@ -8,8 +8,8 @@ use chrono::{DateTime, Utc};
 use yoshikosan_domain::ports::{SessionRepository, StoreError};
 use yoshikosan_domain::{PasswordHash, Session, SessionId, User, UserId};
 
-use crate::SeaSessionRepository;
 use crate::session_cache::SessionCache;
+use crate::session_repository::SeaSessionRepository;
 
 /// [`SeaSessionRepository`] behind a [`SessionCache`]. Evictions follow the database write,
 /// never precede it: a lookup racing the write then cannot keep the old row.

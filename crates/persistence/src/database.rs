@@ -9,15 +9,16 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
     TransactionTrait,
 };
-
 use yoshikosan_domain::ports::SessionRepository;
 
 use crate::cached_session_repository::CachedSessionRepository;
 use crate::invalidation;
+use crate::oauth_account_repository::SeaOAuthAccountRepository;
+use crate::oauth_sign_in_store::SeaOAuthSignInStore;
+use crate::oauth_state_store::SeaOAuthStateStore;
 use crate::session_cache::SessionCache;
-use crate::{
-    SeaOAuthAccountRepository, SeaOAuthSignInStore, SeaOAuthStateStore, SeaSessionRepository, SeaUserRepository,
-};
+use crate::session_repository::SeaSessionRepository;
+use crate::user_repository::SeaUserRepository;
 
 /// The advisory lock key migrations are applied under (PostgreSQL): "yoshiko" in ASCII.
 const MIGRATION_LOCK: i64 = 0x0079_6f73_6869_6b6f;
