@@ -9,12 +9,16 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, Statement,
     TransactionTrait,
 };
+use yoshikosan_domain::ports::SessionRepository;
 
+use crate::cached_session_repository::CachedSessionRepository;
 use crate::invalidation;
+use crate::oauth_account_repository::SeaOAuthAccountRepository;
+use crate::oauth_sign_in_store::SeaOAuthSignInStore;
+use crate::oauth_state_store::SeaOAuthStateStore;
 use crate::session_cache::SessionCache;
-use crate::{
-    SeaOAuthAccountRepository, SeaOAuthSignInStore, SeaOAuthStateStore, SeaSessionRepository, SeaUserRepository,
-};
+use crate::session_repository::SeaSessionRepository;
+use crate::user_repository::SeaUserRepository;
 
 /// The advisory lock key migrations are applied under (PostgreSQL): "yoshiko" in ASCII.
 const MIGRATION_LOCK: i64 = 0x0079_6f73_6869_6b6f;
@@ -72,6 +76,8 @@ impl Drop for ListenerTask {
 }
 
 impl Database {
+    /// Opens the pool. The change listener is not started here but by
+    /// [`Self::start_change_listener`], once the migrations have made its triggers.
     pub async fn connect(url: &str, options: &DatabaseOptions) -> Result<Self, DbErr> {
         let mut connect = ConnectOptions::new(url.to_owned());
         connect
@@ -202,30 +208,43 @@ impl Database {
         }
     }
 
+    /// Which database this is: SQLite or PostgreSQL.
     pub fn backend(&self) -> DbBackend {
         self.conn.get_database_backend()
     }
 
+    /// The users, evicting from the session cache what their writes change.
     pub fn users(&self) -> Arc<SeaUserRepository> {
         Arc::new(SeaUserRepository::new(self.conn.clone(), self.cache.clone()))
     }
 
-    pub fn sessions(&self) -> Arc<SeaSessionRepository> {
-        Arc::new(SeaSessionRepository::new(self.conn.clone(), self.cache.clone()))
+    /// The sessions, behind this database's session cache where it has one (PostgreSQL).
+    pub fn sessions(&self) -> Arc<dyn SessionRepository> {
+        let table = SeaSessionRepository::new(self.conn.clone());
+        match &self.cache {
+            Some(cache) => Arc::new(CachedSessionRepository::new(table, cache.clone())),
+            None => Arc::new(table),
+        }
     }
 
+    /// The provider accounts linked to users.
     pub fn oauth_accounts(&self) -> Arc<SeaOAuthAccountRepository> {
         Arc::new(SeaOAuthAccountRepository::new(self.conn.clone()))
     }
 
+    /// The writes that conclude an OAuth sign-in, evicting from the session cache as needed.
     pub fn oauth_sign_ins(&self) -> Arc<SeaOAuthSignInStore> {
         Arc::new(SeaOAuthSignInStore::new(self.conn.clone(), self.cache.clone()))
     }
 
+    /// The OAuth `state` values already used, so that each is accepted once.
     pub fn oauth_states(&self) -> Arc<SeaOAuthStateStore> {
         Arc::new(SeaOAuthStateStore::new(self.conn.clone()))
     }
 
+    /// The pool itself, for tests that write or inspect rows directly. The service reaches
+    /// the database only through the repositories, so that every write evicts what it must.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn connection(&self) -> &DatabaseConnection {
         &self.conn
     }

@@ -1,6 +1,7 @@
 //! SeaORM adapters for the Yoshikosan domain ports, on SQLite and PostgreSQL alike.
 
 mod account_lock;
+mod cached_session_repository;
 mod database;
 pub mod entities;
 mod errors;
@@ -8,6 +9,7 @@ mod invalidation;
 mod oauth_account_repository;
 mod oauth_sign_in_store;
 mod oauth_state_store;
+mod rows;
 mod session_cache;
 mod session_lookup;
 mod session_repository;

@@ -1,10 +1,11 @@
 use async_trait::async_trait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use yoshikosan_domain::ports::{OAuthAccountRepository, StoreError};
-use yoshikosan_domain::{OAuthAccount, OAuthProvider, UserId};
+use yoshikosan_domain::{OAuthAccount, OAuthProvider};
 
 use crate::entities::oauth_accounts;
 use crate::errors::store_error;
+use crate::rows::to_account;
 
 #[derive(Debug, Clone)]
 pub struct SeaOAuthAccountRepository {
@@ -32,17 +33,4 @@ impl OAuthAccountRepository for SeaOAuthAccountRepository {
             .map_err(store_error)?;
         row.map(to_account).transpose()
     }
-}
-
-fn to_account(row: oauth_accounts::Model) -> Result<OAuthAccount, StoreError> {
-    let provider = OAuthProvider::parse(&row.provider)
-        .ok_or_else(|| StoreError::Unexpected(format!("oauth account {} has unknown provider", row.id)))?;
-    Ok(OAuthAccount {
-        id: row.id,
-        user_id: UserId::from_uuid(row.user_id),
-        provider,
-        provider_user_id: row.provider_user_id,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    })
 }

@@ -3,10 +3,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    TransactionTrait,
 };
-use yoshikosan_domain::OAuthAccount;
 use yoshikosan_domain::ports::{
     AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthSignInStore, OAuthSignInWrite,
 };
@@ -14,13 +13,16 @@ use yoshikosan_domain::ports::{
 use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
+use crate::rows::{link_row, session_row, user_row};
 use crate::session_cache::SessionCache;
-use crate::session_repository::session_row;
-use crate::user_repository::user_row;
 
+/// An OAuth sign-in's account change, new link and session, written in one transaction.
 #[derive(Debug, Clone)]
 pub struct SeaOAuthSignInStore {
     conn: DatabaseConnection,
+    /// Evicted after writes that change sessions or users inside this store's own
+    /// transactions, which the cached session repository never sees. `None` where there is
+    /// no cache (SQLite).
     cache: Option<Arc<SessionCache>>,
 }
 
@@ -121,18 +123,4 @@ async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<(
         .await
         .map_err(store_error)?;
     Ok(())
-}
-
-fn link_row(link: &OAuthAccount) -> oauth_accounts::ActiveModel {
-    oauth_accounts::ActiveModel {
-        id: Set(link.id),
-        user_id: Set(link.user_id.as_uuid()),
-        provider: Set(link.provider.as_str().to_owned()),
-        provider_user_id: Set(link.provider_user_id.clone()),
-        access_token: Set(None),
-        refresh_token: Set(None),
-        expires_at: Set(None),
-        created_at: Set(link.created_at),
-        updated_at: Set(link.updated_at),
-    }
 }

@@ -9,8 +9,7 @@ use yoshikosan_domain::{OAuthProvider, Session, SessionId, User};
 
 use crate::entities::{sessions, users};
 use crate::errors::store_error;
-use crate::session_repository::to_session;
-use crate::user_repository::to_user;
+use crate::rows::{to_session, to_user};
 
 /// One row per linked provider (or one with no provider), each repeating the session and user.
 #[derive(Debug, FromQueryResult)]

@@ -1,44 +1,28 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use yoshikosan_domain::ports::{SessionRepository, StoreError};
-use yoshikosan_domain::{PasswordHash, Session, SessionId, TokenHash, User, UserId};
+use yoshikosan_domain::{PasswordHash, Session, SessionId, User, UserId};
 
 use crate::account_lock::{Expect, lock_user};
 use crate::entities::sessions;
 use crate::errors::store_error;
-use crate::session_cache::SessionCache;
+use crate::rows::{session_row, to_session};
 use crate::session_lookup::find_session_with_user;
 
+/// The sessions table, read and written straight through: every call is a query.
+/// [`crate::Database::sessions`] puts the session cache in front of it where there is one.
 #[derive(Debug, Clone)]
 pub struct SeaSessionRepository {
     conn: DatabaseConnection,
-    cache: Option<Arc<SessionCache>>,
 }
 
 impl SeaSessionRepository {
-    /// `cache`: only one whose entries every change reaches, as [`crate::Database`] builds it.
-    pub(crate) fn new(conn: DatabaseConnection, cache: Option<Arc<SessionCache>>) -> Self {
-        Self { conn, cache }
-    }
-
-    /// This process's own revocations take effect here at once, before their notification.
-    fn forget(&self, id: SessionId) {
-        if let Some(cache) = &self.cache {
-            cache.forget_session(id.as_uuid());
-        }
-    }
-
-    fn forget_all(&self) {
-        if let Some(cache) = &self.cache {
-            cache.forget_all();
-        }
+    pub(crate) fn new(conn: DatabaseConnection) -> Self {
+        Self { conn }
     }
 }
 
@@ -61,22 +45,11 @@ impl SessionRepository for SeaSessionRepository {
     }
 
     async fn find_with_user(&self, id: SessionId) -> Result<Option<(Session, User)>, StoreError> {
-        let Some(cache) = &self.cache else { return find_session_with_user(&self.conn, id).await };
-        if let Some(found) = cache.get(id) {
-            return Ok(Some(found));
-        }
-        let ticket = cache.ticket();
-        let found = find_session_with_user(&self.conn, id).await?;
-        if let Some(found) = &found {
-            cache.keep(ticket, found);
-        }
-        Ok(found)
+        find_session_with_user(&self.conn, id).await
     }
 
     async fn delete(&self, id: SessionId) -> Result<(), StoreError> {
         sessions::Entity::delete_by_id(id.as_uuid()).exec(&self.conn).await.map_err(store_error)?;
-        // After the commit: a lookup racing the delete cannot then keep the old row.
-        self.forget(id);
         Ok(())
     }
 
@@ -100,7 +73,6 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
-        self.forget(id);
         Ok(result.rows_affected > 0)
     }
 
@@ -110,7 +82,6 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
-        self.forget_all();
         Ok(result.rows_affected)
     }
 
@@ -123,9 +94,6 @@ impl SessionRepository for SeaSessionRepository {
             .exec(&self.conn)
             .await
             .map_err(store_error)?;
-        if let Some(cache) = &self.cache {
-            cache.touched(id, at);
-        }
         Ok(())
     }
 
@@ -136,31 +104,5 @@ impl SessionRepository for SeaSessionRepository {
             .await
             .map_err(store_error)?;
         Ok(result.rows_affected)
-    }
-}
-
-pub(crate) fn session_row(session: &Session) -> sessions::ActiveModel {
-    sessions::ActiveModel {
-        id: Set(session.id.as_uuid()),
-        user_id: Set(session.user_id.as_uuid()),
-        token_hash: Set(session.token_hash.as_str().to_owned()),
-        expires_at: Set(session.expires_at),
-        created_at: Set(session.created_at),
-        last_seen_at: Set(session.last_seen_at),
-        user_agent: Set(session.user_agent.clone()),
-        ip: Set(session.ip.clone()),
-    }
-}
-
-pub(crate) fn to_session(row: sessions::Model) -> Session {
-    Session {
-        id: SessionId::from_uuid(row.id),
-        user_id: UserId::from_uuid(row.user_id),
-        token_hash: TokenHash::from_stored(row.token_hash),
-        created_at: row.created_at,
-        expires_at: row.expires_at,
-        last_seen_at: row.last_seen_at,
-        user_agent: row.user_agent,
-        ip: row.ip,
     }
 }

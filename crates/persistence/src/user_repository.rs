@@ -3,21 +3,24 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use yoshikosan_domain::ports::{CreateUserError, PasswordChange, PasswordWrite, StoreError, UserRepository};
-use yoshikosan_domain::{DisplayName, Email, OAuthProvider, PasswordHash, Session, User, UserId};
+use yoshikosan_domain::{Email, OAuthProvider, Session, User, UserId};
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
+use crate::rows::{session_row, to_user, user_row};
 use crate::session_cache::SessionCache;
-use crate::session_repository::session_row;
 
+/// Users, and the sessions that a registration or a password change writes with them.
 #[derive(Debug, Clone)]
 pub struct SeaUserRepository {
     conn: DatabaseConnection,
+    /// Evicted after writes that change sessions or users inside this store's own
+    /// transactions, which the cached session repository never sees. `None` where there is
+    /// no cache (SQLite).
     cache: Option<Arc<SessionCache>>,
 }
 
@@ -92,32 +95,4 @@ impl UserRepository for SeaUserRepository {
         }
         Ok(PasswordWrite::Done)
     }
-}
-
-pub(crate) fn user_row(user: &User) -> users::ActiveModel {
-    users::ActiveModel {
-        id: Set(user.id.as_uuid()),
-        email: Set(user.email.as_str().to_owned()),
-        name: Set(user.name.as_str().to_owned()),
-        avatar_url: Set(user.avatar_url.clone()),
-        password_hash: Set(user.password_hash.as_ref().map(|h| h.as_str().to_owned())),
-        email_verified: Set(user.email_verified),
-        created_at: Set(user.created_at),
-        updated_at: Set(user.updated_at),
-    }
-}
-
-pub(crate) fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -> Result<User, StoreError> {
-    let corrupt = |what: &str| StoreError::Unexpected(format!("user {} has an invalid stored {what}", row.id));
-    Ok(User {
-        id: UserId::from_uuid(row.id),
-        email: Email::parse(&row.email).map_err(|_| corrupt("email"))?,
-        name: DisplayName::parse(&row.name).map_err(|_| corrupt("name"))?,
-        avatar_url: row.avatar_url,
-        password_hash: row.password_hash.map(PasswordHash::new),
-        email_verified: row.email_verified,
-        linked_providers,
-        created_at: row.created_at,
-        updated_at: row.updated_at,
-    })
 }

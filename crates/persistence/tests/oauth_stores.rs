@@ -6,7 +6,7 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 use yoshikosan_domain::ports::{
     AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthSignInStore, OAuthSignInWrite, OAuthStateStore,
-    PasswordChange, PasswordWrite, SessionRepository, UserRepository,
+    PasswordChange, PasswordWrite, UserRepository,
 };
 use yoshikosan_domain::{
     DisplayName, Email, OAuthAccount, OAuthProvider, PasswordHash, ProviderIdentity, Session, SessionId, TokenHash,

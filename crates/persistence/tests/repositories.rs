@@ -5,7 +5,7 @@
 use chrono::{SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
-use yoshikosan_domain::ports::{CreateUserError, OAuthAccountRepository, SessionRepository, UserRepository};
+use yoshikosan_domain::ports::{CreateUserError, OAuthAccountRepository, UserRepository};
 use yoshikosan_domain::{Email, OAuthProvider, Session, SessionId, User};
 use yoshikosan_persistence::entities::{oauth_accounts, sessions, users};
 use yoshikosan_persistence::testing::TestDatabase;

@@ -13,7 +13,7 @@ use yoshikosan_domain::ports::{
 };
 use yoshikosan_domain::{OAuthAccount, OAuthProvider, Session, User};
 use yoshikosan_persistence::testing::TestDatabase;
-use yoshikosan_persistence::{Database, DatabaseOptions, SeaSessionRepository};
+use yoshikosan_persistence::{Database, DatabaseOptions};
 
 mod support;
 use support::{new_session, new_user};
@@ -99,6 +99,33 @@ async fn a_session_revoked_here_is_refused_by_the_next_lookup() {
     assert_eq!(sessions.find_with_user(session.id).await.unwrap(), None);
 }
 
+/// The test above can pass on the notification alone, when it wins the race with the next
+/// lookup. Here the trigger that sends it is off, so only this instance's own eviction can help.
+#[tokio::test]
+async fn a_revocation_here_is_refused_at_once_without_its_notification() {
+    let Some(db) = postgres().await else { return };
+    let (user, first) = signed_in(&db.database).await;
+    let sessions = db.database.sessions();
+    let [second, third, unseen] = [new_session(&user), new_session(&user), new_session(&user)];
+    for session in [&second, &third, &unseen] {
+        sessions.create(session).await.unwrap();
+    }
+    wait_until_live(&db.database).await;
+    sql(&db, "ALTER TABLE sessions DISABLE TRIGGER sessions_notify_change").await;
+    for session in [&first, &second, &third, &unseen] {
+        sessions.find_with_user(session.id).await.unwrap().unwrap();
+    }
+    sql(&db, &format!("DELETE FROM sessions WHERE id = '{}'", unseen.id)).await;
+    assert!(sessions.find_with_user(unseen.id).await.unwrap().is_some(), "not answered from the cache");
+
+    sessions.delete(first.id).await.unwrap();
+    assert_eq!(sessions.find_with_user(first.id).await.unwrap(), None, "served after delete");
+    assert!(sessions.delete_owned(user.id, second.id).await.unwrap());
+    assert_eq!(sessions.find_with_user(second.id).await.unwrap(), None, "served after delete_owned");
+    sessions.delete_all(user.id).await.unwrap();
+    assert_eq!(sessions.find_with_user(third.id).await.unwrap(), None, "served after delete_all");
+}
+
 /// Two instances on one PostgreSQL database: one revokes, the other must stop serving the
 /// session it has cached, and must not go on serving a user that changed.
 #[tokio::test]
@@ -178,7 +205,7 @@ async fn postgres() -> Option<TestDatabase> {
 }
 
 /// A signed-in session, read once so that it sits in the cache.
-async fn cached(db: &TestDatabase) -> (Arc<SeaSessionRepository>, Session) {
+async fn cached(db: &TestDatabase) -> (Arc<dyn SessionRepository>, Session) {
     let (_, session) = signed_in(&db.database).await;
     wait_until_live(&db.database).await;
     let sessions = db.database.sessions();

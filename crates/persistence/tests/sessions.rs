@@ -2,7 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test crate: a failure should stop the test")]
 
 use chrono::Duration;
-use yoshikosan_domain::ports::{SessionRepository, UserRepository};
+use yoshikosan_domain::ports::UserRepository;
 use yoshikosan_domain::{Session, SessionId, TokenHash};
 use yoshikosan_persistence::testing::TestDatabase;
 

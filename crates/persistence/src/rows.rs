@@ -1,0 +1,94 @@
+//! Conversions between the tables' rows and the domain's types, shared by every repository
+//! that reads or writes them.
+
+use sea_orm::ActiveValue::Set;
+use yoshikosan_domain::ports::StoreError;
+use yoshikosan_domain::{
+    DisplayName, Email, OAuthAccount, OAuthProvider, PasswordHash, Session, SessionId, TokenHash, User, UserId,
+};
+
+use crate::entities::{oauth_accounts, sessions, users};
+
+pub(crate) fn user_row(user: &User) -> users::ActiveModel {
+    users::ActiveModel {
+        id: Set(user.id.as_uuid()),
+        email: Set(user.email.as_str().to_owned()),
+        name: Set(user.name.as_str().to_owned()),
+        avatar_url: Set(user.avatar_url.clone()),
+        password_hash: Set(user.password_hash.as_ref().map(|h| h.as_str().to_owned())),
+        email_verified: Set(user.email_verified),
+        created_at: Set(user.created_at),
+        updated_at: Set(user.updated_at),
+    }
+}
+
+/// Fails on a row that no longer parses as the domain requires (edited by hand, say).
+pub(crate) fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -> Result<User, StoreError> {
+    let corrupt = |what: &str| StoreError::Unexpected(format!("user {} has an invalid stored {what}", row.id));
+    Ok(User {
+        id: UserId::from_uuid(row.id),
+        email: Email::parse(&row.email).map_err(|_| corrupt("email"))?,
+        name: DisplayName::parse(&row.name).map_err(|_| corrupt("name"))?,
+        avatar_url: row.avatar_url,
+        password_hash: row.password_hash.map(PasswordHash::new),
+        email_verified: row.email_verified,
+        linked_providers,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
+
+pub(crate) fn session_row(session: &Session) -> sessions::ActiveModel {
+    sessions::ActiveModel {
+        id: Set(session.id.as_uuid()),
+        user_id: Set(session.user_id.as_uuid()),
+        token_hash: Set(session.token_hash.as_str().to_owned()),
+        expires_at: Set(session.expires_at),
+        created_at: Set(session.created_at),
+        last_seen_at: Set(session.last_seen_at),
+        user_agent: Set(session.user_agent.clone()),
+        ip: Set(session.ip.clone()),
+    }
+}
+
+pub(crate) fn to_session(row: sessions::Model) -> Session {
+    Session {
+        id: SessionId::from_uuid(row.id),
+        user_id: UserId::from_uuid(row.user_id),
+        token_hash: TokenHash::from_stored(row.token_hash),
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        last_seen_at: row.last_seen_at,
+        user_agent: row.user_agent,
+        ip: row.ip,
+    }
+}
+
+pub(crate) fn link_row(link: &OAuthAccount) -> oauth_accounts::ActiveModel {
+    oauth_accounts::ActiveModel {
+        id: Set(link.id),
+        user_id: Set(link.user_id.as_uuid()),
+        provider: Set(link.provider.as_str().to_owned()),
+        provider_user_id: Set(link.provider_user_id.clone()),
+        // The provider-token columns stay, written NULL: see the entity.
+        access_token: Set(None),
+        refresh_token: Set(None),
+        expires_at: Set(None),
+        created_at: Set(link.created_at),
+        updated_at: Set(link.updated_at),
+    }
+}
+
+/// Fails on a provider this build does not know.
+pub(crate) fn to_account(row: oauth_accounts::Model) -> Result<OAuthAccount, StoreError> {
+    let provider = OAuthProvider::parse(&row.provider)
+        .ok_or_else(|| StoreError::Unexpected(format!("oauth account {} has unknown provider", row.id)))?;
+    Ok(OAuthAccount {
+        id: row.id,
+        user_id: UserId::from_uuid(row.user_id),
+        provider,
+        provider_user_id: row.provider_user_id,
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+    })
+}
