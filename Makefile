@@ -29,9 +29,18 @@ DC = FRONTEND_DIR=$(FRONTEND_DIR) $(COMPOSE) -p $(PROJECT) --env-file $(ENV_FILE
 # .env (read as text, never run as a script), else the SQLite default; $shown is it without
 # its password.
 DATABASE_OF = url=$${DATABASE_URL:-$$(test -f .env && awk '/^[[:space:]]*DATABASE_URL=/ { sub(/^[^=]*=/, ""); gsub(/^[\042\047]|[\042\047]$$/, ""); v = $$0 } END { print v }' .env)}; \
-	url=$${url:-sqlite://yoshikosan.db?mode=rwc}; shown=$$(printf '%s' "$$url" | sed -E 's|(://[^:/@]*):[^@]*@|\1:***@|')
-# True (exit 0) when the stack's PostgreSQL container is up: the db-* targets then work inside it.
+	url=$${url:-sqlite://yoshikosan.db?mode=rwc}; shown=$$(printf '%s' "$$url" | sed -E 's|(://[^:/@]*):[^@]*@|\1:***@|; s/([?&](ssl)?pass(word|wd)?)=[^&]*/\1=***/g')
+# True (exit 0) when the stack's PostgreSQL container is up.
 STACK_UP = $(DC) exec -T postgres pg_isready -q </dev/null >/dev/null 2>&1
+# Sets $in_stack (once per recipe, so a question and the command it asks about agree): the
+# db-* targets work inside the stack when it runs, unless DATABASE_URL is set in the
+# environment, which names the database explicitly.
+IN_STACK = in_stack=; if [ -z "$${DATABASE_URL:-}" ] && $(STACK_UP); then in_stack=1; fi
+# Asks before a destructive step ($$what, $$word), unless FORCE=1.
+CONFIRM = if [ "$(FORCE)" != "1" ]; then printf '%s. Type "%s" to go on: ' "$$what" "$$word"; read answer; \
+	[ "$$answer" = "$$word" ] || { echo "cancelled"; exit 1; }; fi
+# Paths and counts from the command line, passed to recipes as environment, never pasted in.
+export BACKUP STEPS
 
 .DEFAULT_GOAL := help
 .PHONY: help dev dev-backend dev-frontend run build test test-backend test-frontend lint lint-backend \
@@ -124,7 +133,7 @@ stack-test: ## The whole stack in containers: build, up, browser tests, restarts
 db-init: db-migrate ## Create the schema (same as db-migrate)
 
 db-migrate: ## Apply pending migrations: inside the stack when it runs, else to DATABASE_URL
-	@if $(STACK_UP); then \
+	@$(IN_STACK); if [ -n "$$in_stack" ]; then \
 		echo "--> the stack's database, from its backend container"; \
 		$(DC) exec -T backend yoshikosan migrate; \
 	else \
@@ -132,45 +141,54 @@ db-migrate: ## Apply pending migrations: inside the stack when it runs, else to 
 	fi
 
 db-status: ## Show which migrations are applied (inside the stack when it runs)
-	@if $(STACK_UP); then $(DC) exec -T backend yoshikosan migrations; else $(YOSHIKOSAN) migrations; fi
+	@$(IN_STACK); if [ -n "$$in_stack" ]; then $(DC) exec -T backend yoshikosan migrations; else $(YOSHIKOSAN) migrations; fi
 
-db-rollback: ## Roll back the newest migration (STEPS=N: that many), inside the stack when it runs
-	@if $(STACK_UP); then $(DC) exec -T backend yoshikosan rollback $(STEPS); else $(YOSHIKOSAN) rollback $(STEPS); fi
+db-rollback: ## Roll back the newest migration (STEPS=N: that many; asks first, FORCE=1 does not)
+	@$(IN_STACK); if [ -n "$$in_stack" ]; then shown="the stack's database (compose project $(PROJECT))"; else $(DATABASE_OF); fi; \
+	what="This rolls back $${STEPS:-1} migration(s) of $$shown, deleting what they hold" word=rollback; $(CONFIRM); \
+	if [ -n "$$in_stack" ]; then \
+		$(DC) exec -T backend yoshikosan rollback "$${STEPS:-1}" || exit 1; \
+		echo "--> restarting the backend: its session cache relies on what was rolled back"; $(DC) restart backend >/dev/null; \
+	else \
+		$(YOSHIKOSAN) rollback "$${STEPS:-1}"; \
+	fi
 
 db-reset: ## Delete every row and re-create the schema (asks first, naming the database; FORCE=1 does not)
-	@if $(STACK_UP); then shown="the stack's PostgreSQL database (compose project $(PROJECT))"; else $(DATABASE_OF); fi; \
-	if [ "$(FORCE)" != "1" ]; then \
-		printf 'This deletes every row of %s. Type "reset" to go on: ' "$$shown"; read answer; \
-		[ "$$answer" = "reset" ] || { echo "cancelled"; exit 1; }; \
-	fi; \
-	if $(STACK_UP); then $(DC) exec -T backend yoshikosan reset --yes; else $(YOSHIKOSAN) reset --yes; fi
+	@$(IN_STACK); if [ -n "$$in_stack" ]; then shown="the stack's database (compose project $(PROJECT))"; else $(DATABASE_OF); fi; \
+	what="This deletes every row of $$shown" word=reset; $(CONFIRM); \
+	if [ -n "$$in_stack" ]; then \
+		$(DC) exec -T backend yoshikosan reset --yes || exit 1; \
+		echo "--> restarting the backend, so that no cached session outlives its user"; $(DC) restart backend >/dev/null; \
+	else \
+		$(YOSHIKOSAN) reset --yes; \
+	fi
 
-db-backup: ## Dump the stack's database to BACKUP (default backups/yoshikosan-DATE-TIME.dump)
+db-backup: ## Dump the stack's database to BACKUP (default backups/yoshikosan-DATE-TIME.dump), readable by you only
 	@$(STACK_UP) || { echo "the stack is not running (make docker-up); for another PostgreSQL use pg_dump"; exit 1; }
-	@file="$(or $(BACKUP),backups/yoshikosan-$(shell date +%Y%m%d-%H%M%S).dump)"; mkdir -p "$$(dirname "$$file")"; \
+	@file="$${BACKUP:-backups/yoshikosan-$$(date +%Y%m%d-%H%M%S).dump}"; mkdir -p "$$(dirname "$$file")"; umask 077; \
 	$(DC) exec -T postgres sh -c 'exec pg_dump -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --format=custom' \
 		</dev/null >"$$file.partial" && mv "$$file.partial" "$$file" \
 		|| { rm -f "$$file.partial"; echo "the dump failed: nothing was written"; exit 1; }; \
 	echo "wrote $$file ($$(wc -c <"$$file") bytes); keep it, and SECRET_KEY, off this server"
 
 db-restore: ## Replace the stack's database with the dump BACKUP=file (asks first; FORCE=1 does not)
-	@[ -f "$(BACKUP)" ] || { echo "BACKUP=file names the dump to restore (make db-backup writes one)"; exit 1; }
+	@[ -f "$${BACKUP:-}" ] || { echo "BACKUP=file names the dump to restore (make db-backup writes one)"; exit 1; }
 	@$(STACK_UP) || { echo "the stack is not running (make docker-up)"; exit 1; }
-	@if [ "$(FORCE)" != "1" ]; then \
-		printf 'This replaces every row of the stack'"'"'s database (compose project %s) with %s. Type "restore" to go on: ' \
-			"$(PROJECT)" "$(BACKUP)"; read answer; \
-		[ "$$answer" = "restore" ] || { echo "cancelled"; exit 1; }; \
-	fi
-	@echo "--> stopping the backend, so that nothing writes during the restore"
-	@$(DC) stop backend >/dev/null
-	@echo "--> restoring $(BACKUP) in one transaction (a failure leaves the database as it was)"
-	@$(DC) exec -T postgres sh -c 'exec pg_restore -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --clean --if-exists --no-owner --single-transaction' \
-		<"$(BACKUP)"; status=$$?; \
-	echo "--> starting the backend"; $(DC) start backend >/dev/null; \
-	[ $$status -eq 0 ] && echo "restored $(BACKUP)" || { echo "the restore failed: the database is unchanged"; exit 1; }
+	@what="This replaces every row of the stack's database (compose project $(PROJECT)) with $$BACKUP" word=restore; \
+	$(CONFIRM); \
+	echo "--> stopping the backend, so that nothing writes during the restore"; \
+	trap '$(DC) start backend >/dev/null' EXIT INT TERM; \
+	$(DC) stop backend >/dev/null || exit 1; \
+	echo "--> restoring $$BACKUP in one transaction (a failure leaves the database as it was)"; \
+	$(DC) exec -T postgres sh -c 'exec pg_restore -U "$$POSTGRES_USER" -d "$$POSTGRES_DB" --clean --if-exists --no-owner --single-transaction' \
+		<"$$BACKUP"; status=$$?; \
+	trap - EXIT INT TERM; \
+	echo "--> starting the backend"; \
+	$(DC) start backend >/dev/null || { echo "the backend did not start again: make docker-up"; exit 1; }; \
+	[ $$status -eq 0 ] && echo "restored $$BACKUP" || { echo "the restore failed: the database is unchanged"; exit 1; }
 
 db-shell: ## An SQL shell: psql in the stack's PostgreSQL when it runs, else on DATABASE_URL
-	@if $(STACK_UP); then \
+	@$(IN_STACK); if [ -n "$$in_stack" ]; then \
 		tty=$$([ -t 0 ] || echo -T); \
 		$(DC) exec $$tty postgres sh -c 'exec psql -U "$$POSTGRES_USER" -d "$$POSTGRES_DB"'; \
 		exit $$?; \
@@ -183,7 +201,7 @@ db-shell: ## An SQL shell: psql in the stack's PostgreSQL when it runs, else on 
 	esac
 
 env-check: ## Validate the configuration and print every setting: the backend container's when the stack runs, else .env's
-	@if $(STACK_UP); then \
+	@$(IN_STACK); if [ -n "$$in_stack" ]; then \
 		echo "--> the configuration the stack's backend container runs with"; \
 		$(DC) exec -T backend yoshikosan check-config; \
 	else \

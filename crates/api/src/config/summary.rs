@@ -84,15 +84,32 @@ fn not_configured() -> String {
     "not configured (needs *_CLIENT_ID and *_CLIENT_SECRET)".to_owned()
 }
 
-/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
+/// Query parameters that carry a password in PostgreSQL and Redis URLs.
+const SECRET_PARAMETERS: [&str; 4] = ["password", "sslpassword", "pass", "passwd"];
+
+/// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and the same for a
+/// password given as a query parameter (`?password=…`).
 pub fn redact_password(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
+    let Ok(mut parsed) = url::Url::parse(url) else { return url.to_owned() };
+    let secret = |name: &str| SECRET_PARAMETERS.contains(&name.to_ascii_lowercase().as_str());
+    let in_query = parsed.query_pairs().any(|(name, _)| secret(&name));
+    if parsed.password().is_none() && !in_query {
+        return url.to_owned();
     }
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    }
+    if in_query {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(name, value)| {
+                let value = if secret(&name) { "***".to_owned() } else { value.into_owned() };
+                (name.into_owned(), value)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
 }
 
 #[cfg(test)]
@@ -103,6 +120,9 @@ mod tests {
     fn passwords_in_database_urls_are_hidden() {
         assert_eq!(redact_password("postgres://app:hunter2@db:5432/auth"), "postgres://app:***@db:5432/auth");
         assert_eq!(redact_password("sqlite://yoshikosan.db?mode=rwc"), "sqlite://yoshikosan.db?mode=rwc");
+        let query = redact_password("postgres://app@db/auth?sslmode=require&password=hunter2");
+        assert_eq!(query, "postgres://app@db/auth?sslmode=require&password=***");
+        assert!(!redact_password("redis+unix:///run/redis.sock?pass=hunter2").contains("hunter2"));
     }
 
     #[test]

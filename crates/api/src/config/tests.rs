@@ -222,3 +222,9 @@ fn a_dotenv_line_that_cannot_be_read_is_reported_with_every_other_problem() {
     assert!(text.contains("SECRET_KEY is required in production"), "{text}");
     assert!(!text.contains("unterminated"), "a value was echoed:\n{text}");
 }
+
+#[test]
+fn variables_that_are_none_of_the_services_never_stop_it() {
+    let settings = Settings::from_vars([("foo.bar", "1"), ("a[0]", "x"), ("PORT", "8081")]).unwrap();
+    assert_eq!(settings.port, 8081);
+}

@@ -9,14 +9,17 @@ use std::fmt;
 pub(super) struct Vars(HashMap<String, String>);
 
 impl Vars {
-    /// Read through the `config` crate's environment source (which lower-cases names).
+    /// Read through the `config` crate's environment source (which lower-cases names). Only
+    /// text values are kept: a variable whose name the crate reads as a path (`foo.bar`, set
+    /// by some other program) is none of the service's and must not stop it.
     pub(super) fn read(source: config::Environment) -> Result<Self, String> {
-        config::Config::builder()
+        let values = config::Config::builder()
             .add_source(source)
             .build()
-            .and_then(config::Config::try_deserialize::<HashMap<String, String>>)
-            .map(Self)
-            .map_err(|e| format!("could not read the environment: {e}"))
+            .and_then(config::Config::try_deserialize::<HashMap<String, config::Value>>)
+            .map_err(|e| format!("could not read the environment: {e}"))?;
+        let text = values.into_iter().filter_map(|(name, value)| Some((name, value.into_string().ok()?)));
+        Ok(Self(text.collect()))
     }
 
     /// The value of `name`, trimmed; `None` when unset or empty (`FOO=` in `.env` means "not set").
