@@ -282,8 +282,19 @@ check "the account is unknown here" test "$(status_of -X POST -H 'Content-Type: 
 check "make db-restore asks first" says 'cancelled' sh -c "echo no | make -C '$stack' --no-print-directory DOCKER=$DOCKER PROJECT=$project SCALE=1 db-restore BACKUP='$work/backup.dump'"
 check "make db-restore FORCE=1 restores it, stopping and starting the backends" says "restored $work/backup.dump" m db-restore FORCE=1 BACKUP="$work/backup.dump"
 check "both backends are healthy again" wait_healthy 60 backend
-login_ok() { test "$(status_of -X POST -H 'Content-Type: application/json' -d "$body" $site/api/auth/login)" = 200; }
-check "the account from before the volume was deleted signs in" eventually 10 login_ok
+# One sign-in once nginx reaches a backend again: retried only while the answer is a 5xx or no
+# answer, since every 401 would spend one of the email's few allowed failures.
+settled_login() {
+    local status deadline=$((SECONDS + 20))
+    while :; do
+        status=$(status_of -X POST -H 'Content-Type: application/json' -d "$body" $site/api/auth/login)
+        case $status in 5* | 000) ((SECONDS < deadline)) && { sleep 0.5; continue; } ;; esac
+        echo "$status"
+        return
+    done
+}
+restored_login=$(settled_login)
+check "the account from before the volume was deleted signs in (answered $restored_login)" test "$restored_login" = 200
 
 step "make docker-clean removes everything the test started"
 check "make docker-clean" quiet clean m docker-clean
