@@ -25,11 +25,14 @@ FUZZ_TIME ?= 300
 FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
 DC = FRONTEND_DIR=$(FRONTEND_DIR) $(COMPOSE) -p $(PROJECT) --env-file $(ENV_FILE) -f $(COMPOSE_FILE) \
 	$(if $(SCALE),-f deploy/docker-compose.scale.yml)
-# Sets $url to the database the service would use: DATABASE_URL from the environment, else from
-# .env (read as text, never run as a script), else the SQLite default; $shown is it without
-# its password.
+# Sets $url to the database for db-shell's psql or sqlite3: DATABASE_URL from the environment,
+# else from .env (read as text, never run as a script), else the SQLite default.
 DATABASE_OF = url=$${DATABASE_URL:-$$(test -f .env && awk '/^[[:space:]]*DATABASE_URL=/ { sub(/^[^=]*=/, ""); gsub(/^[\042\047]|[\042\047]$$/, ""); v = $$0 } END { print v }' .env)}; \
-	url=$${url:-sqlite://yoshikosan.db?mode=rwc}; shown=$$(printf '%s' "$$url" | sed -E 's|(://[^:/@]*):[^@]*@|\1:***@|; s/([?&](ssl)?pass(word|wd)?)=[^&]*/\1=***/g')
+	url=$${url:-sqlite://yoshikosan.db?mode=rwc}
+# Sets $shown to the database a db-* command will change, as the service itself reads and
+# shows it (check-config: the same .env parser, the password hidden).
+DATABASE_SHOWN = $(CARGO) build --bin yoshikosan; shown=$$($(YOSHIKOSAN) check-config 2>/dev/null | sed -n 's/^DATABASE_URL *//p'); \
+	shown=$${shown:-the configured database (make env-check says why the configuration is refused)}
 # True (exit 0) when the stack's PostgreSQL container is up.
 STACK_UP = $(DC) exec -T postgres pg_isready -q </dev/null >/dev/null 2>&1
 # Sets $in_stack (once per recipe, so a question and the command it asks about agree): the
@@ -144,7 +147,7 @@ db-status: ## Show which migrations are applied (inside the stack when it runs)
 	@$(IN_STACK); if [ -n "$$in_stack" ]; then $(DC) exec -T backend yoshikosan migrations; else $(YOSHIKOSAN) migrations; fi
 
 db-rollback: ## Roll back the newest migration (STEPS=N: that many; asks first, FORCE=1 does not)
-	@$(IN_STACK); if [ -n "$$in_stack" ]; then shown="the stack's database (compose project $(PROJECT))"; else $(DATABASE_OF); fi; \
+	@$(IN_STACK); if [ -n "$$in_stack" ]; then shown="the stack's database (compose project $(PROJECT))"; else $(DATABASE_SHOWN); fi; \
 	what="This rolls back $${STEPS:-1} migration(s) of $$shown, deleting what they hold" word=rollback; $(CONFIRM); \
 	if [ -n "$$in_stack" ]; then \
 		$(DC) exec -T backend yoshikosan rollback "$${STEPS:-1}" || exit 1; \
@@ -154,7 +157,7 @@ db-rollback: ## Roll back the newest migration (STEPS=N: that many; asks first, 
 	fi
 
 db-reset: ## Delete every row and re-create the schema (asks first, naming the database; FORCE=1 does not)
-	@$(IN_STACK); if [ -n "$$in_stack" ]; then shown="the stack's database (compose project $(PROJECT))"; else $(DATABASE_OF); fi; \
+	@$(IN_STACK); if [ -n "$$in_stack" ]; then shown="the stack's database (compose project $(PROJECT))"; else $(DATABASE_SHOWN); fi; \
 	what="This deletes every row of $$shown" word=reset; $(CONFIRM); \
 	if [ -n "$$in_stack" ]; then \
 		$(DC) exec -T backend yoshikosan reset --yes || exit 1; \
