@@ -90,7 +90,15 @@ const SECRET_PARAMETERS: [&str; 4] = ["password", "sslpassword", "pass", "passwd
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`, and the same for a
 /// password given as a query parameter (`?password=…`).
 pub fn redact_password(url: &str) -> String {
-    let Ok(mut parsed) = url::Url::parse(url) else { return url.to_owned() };
+    let hidden = "(not shown: not a URL whose password can be told apart)";
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return if url.contains('@') { hidden.to_owned() } else { url.to_owned() };
+    };
+    // `user:secret@host` reads as the scheme `user` and a path: the password is not where a
+    // URL keeps one.
+    if !parsed.has_host() && url.contains('@') {
+        return hidden.to_owned();
+    }
     let secret = |name: &str| SECRET_PARAMETERS.contains(&name.to_ascii_lowercase().as_str());
     let in_query = parsed.query_pairs().any(|(name, _)| secret(&name));
     if parsed.password().is_none() && !in_query {
@@ -123,6 +131,7 @@ mod tests {
         let query = redact_password("postgres://app@db/auth?sslmode=require&password=hunter2");
         assert_eq!(query, "postgres://app@db/auth?sslmode=require&password=***");
         assert!(!redact_password("redis+unix:///run/redis.sock?pass=hunter2").contains("hunter2"));
+        assert!(!redact_password("app:hunter2@db:5432/auth").contains("hunter2"), "no scheme: not a URL");
     }
 
     #[test]
