@@ -1,7 +1,5 @@
 //! `check-config`: every problem at once, every setting shown, and warnings.
 
-use std::process::Command;
-
 use super::service;
 
 #[test]
@@ -60,8 +58,7 @@ fn check_config_shows_the_rate_limits_and_hides_the_redis_password() {
 fn check_config_with_dotenv(dotenv: &str) -> std::process::Output {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join(".env"), dotenv).unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_yoshikosan"));
-    command.env_clear().current_dir(dir.path()).arg("check-config").output().unwrap()
+    service().current_dir(dir.path()).arg("check-config").output().unwrap()
 }
 
 #[test]
