@@ -26,6 +26,12 @@ impl Email {
         }
     }
 
+    /// An address as it was stored, accepted under whichever rules were in force then: a
+    /// stricter rule applies to new input only, so it never locks anyone out of an account.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

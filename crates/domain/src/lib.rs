@@ -4,6 +4,7 @@
 //! Nothing here knows about HTTP, SQL or serialisation; adapters implement [`ports`].
 
 pub mod clock;
+mod display_name;
 pub mod email;
 mod id;
 pub mod oauth;

@@ -2,6 +2,7 @@
 //! that reads or writes them.
 
 use sea_orm::ActiveValue::Set;
+use uuid::Uuid;
 use yoshikosan_domain::ports::StoreError;
 use yoshikosan_domain::{
     DisplayName, Email, OAuthAccount, OAuthProvider, PasswordHash, Session, SessionId, TokenHash, User, UserId,
@@ -22,20 +23,36 @@ pub(crate) fn user_row(user: &User) -> users::ActiveModel {
     }
 }
 
-/// Fails on a row that no longer parses as the domain requires (edited by hand, say).
-pub(crate) fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -> Result<User, StoreError> {
-    let corrupt = |what: &str| StoreError::Unexpected(format!("user {} has an invalid stored {what}", row.id));
-    Ok(User {
+/// Values are taken as stored: a rule that changed since applies to new input only, so a row an
+/// older release wrote never locks its user out.
+pub(crate) fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -> User {
+    User {
         id: UserId::from_uuid(row.id),
-        email: Email::parse(&row.email).map_err(|_| corrupt("email"))?,
-        name: DisplayName::parse(&row.name).map_err(|_| corrupt("name"))?,
+        email: Email::from_stored(row.email),
+        name: DisplayName::from_stored(row.name),
         avatar_url: row.avatar_url,
         password_hash: row.password_hash.map(PasswordHash::new),
         email_verified: row.email_verified,
         linked_providers,
         created_at: row.created_at,
         updated_at: row.updated_at,
-    })
+    }
+}
+
+/// The providers of a user's links that this build knows. A link to any other (one written
+/// before a rollback, or a provider since removed) is skipped and logged: it is no way in here,
+/// and it must not make the account unreadable.
+pub(crate) fn known_providers<'a>(user: Uuid, stored: impl IntoIterator<Item = &'a str>) -> Vec<OAuthProvider> {
+    stored
+        .into_iter()
+        .filter_map(|name| {
+            let provider = OAuthProvider::parse(name);
+            if provider.is_none() {
+                tracing::warn!(%user, provider = name, "skipped a link to a provider this build does not know");
+            }
+            provider
+        })
+        .collect()
 }
 
 pub(crate) fn session_row(session: &Session) -> sessions::ActiveModel {

@@ -5,11 +5,11 @@ use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use uuid::Uuid;
 use yoshikosan_domain::ports::StoreError;
-use yoshikosan_domain::{OAuthProvider, Session, SessionId, User};
+use yoshikosan_domain::{Session, SessionId, User};
 
 use crate::entities::{sessions, users};
 use crate::errors::store_error;
-use crate::rows::{to_session, to_user};
+use crate::rows::{known_providers, to_session, to_user};
 
 /// One row per linked provider (or one with no provider), each repeating the session and user.
 #[derive(Debug, FromQueryResult)]
@@ -46,7 +46,8 @@ pub(crate) async fn find_session_with_user(
     let sql = format!("{SELECT} WHERE s.id = {placeholder} ORDER BY o.created_at");
     let statement = Statement::from_sql_and_values(backend, sql, [id.as_uuid().into()]);
     let rows = SessionUserRow::find_by_statement(statement).all(conn).await.map_err(store_error)?;
-    let providers = rows.iter().filter_map(|row| row.provider.as_deref().and_then(OAuthProvider::parse)).collect();
+    let Some(user_id) = rows.first().map(|row| row.user_id) else { return Ok(None) };
+    let providers = known_providers(user_id, rows.iter().filter_map(|row| row.provider.as_deref()));
     let Some(row) = rows.into_iter().next() else { return Ok(None) };
     let user = users::Model {
         id: row.user_id,
@@ -68,5 +69,5 @@ pub(crate) async fn find_session_with_user(
         user_agent: row.user_agent,
         ip: row.ip,
     };
-    Ok(Some((to_session(session), to_user(user, providers)?)))
+    Ok(Some((to_session(session), to_user(user, providers))))
 }

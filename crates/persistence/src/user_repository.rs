@@ -6,12 +6,12 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 use yoshikosan_domain::ports::{CreateUserError, PasswordChange, PasswordWrite, StoreError, UserRepository};
-use yoshikosan_domain::{Email, OAuthProvider, Session, User, UserId};
+use yoshikosan_domain::{Email, Session, User, UserId};
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
-use crate::rows::{session_row, to_user, user_row};
+use crate::rows::{known_providers, session_row, to_user, user_row};
 use crate::session_cache::SessionCache;
 
 /// Users, and the sessions that a registration or a password change writes with them.
@@ -37,8 +37,8 @@ impl SeaUserRepository {
             .all(&self.conn)
             .await
             .map_err(store_error)?;
-        let providers = links.iter().filter_map(|link| OAuthProvider::parse(&link.provider)).collect();
-        to_user(row, providers).map(Some)
+        let providers = known_providers(row.id, links.iter().map(|link| link.provider.as_str()));
+        Ok(Some(to_user(row, providers)))
     }
 }
 

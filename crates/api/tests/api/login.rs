@@ -82,14 +82,16 @@ async fn login_validates_its_fields() {
 #[actix_web::test]
 async fn an_unexpected_failure_is_a_500_that_reveals_nothing() {
     let app = spawn_app().await;
-    // A row no valid write could produce: an empty name fails the domain's checks on reading.
-    insert_user_row(&app, "corrupt@example.com", "").await;
+    app.signed_up("broken@example.com").await;
+    // A schema no release leaves behind: the session cannot be written.
+    let conn = app.db.database.connection();
+    sea_orm::ConnectionTrait::execute_unprepared(conn, "DROP TABLE sessions").await.unwrap();
 
-    let response = app.login("corrupt@example.com", PASSWORD).await;
+    let response = app.login("broken@example.com", PASSWORD).await;
     let body = assert_problem(response, StatusCode::INTERNAL_SERVER_ERROR, "internal_error").await;
     assert_eq!(body["detail"], "An unexpected error occurred");
     let text = body.to_string();
-    assert!(!text.contains("stored") && !text.contains("user "), "internals leaked: {text}");
+    assert!(!text.contains("sessions") && !text.contains("table"), "internals leaked: {text}");
     // The service keeps serving.
     assert_eq!(app.client.get(app.url("/health")).send().await.unwrap().status(), StatusCode::OK);
 }

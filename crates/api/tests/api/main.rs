@@ -16,6 +16,7 @@ mod oauth_accounts;
 mod oauth_discord;
 mod oauth_google;
 mod oauth_support;
+mod older_rows;
 mod password;
 mod rate_limits;
 mod rate_limits_at_once;

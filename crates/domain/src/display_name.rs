@@ -1,0 +1,161 @@
+//! A user's display name and the characters a name may hold.
+//!
+//! Names come in every script and with emoji, so joiners and emoji tags are part of real names;
+//! what is refused is what hides or reorders text: control and format characters outside the
+//! places a name needs them, line breaks and unassigned code points.
+
+use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
+
+use crate::email::Email;
+use crate::validation::{FieldError, FieldErrorCode};
+
+const ZERO_WIDTH_NON_JOINER: char = '\u{200C}';
+const ZERO_WIDTH_JOINER: char = '\u{200D}';
+/// The base of an emoji tag sequence (a subdivision flag such as Scotland's).
+const BLACK_FLAG: char = '\u{1F3F4}';
+const CANCEL_TAG: char = '\u{E007F}';
+
+/// A user's display name: 1 to 100 characters once trimmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 100;
+
+    /// Parses new input from a person: trimmed of white space, then checked.
+    pub fn parse(input: &str) -> Result<Self, FieldError> {
+        let trimmed = input.trim();
+        if trimmed.is_empty() {
+            return Err(FieldError::required("name"));
+        }
+        if trimmed.chars().count() > Self::MAX_CHARS {
+            return Err(FieldError::new(
+                "name",
+                FieldErrorCode::TooLong,
+                format!("name must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        let chars: Vec<char> = trimmed.chars().collect();
+        if permitted(&chars).contains(&false) {
+            return Err(FieldError::new(
+                "name",
+                FieldErrorCode::InvalidCharacters,
+                "name must not contain control, zero-width or direction-changing characters",
+            ));
+        }
+        if !chars.iter().copied().any(is_visible) {
+            return Err(FieldError::new(
+                "name",
+                FieldErrorCode::InvalidCharacters,
+                "name must contain at least one visible character",
+            ));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    /// A name as it was stored, accepted under whichever rules were in force then: a stricter
+    /// rule applies to new input only, so it never locks anyone out of an existing account.
+    pub fn from_stored(stored: String) -> Self {
+        Self(stored)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// A provider's display name made fit to store: refused characters dropped, cut to the
+    /// maximum length; the email's local part when the provider gave nothing usable.
+    pub fn from_provider(name: Option<&str>, email: &Email) -> Self {
+        let usable = |n: &String| n.chars().any(is_visible);
+        let name = name.map(fit).filter(usable).unwrap_or_else(|| fit(email.local_part()));
+        Self(name)
+    }
+}
+
+/// Keeps what a name may hold, trimmed and cut to the maximum. Dropping, trimming or cutting can
+/// leave a joiner or a tag without its neighbours, so it repeats until nothing changes.
+fn fit(text: &str) -> String {
+    let mut name = keep_permitted(text).trim().chars().take(DisplayName::MAX_CHARS).collect::<String>();
+    loop {
+        let again = keep_permitted(&name).trim().to_owned();
+        if again == name {
+            return name;
+        }
+        name = again;
+    }
+}
+
+fn keep_permitted(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().zip(permitted(&chars)).filter_map(|(c, ok)| ok.then_some(*c)).collect()
+}
+
+/// For each character, whether a name may hold it where it stands.
+fn permitted(chars: &[char]) -> Vec<bool> {
+    let mut ok: Vec<bool> = chars.iter().map(|&c| !is_refused_anywhere(c)).collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c == ZERO_WIDTH_JOINER || c == ZERO_WIDTH_NON_JOINER {
+            let before = i.checked_sub(1).and_then(|j| chars.get(j));
+            let after = chars.get(i + 1);
+            ok[i] = before.is_some_and(|&b| joins(b)) && after.is_some_and(|&a| joins(a));
+        } else if c == BLACK_FLAG
+            && let Some(len) = tag_sequence_len(&chars[i + 1..])
+        {
+            ok[i + 1..=i + len].fill(true);
+        }
+    }
+    ok
+}
+
+/// Control and format characters, line and paragraph separators, unassigned code points.
+/// Format characters are allowed back only where [`permitted`] finds a name needs them.
+fn is_refused_anywhere(c: char) -> bool {
+    use GeneralCategory::*;
+    matches!(c.general_category(), Control | Format | LineSeparator | ParagraphSeparator | Unassigned)
+}
+
+/// What a joiner may stand between: letters (Persian's non-joiner), marks (a virama, an emoji
+/// variation selector) and symbols (emoji, skin tones).
+fn joins(c: char) -> bool {
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Letter | GeneralCategoryGroup::Mark | GeneralCategoryGroup::Symbol
+    )
+}
+
+/// The length of the tag characters of a subdivision flag that follow its black flag: a region's
+/// two tag letters, one to four tag letters or digits, then the cancel tag. Anything else (a
+/// sentence spelt in tags, say) is no flag, so no text can hide in one.
+fn tag_sequence_len(rest: &[char]) -> Option<usize> {
+    let tag_letter = |c: &char| ('\u{E0061}'..='\u{E007A}').contains(c);
+    let tag_alnum = |c: &char| tag_letter(c) || ('\u{E0030}'..='\u{E0039}').contains(c);
+    let end = rest.iter().position(|&c| c == CANCEL_TAG)?;
+    let (spec, region) = (&rest[..end], rest.get(..2)?);
+    let fits = (3..=6).contains(&spec.len()) && region.iter().all(tag_letter) && spec[2..].iter().all(tag_alnum);
+    fits.then_some(end + 1)
+}
+
+/// A character that shows as something: not a space, a mark alone, an unassigned or private
+/// code point, or one of the letters that draw nothing (Hangul fillers, the blank Braille cell).
+fn is_visible(c: char) -> bool {
+    use GeneralCategory::*;
+    let invisible_letter = matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}' | '\u{2800}');
+    let shown = !matches!(
+        c.general_category(),
+        Control
+            | Format
+            | Surrogate
+            | PrivateUse
+            | Unassigned
+            | SpaceSeparator
+            | LineSeparator
+            | ParagraphSeparator
+            | NonspacingMark
+            | EnclosingMark
+    );
+    shown && !invisible_letter
+}
+
+#[cfg(test)]
+#[path = "display_name_tests.rs"]
+mod tests;
