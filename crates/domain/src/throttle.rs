@@ -160,6 +160,14 @@ impl Attempt {
         }
     }
 
+    /// A change made for the client (a new password): its hashes are done, the email's failures
+    /// are forgotten, and the address's unit stays spent, since each change costs hashing time.
+    pub async fn changed(mut self) {
+        self.turn = None;
+        self.address = None;
+        self.succeeded().await;
+    }
+
     /// The email's unit is given back; the address's stays spent (a registration that created
     /// its account).
     pub async fn give_back_email(mut self) {

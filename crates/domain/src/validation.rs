@@ -13,6 +13,8 @@ pub enum FieldErrorCode {
     InvalidCharacters,
     /// A current password that is not the account's.
     Incorrect,
+    /// A new password equal to the current one.
+    SameAsCurrent,
 }
 
 impl FieldErrorCode {
@@ -26,6 +28,7 @@ impl FieldErrorCode {
             Self::ContainsEmail => "contains_email",
             Self::InvalidCharacters => "invalid_characters",
             Self::Incorrect => "incorrect",
+            Self::SameAsCurrent => "same_as_current",
         }
     }
 }

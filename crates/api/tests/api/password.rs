@@ -85,3 +85,33 @@ async fn wrong_current_passwords_sent_at_once_get_no_more_checks_than_the_budget
     let limited = answers.iter().filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS).count();
     assert_eq!((checked, limited), (3, 9));
 }
+
+#[actix_web::test]
+async fn the_same_password_again_is_refused_under_the_new_password() {
+    let app = spawn_app().await;
+    let token = app.signed_up("ada@example.com").await;
+    let same = put_password(&app, &token, json!({"new_password": PASSWORD, "current_password": PASSWORD})).await;
+    let problem = assert_problem(same, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(field_errors(&problem), [("new_password".to_owned(), "same_as_current".to_owned())]);
+}
+
+#[actix_web::test]
+async fn password_changes_spend_the_address_budget() {
+    let app = spawn_app_with(&[("RATE_LIMIT_MAX_PER_IP", "3"), ("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let token = app.signed_up("ada@example.com").await;
+    let passwords = [PASSWORD, NEW, "copper-meadow-58", "silver-orchard-31", "golden-thicket-64"];
+    let mut answers = Vec::new();
+    for pair in passwords.windows(2) {
+        let response = app
+            .client
+            .put(app.url("/api/auth/password"))
+            .bearer_auth(&token)
+            .header("x-forwarded-for", "198.51.100.7")
+            .json(&json!({"current_password": pair[0], "new_password": pair[1]}))
+            .send()
+            .await
+            .unwrap();
+        answers.push(response.status().as_u16());
+    }
+    assert_eq!(answers, [204, 204, 204, 429]);
+}

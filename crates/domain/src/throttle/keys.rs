@@ -6,8 +6,8 @@ use sha2::{Digest, Sha256};
 
 use crate::email::Email;
 
-/// The keys one attempt is counted against. Either may be absent: a change of password spends
-/// only the email's budget, and a request whose address is unknown spends only the email's.
+/// The keys one attempt is counted against. Either may be absent: setting a first password
+/// spends only the address's budget, and a request whose address is unknown only the email's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AttemptKeys {
     pub(super) email: Option<String>,

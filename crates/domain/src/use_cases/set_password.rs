@@ -20,6 +20,8 @@ pub struct SetPasswordCommand {
     pub new_password: String,
     /// Required when the account has a password.
     pub current_password: Option<String>,
+    /// The client's address: every change spends its budget and waits for its hashing turn.
+    pub client_ip: Option<String>,
 }
 
 impl std::fmt::Debug for SetPasswordCommand {
@@ -97,29 +99,38 @@ impl SetPassword {
         if user.password_hash.is_some() && current.is_none() {
             errors.push(FieldError::required(CURRENT));
         }
+        if user.password_hash.is_some() && current == Some(command.new_password.as_str()) {
+            // Refused before any hashing: a "change" to the same password proves nothing and
+            // would cost two hashes.
+            errors.push(FieldError::new(
+                NEW,
+                FieldErrorCode::SameAsCurrent,
+                "new password must differ from the current one",
+            ));
+        }
         let Some(new) = new else { return Err(errors.into()) };
         errors.into_result()?;
 
-        if let (Some(hash), Some(current)) = (&user.password_hash, current) {
-            // Only the email's budget: the caller is signed in, the guess is at this account.
-            // Reserved before the check, so guesses sent at once get no more checks than the
-            // budget holds.
-            let keys = AttemptKeys::new(Some(&user.email), None);
-            let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
-            attempt.hashing_turn().await?;
+        // The email's budget only when a current password is guessed at; the address's always,
+        // reserved before any hash, so requests sent at once get no more hashes than it holds.
+        let guessed = user.password_hash.as_ref().zip(current);
+        let keys = AttemptKeys::new(guessed.map(|_| &user.email), command.client_ip.as_deref());
+        let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
+        attempt.hashing_turn().await?;
+        if let Some((hash, current)) = guessed {
             let matches = self.hasher.verify(current, Some(hash.clone())).await?;
-            attempt.hashed();
             if !matches {
                 attempt.failed();
                 let wrong = FieldError::new(CURRENT, FieldErrorCode::Incorrect, "current password is incorrect");
                 return Err(ValidationErrors::from(wrong).into());
             }
-            attempt.succeeded().await;
         }
+        let new_hash = self.hasher.hash(&new).await?;
+        attempt.changed().await;
         let change = PasswordChange {
             user_id: user.id,
             previous: user.password_hash.clone(),
-            new: self.hasher.hash(&new).await?,
+            new: new_hash,
             keep: command.session_id,
             now: self.clock.now(),
         };
@@ -140,7 +151,10 @@ mod tests {
 
     use super::*;
     use crate::password::PasswordHash;
-    use crate::ports::{MockPasswordHasher, MockUserRepository};
+    use crate::ports::{
+        FailureWindow, MockFailureCounter, MockHashingGate, MockPasswordHasher, MockUserRepository, Reservation,
+    };
+    use crate::throttle::RateLimits;
     use crate::use_cases::test_support::*;
     use crate::user::User;
 
@@ -152,6 +166,7 @@ mod tests {
             session_id: SessionId::generate(),
             new_password: NEW_PASSWORD.into(),
             current_password: current.map(str::to_owned),
+            client_ip: Some("198.51.100.7".into()),
         }
     }
 
@@ -259,5 +274,64 @@ mod tests {
         let users = users_with(me.clone(), vec![PasswordWrite::Stale, PasswordWrite::Stale]);
         let result = set_password(users, hasher(true), open_throttle()).execute(&command(&me, Some("right"))).await;
         assert!(matches!(result, Err(SetPasswordError::Store(_))), "{result:?}");
+    }
+
+    #[tokio::test]
+    async fn the_same_password_again_is_refused_before_any_hash() {
+        let me = user(Some("old-hash"));
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_verify().never();
+        hasher.expect_hash().never();
+        let error = set_password(users_with(me.clone(), vec![]), hasher, open_throttle())
+            .execute(&command(&me, Some(NEW_PASSWORD)))
+            .await
+            .unwrap_err();
+        assert_eq!(codes(error), [("new_password", FieldErrorCode::SameAsCurrent)]);
+    }
+
+    #[tokio::test]
+    async fn every_change_spends_the_address_budget_and_keeps_it_spent() {
+        for current in [None, Some("right")] {
+            let me = user(current.map(|_| "old-hash"));
+            let mut counter = MockFailureCounter::new();
+            counter
+                .expect_reserve()
+                .withf(|key, _, _, _| key.starts_with("ip:") || key.starts_with("email:"))
+                .returning(|_, now, window, _| {
+                    Ok(Reservation::Granted(FailureWindow { failures: 1, ends_at: now + window }))
+                });
+            counter.expect_release().never();
+            counter.expect_clear().returning(|_| Ok(()));
+            let throttle = Throttle::new(Arc::new(counter), RateLimits::default());
+            let done = set_password(users_with(me.clone(), vec![]), hasher(true), throttle)
+                .execute(&command(&me, current))
+                .await;
+            assert!(done.is_ok(), "{done:?}");
+        }
+        let me = user(None);
+        let result = set_password(users_with(me.clone(), vec![]), hasher(true), closed_throttle())
+            .execute(&command(&me, None))
+            .await;
+        assert!(
+            matches!(result, Err(SetPasswordError::RateLimited(_))),
+            "a first password spends the address too: {result:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn both_hashes_wait_for_the_address_turn() {
+        let me = user(Some("old-hash"));
+        let mut gate = MockHashingGate::new();
+        gate.expect_enter()
+            .withf(|address| address == "ip:198.51.100.7")
+            .times(1)
+            .returning(|_| Err(Throttled { retry_after: chrono::Duration::seconds(1) }));
+        let mut hasher = MockPasswordHasher::new();
+        hasher.expect_verify().never();
+        hasher.expect_hash().never();
+        let throttle = open_throttle().with_gate(Arc::new(gate));
+        let result =
+            set_password(users_with(me.clone(), vec![]), hasher, throttle).execute(&command(&me, Some("right"))).await;
+        assert!(matches!(result, Err(SetPasswordError::RateLimited(_))), "{result:?}");
     }
 }

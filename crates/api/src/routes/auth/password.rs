@@ -34,9 +34,9 @@ pub struct SetPasswordRequest {
     request_body = SetPasswordRequest,
     responses(
         (status = 204, description = "Password set; the user's other sessions are revoked"),
-        (status = 422, description = "A new password against the policy, or a missing or wrong `current_password` (`incorrect`)", body = Problem, content_type = "application/problem+json",
+        (status = 422, description = "A new password against the policy or equal to the current one (`same_as_current`), or a missing or wrong `current_password` (`incorrect`)", body = Problem, content_type = "application/problem+json",
             example = json!(ApiError::invalid_field("current_password", FieldErrorCode::Incorrect, "current password is incorrect").problem())),
-        (status = 429, description = "Too many wrong current passwords for this account (`rate_limited`)", body = Problem, content_type = "application/problem+json",
+        (status = 429, description = "Too many wrong current passwords for this account, or too many password changes from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json",
             headers(("retry-after" = u64, description = "Seconds until an attempt may succeed")), example = json!(ApiError::RateLimited(840).problem())),
         BodyRejected, Unauthenticated, CsrfRejected, Unavailable,
     )
@@ -49,8 +49,13 @@ pub async fn set_password(
     body: JsonBody<SetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let SetPasswordRequest { new_password, current_password } = body.into_inner();
-    let command =
-        SetPasswordCommand { user_id: current.user.id, session_id: current.session.id, new_password, current_password };
+    let command = SetPasswordCommand {
+        user_id: current.user.id,
+        session_id: current.session.id,
+        new_password,
+        current_password,
+        client_ip: client.info.ip.clone(),
+    };
     let event = match state.set_password.execute(&command).await? {
         PasswordSet::Set => AuditEvent::PasswordSet,
         PasswordSet::Changed => AuditEvent::PasswordChanged,
