@@ -22,4 +22,14 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: true } },
   cookies: { keys: ['browser-test-only-cookie-key'] },
 });
+// Google is asked to let a person pick one of their accounts (prompt=select_account). Here
+// each login is one account, so that prompt is taken as answered before the provider reads it.
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/auth' && typeof ctx.query.prompt === 'string') {
+    const { prompt, ...rest } = ctx.query;
+    const others = prompt.split(' ').filter((p) => p !== 'select_account');
+    ctx.query = others.length ? { ...rest, prompt: others.join(' ') } : rest;
+  }
+  await next();
+});
 provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider ready at ${issuer}`));

@@ -30,6 +30,7 @@ use crate::config::Settings;
 use crate::database_wait;
 use crate::error::ApiError;
 use crate::http::client_ip::{self, TrustedProxies};
+use crate::http::cookies::Cookies;
 use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
 use crate::http::{body_deadline, csrf, oauth_flow, request_metrics, security_headers};
@@ -192,7 +193,10 @@ fn state(
         },
         authenticate: Authenticate::new(sessions, tokens, clock),
         database,
-        cookie: settings.cookie.clone(),
+        cookie: Cookies::new(
+            &settings.cookie,
+            std::time::Duration::from_secs(settings.access_token_ttl.as_seconds().unsigned_abs()),
+        ),
         access_token_ttl: settings.access_token_ttl,
         password_policy: policy,
         oauth,

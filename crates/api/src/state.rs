@@ -5,11 +5,11 @@ use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, Register, RevokeSession, SetPassword,
     StartOAuth,
 };
-use yoshikosan_domain::{PasswordPolicy, TokenTtl};
+use yoshikosan_domain::{OAuthProvider, PasswordPolicy, TokenTtl};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::CookieCipher;
 
-use crate::config::CookieSettings;
+use crate::http::cookies::Cookies;
 
 /// What the handlers share: the use cases, wired to their adapters at start-up.
 #[derive(Debug)]
@@ -21,7 +21,7 @@ pub struct AppState {
     pub set_password: SetPassword,
     pub sessions: SessionsState,
     pub database: Database,
-    pub cookie: CookieSettings,
+    pub cookie: Cookies,
     pub access_token_ttl: TokenTtl,
     pub password_policy: PasswordPolicy,
     pub oauth: OAuthFlows,
@@ -53,6 +53,17 @@ impl OAuthFlows {
     pub fn error_page(&self, link_flow: bool, code: &str) -> String {
         let page = if link_flow { "account" } else { "login" };
         format!("{}/{page}?error={code}", self.frontend)
+    }
+
+    /// The login page, offering `provider`'s button, then returning to `redirect_to` (a path
+    /// that [`safe_redirect`](crate::http::oauth_flow::safe_redirect) kept).
+    pub fn login_page_for(&self, provider: OAuthProvider, redirect_to: &str) -> String {
+        let mut url = format!("{}/login?provider={provider}", self.frontend);
+        if redirect_to != "/" {
+            url.push_str("&redirect_to=");
+            url.extend(percent_encoding::utf8_percent_encode(redirect_to, percent_encoding::NON_ALPHANUMERIC));
+        }
+        url
     }
 
     /// `path` has been checked to be a local path starting with a single `/`.

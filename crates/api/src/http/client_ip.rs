@@ -3,7 +3,7 @@
 //! address there. The answer is the rightmost address in the chain that is not one of our
 //! proxies, which a client cannot forge.
 
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
 use actix_web::body::MessageBody;
@@ -26,27 +26,40 @@ impl TrustedProxies {
 
     /// IPv4-mapped IPv6 addresses (a socket listening on `::` reports IPv4 peers so) are read
     /// as the IPv4 address they carry, so that proxies and clients are known by one name.
-    pub fn client_ip(&self, peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
+    ///
+    /// `forwarded_for` is every `X-Forwarded-For` line in the order received: a proxy may append
+    /// a line of its own rather than extend the client's, and together they are one chain.
+    pub fn client_ip<'a>(&self, peer: IpAddr, forwarded_for: impl DoubleEndedIterator<Item = &'a str>) -> IpAddr {
         let peer = peer.to_canonical();
         if !self.trusts(peer) {
             return peer;
         }
-        let Some(chain) = forwarded_for else { return peer };
         let mut client = peer;
-        for hop in chain.rsplit(',').map(str::trim) {
-            match hop.parse::<IpAddr>().map(|ip| ip.to_canonical()) {
-                Ok(ip) => {
+        for hop in forwarded_for.rev().flat_map(|line| line.rsplit(',')).map(str::trim) {
+            match hop_address(hop).map(|ip| ip.to_canonical()) {
+                Some(ip) => {
                     client = ip;
                     if !self.trusts(ip) {
                         break;
                     }
                 }
                 // Garbage in the chain: the last address we could read is as far as trust goes.
-                Err(_) => break,
+                None => break,
             }
         }
         client
     }
+}
+
+/// A hop as proxies write it: `ip`, `ip:port`, `[v6]` or `[v6]:port`.
+fn hop_address(hop: &str) -> Option<IpAddr> {
+    if let Ok(ip) = hop.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Ok(socket) = hop.parse::<SocketAddr>() {
+        return Some(socket.ip());
+    }
+    hop.strip_prefix('[')?.strip_suffix(']')?.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
 }
 
 /// Outer middleware: records the [`ClientIp`] before the request's span and handlers need it.
@@ -56,8 +69,9 @@ pub async fn resolve(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     if let Some(peer) = req.peer_addr().map(|a| a.ip()) {
         let trusted = req.app_data::<TrustedProxies>().cloned().unwrap_or_default();
-        let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        let ip = trusted.client_ip(peer, forwarded);
+        // A line that is not text ends the chain where it stands, as garbage within a line does.
+        let lines: Vec<&str> = req.headers().get_all("x-forwarded-for").map(|v| v.to_str().unwrap_or("?")).collect();
+        let ip = trusted.client_ip(peer, lines.into_iter());
         req.extensions_mut().insert(ClientIp(ip));
     }
     next.call(req).await
@@ -75,27 +89,54 @@ mod tests {
         s.parse().unwrap()
     }
 
+    fn one(line: &str) -> std::vec::IntoIter<&str> {
+        vec![line].into_iter()
+    }
+
+    fn none() -> std::vec::IntoIter<&'static str> {
+        Vec::new().into_iter()
+    }
+
+    #[test]
+    fn a_line_a_trusted_proxy_appends_is_read_with_the_others() {
+        let trusted = proxies(&["127.0.0.1/32", "10.0.0.0/8"]);
+        // The client wrote the first line; HAProxy appended the address it saw as a second one.
+        let lines = vec!["6.6.6.6", "198.51.100.7"].into_iter();
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), lines), ip("198.51.100.7"));
+        let lines = vec!["6.6.6.6, 198.51.100.7", "10.0.0.2"].into_iter();
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), lines), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn hops_with_ports_and_brackets_are_read() {
+        let trusted = proxies(&["127.0.0.1/32", "10.0.0.0/8"]);
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), one("198.51.100.7:4711")), ip("198.51.100.7"));
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), one("[2001:db8::7]:4711, 10.0.0.1:80")), ip("2001:db8::7"));
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), one("[2001:db8::8]")), ip("2001:db8::8"));
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), one("6.6.6.6, [2001:db8::9")), ip("127.0.0.1"));
+    }
+
     #[test]
     fn an_untrusted_peer_is_the_client_whatever_it_claims() {
         let trusted = proxies(&["10.0.0.0/8"]);
-        assert_eq!(trusted.client_ip(ip("203.0.113.9"), Some("1.2.3.4")), ip("203.0.113.9"));
-        assert_eq!(proxies(&[]).client_ip(ip("127.0.0.1"), Some("1.2.3.4")), ip("127.0.0.1"));
+        assert_eq!(trusted.client_ip(ip("203.0.113.9"), one("1.2.3.4")), ip("203.0.113.9"));
+        assert_eq!(proxies(&[]).client_ip(ip("127.0.0.1"), one("1.2.3.4")), ip("127.0.0.1"));
     }
 
     #[test]
     fn behind_trusted_proxies_the_rightmost_untrusted_hop_is_the_client() {
         let trusted = proxies(&["10.0.0.0/8", "127.0.0.1/32"]);
-        assert_eq!(trusted.client_ip(ip("127.0.0.1"), Some("198.51.100.7")), ip("198.51.100.7"));
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), one("198.51.100.7")), ip("198.51.100.7"));
         // A client-supplied first hop cannot hide the address our proxy saw.
-        assert_eq!(trusted.client_ip(ip("127.0.0.1"), Some("6.6.6.6, 198.51.100.7, 10.1.2.3")), ip("198.51.100.7"));
-        assert_eq!(trusted.client_ip(ip("127.0.0.1"), None), ip("127.0.0.1"));
-        assert_eq!(trusted.client_ip(ip("127.0.0.1"), Some("garbage, 10.0.0.5")), ip("10.0.0.5"));
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), one("6.6.6.6, 198.51.100.7, 10.1.2.3")), ip("198.51.100.7"));
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), none()), ip("127.0.0.1"));
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), one("garbage, 10.0.0.5")), ip("10.0.0.5"));
     }
 
     #[test]
     fn an_ipv4_mapped_peer_is_its_ipv4_address() {
         let trusted = proxies(&["127.0.0.1/32"]);
-        assert_eq!(trusted.client_ip(ip("::ffff:127.0.0.1"), Some("198.51.100.7")), ip("198.51.100.7"));
-        assert_eq!(proxies(&[]).client_ip(ip("::ffff:203.0.113.9"), None), ip("203.0.113.9"));
+        assert_eq!(trusted.client_ip(ip("::ffff:127.0.0.1"), one("198.51.100.7")), ip("198.51.100.7"));
+        assert_eq!(proxies(&[]).client_ip(ip("::ffff:203.0.113.9"), none()), ip("203.0.113.9"));
     }
 }

@@ -1,7 +1,9 @@
 //! JSON request bodies. A body that is not a JSON object, or a field of the wrong type, is a 422
 //! naming the field (`body` for the whole), in words of the API and never of its internal
-//! types; JSON that does not parse stays a 400 (from the JSON error handler).
+//! types; JSON that does not parse stays a 400 (from the JSON error handler), and so does an
+//! object with a key given twice.
 
+use super::unique_keys::UniqueKeys;
 use crate::error::{ApiError, FieldProblem};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
@@ -25,9 +27,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let json = web::Json::<serde_json::Value>::from_request(req, payload);
+        let json = web::Json::<UniqueKeys>::from_request(req, payload);
         Box::pin(async move {
-            let value = json.await?.into_inner();
+            let UniqueKeys { value, duplicate } = json.await?.into_inner();
+            if let Some(key) = duplicate {
+                return Err(duplicate_key(&key).into());
+            }
             decode(value).map(JsonBody).map_err(Into::into)
         })
     }
@@ -44,6 +49,13 @@ fn decode<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> 
         }
         _ => wrong_type("body", "the request body does not have the expected fields".to_owned()),
     })
+}
+
+/// Names the key when it is short and plain, so that the answer cannot echo a body back.
+fn duplicate_key(key: &str) -> ApiError {
+    let named = key.len() <= 64 && key.bytes().all(|b| b.is_ascii_graphic());
+    let key = if named { format!(" \"{key}\"") } else { String::new() };
+    ApiError::BadRequest(format!("The request body gives the key{key} more than once"))
 }
 
 fn wrong_type(field: &str, message: String) -> ApiError {

@@ -11,3 +11,4 @@ pub mod request_id;
 pub mod request_metrics;
 pub mod security_headers;
 pub mod token;
+mod unique_keys;

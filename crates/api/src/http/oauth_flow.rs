@@ -1,19 +1,14 @@
 //! The OAuth flow cookie: what the callback needs to finish a flow the browser started (state,
 //! PKCE verifier, nonce, where to return, and for a link flow who started it), sealed with
-//! AES-GCM, HttpOnly, for ten minutes, and sent only to the callback path.
+//! AES-GCM, HttpOnly, for ten minutes (the cookie itself: `http::cookies`).
 
-use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use chrono::{DateTime, Utc};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use yoshikosan_domain::use_cases::FLOW_LIFETIME;
 use yoshikosan_domain::{FlowPurpose, OAuthProvider, PendingFlow, SessionId, UserId};
 use yoshikosan_security::CookieCipher;
 
-use crate::config::CookieSettings;
-
-pub const FLOW_COOKIE: &str = "yoshikosan_oauth";
-const FLOW_COOKIE_PATH: &str = "/api/auth/callback";
 /// Also the purpose the cookie key is derived for: a sealed value of another kind (or of an
 /// earlier layout) cannot open.
 pub const CIPHER_PURPOSE: &str = "oauth-flow-cookie-v2";
@@ -68,25 +63,14 @@ pub fn open(cipher: &CookieCipher, sealed: &str) -> Option<PendingFlow> {
     })
 }
 
-/// SameSite=Lax: Strict would be withheld on the provider's cross-site redirect back to us.
-pub fn flow_cookie(settings: &CookieSettings, sealed: String) -> Cookie<'static> {
-    Cookie::build(FLOW_COOKIE, sealed)
-        .http_only(true)
-        .path(FLOW_COOKIE_PATH)
-        .same_site(SameSite::Lax)
-        .secure(settings.secure)
-        .max_age(CookieDuration::seconds(FLOW_LIFETIME.num_seconds()))
-        .finish()
-}
+/// What a `Location` may not carry raw: anything outside ASCII (`/。evil` reads as `/.evil` to
+/// some), and the characters a URL never holds unencoded.
+const NOT_IN_LOCATION: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}').add(b'|').add(b'^');
 
-pub fn flow_cookie_removal(settings: &CookieSettings) -> Cookie<'static> {
-    let mut cookie = flow_cookie(settings, String::new());
-    cookie.make_removal();
-    cookie
-}
-
-/// A relative path on our frontend, or `fallback`: never a scheme, a host (`//evil.com`), or a
-/// backslash that browsers read as a slash (`/\evil.com`).
+/// A relative path on our frontend, percent-encoded, or `fallback`: never a scheme, a host
+/// (`//evil.com`), a backslash that browsers read as a slash (`/\evil.com`), or a dot segment
+/// (`/.//evil.com`, `/%2e%2e//evil.com`), which a browser resolves into one of those.
 pub fn safe_redirect(redirect_to: Option<&str>, fallback: &str) -> String {
     match redirect_to {
         Some(path)
@@ -94,12 +78,19 @@ pub fn safe_redirect(redirect_to: Option<&str>, fallback: &str) -> String {
                 && !path.starts_with("//")
                 && !path.contains('\\')
                 && path.len() <= 2048
-                && !path.chars().any(|c| c.is_control() || c.is_whitespace()) =>
+                && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+                && !has_dot_segment(path) =>
         {
-            path.to_owned()
+            utf8_percent_encode(path, NOT_IN_LOCATION).to_string()
         }
         _ => fallback.to_owned(),
     }
+}
+
+/// Whether the path (before any query or fragment) has a `.` or `..` segment, encoded or not.
+fn has_dot_segment(path: &str) -> bool {
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.split('/').any(|segment| matches!(segment.to_ascii_lowercase().replace("%2e", ".").as_str(), "." | ".."))
 }
 
 #[cfg(test)]
@@ -111,12 +102,32 @@ mod tests {
         for good in ["/", "/dashboard", "/a/b?tab=2#x"] {
             assert_eq!(safe_redirect(Some(good), "/"), good);
         }
-        for bad in
-            ["//evil.com", "https://evil.com", "/\\evil.com", "evil.com", "/\t/evil.com", "", "/ x", "\\\\evil.com"]
-        {
+        for bad in [
+            "//evil.com",
+            "https://evil.com",
+            "/\\evil.com",
+            "evil.com",
+            "/\t/evil.com",
+            "",
+            "/ x",
+            "\\\\evil.com",
+            "/.//evil.com",
+            "/%2e%2e//evil.com",
+            "/a/..//evil.com",
+            "/%2E/x",
+            "/a/.",
+            "/a/%2e%2E",
+        ] {
             assert_eq!(safe_redirect(Some(bad), "/"), "/", "{bad:?}");
         }
         assert_eq!(safe_redirect(None, "/"), "/");
         assert_eq!(safe_redirect(Some("//evil.com"), "/account"), "/account");
+    }
+
+    #[test]
+    fn what_is_kept_is_percent_encoded_for_the_location_header() {
+        assert_eq!(safe_redirect(Some("/\u{3002}evil"), "/"), "/%E3%80%82evil");
+        assert_eq!(safe_redirect(Some("/caf\u{e9}?q=\"a\""), "/"), "/caf%C3%A9?q=%22a%22");
+        assert_eq!(safe_redirect(Some("/a.b/..c/%41?x=/../"), "/"), "/a.b/..c/%41?x=/../");
     }
 }

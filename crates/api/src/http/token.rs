@@ -36,10 +36,7 @@ impl AccessToken {
             return Self::Offered(bearer.unwrap_or_default());
         }
         let Some(state) = req.app_data::<web::Data<AppState>>() else { return Self::None };
-        match req.cookie(&state.cookie.name) {
-            Some(cookie) if !cookie.value().is_empty() => Self::Offered(cookie.value().to_owned()),
-            _ => Self::None,
-        }
+        state.cookie.read_session(req).map_or(Self::None, Self::Offered)
     }
 }
 

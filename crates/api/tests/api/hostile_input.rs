@@ -106,3 +106,25 @@ async fn unknown_docs_files_are_problems_like_every_404() {
     }
     assert_eq!(app.client.get(app.url("/docs/swagger-ui.css")).send().await.unwrap().status(), StatusCode::OK);
 }
+
+#[actix_web::test]
+async fn a_body_that_gives_a_key_twice_is_refused_not_read_one_way() {
+    let app = spawn_app().await;
+    app.signed_up("twice@example.com").await;
+    let bodies = [
+        r#"{"email": "twice@example.com", "password": "wrong", "password": "violet-harbour-42"}"#,
+        r#"{"email": "other@example.com", "email": "twice@example.com", "password": "violet-harbour-42"}"#,
+    ];
+    for body in bodies {
+        let response = app
+            .client
+            .post(app.url("/api/auth/login"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let problem = assert_problem(response, StatusCode::BAD_REQUEST, "bad_request").await;
+        assert!(problem["detail"].as_str().unwrap().contains("more than once"), "{problem}");
+    }
+}

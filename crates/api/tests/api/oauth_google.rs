@@ -47,6 +47,39 @@ async fn the_authorization_request_uses_pkce_state_nonce_and_the_registered_redi
         assert!(scopes.split(' ').any(|s| s == scope), "{scopes}");
     }
     assert!(authorize.param("state").len() >= 16 && authorize.param("nonce").len() >= 16);
+    assert_eq!(authorize.param("prompt"), "select_account", "a person picks the Google account");
+}
+
+#[actix_web::test]
+async fn a_sign_in_started_from_another_site_bounces_to_the_login_page() {
+    let s = setup().await;
+    let start = |site: Option<&'static str>| {
+        let mut request = s.app.client.get(s.app.url("/api/auth/google?redirect_to=/account%3Ftab%3D1"));
+        if let Some(site) = site {
+            request = request.header("sec-fetch-site", site);
+        }
+        request.send()
+    };
+    let bounced = start(Some("cross-site")).await.unwrap();
+    assert_eq!(bounced.status(), StatusCode::SEE_OTHER);
+    assert!(bounced.headers().get("set-cookie").is_none(), "no flow was started");
+    assert_eq!(
+        bounced.headers()["location"],
+        format!("{FRONTEND}/login?provider=google&redirect_to=%2Faccount%3Ftab%3D1").as_str()
+    );
+    for site in [Some("same-origin"), Some("same-site"), Some("none"), None] {
+        let response = start(site).await.unwrap();
+        assert_eq!(response.status(), StatusCode::FOUND, "{site:?}");
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with(&s.google.server.uri()), "{site:?}: {location}");
+    }
+}
+
+#[actix_web::test]
+async fn the_return_path_is_percent_encoded_into_the_location() {
+    let s = setup().await;
+    let location = s.sign_in("google-sub-9", ada(true), Some("/\u{3002}evil")).await;
+    assert_eq!(location, format!("{FRONTEND}/%E3%80%82evil"));
 }
 
 #[actix_web::test]

@@ -9,8 +9,7 @@ use uuid::Uuid;
 use yoshikosan_domain::use_cases::SignedIn;
 use yoshikosan_domain::{TokenTtl, User};
 
-use crate::config::CookieSettings;
-use crate::http::cookies::session_cookie;
+use crate::http::cookies::Cookies;
 
 /// Fields default to empty so that a missing one is reported as `required` (422), with the
 /// others, rather than as a parse error.
@@ -84,7 +83,7 @@ pub struct AuthResponse {
 
 impl AuthResponse {
     /// The body and the session cookie of a successful sign-in.
-    pub fn respond(signed_in: SignedIn, status: StatusCode, cookie: &CookieSettings, ttl: TokenTtl) -> HttpResponse {
+    pub fn respond(signed_in: SignedIn, status: StatusCode, cookie: &Cookies, ttl: TokenTtl) -> HttpResponse {
         let session_cookie = Self::session_cookie(&signed_in, cookie, ttl);
         let body = Self {
             user: UserResponse::from(&signed_in.user),
@@ -96,11 +95,7 @@ impl AuthResponse {
     }
 
     /// The session cookie carrying a sign-in's access token.
-    pub fn session_cookie(
-        signed_in: &SignedIn,
-        cookie: &CookieSettings,
-        ttl: TokenTtl,
-    ) -> actix_web::cookie::Cookie<'static> {
-        session_cookie(cookie, signed_in.access_token.clone(), ttl.as_seconds()).into_owned()
+    pub fn session_cookie(signed_in: &SignedIn, cookie: &Cookies, ttl: TokenTtl) -> actix_web::cookie::Cookie<'static> {
+        cookie.session(signed_in.access_token.clone(), ttl.as_seconds())
     }
 }

@@ -3,7 +3,6 @@ use actix_web::{HttpResponse, post, web};
 use crate::audit::{Audit, AuditEvent};
 use crate::error::ApiError;
 use crate::http::client_context::ClientContext;
-use crate::http::cookies::removal_cookie;
 use crate::http::token::AccessToken;
 use crate::routes::responses::{CsrfRejected, SignedOut, Unavailable};
 use crate::state::AppState;
@@ -29,5 +28,7 @@ pub async fn log_out(
     if let Some(revoked) = state.log_out.execute(token.as_deref()).await? {
         Audit::new(AuditEvent::LoggedOut, &client).user(revoked.user_id).session(revoked.session_id).emit();
     }
-    Ok(HttpResponse::NoContent().cookie(removal_cookie(&state.cookie)).finish())
+    let mut response = HttpResponse::NoContent();
+    state.cookie.session_removal().into_iter().for_each(|c| _ = response.cookie(c));
+    Ok(response.finish())
 }

@@ -6,14 +6,16 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use yoshikosan_domain::use_cases::{CompleteOAuthCommand, CompleteOAuthError, CompletedOAuth, OAuthOutcome};
+use yoshikosan_domain::use_cases::{
+    CompleteOAuthCommand, CompleteOAuthError, CompletedOAuth, FLOW_LIFETIME, OAuthOutcome,
+};
 use yoshikosan_domain::{FlowPurpose, OAuthProvider, ProviderCallback};
 
 use super::dto::AuthResponse;
 use crate::audit::{Audit, AuditEvent};
 use crate::error::ApiError;
 use crate::http::client_context::ClientContext;
-use crate::http::oauth_flow::{self, FLOW_COOKIE, flow_cookie, flow_cookie_removal, safe_redirect};
+use crate::http::oauth_flow::{self, safe_redirect};
 use crate::http::token::AccessToken;
 use crate::prometheus::{self, SignInResult};
 use crate::routes::responses::{CsrfRejected, ProviderNotFound, Unauthenticated};
@@ -84,7 +86,9 @@ async fn begin(
     };
     let sealed = oauth_flow::seal(&started.flow, &app.oauth.cipher)
         .ok_or_else(|| ApiError::Internal("sealing the flow cookie".into()))?;
-    Ok(redirect(response, &started.authorization_url).cookie(flow_cookie(&app.cookie, sealed)).finish())
+    Ok(redirect(response, &started.authorization_url)
+        .cookie(app.cookie.flow(sealed, FLOW_LIFETIME.num_seconds()))
+        .finish())
 }
 
 /// Start signing in with a provider.
@@ -98,6 +102,8 @@ async fn begin(
     responses(
         (status = 302, description = "To the provider; sets the encrypted flow cookie (10 minutes)",
             headers(("location" = String, description = "The provider's authorization URL"))),
+        (status = 303, description = "A navigation from another site (`Sec-Fetch-Site: cross-site`): to the frontend's login page, which offers this provider's button",
+            headers(("location" = String, description = "`{FRONTEND_URL}/login?provider=<id>&redirect_to=<path>`"))),
         ProviderNotFound,
     )
 )]
@@ -105,12 +111,26 @@ async fn begin(
 #[get("/api/auth/{provider:google|discord}")]
 pub async fn start(
     app: web::Data<AppState>,
+    request: HttpRequest,
     provider: web::Path<String>,
     query: web::Query<StartQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let provider = provider_named(&app, &provider)?;
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/");
+    if started_by_another_site(&request) {
+        // A provider that approves silently would sign the victim in as whoever the other site
+        // chose, or claim an account: a person starts a sign-in here, on the login page.
+        let location = app.oauth.login_page_for(provider, &redirect_to);
+        return Ok(redirect(HttpResponse::SeeOther(), &location).finish());
+    }
     begin(&app, provider, FlowPurpose::SignIn, redirect_to, HttpResponse::Found()).await
+}
+
+/// A navigation from another site, as the browser says (`Sec-Fetch-Site: cross-site`). Our own
+/// pages (`same-origin`, `same-site`), a typed address or bookmark (`none`) and clients that send
+/// no such header go on.
+fn started_by_another_site(request: &HttpRequest) -> bool {
+    request.headers().get("sec-fetch-site").is_some_and(|site| site.as_bytes().eq_ignore_ascii_case(b"cross-site"))
 }
 
 /// Start linking a provider to the signed-in account.
@@ -170,7 +190,7 @@ pub async fn callback(
     client: ClientContext,
 ) -> Result<HttpResponse, ApiError> {
     let provider = provider_named(&app, &provider)?;
-    let flow = req.cookie(FLOW_COOKIE).and_then(|c| oauth_flow::open(&app.oauth.cipher, c.value()));
+    let flow = app.cookie.read_flow(&req).and_then(|sealed| oauth_flow::open(&app.oauth.cipher, &sealed));
     let link_flow = flow.as_ref().is_some_and(|f| f.purpose.is_link());
     let CallbackQuery { code, state: flow_state, error } = query.into_inner();
     let command = CompleteOAuthCommand {
@@ -219,5 +239,5 @@ pub async fn callback(
         }
     };
     // The flow cookie is spent whatever happened.
-    Ok(response.cookie(flow_cookie_removal(&app.cookie)).finish())
+    Ok(response.cookie(app.cookie.flow_removal()).finish())
 }

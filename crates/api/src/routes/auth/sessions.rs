@@ -12,7 +12,6 @@ use super::current_user::CurrentUser;
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client_context::ClientContext;
-use crate::http::cookies::removal_cookie;
 use crate::routes::responses::{CsrfRejected, SignedOut, Unauthenticated, Unavailable};
 use crate::state::AppState;
 
@@ -91,7 +90,7 @@ pub async fn revoke_session(
     Audit::new(AuditEvent::SessionRevoked, &client).user(current.0.user.id).session(id).emit();
     let mut response = HttpResponse::NoContent();
     if id == current.0.session.id {
-        response.cookie(removal_cookie(&state.cookie));
+        state.cookie.session_removal().into_iter().for_each(|c| _ = response.cookie(c));
     }
     Ok(response.finish())
 }
@@ -117,5 +116,7 @@ pub async fn log_out_everywhere(
         .session(current.0.session.id)
         .count(revoked)
         .emit();
-    Ok(HttpResponse::NoContent().cookie(removal_cookie(&state.cookie)).finish())
+    let mut response = HttpResponse::NoContent();
+    state.cookie.session_removal().into_iter().for_each(|c| _ = response.cookie(c));
+    Ok(response.finish())
 }
