@@ -67,7 +67,7 @@ fn check_config() -> ExitCode {
 }
 
 async fn healthcheck() -> ExitCode {
-    let (vars, _) = config::environment(Path::new(config::DOTENV));
+    let vars = config::environment(Path::new(config::DOTENV)).vars;
     let port = vars.get("PORT").and_then(|p| p.trim().parse().ok()).unwrap_or(8000);
     match commands::healthcheck(port).await {
         Ok(line) => {

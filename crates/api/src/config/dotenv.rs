@@ -6,21 +6,29 @@
 //! value from the environment. A line that cannot be read is an error naming its number: a
 //! partial read would silently drop every setting after it.
 
-use super::interpolate::interpolate;
+use super::interpolate::interpolate_noting;
 
 /// The `(key, value)` pairs of the lines that could be read, in file order, and a problem for
 /// each line that could not.
-pub(super) fn parse(text: &str, environment: &dyn Fn(&str) -> Option<String>) -> (Vec<(String, String)>, Vec<String>) {
-    let mut parser = Parser { rest: text, line: 1, vars: Vec::new(), problems: Vec::new() };
+pub(super) fn parse(text: &str, environment: &dyn Fn(&str) -> Option<String>) -> Parsed {
+    let mut parser = Parser { rest: text, line: 1, parsed: Parsed::default() };
     parser.run(environment);
-    (parser.vars, parser.problems)
+    parser.parsed
+}
+
+/// The variables of a `.env` file in order, the lines that could not be read, and what was read
+/// but is worth a warning.
+#[derive(Debug, Default)]
+pub(super) struct Parsed {
+    pub(super) vars: Vec<(String, String)>,
+    pub(super) problems: Vec<String>,
+    pub(super) warnings: Vec<String>,
 }
 
 struct Parser<'a> {
     rest: &'a str,
     line: usize,
-    vars: Vec<(String, String)>,
-    problems: Vec<String>,
+    parsed: Parsed,
 }
 
 /// Blanks inside a line (compose's set: no line break).
@@ -48,14 +56,14 @@ impl Parser<'_> {
             }
             let line = self.line;
             match self.statement(environment) {
-                Ok(Some(pair)) => self.vars.push(pair),
+                Ok(Some(pair)) => self.parsed.vars.push(pair),
                 Ok(None) => {}
                 Err(Failure::Line(problem)) => {
-                    self.problems.push(format!("line {line}: {problem}"));
+                    self.parsed.problems.push(format!("line {line}: {problem}"));
                     self.skip_line();
                 }
                 Err(Failure::Fatal(problem)) => {
-                    self.problems.push(format!("line {line}: {problem}"));
+                    self.parsed.problems.push(format!("line {line}: {problem}"));
                     return;
                 }
             }
@@ -97,12 +105,15 @@ impl Parser<'_> {
         self.advance(separator + 1);
         let blanks = self.rest.len() - self.rest.trim_start_matches(is_blank).len();
         self.advance(blanks);
+        let line = self.line;
+        let mut unset = Vec::new();
         let lookup = |name: &str| environment(name).or_else(|| self.earlier(name));
         let value = match self.rest.chars().next() {
             Some(quote @ ('"' | '\'')) => {
                 let (raw, length) = quoted(&self.rest[1..], quote)
                     .ok_or_else(|| Failure::Fatal(format!("the quoted value of {key} has no closing {quote}")))?;
-                let value = if quote == '"' { interpolate(&unescape(&raw), &lookup) } else { Ok(raw) };
+                let value =
+                    if quote == '"' { interpolate_noting(&unescape(&raw), &lookup, &mut unset) } else { Ok(raw) };
                 // Past the closing quote before any error, so that only the rest of its line is skipped.
                 self.advance(1 + length + 1);
                 let value = value.map_err(|problem| Failure::Line(format!("{key}: {problem}")))?;
@@ -115,21 +126,28 @@ impl Parser<'_> {
             _ => {
                 let end = self.rest.find('\n').unwrap_or(self.rest.len());
                 let text = self.rest[..end].split(" #").next().unwrap_or("").trim_end();
-                let value = interpolate(text, &lookup).map_err(|problem| Failure::Line(format!("{key}: {problem}")))?;
+                let value = interpolate_noting(text, &lookup, &mut unset)
+                    .map_err(|problem| Failure::Line(format!("{key}: {problem}")))?;
                 self.advance(end);
                 value
             }
         };
+        for name in unset {
+            self.parsed.warnings.push(format!(
+                "line {line}: {key} refers to ${name}, which is not set, so it reads as empty (write $$ for a literal $)"
+            ));
+        }
         Ok(Some((key, value)))
     }
 
     /// A variable set earlier in this file (the last setting wins).
     fn earlier(&self, name: &str) -> Option<String> {
-        self.vars.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.clone())
+        self.parsed.vars.iter().rev().find(|(key, _)| key == name).map(|(_, value)| value.clone())
     }
 }
 
-/// Compose's variable names: letters, digits, `_`, `.`, `[`, `]`.
+/// Names of the form `[A-Za-z_][A-Za-z0-9_]*`, as the shell's: anything else (`a.b`, `a[0]`, a
+/// letter outside ASCII) could be read as another name, or as a path into another setting.
 fn check_key(key: &str) -> Result<(), Failure> {
     if key.is_empty() {
         return Err(Failure::Line("a variable name is missing before the `=`".to_owned()));
@@ -137,8 +155,13 @@ fn check_key(key: &str) -> Result<(), Failure> {
     if key.contains(is_blank) {
         return Err(Failure::Line(format!("variable names cannot contain spaces ({key:?})")));
     }
-    match key.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'))) {
-        Some(bad) => Err(Failure::Line(format!("unexpected character {bad:?} in the variable name {key:?}"))),
+    if key.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(Failure::Line(format!("the variable name {key:?} starts with a digit")));
+    }
+    match key.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
+        Some(bad) => Err(Failure::Line(format!(
+            "unexpected character {bad:?} in the variable name {key:?} (names are letters A-Z, digits and _)"
+        ))),
         None => Ok(()),
     }
 }

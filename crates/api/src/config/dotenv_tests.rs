@@ -8,8 +8,8 @@ fn read(text: &str) -> Vec<(String, String)> {
 
 fn read_with(text: &str, environment: &[(&str, &str)]) -> Result<Vec<(String, String)>, Vec<String>> {
     let environment: Vec<(String, String)> = environment.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let (vars, problems) = parse(text, &|name| environment.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()));
-    if problems.is_empty() { Ok(vars) } else { Err(problems) }
+    let parsed = parse(text, &|name| environment.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()));
+    if parsed.problems.is_empty() { Ok(parsed.vars) } else { Err(parsed.problems) }
 }
 
 fn value(line: &str) -> String {

@@ -7,7 +7,18 @@
 const MALFORMED: &str = "a `${...}` is not a valid variable reference (write `$$` for a literal `$`)";
 
 /// `text` with its variables replaced through `lookup`.
+#[cfg(test)]
 pub(super) fn interpolate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+    interpolate_noting(text, lookup, &mut Vec::new())
+}
+
+/// As [`interpolate`], adding to `unset` each variable that a plain `$NAME` or `${NAME}` names
+/// and nothing sets: it reads as empty, which is seldom what was meant.
+pub(super) fn interpolate_noting(
+    text: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    unset: &mut Vec<String>,
+) -> Result<String, String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(dollar) = rest.find('$') {
@@ -18,14 +29,14 @@ pub(super) fn interpolate(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -
             rest = after;
         } else if let Some(inner) = after.strip_prefix('{') {
             let close = matching_brace(inner).ok_or("a `${` is never closed (write `$$` for a literal `$`)")?;
-            out.push_str(&braced(&inner[..close], lookup)?);
+            out.push_str(&braced(&inner[..close], lookup, unset)?);
             rest = &inner[close + 1..];
         } else {
             let length = name_length(after);
             if length == 0 {
                 out.push('$');
             } else {
-                out.push_str(&lookup(&after[..length]).unwrap_or_default());
+                out.push_str(&plain(&after[..length], lookup, unset));
             }
             rest = &after[length..];
         }
@@ -61,11 +72,21 @@ fn matching_brace(text: &str) -> Option<usize> {
     None
 }
 
-fn braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+fn plain(name: &str, lookup: &dyn Fn(&str) -> Option<String>, unset: &mut Vec<String>) -> String {
+    lookup(name).unwrap_or_else(|| {
+        unset.push(name.to_owned());
+        String::new()
+    })
+}
+
+fn braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>, unset: &mut Vec<String>) -> Result<String, String> {
     let length = name_length(inner);
     let (name, modifier) = inner.split_at(length);
     if name.is_empty() {
         return Err(MALFORMED.to_owned());
+    }
+    if modifier.is_empty() {
+        return Ok(plain(name, lookup, unset));
     }
     let value = lookup(name);
     let empty_counts = modifier.starts_with(':');
@@ -75,10 +96,9 @@ fn braced(inner: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String
     let operator = operand.next();
     let operand = operand.as_str();
     match operator {
-        None if !empty_counts => Ok(value.unwrap_or_default()),
         Some('-') if set => Ok(value.unwrap_or_default()),
-        Some('-') => interpolate(operand, lookup),
-        Some('+') if set => interpolate(operand, lookup),
+        Some('-') => interpolate_noting(operand, lookup, unset),
+        Some('+') if set => interpolate_noting(operand, lookup, unset),
         Some('+') => Ok(String::new()),
         Some('?') if set => Ok(value.unwrap_or_default()),
         Some('?') => Err(format!("required variable {name} is missing a value: {operand}")),
@@ -100,6 +120,15 @@ mod tests {
         let lookup = with(&[("HOST", "db"), ("EMPTY", "")]);
         assert_eq!(interpolate("postgres://$HOST:5432/${HOST}x", &lookup).unwrap(), "postgres://db:5432/dbx");
         assert_eq!(interpolate("[$UNSET][${UNSET}][$EMPTY]", &lookup).unwrap(), "[][][]");
+    }
+
+    #[test]
+    fn plain_references_to_unset_variables_are_noted_and_defaults_are_not() {
+        let lookup = with(&[("SET", "v"), ("EMPTY", "")]);
+        let mut unset = Vec::new();
+        let text = "$UNSET_A ${UNSET_B} $EMPTY ${SET} ${UNSET_C:-d} ${UNSET_D+x} ${UNSET_E:-$UNSET_F}";
+        assert_eq!(interpolate_noting(text, &lookup, &mut unset).unwrap(), "   v d  ");
+        assert_eq!(unset, ["UNSET_A", "UNSET_B", "UNSET_F"]);
     }
 
     #[test]

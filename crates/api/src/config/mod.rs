@@ -16,7 +16,7 @@ mod warnings;
 use std::path::Path;
 
 use environment::merge;
-pub use environment::{DOTENV, environment};
+pub use environment::{DOTENV, Environment, environment};
 pub use parse::ConfigError;
 pub use settings::{AppEnv, CookieSettings, LogFormat, Settings};
 pub use summary::redact_password;
@@ -24,8 +24,7 @@ pub use summary::redact_password;
 impl Settings {
     /// Reads the process environment and `.env` in the working directory, when there is one.
     pub fn from_env() -> Result<Self, ConfigError> {
-        let (vars, problems) = environment(Path::new(DOTENV));
-        parse::load(config::Environment::default().source(Some(vars)), problems)
+        parse::load(environment(Path::new(DOTENV)))
     }
 
     /// As [`Settings::from_env`], from the given environment and `.env` text: the service's
@@ -37,8 +36,7 @@ impl Settings {
         V: Into<String>,
     {
         let process = vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
-        let (vars, problems) = merge(process, Some(dotenv.to_owned()), DOTENV);
-        parse::load(config::Environment::default().source(Some(vars)), problems)
+        parse::load(merge(process, Some(dotenv.to_owned()), DOTENV))
     }
 
     /// Reads the given variables only, as if they were the whole environment.
@@ -48,10 +46,13 @@ impl Settings {
         K: Into<String>,
         V: Into<String>,
     {
-        let map = vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
-        parse::load(config::Environment::default().source(Some(map)), Vec::new())
+        let vars = vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        parse::load(Environment { vars, ..Environment::default() })
     }
 }
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod name_tests;

@@ -3,6 +3,7 @@ use std::fmt;
 use yoshikosan_domain::TokenTtl;
 use yoshikosan_persistence::DEFAULT_DATABASE_URL;
 
+use super::environment::Environment;
 use super::limits::{rate_limits, redis_url};
 use super::providers::{discord, google};
 use super::settings::{AppEnv, CookieSettings, LogFormat, Settings};
@@ -25,9 +26,10 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// `earlier` are problems found before (in `.env`), reported with the others.
-pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<Settings, ConfigError> {
-    let vars = Vars::read(source).map_err(|problem| ConfigError([earlier.clone(), vec![problem]].concat()))?;
+/// The environment's problems (from `.env`) are reported with the others, its warnings kept.
+pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
+    let Environment { vars, problems: earlier, warnings } = environment;
+    let vars = Vars::new(vars);
     let mut problems = Problems(earlier);
     let get = |name| vars.get(name);
 
@@ -59,11 +61,18 @@ pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<
     let rate_limits = rate_limits(&vars, &mut problems);
     let redis_url = problems.check(redis_url(get("REDIS_URL")));
 
-    // The frontend may always call the API from the browser.
-    if let (Some(url), Some(origins)) = (&frontend_url, cors_origins.as_mut()) {
-        let origin = url.origin().ascii_serialization();
-        if !origins.contains(&origin) {
-            origins.push(origin);
+    let frontend_ports = problems.check(frontend_ports(get("FRONTEND_EXTRA_PORTS")));
+    // The frontend may always call the API from the browser, at each port it is served on.
+    if let (Some(url), Some(origins), Some(ports)) = (&frontend_url, cors_origins.as_mut(), &frontend_ports) {
+        let mut at_ports = ports.iter().filter_map(|&port| {
+            let mut other = url.clone();
+            other.set_port(Some(port)).ok()?;
+            Some(other.origin().ascii_serialization())
+        });
+        for origin in std::iter::once(url.origin().ascii_serialization()).chain(&mut at_ports) {
+            if !origins.contains(&origin) {
+                origins.push(origin);
+            }
         }
     }
     let settings = (|| {
@@ -93,8 +102,10 @@ pub(super) fn load(source: config::Environment, earlier: Vec<String>) -> Result<
             discord: discord?,
             rate_limits: rate_limits?,
             redis_url: redis_url?,
+            read_warnings: warnings,
         })
     })();
+    problems.0.extend(vars.conflicts());
     match settings {
         Some(settings) if problems.0.is_empty() => Ok(settings),
         _ => Err(ConfigError(problems.0)),
@@ -131,7 +142,9 @@ fn database_url(value: Option<&str>) -> Result<String, String> {
         Some("postgres" | "postgresql") => {
             Err("DATABASE_URL must name a host, like postgres://user:password@host:5432/db".to_owned())
         }
-        _ => Err(format!("DATABASE_URL must be a postgres:// or sqlite: URL, not {:?}", super::redact_password(&url))),
+        // Never the value: a libpq string (`host=db password=…`) or a typo may hold a password.
+        _ => Err("DATABASE_URL must be a postgres:// or sqlite: URL (its value is not shown: it may hold a password)"
+            .to_owned()),
     }
 }
 
@@ -158,6 +171,18 @@ fn origins(value: Option<&str>) -> Result<Vec<String>, String> {
         origins.push(origin);
     }
     Ok(origins)
+}
+
+/// Other ports on `FRONTEND_URL`'s host that serve the same site (the stack publishes two).
+fn frontend_ports(value: Option<&str>) -> Result<Vec<u16>, String> {
+    let Some(value) = value else { return Ok(Vec::new()) };
+    let ports = value.split(',').map(str::trim).filter(|s| !s.is_empty());
+    ports
+        .map(|port| match port.parse::<u16>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!("FRONTEND_EXTRA_PORTS must be comma-separated port numbers, not {port:?}")),
+        })
+        .collect()
 }
 
 fn log_format(value: Option<&str>, default: LogFormat) -> Result<LogFormat, String> {

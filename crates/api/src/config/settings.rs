@@ -28,6 +28,9 @@ pub struct CookieSettings {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub env: AppEnv,
+    /// What reading the environment noticed (in any environment): a `$VAR` in `.env` that
+    /// nothing sets, say.
+    pub read_warnings: Vec<String>,
     pub host: String,
     pub port: u16,
     pub database_url: String,

@@ -228,3 +228,13 @@ fn variables_that_are_none_of_the_services_never_stop_it() {
     let settings = Settings::from_vars([("foo.bar", "1"), ("a[0]", "x"), ("PORT", "8081")]).unwrap();
     assert_eq!(settings.port, 8081);
 }
+
+#[test]
+fn the_frontend_is_an_allowed_origin_at_each_port_it_is_served_on() {
+    let settings =
+        Settings::from_vars([("FRONTEND_URL", "http://localhost:8080"), ("FRONTEND_EXTRA_PORTS", "6666, 8080")])
+            .unwrap();
+    assert_eq!(settings.cors_origins, ["http://localhost:8080", "http://localhost:6666"]);
+    let text = Settings::from_vars([("FRONTEND_EXTRA_PORTS", "6666,http")]).unwrap_err().to_string();
+    assert!(text.contains("FRONTEND_EXTRA_PORTS must be"), "{text}");
+}

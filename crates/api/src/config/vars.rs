@@ -1,36 +1,68 @@
 //! The environment as text, and the parsers every setting shares. The leaf of the config
 //! module: the typed settings are built from here, never the other way round.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
 
-/// Every variable by name, as text.
+/// Every variable by its exact name, as text.
+///
+/// A setting is read under its exact name only. Another variable whose name folds to the same
+/// one (`app_env`, `COO\u{212A}IE_SECURE` with a Kelvin sign, a path-like `APP_ENV.x`) would be
+/// read in its place by case-folding readers, and whichever came first in a hash order won: so
+/// any such name is a problem that names both, and the service does not start on a guess.
 #[derive(Debug)]
-pub(super) struct Vars(HashMap<String, String>);
+pub(super) struct Vars {
+    values: HashMap<String, String>,
+    /// Filled as settings are read; see [`Vars::conflicts`].
+    conflicts: RefCell<Vec<String>>,
+}
 
 impl Vars {
-    /// Read through the `config` crate's environment source (which lower-cases names). Only
-    /// text values are kept: a variable whose name the crate reads as a path (`foo.bar`, set
-    /// by some other program) is none of the service's and must not stop it.
-    pub(super) fn read(source: config::Environment) -> Result<Self, String> {
-        let values = config::Config::builder()
-            .add_source(source)
-            .build()
-            .and_then(config::Config::try_deserialize::<HashMap<String, config::Value>>)
-            .map_err(|e| format!("could not read the environment: {e}"))?;
-        let text = values.into_iter().filter_map(|(name, value)| Some((name, value.into_string().ok()?)));
-        Ok(Self(text.collect()))
+    pub(super) fn new(values: HashMap<String, String>) -> Self {
+        Self { values, conflicts: RefCell::new(Vec::new()) }
     }
 
     /// The value of `name`, trimmed; `None` when unset or empty (`FOO=` in `.env` means "not set").
     pub(super) fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(&name.to_ascii_lowercase()).map(|value| value.trim()).filter(|value| !value.is_empty())
+        self.exact(name).map(str::trim).filter(|value| !value.is_empty())
     }
 
     /// As [`Vars::get`], but untrimmed: a secret is taken byte for byte.
     pub(super) fn secret(&self, name: &str) -> Option<&str> {
-        self.0.get(&name.to_ascii_lowercase()).map(String::as_str).filter(|value| !value.is_empty())
+        self.exact(name).filter(|value| !value.is_empty())
     }
+
+    /// The problems found while settings were read: names that fold to a setting's name.
+    pub(super) fn conflicts(&self) -> Vec<String> {
+        self.conflicts.borrow().clone()
+    }
+
+    fn exact(&self, name: &str) -> Option<&str> {
+        let mut lookalikes: Vec<&str> =
+            self.values.keys().map(String::as_str).filter(|key| *key != name && folds_to(key, name)).collect();
+        if !lookalikes.is_empty() {
+            lookalikes.sort_unstable();
+            let shown = lookalikes.iter().map(|key| format!("{key:?}")).collect::<Vec<_>>().join(", ");
+            let problem = if self.values.contains_key(name) {
+                format!("{name} is set, and so is {shown}, which could be read as {name}: remove one")
+            } else {
+                format!("{shown} is not read as {name} (settings are read by their exact name): rename it to {name}")
+            };
+            let mut conflicts = self.conflicts.borrow_mut();
+            if !conflicts.contains(&problem) {
+                conflicts.push(problem);
+            }
+        }
+        self.values.get(name).map(String::as_str)
+    }
+}
+
+/// Whether a reader that folds case (Unicode-aware) and reads `.` and `[` as paths could take
+/// `key` for `name`.
+fn folds_to(key: &str, name: &str) -> bool {
+    let base = key.split(['.', '[']).next().unwrap_or(key);
+    base.to_lowercase() == name.to_lowercase()
 }
 
 /// Collects problems while parsing, so that all of them are reported at once.
@@ -67,11 +99,10 @@ pub(super) fn http_url(name: &str, value: Option<&str>, default: &str) -> Result
     }
 }
 
+/// `true`, `1`, `yes` or `on`, and their opposites, in any case: the `config` crate's reading.
 pub(super) fn boolean(name: &str, value: Option<&str>, default: bool) -> Result<bool, String> {
-    match value.map(str::to_ascii_lowercase).as_deref() {
-        None => Ok(default),
-        Some("true" | "1" | "yes" | "on") => Ok(true),
-        Some("false" | "0" | "no" | "off") => Ok(false),
-        Some(other) => Err(format!("{name} must be true or false, not {other:?}")),
-    }
+    let Some(text) = value else { return Ok(default) };
+    config::Value::new(None, config::ValueKind::String(text.to_owned()))
+        .into_bool()
+        .map_err(|_| format!("{name} must be true or false, not {:?}", text.to_ascii_lowercase()))
 }

@@ -6,10 +6,10 @@ use super::settings::{AppEnv, Settings};
 impl Settings {
     /// One line each: what is set, what it will do, and what to set instead.
     pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = self.read_warnings.clone();
         if self.env != AppEnv::Production {
-            return Vec::new();
+            return warnings;
         }
-        let mut warnings = Vec::new();
         for (name, url) in [("PUBLIC_URL", &self.public_url), ("FRONTEND_URL", &self.frontend_url)] {
             if url.scheme() == "http" && !is_loopback(url) {
                 warnings.push(format!(
