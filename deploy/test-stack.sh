@@ -94,22 +94,34 @@ eventually() {
         sleep 0.2
     done
 }
-ip_of() { $DOCKER inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
-site=http://127.0.0.1:6666
+# The container's address on the stack's `app` network (the backend is on `data` too).
+ip_of() {
+    $DOCKER inspect -f '{{range $name, $net := .NetworkSettings.Networks}}{{$name}} {{$net.IPAddress}}{{"\n"}}{{end}}' "$1" |
+        awk '$1 ~ /_app$/ { print $2; exit }'
+}
+# The networks a container is on, by their short names, sorted: "app data".
+networks_of() {
+    $DOCKER inspect -f '{{range $name, $net := .NetworkSettings.Networks}}{{$name}}{{"\n"}}{{end}}' "$1" |
+        sed 's/.*_//' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+site=http://localhost:6666
 status_of() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$@"; }
 
-# The test's own settings, added to .env before the guide's first make: the browser test's
-# second origin (:6666, which only a browser told to allow that port opens), quick hashing, the
+# The test's own settings, added to .env before the guide's first make: quick hashing, the
 # browser tests' small failure budget; every request here comes from one address (the host),
-# so the address limit is lifted.
-cat >"$work/test-settings.env" <<EOF
-HTTP_PORT=$http_port
-SITE_URL=http://localhost:$http_port
-EXTRA_ORIGINS=http://localhost:6666
-BCRYPT_COST=10
-RATE_LIMIT_MAX_PER_EMAIL=3
-RATE_LIMIT_MAX_PER_IP=1000000
-EOF
+# so the address limit is lifted; Redis's password for the two-replica part. The site's address
+# and origins are the shipped defaults (SITE_URL, both published ports), unless HTTP_PORT had to
+# move.
+{
+    echo "BCRYPT_COST=10"
+    echo "RATE_LIMIT_MAX_PER_EMAIL=3"
+    echo "RATE_LIMIT_MAX_PER_IP=1000000"
+    echo "REDIS_PASSWORD=$(python3 -c 'import secrets; print(secrets.token_hex(24))')"
+    if [[ $http_port != 8080 ]]; then
+        echo "HTTP_PORT=$http_port"
+        echo "SITE_URL=http://localhost:$http_port"
+    fi
+} >"$work/test-settings.env"
 # docs/deployment.md's "First start" block as a script: each command echoed and timed, the
 # clone from this repository, the test's settings appended before the first make.
 guide_script() {
@@ -174,7 +186,21 @@ step "through nginx on :6666 and :$http_port"
 check "pages carry a nonce CSP that forbids framing" \
     says "frame-ancestors 'none'" sh -c "curl -sI $site/login | grep -i '^content-security-policy:'"
 check "/ is the frontend's HTML" sh -c "curl -sf $site/ | grep -qi '<html'"
-check "/login on :$http_port too" sh -c "curl -sf http://127.0.0.1:$http_port/login | grep -qi '<form'"
+check "/login on :$http_port too" sh -c "curl -sf http://localhost:$http_port/login | grep -qi '<form'"
+for port in 6666 "$http_port"; do
+    for host in 127.0.0.1 '[::1]'; do
+        check "a page opened at http://$host:$port is sent to http://localhost:$port (308)" \
+            says "308 http://localhost:$port/login?x=1" curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+            --connect-to "::127.0.0.1:$port" "http://$host:$port/login?x=1"
+    done
+done
+check "the API answers on any loopback address (no redirect for clients and probes)" \
+    test "$(status_of http://127.0.0.1:6666/api/auth/providers)" = 200
+check "PostgreSQL is on the internal data network only" test "$(networks_of "$postgres")" = data
+check "the backend is on both" test "$(networks_of "$backend")" = "app data"
+check "the frontend and nginx on app only" test "$(networks_of "$frontend") $(networks_of "$(one nginx)")" = "app app"
+check "the data network has no way out" \
+    says true $DOCKER network inspect -f '{{.Internal}}' "$($DOCKER inspect -f '{{range $name, $net := .NetworkSettings.Networks}}{{$name}}{{end}}' "$postgres")"
 check "/api/auth/providers answers JSON" sh -c "curl -sf $site/api/auth/providers | python3 -c 'import json,sys; json.load(sys.stdin)'"
 check "/docs answers the Swagger UI" sh -c "curl -sfL $site/docs/ | grep -qi swagger"
 check "with its assets" sh -c "curl -sfL $site/docs/ | grep -o '[a-z./_-]*\\.\\(js\\|css\\)' | sort -u | head -n 5 | while read -r asset; do case \$asset in /*) url=$site\$asset ;; *) url=$site/docs/\$asset ;; esac; curl -sf -o /dev/null \"\$url\" || exit 1; done"
@@ -187,6 +213,8 @@ check "a login through :6666 is not refused as cross-site" test "$(status_of -X 
     -H 'Content-Type: application/json' -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login)" = 401
 check "nor through :$http_port" test "$(status_of -X POST -H "Origin: http://localhost:$http_port" \
     -H 'Content-Type: application/json' -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login)" = 401
+check "sign-up from a page on :6666 is not refused as cross-site" test "$(status_of -X POST -H 'Origin: http://localhost:6666' \
+    -H 'Content-Type: application/json' -d '{"email":"origin-6666@example.com","password":"violet-harbour-42","name":"Six"}' $site/api/auth/register)" = 201
 check "a login from a localhost origin the stack was not given is refused as cross-site" \
     says csrf_rejected curl -s -X POST -H 'Origin: http://localhost:3000' -H 'Content-Type: application/json' \
     -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login
@@ -202,6 +230,7 @@ check "register, logout, login, a protected page on :6666 (browser allowed that 
     "register, the nav shows|a wrong password shows|a protected page redirects|sign out everywhere" 6666
 check "register and sign in on :$http_port with a browser started as people start it" \
     browser "http://localhost:$http_port" "register, the nav shows" "$http_port"
+check "no password reached nginx's access log" not sh -c "$DOCKER logs '$(one nginx)' 2>&1 | grep -q 'violet-harbour-42'"
 
 step "make targets on the running stack"
 check "make db-migrate runs the migrations inside the stack" says 'no pending migrations' m db-migrate
@@ -265,6 +294,9 @@ quiet clean m docker-clean
 export SCALE=1
 check "the scaled stack starts" quiet scale m docker-up
 check "every container passes its own health check" wait_healthy 90 postgres redis backend frontend
+check "Redis is on the internal data network only" test "$(networks_of "$(one redis)")" = data
+check "Redis refuses a client without its password" \
+    says NOAUTH $DOCKER exec "$(one redis)" sh -c 'REDISCLI_AUTH= redis-cli ping 2>&1' 
 mapfile -t replicas < <(containers backend)
 check "two backends run" test "${#replicas[@]}" -eq 2
 applied=$(for id in "${replicas[@]}"; do $DOCKER logs "$id" 2>&1 | grep -o '"count":[0-9]*' | head -n 1; done | sort | tr '\n' ' ')
