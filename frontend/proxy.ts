@@ -2,8 +2,8 @@
 // on every page, and a redirect to /login for protected pages without a session cookie.
 // The protected layout still asks the backend, so a stale cookie never shows a protected page.
 import { NextResponse, type NextRequest } from "next/server";
+import { findSessionCookie } from "@/lib/session-cookie";
 
-const sessionCookie = process.env.COOKIE_NAME ?? "access_token";
 const protectedPrefixes = ["/account"];
 
 // Avatars come from the providers' image hosts; nothing else leaves this origin.
@@ -47,7 +47,8 @@ export function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(nonce);
   const { pathname, search } = request.nextUrl;
 
-  if (isProtected(pathname) && !request.cookies.get(sessionCookie)?.value) {
+  const session = findSessionCookie((name) => request.cookies.get(name)?.value);
+  if (isProtected(pathname) && !session) {
     const login = new URL("/login", request.url);
     login.searchParams.set("callbackUrl", `${pathname}${search}`);
     return secure(NextResponse.redirect(login, 307), csp);

@@ -32,7 +32,7 @@ export function Avatar({ name, url }: { name: string; url?: string | null }) {
   }
   return (
     <span className="avatar avatar-initials" aria-hidden="true">
-      {initials(name) || "?"}
+      <bdi>{initials(name) || "?"}</bdi>
     </span>
   );
 }

@@ -25,7 +25,10 @@ export function Nav() {
           <>
             <Link href="/account" className="nav-account" data-testid="nav-user">
               <Avatar name={user.name} url={user.avatar_url} />
-              <span className="nav-name">{user.name}</span>
+              {/* Isolated, so a right-to-left name cannot reorder the text around it. */}
+              <span className="nav-name">
+                <bdi>{user.name}</bdi>
+              </span>
             </Link>
             <button type="button" className="button button-quiet" onClick={onLogout}>
               Log out

@@ -32,6 +32,33 @@ test("Google sign-in through the local OpenID provider returns to the callbackUr
   await expect(page.getByTestId("nav-user")).toContainText("Google");
 });
 
+test("a Google sign-in linked from another site waits on the login page for the person", async ({
+  page,
+  baseURL,
+}) => {
+  const user = `xena${tag()}`;
+  const site = new URL(baseURL ?? "http://127.0.0.1:6666");
+  // Another site: the same server under another host name is another site to the browser.
+  const other = new URL(site);
+  other.hostname = site.hostname === "localhost" ? "127.0.0.1" : "localhost";
+  await page.goto(`${other.origin}/register`);
+  const target = `${site.origin}/api/auth/google?redirect_to=${encodeURIComponent("/account?via=link")}`;
+  await page.evaluate((href) => {
+    const link = document.createElement("a");
+    link.href = href;
+    link.textContent = "sign in elsewhere";
+    document.body.append(link);
+  }, target);
+  await page.getByRole("link", { name: "sign in elsewhere" }).click();
+  await expect(page).toHaveURL(/\/login\?provider=google&redirect_to=%2Faccount%3Fvia%3Dlink$/);
+  expect(new URL(page.url()).origin).toBe(site.origin);
+  await expect(page.getByTestId("suggested-provider")).toContainText("sign in with Google");
+  await page.getByTestId("suggested-provider").getByRole("link").click();
+  await googleConsent(page, user);
+  await expect(page).toHaveURL(/\/account\?via=link$/);
+  await expect(page.getByTestId("account-email")).toContainText(`${user}@example.com`);
+});
+
 test("Discord sign-in through the local stand-in", async ({ page }) => {
   const user = `dora${tag()}`;
   await page.goto("/login");

@@ -18,6 +18,13 @@ test("register, the nav shows the name, reload keeps the session, logout", async
   await expect(page.getByTestId("nav-user")).toContainText("Ada Lovelace");
 });
 
+test("a right-to-left name is isolated wherever it is shown", async ({ page }) => {
+  await register(page, uniqueEmail("rtl"), "محمد علي");
+  await expect(page.getByTestId("nav-user").locator(".nav-name bdi")).toHaveText("محمد علي");
+  await page.goto("/account");
+  await expect(page.locator("dl.facts dd bdi")).toHaveText("محمد علي");
+});
+
 test("a wrong password shows the server's message; too many show the wait", async ({ page }) => {
   const email = uniqueEmail("wrong");
   await register(page, email, "Wrong Password");
@@ -112,6 +119,32 @@ test("callbackUrl leaving the site is ignored", async ({ page }) => {
   await page.goto("/login?callbackUrl=%2F%5Cevil.example");
   await login(page, email);
   await expect(page).toHaveURL(/:\d+\/$/);
+});
+
+test("a callbackUrl whose dot segments resolve to //host stays on the site", async ({
+  page,
+  baseURL,
+}) => {
+  const email = uniqueEmail("dots");
+  await register(page, email, "Dot Segments");
+  const offSite: string[] = [];
+  page.on("request", (request) => {
+    if (new URL(request.url()).origin !== new URL(baseURL!).origin) offSite.push(request.url());
+  });
+  for (const callbackUrl of [
+    "/.//evil.example/x",
+    "/%2e%2e//evil.example",
+    "/a/..//evil.example",
+    "/%2E/..//x",
+  ]) {
+    await page.getByRole("button", { name: "Log out" }).click();
+    await expect(page).toHaveURL(/\/login$/);
+    await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
+    await login(page, email);
+    await expect(page.getByTestId("nav-user")).toContainText("Dot Segments");
+    await expect(page).toHaveURL(`${baseURL}/`);
+  }
+  expect(offSite).toEqual([]);
 });
 
 test("OAuth failure codes read as sentences", async ({ page }) => {

@@ -2,6 +2,7 @@
 // OpenAPI document (`bun run api:generate`), never written by hand.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./api-schema";
+import { problemCodeMessage } from "./messages";
 
 export type User = components["schemas"]["UserResponse"];
 export type Session = components["schemas"]["SessionResponse"];
@@ -79,7 +80,7 @@ export async function call<T>(
   }
 }
 
-/** The message for a failed call, with the wait time for 429. */
+/** The message for a failed call: the wait time for 429, the page's own sentence for some codes. */
 export function problemMessage(problem: Problem): string {
   if (problem.status === 429) {
     const wait = problem.retryAfter;
@@ -89,7 +90,7 @@ export function problemMessage(problem: Problem): string {
       ? `Too many attempts. Try again in ${wait} second${wait === 1 ? "" : "s"}.`
       : `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
   }
-  return problem.detail;
+  return problemCodeMessage(problem.code) ?? problem.detail;
 }
 
 /** Field errors of a 422, keyed by field name (first message wins). */

@@ -20,7 +20,7 @@ export function oauthErrorMessage(code: string | null | undefined): string | nul
 const fieldCodes: Record<string, string> = {
   required: "This field is required.",
   invalid_email: "Enter a valid email address.",
-  invalid_characters: "This contains characters that are not allowed.",
+  invalid_characters: "Remove invisible or control characters.",
   too_short: "This is too short.",
   too_long: "This is too long.",
   too_common: "This password is too common. Choose something less guessable.",
@@ -32,4 +32,15 @@ const fieldCodes: Record<string, string> = {
 /** A sentence for a field error code; the server's own message when the code is unknown. */
 export function fieldErrorMessage(code: string, serverMessage?: string): string {
   return fieldCodes[code] ?? serverMessage ?? "This value is not accepted.";
+}
+
+// Problems whose server detail is written for a developer: the page says what a person can do.
+const problemCodes: Record<string, string> = {
+  csrf_rejected:
+    "This page was opened from an address this service does not accept. Open the site at its usual address and try again.",
+};
+
+/** A sentence for a problem code when the page has its own; undefined otherwise. */
+export function problemCodeMessage(code: string): string | undefined {
+  return Object.hasOwn(problemCodes, code) ? problemCodes[code] : undefined;
 }

@@ -2,19 +2,17 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { call, makeClient, type User } from "./api";
+import { findSessionCookie } from "./session-cookie";
 
 /** The backend as the Next.js server reaches it (compose: http://backend:8000). */
 export const backendUrl = process.env.BACKEND_URL ?? "http://127.0.0.1:8000";
 
-export const sessionCookieName = process.env.COOKIE_NAME ?? "access_token";
-
 /** The user of the request's session cookie, asked of the backend; null when it is not valid. */
 export async function currentUser(): Promise<User | null> {
-  const token = (await cookies()).get(sessionCookieName)?.value;
-  if (!token) return null;
-  const client = makeClient(backendUrl, {
-    cookie: `${sessionCookieName}=${token}`,
-  });
+  const jar = await cookies();
+  const session = findSessionCookie((name) => jar.get(name)?.value);
+  if (!session) return null;
+  const client = makeClient(backendUrl, { cookie: `${session.name}=${session.value}` });
   const result = await call(client.GET("/api/auth/me", { cache: "no-store" }));
   return result.ok ? result.data : null;
 }

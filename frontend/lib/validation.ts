@@ -1,6 +1,7 @@
 // Client-side checks that mirror the backend's rules, so a form can answer before submitting.
 // The backend stays the authority: it re-checks everything (and the common-password list).
 import type { PasswordPolicy } from "./api";
+import { displayNameProblem } from "./display-name";
 
 const encoder = new TextEncoder();
 
@@ -21,11 +22,9 @@ export function validateEmail(value: string): string | null {
   return null;
 }
 
+/** The display-name rule (see display-name.ts): a sentence for what is wrong, or null. */
 export function validateName(value: string): string | null {
-  const name = value.trim();
-  if (name === "") return "Enter your name.";
-  if (charLength(name) > 100) return "Use at most 100 characters.";
-  return null;
+  return displayNameProblem(value)?.message ?? null;
 }
 
 export type RuleState = "met" | "unmet" | "server";
@@ -66,21 +65,33 @@ export function passwordAcceptable(checks: RuleCheck[]): boolean {
   return checks.every((c) => c.state !== "unmet");
 }
 
+const sameSite = "http://same-site.invalid";
+// "." and ".." path segments, percent-encoded or not: the URL parser resolves them, so
+// "/.//evil.example" would come out as "//evil.example".
+const dotSegment = /^(?:\.|%2e){1,2}$/i;
+
+/** "//host" and "/\host" are other sites to a browser; so is anything not starting with "/". */
+function leavesTheSite(path: string): boolean {
+  return !path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\");
+}
+
 /**
  * The path to return to after sign-in: only a same-site relative path ("/x"), never
- * "//host", "/\host", a scheme, or anything with control characters; otherwise "/".
+ * "//host", "/\host", a scheme, a dot segment or anything with control characters; otherwise
+ * "/". What is returned is checked too, since normalising can turn a safe path into "//host".
  */
 export function safeCallbackUrl(value: string | null | undefined): string {
-  if (typeof value !== "string" || value === "") return "/";
-  if (!value.startsWith("/") || value.startsWith("//")) return "/";
+  if (typeof value !== "string" || leavesTheSite(value)) return "/";
   // Browsers read "\" as "/", so "/\evil.example" would leave the site.
   if (value.includes("\\")) return "/";
   if (/[\u0000-\u001f\u007f]/.test(value)) return "/";
+  const path = value.split(/[?#]/, 1)[0] ?? "";
+  if (path.split("/").some((segment) => dotSegment.test(segment))) return "/";
   try {
-    const base = "http://same-site.invalid";
-    const url = new URL(value, base);
-    if (url.origin !== base) return "/";
-    return `${url.pathname}${url.search}${url.hash}`;
+    const url = new URL(value, sameSite);
+    if (url.origin !== sameSite) return "/";
+    const normalised = `${url.pathname}${url.search}${url.hash}`;
+    return leavesTheSite(normalised) ? "/" : normalised;
   } catch {
     return "/";
   }

@@ -58,6 +58,26 @@ describe("call", () => {
     expect(problemMessage(result.problem)).toBe("Too many attempts. Try again in 2 minutes.");
   });
 
+  test("a refused cross-site request tells the person what to do, not the Origin rule", async () => {
+    answer(
+      403,
+      problem({
+        status: 403,
+        code: "csrf_rejected",
+        detail: "Cross-site request refused: the Origin is not allowed",
+      }),
+      { "content-type": "application/problem+json" },
+    );
+    const result = await call(
+      client().POST("/api/auth/login", { body: { email: "a@b.co", password: "x" } }),
+    );
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.problem.code).toBe("csrf_rejected");
+    expect(problemMessage(result.problem)).toBe(
+      "This page was opened from an address this service does not accept. Open the site at its usual address and try again.",
+    );
+  });
+
   test("a non-problem body (a proxy's HTML page) becomes a generic problem, never shown raw", async () => {
     answer(502, "<html>Bad Gateway</html>", { "content-type": "text/html" });
     const result = await call(client().GET("/api/auth/me"));

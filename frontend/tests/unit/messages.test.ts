@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { fieldErrorMessage, oauthErrorMessage } from "@/lib/messages";
+import { fieldErrorMessage, oauthErrorMessage, problemCodeMessage } from "@/lib/messages";
 
 describe("OAuth error sentences", () => {
   test.each([
@@ -40,5 +40,17 @@ describe("field error sentences", () => {
   });
   test("unknown codes fall back to the server's message", () => {
     expect(fieldErrorMessage("new_rule", "Server says no")).toBe("Server says no");
+  });
+});
+
+describe("problem sentences", () => {
+  test("csrf_rejected says what to do, not which header was refused", () => {
+    const message = problemCodeMessage("csrf_rejected");
+    expect(message).toContain("Open the site at its usual address and try again.");
+    expect(message).not.toContain("Origin");
+  });
+  test("other codes keep the server's detail", () => {
+    expect(problemCodeMessage("invalid_credentials")).toBeUndefined();
+    expect(problemCodeMessage("constructor")).toBeUndefined();
   });
 });

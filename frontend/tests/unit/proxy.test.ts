@@ -23,6 +23,12 @@ describe("proxy", () => {
     expect(response.headers.get("content-security-policy")).toMatch(/'nonce-[A-Za-z0-9+/=]+'/);
   });
 
+  test("the backend's __Host- session cookie counts as a session too", () => {
+    const response = proxy(request("/account", "__Host-access_token=abc"));
+    expect(response.headers.get("location")).toBeNull();
+    expect(proxy(request("/account", "__Host-other=abc")).status).toBe(307);
+  });
+
   test("public pages pass without a cookie; a path that only starts like a protected one too", () => {
     expect(proxy(request("/login")).headers.get("location")).toBeNull();
     expect(proxy(request("/accountant")).headers.get("location")).toBeNull();

@@ -63,9 +63,10 @@ describe("fields", () => {
     expect(validateEmail("ada")).not.toBeNull();
     expect(validateEmail(" ada@example.com ")).toBeNull();
   });
-  test("name", () => {
+  test("name (the full rule is in display-name.test.ts)", () => {
     expect(validateName("   ")).not.toBeNull();
     expect(validateName("x".repeat(101))).not.toBeNull();
+    expect(validateName("Ada\u200bLovelace")).not.toBeNull();
     expect(validateName("Ada")).toBeNull();
   });
 });
@@ -74,6 +75,29 @@ describe("safeCallbackUrl", () => {
   test("keeps same-site relative paths with their query", () => {
     expect(safeCallbackUrl("/account")).toBe("/account");
     expect(safeCallbackUrl("/account?tab=sessions&x=1")).toBe("/account?tab=sessions&x=1");
+    expect(safeCallbackUrl("/account?tab=x#y")).toBe("/account?tab=x#y");
+    expect(safeCallbackUrl("/a.b/c")).toBe("/a.b/c");
+    expect(safeCallbackUrl("/a/.well-known/..x")).toBe("/a/.well-known/..x");
+    // Dots after the path are not segments the parser resolves.
+    expect(safeCallbackUrl("/search?q=/../x#/./y")).toBe("/search?q=/../x#/./y");
+  });
+  // Each resolves to "//evil.example..." once its dot segments are removed.
+  test.each([
+    "/.//evil.example/x",
+    "/%2e%2e//evil.example",
+    "/a/..//evil.example",
+    "/%2E/..//x",
+    "/%2e//evil.example",
+    "/.%2E//evil.example",
+    "/a/%2e%2E//evil.example",
+    "/x/.././/evil.example",
+  ])("refuses dot segments that would lead off the site: %p", (value) => {
+    expect(safeCallbackUrl(value)).toBe("/");
+  });
+  test("refuses any dot segment, even one that stays on the site", () => {
+    expect(safeCallbackUrl("/account/../login")).toBe("/");
+    expect(safeCallbackUrl("/./account")).toBe("/");
+    expect(safeCallbackUrl("/account/.")).toBe("/");
   });
   test.each([
     "//evil.example",

@@ -1,6 +1,7 @@
 "use client";
 import { type PasswordPolicy, type Provider } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
+import { NeedsJavaScript } from "@/components/needs-javascript";
 import { PasswordForm } from "./password-form";
 import { SessionsCard } from "./sessions-card";
 
@@ -8,7 +9,14 @@ type Props = { providers: Provider[]; policy: PasswordPolicy; linkError: string 
 
 export function AccountView({ providers, policy, linkError }: Props) {
   const { user, loading } = useAuth();
-  if (loading || !user) return <p className="muted">Loading your account…</p>;
+  if (loading || !user) {
+    return (
+      <>
+        <p className="muted">Loading your account…</p>
+        <NeedsJavaScript task="This page" />
+      </>
+    );
+  }
   const linked = user.providers.filter((p) => p !== "password");
   const unlinked = providers.filter((p) => !user.providers.includes(p.id));
   const nameOf = (id: string) => providers.find((p) => p.id === id)?.name ?? id;
@@ -25,7 +33,9 @@ export function AccountView({ providers, policy, linkError }: Props) {
         <h2 id="profile-heading">Profile</h2>
         <dl className="facts">
           <dt>Name</dt>
-          <dd>{user.name}</dd>
+          <dd>
+            <bdi>{user.name}</bdi>
+          </dd>
           <dt>Email</dt>
           <dd data-testid="account-email">
             {user.email}{" "}

@@ -3,6 +3,7 @@ import { useState } from "react";
 import { api, call, fieldErrors, problemMessage, type PasswordPolicy } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
 import { fieldErrorMessage } from "@/lib/messages";
+import { useHydrated } from "@/lib/use-hydrated";
 import { Field } from "@/components/field";
 import { NewPasswordFields, useNewPassword } from "@/components/new-password-fields";
 
@@ -22,6 +23,7 @@ export function PasswordForm({
   const [errors, setErrors] = useState<Errors>({});
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const usable = useHydrated();
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -72,7 +74,14 @@ export function PasswordForm({
           </p>
         ) : null}
       </div>
-      <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+      {/* POST, so that no submit can ever put a password in the URL. */}
+      <form
+        method="post"
+        onSubmit={onSubmit}
+        noValidate
+        aria-busy={busy}
+        data-usable={usable || undefined}
+      >
         {hasPassword ? (
           <Field
             id="current_password"
@@ -94,7 +103,7 @@ export function PasswordForm({
           labels={{ password: "New password", confirm: "Confirm new password" }}
           errors={errors}
         />
-        <button type="submit" className="button" disabled={busy}>
+        <button type="submit" className="button" disabled={busy || !usable}>
           {busy ? "Saving…" : hasPassword ? "Change password" : "Set password"}
         </button>
       </form>

@@ -4,12 +4,20 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { problemMessage, type Provider } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
+import { useHydrated } from "@/lib/use-hydrated";
 import { validateEmail } from "@/lib/validation";
 import { Field } from "@/components/field";
+import { NeedsJavaScript } from "@/components/needs-javascript";
 
-type Props = { providers: Provider[]; callbackUrl: string; oauthError: string | null };
+type Props = {
+  providers: Provider[];
+  /** The provider a link from another site asked for: offered first, never started unasked. */
+  suggested: Provider | null;
+  callbackUrl: string;
+  oauthError: string | null;
+};
 
-export function LoginForm({ providers, callbackUrl, oauthError }: Props) {
+export function LoginForm({ providers, suggested, callbackUrl, oauthError }: Props) {
   const { login } = useAuth();
   const router = useRouter();
   const [email, setEmail] = useState("");
@@ -17,14 +25,12 @@ export function LoginForm({ providers, callbackUrl, oauthError }: Props) {
   const [errors, setErrors] = useState<{ email?: string; password?: string }>({});
   const [formError, setFormError] = useState<string | null>(oauthError);
   const [busy, setBusy] = useState(false);
-  const [usable, setUsable] = useState(false);
+  const usable = useHydrated();
 
   // Hydrated: the form answers from here on (measured as "time to a usable form").
   useEffect(() => {
-    performance.mark("login-form-usable");
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- marks hydration once
-    setUsable(true);
-  }, []);
+    if (usable) performance.mark("login-form-usable");
+  }, [usable]);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -46,12 +52,21 @@ export function LoginForm({ providers, callbackUrl, oauthError }: Props) {
     setFormError(problemMessage(result.problem));
   }
 
+  const others = providers.filter((p) => p.id !== suggested?.id);
   const withReturn = (url: string) =>
     callbackUrl === "/" ? url : `${url}?redirect_to=${encodeURIComponent(callbackUrl)}`;
 
   return (
     <section className="card narrow">
       <h1>Sign in</h1>
+      {suggested ? (
+        <div className="stack" data-testid="suggested-provider">
+          <p>To sign in with {suggested.name}, continue below.</p>
+          <a className="button button-block" href={withReturn(suggested.authorize_url)}>
+            Continue with {suggested.name}
+          </a>
+        </div>
+      ) : null}
       <div aria-live="assertive">
         {formError ? (
           <p className="alert alert-error" role="alert" data-testid="form-error">
@@ -59,7 +74,15 @@ export function LoginForm({ providers, callbackUrl, oauthError }: Props) {
           </p>
         ) : null}
       </div>
-      <form onSubmit={onSubmit} noValidate aria-busy={busy} data-usable={usable || undefined}>
+      <NeedsJavaScript task="Signing in with a password" />
+      {/* POST, so that no submit can ever put the password in the URL. */}
+      <form
+        method="post"
+        onSubmit={onSubmit}
+        noValidate
+        aria-busy={busy}
+        data-usable={usable || undefined}
+      >
         <Field
           id="email"
           label="Email"
@@ -80,15 +103,15 @@ export function LoginForm({ providers, callbackUrl, oauthError }: Props) {
           onChange={(e) => setPassword(e.target.value)}
           error={errors.password}
         />
-        <button type="submit" className="button button-block" disabled={busy}>
+        <button type="submit" className="button button-block" disabled={busy || !usable}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </form>
-      {providers.length > 0 ? (
+      {others.length > 0 ? (
         <>
           <p className="divider">or</p>
           <div className="stack">
-            {providers.map((p) => (
+            {others.map((p) => (
               <a key={p.id} className="button button-quiet" href={withReturn(p.authorize_url)}>
                 Continue with {p.name}
               </a>

@@ -15,10 +15,14 @@ function first(value: string | string[] | undefined): string | undefined {
 export default async function LoginPage({ searchParams }: { searchParams: Search }) {
   const params = await searchParams;
   const { providers } = await signInOptions();
+  // A sign-in with a provider started from another site lands here (?provider=&redirect_to=):
+  // the person presses that provider's button themselves.
+  const suggested = providers.find((p) => p.id === first(params.provider)) ?? null;
   return (
     <LoginForm
       providers={providers}
-      callbackUrl={safeCallbackUrl(first(params.callbackUrl))}
+      suggested={suggested}
+      callbackUrl={safeCallbackUrl(first(params.callbackUrl) ?? first(params.redirect_to))}
       oauthError={oauthErrorMessage(first(params.error))}
     />
   );

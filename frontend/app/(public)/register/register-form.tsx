@@ -4,9 +4,12 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { fieldErrors, problemMessage, type PasswordPolicy } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
+import { trimWhiteSpace } from "@/lib/display-name";
 import { fieldErrorMessage } from "@/lib/messages";
+import { useHydrated } from "@/lib/use-hydrated";
 import { validateEmail, validateName } from "@/lib/validation";
 import { Field } from "@/components/field";
+import { NeedsJavaScript } from "@/components/needs-javascript";
 import { NewPasswordFields, useNewPassword } from "@/components/new-password-fields";
 
 type Errors = Partial<Record<"email" | "name" | "password" | "confirm", string>>;
@@ -20,6 +23,7 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
   const [errors, setErrors] = useState<Errors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const usable = useHydrated();
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -32,7 +36,7 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
     if (Object.values(next).some(Boolean)) return;
     setBusy(true);
     setFormError(null);
-    const result = await register(email.trim(), name.trim(), newPassword.password);
+    const result = await register(email.trim(), trimWhiteSpace(name), newPassword.password);
     if (result.ok) {
       router.replace("/");
       router.refresh();
@@ -64,7 +68,15 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
           </p>
         ) : null}
       </div>
-      <form onSubmit={onSubmit} noValidate aria-busy={busy}>
+      <NeedsJavaScript task="Creating an account" />
+      {/* POST, so that no submit can ever put the password in the URL. */}
+      <form
+        method="post"
+        onSubmit={onSubmit}
+        noValidate
+        aria-busy={busy}
+        data-usable={usable || undefined}
+      >
         <Field
           id="email"
           label="Email"
@@ -91,7 +103,7 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
           errors={errors}
           required
         />
-        <button type="submit" className="button button-block" disabled={busy}>
+        <button type="submit" className="button button-block" disabled={busy || !usable}>
           {busy ? "Creating account…" : "Create account"}
         </button>
       </form>

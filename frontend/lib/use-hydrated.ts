@@ -1,0 +1,16 @@
+import { useSyncExternalStore } from "react";
+
+const nothingToWatch = () => () => {};
+
+/**
+ * False in the server's HTML and until React has hydrated the page, true from then on. Forms
+ * that send passwords keep their submit button disabled until then: a submit before it would
+ * be the browser's own, without the page's script.
+ */
+export function useHydrated(): boolean {
+  return useSyncExternalStore(
+    nothingToWatch,
+    () => true,
+    () => false,
+  );
+}
