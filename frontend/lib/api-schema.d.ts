@@ -1037,7 +1037,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description A new password against the policy, or a missing or wrong `current_password` (`incorrect`) */
+      /** @description A new password against the policy or equal to the current one (`same_as_current`), or a missing or wrong `current_password` (`incorrect`) */
       422: {
         headers: {
           [name: string]: unknown;
@@ -1062,7 +1062,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Too many wrong current passwords for this account (`rate_limited`) */
+      /** @description Too many wrong current passwords for this account, or too many password changes from this address (`rate_limited`) */
       429: {
         headers: {
           /** @description Seconds until an attempt may succeed */
@@ -1471,6 +1471,15 @@ export interface operations {
       302: {
         headers: {
           /** @description The provider's authorization URL */
+          location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description A navigation from another site (`Sec-Fetch-Site: cross-site`): to the frontend's login page, which offers this provider's button */
+      303: {
+        headers: {
+          /** @description `{FRONTEND_URL}/login?provider=<id>&redirect_to=<path>` */
           location?: string;
           [name: string]: unknown;
         };
