@@ -5,6 +5,7 @@ import { useAuth } from "@/lib/auth-context";
 import { fieldErrorMessage } from "@/lib/messages";
 import { useHydrated } from "@/lib/use-hydrated";
 import { Field } from "@/components/field";
+import { PasswordFormShell } from "@/components/password-form-shell";
 import { NewPasswordFields, useNewPassword } from "@/components/new-password-fields";
 
 type Errors = Partial<Record<"current" | "password" | "confirm", string>>;
@@ -74,14 +75,7 @@ export function PasswordForm({
           </p>
         ) : null}
       </div>
-      {/* POST, so that no submit can ever put a password in the URL. */}
-      <form
-        method="post"
-        onSubmit={onSubmit}
-        noValidate
-        aria-busy={busy}
-        data-usable={usable || undefined}
-      >
+      <PasswordFormShell onSubmit={onSubmit} busy={busy} usable={usable}>
         {hasPassword ? (
           <Field
             id="current_password"
@@ -106,7 +100,7 @@ export function PasswordForm({
         <button type="submit" className="button" disabled={busy || !usable}>
           {busy ? "Saving…" : hasPassword ? "Change password" : "Set password"}
         </button>
-      </form>
+      </PasswordFormShell>
     </section>
   );
 }

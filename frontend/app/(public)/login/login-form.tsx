@@ -7,6 +7,7 @@ import { useAuth } from "@/lib/auth-context";
 import { useHydrated } from "@/lib/use-hydrated";
 import { validateEmail } from "@/lib/validation";
 import { Field } from "@/components/field";
+import { PasswordFormShell } from "@/components/password-form-shell";
 import { NeedsJavaScript } from "@/components/needs-javascript";
 
 type Props = {
@@ -75,14 +76,7 @@ export function LoginForm({ providers, suggested, callbackUrl, oauthError }: Pro
         ) : null}
       </div>
       <NeedsJavaScript task="Signing in with a password" />
-      {/* POST, so that no submit can ever put the password in the URL. */}
-      <form
-        method="post"
-        onSubmit={onSubmit}
-        noValidate
-        aria-busy={busy}
-        data-usable={usable || undefined}
-      >
+      <PasswordFormShell onSubmit={onSubmit} busy={busy} usable={usable}>
         <Field
           id="email"
           label="Email"
@@ -106,7 +100,7 @@ export function LoginForm({ providers, suggested, callbackUrl, oauthError }: Pro
         <button type="submit" className="button button-block" disabled={busy || !usable}>
           {busy ? "Signing in…" : "Sign in"}
         </button>
-      </form>
+      </PasswordFormShell>
       {others.length > 0 ? (
         <>
           <p className="divider">or</p>

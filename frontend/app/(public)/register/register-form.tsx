@@ -9,6 +9,7 @@ import { fieldErrorMessage } from "@/lib/messages";
 import { useHydrated } from "@/lib/use-hydrated";
 import { validateEmail, validateName } from "@/lib/validation";
 import { Field } from "@/components/field";
+import { PasswordFormShell } from "@/components/password-form-shell";
 import { NeedsJavaScript } from "@/components/needs-javascript";
 import { NewPasswordFields, useNewPassword } from "@/components/new-password-fields";
 
@@ -69,14 +70,7 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
         ) : null}
       </div>
       <NeedsJavaScript task="Creating an account" />
-      {/* POST, so that no submit can ever put the password in the URL. */}
-      <form
-        method="post"
-        onSubmit={onSubmit}
-        noValidate
-        aria-busy={busy}
-        data-usable={usable || undefined}
-      >
+      <PasswordFormShell onSubmit={onSubmit} busy={busy} usable={usable}>
         <Field
           id="email"
           label="Email"
@@ -106,7 +100,7 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
         <button type="submit" className="button button-block" disabled={busy || !usable}>
           {busy ? "Creating account…" : "Create account"}
         </button>
-      </form>
+      </PasswordFormShell>
       <p className="muted">
         Already have an account? <Link href="/login">Sign in</Link>
       </p>
