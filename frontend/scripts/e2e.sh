@@ -80,3 +80,12 @@ ready "$public/health" && ready "$public/login" \
     || { tail -n 20 "$logs"/*.log >&2; exit 1; }
 
 E2E_BASE_URL=$public PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 bunx playwright test "$@"
+status=$?
+# Every request the browser made went through nginx, whose access log prints each request line:
+# the tests' password in it would mean a form was submitted as a GET.
+if grep -q 'violet-harbour-42' "$logs/nginx.log"; then
+    echo "a password reached nginx's access log:" >&2
+    grep 'violet-harbour-42' "$logs/nginx.log" | head -n 3 >&2
+    status=1
+fi
+exit $status
