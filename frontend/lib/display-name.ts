@@ -1,7 +1,8 @@
 // The display-name rule, the same as the backend's DisplayName and checked against the same
 // cases (crates/domain/tests/fixtures/names.json). Names come in every script and with emoji,
-// so joiners and emoji tags are allowed where a name needs them; what is refused is what hides
-// or reorders text.
+// so joiners, emoji tags and variation selectors are allowed where a name needs them; what is
+// refused is what hides or reorders text. Unassigned code points are left to the server: the
+// browser's Unicode may be older than the backend's, and a new emoji must not be blocked here.
 
 export const maxNameLength = 100;
 
@@ -13,8 +14,15 @@ export type NameProblem = { code: NameCode; message: string };
 const edgeWhiteSpace = /^\p{White_Space}+|\p{White_Space}+$/gu;
 
 // Surrogates only occur alone here (a pair is one character), and a lone one cannot be sent.
-const refusedAnywhere = /^[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Cn}]$/u;
+// With the letters and marks that draw nothing: Hangul fillers, the grapheme joiner, Khmer's
+// inherent vowels.
+const refusedAnywhere =
+  /^[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\u034F\u115F\u1160\u17B4\u17B5\u3164\uFFA0]$/u;
 const joinable = /^[\p{L}\p{M}\p{S}]$/u;
+const variationSelector = /^[\u180B-\u180D\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]$/u;
+// What a variation selector may follow: one selector, right after a letter, digit, punctuation
+// or symbol, since a run of them could spell hidden text.
+const selectable = /^[\p{L}\p{N}\p{P}\p{S}]$/u;
 const zeroWidthNonJoiner = "\u200C";
 const zeroWidthJoiner = "\u200D";
 const blackFlag = "\u{1F3F4}";
@@ -24,7 +32,7 @@ const tagSequence =
   /^\u{1F3F4}[\u{E0061}-\u{E007A}]{2}[\u{E0030}-\u{E0039}\u{E0061}-\u{E007A}]{1,4}\u{E007F}$/u;
 const longestTagSequence = 8;
 const drawsNothing =
-  /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zs}\p{Zl}\p{Zp}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0\u2800]$/u;
+  /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zs}\p{Zl}\p{Zp}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0\u2800]$/u;
 
 /** Removes Unicode White_Space at both ends, as the backend does. */
 export function trimWhiteSpace(value: string): string {
@@ -43,6 +51,7 @@ function tagSequenceLength(chars: string[], start: number): number {
 /** Whether the character at `i` may stand where it is. */
 function permittedAt(chars: string[], i: number): boolean {
   const c = chars[i] ?? "";
+  if (variationSelector.test(c)) return selectable.test(chars[i - 1] ?? "");
   if (!refusedAnywhere.test(c)) return true;
   // Joiners shape Persian and Indic words and emoji sequences: only between two such characters.
   if (c === zeroWidthNonJoiner || c === zeroWidthJoiner) {

@@ -17,7 +17,7 @@ use yoshikosan_domain::ports::{
     FailureCounter, IdentityProvider, PasswordHasher, SessionRepository, TokenCodec, UserRepository,
 };
 use yoshikosan_domain::use_cases::{
-    Authenticate, CompleteOAuth, CompleteOAuthPorts, ListSessions, LogIn, LogOut, LogOutEverywhere,
+    Authenticate, CompleteOAuth, CompleteOAuthPorts, FLOW_LIFETIME, ListSessions, LogIn, LogOut, LogOutEverywhere,
     PurgeExpiredSessions, Register, RevokeSession, SetPassword, StartOAuth,
 };
 use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SessionIssuer, SystemClock, Throttle};
@@ -196,6 +196,7 @@ fn state(
         cookie: Cookies::new(
             &settings.cookie,
             std::time::Duration::from_secs(settings.access_token_ttl.as_seconds().unsigned_abs()),
+            std::time::Duration::from_secs(FLOW_LIFETIME.num_seconds().unsigned_abs()),
         ),
         access_token_ttl: settings.access_token_ttl,
         password_policy: policy,

@@ -1,8 +1,9 @@
 //! A user's display name and the characters a name may hold.
 //!
-//! Names come in every script and with emoji, so joiners and emoji tags are part of real names;
-//! what is refused is what hides or reorders text: control and format characters outside the
-//! places a name needs them, line breaks and unassigned code points.
+//! Names come in every script and with emoji, so joiners, emoji tags and variation selectors are
+//! part of real names; what is refused is what hides or reorders text: control and format
+//! characters outside the places a name needs them, characters that draw nothing, line breaks
+//! and unassigned code points.
 
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
@@ -73,11 +74,11 @@ impl DisplayName {
 }
 
 /// Keeps what a name may hold, trimmed and cut to the maximum. Dropping, trimming or cutting can
-/// leave a joiner or a tag without its neighbours, so it repeats until nothing changes.
+/// leave a joiner, a tag or a selector without its neighbours, so it repeats until nothing changes.
 fn fit(text: &str) -> String {
-    let mut name = keep_permitted(text).trim().chars().take(DisplayName::MAX_CHARS).collect::<String>();
+    let mut name = text.to_owned();
     loop {
-        let again = keep_permitted(&name).trim().to_owned();
+        let again: String = keep_permitted(&name).trim().chars().take(DisplayName::MAX_CHARS).collect();
         if again == name {
             return name;
         }
@@ -98,6 +99,10 @@ fn permitted(chars: &[char]) -> Vec<bool> {
             let before = i.checked_sub(1).and_then(|j| chars.get(j));
             let after = chars.get(i + 1);
             ok[i] = before.is_some_and(|&b| joins(b)) && after.is_some_and(|&a| joins(a));
+        } else if is_variation_selector(c) {
+            // One selector, right after what it selects (an emoji, a Han character, a Mongolian
+            // letter): a run of them could spell hidden text.
+            ok[i] = i.checked_sub(1).and_then(|j| chars.get(j)).is_some_and(|&b| is_base(b));
         } else if c == BLACK_FLAG
             && let Some(len) = tag_sequence_len(&chars[i + 1..])
         {
@@ -107,11 +112,24 @@ fn permitted(chars: &[char]) -> Vec<bool> {
     ok
 }
 
-/// Control and format characters, line and paragraph separators, unassigned code points.
-/// Format characters are allowed back only where [`permitted`] finds a name needs them.
+/// Control and format characters, line and paragraph separators, unassigned code points, and
+/// the letters and marks that draw nothing (Hangul fillers, the grapheme joiner, Khmer's
+/// inherent vowels). Format characters are allowed back only where [`permitted`] finds a name
+/// needs them.
 fn is_refused_anywhere(c: char) -> bool {
     use GeneralCategory::*;
-    matches!(c.general_category(), Control | Format | LineSeparator | ParagraphSeparator | Unassigned)
+    let blank = matches!(c, '\u{34F}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}' | '\u{3164}' | '\u{FFA0}');
+    blank || matches!(c.general_category(), Control | Format | LineSeparator | ParagraphSeparator | Unassigned)
+}
+
+fn is_variation_selector(c: char) -> bool {
+    matches!(c, '\u{180B}'..='\u{180D}' | '\u{180F}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}')
+}
+
+/// What a variation selector may follow: a letter, digit, punctuation or symbol.
+fn is_base(c: char) -> bool {
+    use GeneralCategoryGroup::*;
+    matches!(c.general_category_group(), Letter | Number | Punctuation | Symbol)
 }
 
 /// What a joiner may stand between: letters (Persian's non-joiner), marks (a virama, an emoji

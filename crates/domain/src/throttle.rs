@@ -1,5 +1,5 @@
-//! Rate limits on password sign-in and registration, and each client's share of the hashing
-//! pool. A unit of each budget is reserved before any password is hashed or checked, so
+//! Rate limits on password sign-in, registration and password changes, and each client's share
+//! of the hashing pool. A unit of each budget is reserved before any password is hashed or checked, so
 //! requests sent at once can never be checked more often than the budget allows.
 
 mod keys;

@@ -41,14 +41,25 @@ pub(crate) fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -
 
 /// The providers of a user's links that this build knows. A link to any other (one written
 /// before a rollback, or a provider since removed) is skipped and logged: it is no way in here,
-/// and it must not make the account unreadable.
-pub(crate) fn known_providers<'a>(user: Uuid, stored: impl IntoIterator<Item = &'a str>) -> Vec<OAuthProvider> {
+/// and it must not make the account unreadable. `warn` for reads a person causes (a sign-in);
+/// the per-request session lookup logs at debug level, or every request would repeat it.
+pub(crate) fn known_providers<'a>(
+    user: Uuid,
+    stored: impl IntoIterator<Item = &'a str>,
+    warn: bool,
+) -> Vec<OAuthProvider> {
     stored
         .into_iter()
         .filter_map(|name| {
             let provider = OAuthProvider::parse(name);
-            if provider.is_none() {
-                tracing::warn!(%user, provider = name, "skipped a link to a provider this build does not know");
+            match (&provider, warn) {
+                (Some(_), _) => {}
+                (None, true) => {
+                    tracing::warn!(%user, provider = name, "skipped a link to a provider this build does not know")
+                }
+                (None, false) => {
+                    tracing::debug!(%user, provider = name, "skipped a link to a provider this build does not know")
+                }
             }
             provider
         })

@@ -45,10 +45,10 @@ pub(crate) async fn find_session_with_user(
     let placeholder = if backend == DbBackend::Postgres { "$1" } else { "?" };
     let sql = format!("{SELECT} WHERE s.id = {placeholder} ORDER BY o.created_at");
     let statement = Statement::from_sql_and_values(backend, sql, [id.as_uuid().into()]);
-    let rows = SessionUserRow::find_by_statement(statement).all(conn).await.map_err(store_error)?;
-    let Some(user_id) = rows.first().map(|row| row.user_id) else { return Ok(None) };
-    let providers = known_providers(user_id, rows.iter().filter_map(|row| row.provider.as_deref()));
-    let Some(row) = rows.into_iter().next() else { return Ok(None) };
+    let mut rows = SessionUserRow::find_by_statement(statement).all(conn).await.map_err(store_error)?;
+    let Some(first) = rows.first() else { return Ok(None) };
+    let providers = known_providers(first.user_id, rows.iter().filter_map(|row| row.provider.as_deref()), false);
+    let row = rows.swap_remove(0);
     let user = users::Model {
         id: row.user_id,
         email: row.email,

@@ -37,7 +37,7 @@ impl SeaUserRepository {
             .all(&self.conn)
             .await
             .map_err(store_error)?;
-        let providers = known_providers(row.id, links.iter().map(|link| link.provider.as_str()));
+        let providers = known_providers(row.id, links.iter().map(|link| link.provider.as_str()), true);
         Ok(Some(to_user(row, providers)))
     }
 }

@@ -132,9 +132,11 @@ impl Parser<'_> {
                 value
             }
         };
-        for name in unset {
+        // The name after the `$` is not shown: in a password or URL it is a piece of the secret.
+        if !unset.is_empty() {
             self.parsed.warnings.push(format!(
-                "line {line}: {key} refers to ${name}, which is not set, so it reads as empty (write $$ for a literal $)"
+                "line {line}: the value of {key} has a `$` followed by a name that nothing sets, which reads as \
+                 empty (write $$ for a literal $)"
             ));
         }
         Ok(Some((key, value)))

@@ -62,8 +62,10 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
     let redis_url = problems.check(redis_url(get("REDIS_URL")));
 
     let frontend_ports = problems.check(frontend_ports(get("FRONTEND_EXTRA_PORTS")));
-    // The frontend may always call the API from the browser, at each port it is served on.
+    // The frontend may always call the API from the browser, and a plain-http one (a local
+    // stack) at each port it is served on; behind TLS, pages come from the site's own port.
     if let (Some(url), Some(origins), Some(ports)) = (&frontend_url, cors_origins.as_mut(), &frontend_ports) {
+        let ports = if url.scheme() == "http" { ports.as_slice() } else { &[] };
         let mut at_ports = ports.iter().filter_map(|&port| {
             let mut other = url.clone();
             other.set_port(Some(port)).ok()?;
@@ -102,13 +104,16 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
             discord: discord?,
             rate_limits: rate_limits?,
             redis_url: redis_url?,
-            read_warnings: warnings,
+            read_warnings: Vec::new(),
         })
     })();
     problems.0.extend(vars.conflicts());
     match settings {
-        Some(settings) if problems.0.is_empty() => Ok(settings),
-        _ => Err(ConfigError(problems.0)),
+        Some(settings) if problems.0.is_empty() => Ok(Settings { read_warnings: warnings, ..settings }),
+        // What reading noticed often explains a problem (an unset `$NAME` left a URL empty).
+        _ => Err(ConfigError(
+            problems.0.into_iter().chain(warnings.into_iter().map(|w| format!("(warning) {w}"))).collect(),
+        )),
     }
 }
 
@@ -152,6 +157,13 @@ fn cookie_name(value: Option<&str>) -> Result<String, String> {
     let name = value.unwrap_or("access_token").to_owned();
     // RFC 6265 cookie-name is an HTTP token.
     let valid = name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("__host-") || lower.starts_with("__secure-") {
+        return Err(format!(
+            "COOKIE_NAME must not start with __Host- or __Secure- ({name:?}): the service adds __Host- itself when \
+             cookies are Secure and COOKIE_DOMAIN is unset"
+        ));
+    }
     if valid {
         Ok(name)
     } else {

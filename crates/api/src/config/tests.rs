@@ -237,4 +237,15 @@ fn the_frontend_is_an_allowed_origin_at_each_port_it_is_served_on() {
     assert_eq!(settings.cors_origins, ["http://localhost:8080", "http://localhost:6666"]);
     let text = Settings::from_vars([("FRONTEND_EXTRA_PORTS", "6666,http")]).unwrap_err().to_string();
     assert!(text.contains("FRONTEND_EXTRA_PORTS must be"), "{text}");
+    // Behind TLS pages come from the site's own port: no other port of the host is trusted.
+    let tls = [("FRONTEND_URL", "https://auth.example.com"), ("FRONTEND_EXTRA_PORTS", "6666,8080")];
+    assert_eq!(Settings::from_vars(tls).unwrap().cors_origins, ["https://auth.example.com"]);
+}
+
+#[test]
+fn a_cookie_name_may_not_carry_a_prefix_the_service_adds_itself() {
+    for name in ["__Host-session", "__secure-session"] {
+        let text = Settings::from_vars([("COOKIE_NAME", name)]).unwrap_err().to_string();
+        assert!(text.contains("COOKIE_NAME must not start with __Host-"), "{text}");
+    }
 }

@@ -29,14 +29,17 @@ impl TrustedProxies {
     ///
     /// `forwarded_for` is every `X-Forwarded-For` line in the order received: a proxy may append
     /// a line of its own rather than extend the client's, and together they are one chain.
-    pub fn client_ip<'a>(&self, peer: IpAddr, forwarded_for: impl DoubleEndedIterator<Item = &'a str>) -> IpAddr {
+    /// Each hop is read on its own, so a hop that is not text ends the walk there, never before
+    /// the hops a proxy appended to its right.
+    pub fn client_ip<'a>(&self, peer: IpAddr, forwarded_for: impl DoubleEndedIterator<Item = &'a [u8]>) -> IpAddr {
         let peer = peer.to_canonical();
         if !self.trusts(peer) {
             return peer;
         }
         let mut client = peer;
-        for hop in forwarded_for.rev().flat_map(|line| line.rsplit(',')).map(str::trim) {
-            match hop_address(hop).map(|ip| ip.to_canonical()) {
+        for hop in forwarded_for.rev().flat_map(|line| line.rsplit(|b| *b == b',')) {
+            let hop = std::str::from_utf8(hop).ok().map(str::trim);
+            match hop.and_then(hop_address).map(|ip| ip.to_canonical()) {
                 Some(ip) => {
                     client = ip;
                     if !self.trusts(ip) {
@@ -69,8 +72,7 @@ pub async fn resolve(
 ) -> Result<ServiceResponse<impl MessageBody>, Error> {
     if let Some(peer) = req.peer_addr().map(|a| a.ip()) {
         let trusted = req.app_data::<TrustedProxies>().cloned().unwrap_or_default();
-        // A line that is not text ends the chain where it stands, as garbage within a line does.
-        let lines: Vec<&str> = req.headers().get_all("x-forwarded-for").map(|v| v.to_str().unwrap_or("?")).collect();
+        let lines: Vec<&[u8]> = req.headers().get_all("x-forwarded-for").map(|v| v.as_bytes()).collect();
         let ip = trusted.client_ip(peer, lines.into_iter());
         req.extensions_mut().insert(ClientIp(ip));
     }
@@ -89,11 +91,11 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn one(line: &str) -> std::vec::IntoIter<&str> {
-        vec![line].into_iter()
+    fn one(line: &str) -> std::vec::IntoIter<&[u8]> {
+        vec![line.as_bytes()].into_iter()
     }
 
-    fn none() -> std::vec::IntoIter<&'static str> {
+    fn none() -> std::vec::IntoIter<&'static [u8]> {
         Vec::new().into_iter()
     }
 
@@ -101,9 +103,13 @@ mod tests {
     fn a_line_a_trusted_proxy_appends_is_read_with_the_others() {
         let trusted = proxies(&["127.0.0.1/32", "10.0.0.0/8"]);
         // The client wrote the first line; HAProxy appended the address it saw as a second one.
-        let lines = vec!["6.6.6.6", "198.51.100.7"].into_iter();
+        let lines = vec!["6.6.6.6".as_bytes(), b"198.51.100.7"].into_iter();
         assert_eq!(trusted.client_ip(ip("127.0.0.1"), lines), ip("198.51.100.7"));
-        let lines = vec!["6.6.6.6, 198.51.100.7", "10.0.0.2"].into_iter();
+        let lines = vec!["6.6.6.6, 198.51.100.7".as_bytes(), b"10.0.0.2"].into_iter();
+        assert_eq!(trusted.client_ip(ip("127.0.0.1"), lines), ip("198.51.100.7"));
+        // A hop that is not text, written by the client on the line the proxy extends, hides
+        // nothing to its right.
+        let lines = vec![b"\xff\xfe, 198.51.100.7".as_slice()].into_iter();
         assert_eq!(trusted.client_ip(ip("127.0.0.1"), lines), ip("198.51.100.7"));
     }
 

@@ -19,7 +19,9 @@ impl AttemptKeys {
     /// keyed by their /64, the block one subscriber usually gets, so rotating within it is futile;
     /// an IPv4-mapped IPv6 address (a socket listening on `::`) is the IPv4 client it carries.
     pub fn new(email: Option<&Email>, ip: Option<&str>) -> Self {
-        let email = email.map(|e| format!("email:{}", hex::encode(Sha256::digest(e.as_str().as_bytes()))));
+        // Lower-cased again: an address stored by an older release may not be.
+        let email =
+            email.map(|e| format!("email:{}", hex::encode(Sha256::digest(e.as_str().to_lowercase().as_bytes()))));
         let address = ip.and_then(|raw| raw.parse::<IpAddr>().ok()).map(|addr| match addr.to_canonical() {
             IpAddr::V4(v4) => format!("ip:{v4}"),
             IpAddr::V6(v6) => {

@@ -29,6 +29,6 @@ pub async fn log_out(
         Audit::new(AuditEvent::LoggedOut, &client).user(revoked.user_id).session(revoked.session_id).emit();
     }
     let mut response = HttpResponse::NoContent();
-    state.cookie.session_removal().into_iter().for_each(|c| _ = response.cookie(c));
+    state.cookie.end_session(&mut response);
     Ok(response.finish())
 }
