@@ -296,7 +296,7 @@ check "the scaled stack starts" quiet scale m docker-up
 check "every container passes its own health check" wait_healthy 90 postgres redis backend frontend
 check "Redis is on the internal data network only" test "$(networks_of "$(one redis)")" = data
 check "Redis refuses a client without its password" \
-    says NOAUTH $DOCKER exec "$(one redis)" sh -c 'env -u REDISCLI_AUTH redis-cli ping 2>&1' 
+    says NOAUTH $DOCKER exec "$(one redis)" sh -c 'env -u REDISCLI_AUTH redis-cli ping 2>&1'
 mapfile -t replicas < <(containers backend)
 check "two backends run" test "${#replicas[@]}" -eq 2
 applied=$(for id in "${replicas[@]}"; do $DOCKER logs "$id" 2>&1 | grep -o '"count":[0-9]*' | head -n 1; done | sort | tr '\n' ' ')
