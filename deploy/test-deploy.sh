@@ -63,11 +63,19 @@ check "postgres keeps its data in a named volume" grep -q 'postgres-data:/var/li
 check "the backend believes nginx alone, at a fixed address the others cannot get" sh -c "python3 - '$work/compose.yml' <<'PY'
 import ipaddress, sys, yaml
 stack = yaml.safe_load(open(sys.argv[1]))
-nginx = ipaddress.ip_address(stack['services']['nginx']['networks']['default']['ipv4_address'])
-pool = stack['networks']['default']['ipam']['config'][0]
+nginx = ipaddress.ip_address(stack['services']['nginx']['networks']['app']['ipv4_address'])
+pool = stack['networks']['app']['ipam']['config'][0]
 sys.exit(0 if stack['services']['backend']['environment']['TRUSTED_PROXIES'] == str(nginx)
          and nginx in ipaddress.ip_network(pool['subnet'])
          and nginx not in ipaddress.ip_network(pool['ip_range']) else 1)
+PY"
+check "PostgreSQL is only on the internal data network, which only the backend shares" sh -c "python3 - '$work/compose.yml' <<'PY'
+import sys, yaml
+stack = yaml.safe_load(open(sys.argv[1]))
+networks = {name: sorted(service.get('networks') or []) for name, service in stack['services'].items()}
+sys.exit(0 if stack['networks']['data'].get('internal') is True
+         and networks['postgres'] == ['data'] and networks['backend'] == ['app', 'data']
+         and 'data' not in networks['frontend'] + networks['nginx'] else 1)
 PY"
 check "nginx believes no outer proxy by default (OUTER_PROXIES empty)" sh -c "python3 - '$work/compose.yml' <<'PY'
 import sys, yaml
