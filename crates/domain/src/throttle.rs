@@ -10,7 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use keys::AttemptKeys;
 
-use crate::ports::{FailureCounter, HashingGate, HashingTurn, Reservation};
+use crate::password::{Password, PasswordHash};
+use crate::ports::{FailureCounter, HashError, HashingGate, HashingTurn, PasswordHasher, Reservation};
 
 /// How many units a window allows, per email and per client address.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,12 +118,65 @@ pub struct Attempt {
 }
 
 impl Attempt {
-    /// Waits for this address's turn at the hashing pool. Called right before hashing or
-    /// verifying, and ended by [`Self::hashed`], so that the turn covers the hash alone, not the
-    /// database work around it (which, with the database down, would hold every queued request
-    /// of the address for its timeouts). Refused when the address's queue is full: every unit
-    /// is then given back, since nothing was checked.
-    pub async fn hashing_turn(&mut self) -> Result<(), Throttled> {
+    /// Checks `candidate` against `hash` (a dummy hash when `None`) in this address's turn at the
+    /// hashing pool. The turn covers the check alone, not the database work around it, which
+    /// with the database down would hold every queued request of the address for its timeouts.
+    pub async fn verify<E>(
+        &mut self,
+        hasher: &dyn PasswordHasher,
+        candidate: &str,
+        hash: Option<PasswordHash>,
+    ) -> Result<bool, E>
+    where
+        E: From<Throttled> + From<HashError>,
+    {
+        self.hashing_turn().await?;
+        let matches = hasher.verify(candidate, hash).await;
+        self.hashed();
+        Ok(matches?)
+    }
+
+    /// Hashes a new password in this address's turn at the hashing pool.
+    pub async fn hash<E>(&mut self, hasher: &dyn PasswordHasher, password: &Password) -> Result<PasswordHash, E>
+    where
+        E: From<Throttled> + From<HashError>,
+    {
+        self.hashing_turn().await?;
+        let hash = hasher.hash(password).await;
+        self.hashed();
+        Ok(hash?)
+    }
+
+    /// A change of password: the current one checked (when there is one), then the new one
+    /// hashed, both in one turn, so that a change costs its address one place however it goes.
+    /// `None` when the current password is wrong.
+    pub async fn verify_and_hash<E>(
+        &mut self,
+        hasher: &dyn PasswordHasher,
+        current: Option<(&str, PasswordHash)>,
+        new: &Password,
+    ) -> Result<Option<PasswordHash>, E>
+    where
+        E: From<Throttled> + From<HashError>,
+    {
+        self.hashing_turn().await?;
+        let result = async {
+            if let Some((candidate, hash)) = current
+                && !hasher.verify(candidate, Some(hash)).await?
+            {
+                return Ok(None);
+            }
+            hasher.hash(new).await.map(Some)
+        }
+        .await;
+        self.hashed();
+        Ok(result?)
+    }
+
+    /// Waits for this address's turn at the hashing pool; ended by [`Self::hashed`]. Refused
+    /// when the address's queue is full: every unit is then given back, since nothing was
+    /// checked. Private, so that no use case can hash outside a turn or hold one too long.
+    async fn hashing_turn(&mut self) -> Result<(), Throttled> {
         let Some((gate, address)) = self.gate.take() else { return Ok(()) };
         match gate.enter(&address).await {
             Ok(turn) => {
@@ -139,7 +193,7 @@ impl Attempt {
     }
 
     /// The hash is done: the turn goes to the next request.
-    pub fn hashed(&mut self) {
+    fn hashed(&mut self) {
         self.turn = None;
     }
 

@@ -81,9 +81,7 @@ impl LogIn {
         let user = self.users.find_by_email(&email).await?;
         let hash = user.as_ref().and_then(|u| u.password_hash.clone());
         // Always verify, against a dummy hash when there is none, so timing reveals nothing.
-        attempt.hashing_turn().await?;
-        let matches = self.hasher.verify(&command.password, hash.clone()).await?;
-        attempt.hashed();
+        let matches = attempt.verify::<LogInError>(&*self.hasher, &command.password, hash.clone()).await?;
         let (user, verified) = match (user, hash) {
             (Some(user), Some(verified)) if matches => (user, verified),
             _ => {

@@ -110,9 +110,7 @@ impl Register {
         if self.users.find_by_email(&email).await?.is_some() {
             return Err(RegisterError::EmailTaken);
         }
-        attempt.hashing_turn().await?;
-        let hash = self.hasher.hash(&password).await?;
-        attempt.hashed();
+        let hash = attempt.hash::<RegisterError>(&*self.hasher, &password).await?;
         let user = User::with_password(email, name, hash, self.clock.now());
         let (session, access_token) = self.issuer.issue(user.id, client)?;
         self.users.create_with_session(&user, &session).await?;

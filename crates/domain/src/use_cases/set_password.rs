@@ -116,16 +116,13 @@ impl SetPassword {
         let guessed = user.password_hash.as_ref().zip(current);
         let keys = AttemptKeys::new(guessed.map(|_| &user.email), command.client_ip.as_deref());
         let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
-        attempt.hashing_turn().await?;
-        if let Some((hash, current)) = guessed {
-            let matches = self.hasher.verify(current, Some(hash.clone())).await?;
-            if !matches {
-                attempt.failed();
-                let wrong = FieldError::new(CURRENT, FieldErrorCode::Incorrect, "current password is incorrect");
-                return Err(ValidationErrors::from(wrong).into());
-            }
-        }
-        let new_hash = self.hasher.hash(&new).await?;
+        let checked = guessed.map(|(hash, current)| (current, hash.clone()));
+        let hashed = attempt.verify_and_hash::<SetPasswordError>(&*self.hasher, checked, &new).await?;
+        let Some(new_hash) = hashed else {
+            attempt.failed();
+            let wrong = FieldError::new(CURRENT, FieldErrorCode::Incorrect, "current password is incorrect");
+            return Err(ValidationErrors::from(wrong).into());
+        };
         attempt.changed().await;
         let change = PasswordChange {
             user_id: user.id,
