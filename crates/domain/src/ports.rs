@@ -215,6 +215,14 @@ pub trait OAuthStateStore: Send + Sync {
     async fn consume(&self, state: &str, expires_at: DateTime<Utc>) -> Result<bool, StoreError>;
 }
 
+/// Refused for now; the client may try again after `retry_after`. Beside the ports, since the
+/// hashing gate answers it as well as the throttle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("too many attempts; retry in {} s", retry_after.num_seconds())]
+pub struct Throttled {
+    pub retry_after: chrono::Duration,
+}
+
 /// Held while one client's password is hashed or checked; dropping it frees the client's place.
 pub struct HashingTurn {
     _place: Box<dyn Send>,
@@ -240,7 +248,7 @@ impl std::fmt::Debug for HashingTurn {
 pub trait HashingGate: Send + Sync {
     /// Waits for `client`'s turn (an address key from [`AttemptKeys`](crate::AttemptKeys)), or
     /// refuses at once when that client already has its share busy and its queue full.
-    async fn enter(&self, client: &str) -> Result<HashingTurn, crate::Throttled>;
+    async fn enter(&self, client: &str) -> Result<HashingTurn, Throttled>;
 }
 
 /// Units spent under one key, in a window that opens at the first one.

@@ -10,6 +10,8 @@ use chrono::{DateTime, Duration, Utc};
 
 pub use keys::AttemptKeys;
 
+pub use crate::ports::Throttled;
+
 use crate::password::{Password, PasswordHash};
 use crate::ports::{FailureCounter, HashError, HashingGate, HashingTurn, PasswordHasher, Reservation};
 
@@ -25,13 +27,6 @@ impl Default for RateLimits {
     fn default() -> Self {
         Self { window: Duration::seconds(900), max_per_email: 10, max_per_ip: 100 }
     }
-}
-
-/// Refused for now; the client may try again after `retry_after`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("too many attempts; retry in {} s", retry_after.num_seconds())]
-pub struct Throttled {
-    pub retry_after: Duration,
 }
 
 /// Applies [`RateLimits`] through a [`FailureCounter`], and (when given one) a [`HashingGate`].

@@ -9,7 +9,7 @@ use crate::ports::{
 use crate::session::SessionId;
 use crate::user::UserId;
 
-use super::oauth_attempt::{ATTEMPTS, Attempt, CompleteOAuthError, link_for, verifies};
+use super::oauth_attempt::{ATTEMPTS, CompleteOAuthError, DecisionError, link_for, verifies};
 
 /// A provider identity linked to a signed-in user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,11 +40,11 @@ impl IdentityLink {
     ) -> Result<LinkedIdentity, CompleteOAuthError> {
         for _ in 1..ATTEMPTS {
             match self.attempt(identity, user_id, session_id).await {
-                Err(Attempt::Conflict) => continue,
-                other => return other.map_err(Attempt::into_error),
+                Err(DecisionError::Conflict) => continue,
+                other => return other.map_err(DecisionError::into_error),
             }
         }
-        self.attempt(identity, user_id, session_id).await.map_err(Attempt::into_error)
+        self.attempt(identity, user_id, session_id).await.map_err(DecisionError::into_error)
     }
 
     async fn attempt(
@@ -52,7 +52,7 @@ impl IdentityLink {
         identity: &ProviderIdentity,
         user_id: UserId,
         session_id: SessionId,
-    ) -> Result<LinkedIdentity, Attempt> {
+    ) -> Result<LinkedIdentity, DecisionError> {
         let now = self.clock.now();
         match self.sessions.find_with_user(session_id).await? {
             Some((session, _)) if session.user_id == user_id && session.expires_at > now => {}

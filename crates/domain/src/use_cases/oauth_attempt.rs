@@ -41,13 +41,13 @@ pub enum CompleteOAuthError {
 /// next decision finds a settled account.
 pub(crate) const ATTEMPTS: usize = 3;
 
-/// A failed attempt: a conflict is decided again, anything else is final.
-pub(crate) enum Attempt {
+/// Why an OAuth decision did not commit: a conflict is decided again, anything else is final.
+pub(crate) enum DecisionError {
     Conflict,
     Failed(CompleteOAuthError),
 }
 
-impl Attempt {
+impl DecisionError {
     pub(crate) fn into_error(self) -> CompleteOAuthError {
         match self {
             Self::Conflict => StoreError::Unexpected("the account kept changing during an OAuth sign-in".into()).into(),
@@ -56,19 +56,19 @@ impl Attempt {
     }
 }
 
-impl From<CompleteOAuthError> for Attempt {
+impl From<CompleteOAuthError> for DecisionError {
     fn from(error: CompleteOAuthError) -> Self {
         Self::Failed(error)
     }
 }
 
-impl From<StoreError> for Attempt {
+impl From<StoreError> for DecisionError {
     fn from(error: StoreError) -> Self {
         Self::Failed(error.into())
     }
 }
 
-impl From<CommitError> for Attempt {
+impl From<CommitError> for DecisionError {
     fn from(error: CommitError) -> Self {
         match error {
             CommitError::Conflict => Self::Conflict,

@@ -13,7 +13,7 @@ use crate::session_issuer::SessionIssuer;
 use crate::user::User;
 
 use super::SignedIn;
-use super::oauth_attempt::{ATTEMPTS, Attempt, CompleteOAuthError, link_for, verifies};
+use super::oauth_attempt::{ATTEMPTS, CompleteOAuthError, DecisionError, link_for, verifies};
 
 /// What an OAuth sign-in did besides signing in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,11 +71,11 @@ impl IdentitySignIn {
     ) -> Result<OAuthSignedIn, CompleteOAuthError> {
         for _ in 1..ATTEMPTS {
             match self.attempt(identity, client, replaces).await {
-                Err(Attempt::Conflict) => continue,
-                other => return other.map_err(Attempt::into_error),
+                Err(DecisionError::Conflict) => continue,
+                other => return other.map_err(DecisionError::into_error),
             }
         }
-        self.attempt(identity, client, replaces).await.map_err(Attempt::into_error)
+        self.attempt(identity, client, replaces).await.map_err(DecisionError::into_error)
     }
 
     async fn attempt(
@@ -83,7 +83,7 @@ impl IdentitySignIn {
         identity: &ProviderIdentity,
         client: &ClientInfo,
         replaces: Option<SessionId>,
-    ) -> Result<OAuthSignedIn, Attempt> {
+    ) -> Result<OAuthSignedIn, DecisionError> {
         let now = self.clock.now();
         let Decision { mut user, outcome, through_link } = self.decide(identity).await?;
         let (session, access_token) = self.issuer.issue(user.id, client).map_err(CompleteOAuthError::Token)?;
@@ -114,7 +114,7 @@ impl IdentitySignIn {
         Ok(OAuthSignedIn { signed_in, outcome })
     }
 
-    async fn decide(&self, identity: &ProviderIdentity) -> Result<Decision, Attempt> {
+    async fn decide(&self, identity: &ProviderIdentity) -> Result<Decision, DecisionError> {
         if let Some(link) =
             self.accounts.find_by_provider_user_id(identity.provider, &identity.provider_user_id).await?
         {
