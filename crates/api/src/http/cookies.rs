@@ -47,10 +47,6 @@ impl Cookies {
         }
     }
 
-    pub fn session_name(&self) -> &str {
-        &self.session
-    }
-
     pub fn session(&self, token: String, ttl_seconds: i64) -> Cookie<'static> {
         self.build(self.session.clone(), "/", token).max_age(Duration::seconds(ttl_seconds)).finish()
     }
