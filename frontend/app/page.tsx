@@ -1,17 +1,15 @@
-"use client";
 import Link from "next/link";
-import { useAuth } from "@/lib/auth-context";
+import { currentUser } from "@/lib/server-session";
 
-export default function Home() {
-  const { user, loading } = useAuth();
+export default async function Home() {
+  const user = await currentUser();
   return (
     <section className="card">
       <h1>Welcome to Yoshikosan</h1>
-      {loading ? (
-        <p className="muted">Loading…</p>
-      ) : user ? (
+      {user ? (
         <p>
-          Signed in as <strong>{user.email}</strong>. <Link href="/account">Your account</Link>
+          You are signed in as <strong>{user.email}</strong>.{" "}
+          <Link href="/account">Go to your account</Link>.
         </p>
       ) : (
         <p>

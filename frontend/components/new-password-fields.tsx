@@ -6,7 +6,7 @@ import { Field } from "@/components/field";
 import { PasswordRules } from "@/components/password-rules";
 
 /** A new password and its confirmation, checked against the policy as the user types. */
-export function useNewPassword(policy: PasswordPolicy, email: string) {
+export function useNewPassword(policy: PasswordPolicy | null, email: string) {
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   const checks = checkPassword(password, policy, email);
@@ -19,6 +19,8 @@ export function useNewPassword(policy: PasswordPolicy, email: string) {
     confirm,
     setConfirm,
     checks,
+    /** False when the policy could not be loaded: no rules to show, the server checks. */
+    rulesKnown: policy !== null,
     mismatch,
     /** What to show on submit; both undefined when the two fields may be sent. */
     problems: () => ({
@@ -63,7 +65,13 @@ export function NewPasswordFields({
         error={errors.password}
         describedBy={ids.rules}
       />
-      <PasswordRules id={ids.rules} checks={state.checks} />
+      {state.rulesKnown ? (
+        <PasswordRules id={ids.rules} checks={state.checks} />
+      ) : (
+        <p className="muted" id={ids.rules} data-testid="rules-unavailable">
+          The password rules could not be loaded. The server checks your password when you submit.
+        </p>
+      )}
       <Field
         id={ids.confirm}
         label={labels.confirm}

@@ -1,6 +1,8 @@
 "use client";
 // The signed-in user for client components. The session lives in the backend's HttpOnly
-// cookie; this only mirrors `/api/auth/me` and calls the auth routes.
+// cookie; the root layout asks the backend on the server and hands the answer over as
+// `initialUser`, so pages render with the user in their first HTML. The browser asks
+// `/api/auth/me` only after a change (`refresh()`), or on mount when no `initialUser` was given.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { api, call, type ApiResult, type User } from "./api";
 
@@ -15,9 +17,26 @@ export type AuthContextValue = {
 
 const AuthContext = createContext<AuthContextValue | null>(null);
 
-export function AuthProvider({ children }: { children: React.ReactNode }) {
-  const [user, setUser] = useState<User | null>(null);
-  const [loading, setLoading] = useState(true);
+type Props = {
+  children: React.ReactNode;
+  /**
+   * The user as the server found it (null: signed out). Left out, the provider asks
+   * `/api/auth/me` once the page has loaded, and `loading` is true until it answers.
+   */
+  initialUser?: User | null;
+};
+
+export function AuthProvider({ children, initialUser }: Props) {
+  const known = initialUser !== undefined;
+  const [user, setUser] = useState<User | null>(initialUser ?? null);
+  const [loading, setLoading] = useState(!known);
+  // A server render after a change (router.refresh(), a sign-in) brings the server's answer
+  // again: it replaces what the browser had.
+  const [seed, setSeed] = useState(initialUser);
+  if (seed !== initialUser) {
+    setSeed(initialUser);
+    if (initialUser !== undefined) setUser(initialUser);
+  }
 
   const refresh = useCallback(async () => {
     const result = await call(api.GET("/api/auth/me"));
@@ -28,9 +47,10 @@ export function AuthProvider({ children }: { children: React.ReactNode }) {
   }, []);
 
   useEffect(() => {
+    if (known) return;
     // eslint-disable-next-line react-hooks/set-state-in-effect -- the state is set after the fetch answers
     void refresh();
-  }, [refresh]);
+  }, [known, refresh]);
 
   const login = useCallback(async (email: string, password: string) => {
     const result = await call(api.POST("/api/auth/login", { body: { email, password } }));

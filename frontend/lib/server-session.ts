@@ -1,24 +1,46 @@
-// Server-side calls to the backend (protected layout, pages that need data before rendering).
+// Server-side calls to the backend (layouts, pages that need data before rendering).
 import "server-only";
 import { cookies } from "next/headers";
-import { call, makeClient, type User } from "./api";
+import { cache } from "react";
+import { call, makeClient, type PasswordPolicy, type User } from "./api";
 import { findSessionCookie } from "./session-cookie";
 
 /** The backend as the Next.js server reaches it (compose: http://backend:8000). */
 export const backendUrl = process.env.BACKEND_URL ?? "http://127.0.0.1:8000";
 
-/** The user of the request's session cookie, asked of the backend; null when it is not valid. */
-export async function currentUser(): Promise<User | null> {
+export type SessionState = {
+  /** The signed-in user; null when there is no session or the backend refused it. */
+  user: User | null;
+  /** A session cookie was sent but the backend no longer accepts it (revoked or expired). */
+  ended: boolean;
+};
+
+/**
+ * The request's session, asked of the backend once per request: the root layout, the
+ * protected layout and the pages share one answer (React's `cache()` lasts one render).
+ */
+export const currentSession = cache(async (): Promise<SessionState> => {
   const jar = await cookies();
   const session = findSessionCookie((name) => jar.get(name)?.value);
-  if (!session) return null;
+  if (!session) return { user: null, ended: false };
   const client = makeClient(backendUrl, { cookie: `${session.name}=${session.value}` });
   const result = await call(client.GET("/api/auth/me", { cache: "no-store" }));
-  return result.ok ? result.data : null;
+  if (result.ok) return { user: result.data, ended: false };
+  // Only a refusal means the session ended; an unreachable backend says nothing about it.
+  return { user: null, ended: result.problem.status === 401 };
+});
+
+/** The user of the request's session cookie; null when it is not valid. */
+export async function currentUser(): Promise<User | null> {
+  return (await currentSession()).user;
 }
 
-/** Public data the sign-in pages render with; empty when the backend does not answer. */
-export async function signInOptions() {
+/**
+ * Public data the sign-in pages render with. No providers when the backend does not answer,
+ * and no policy (null): the forms then say the rules could not be loaded, and the backend
+ * still checks every password it is sent.
+ */
+export const signInOptions = cache(async () => {
   const client = makeClient(backendUrl);
   const [providers, policy] = await Promise.all([
     call(client.GET("/api/auth/providers", { cache: "no-store" })),
@@ -26,15 +48,6 @@ export async function signInOptions() {
   ]);
   return {
     providers: providers.ok ? providers.data.providers : [],
-    policy: policy.ok ? policy.data : fallbackPolicy,
+    policy: policy.ok ? policy.data : (null as PasswordPolicy | null),
   };
-}
-
-const fallbackPolicy = {
-  min_length: 8,
-  max_bytes: 72,
-  rules: [
-    { id: "min_length", description: "At least 8 characters" },
-    { id: "max_bytes", description: "At most 72 bytes (UTF-8)" },
-  ],
-};
+});

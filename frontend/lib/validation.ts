@@ -33,8 +33,14 @@ export type RuleCheck = { id: string; description: string; state: RuleState };
 /**
  * Ticks each rule of the policy against the password as typed. Rules that need the server
  * (the common-password list, unknown future rules) are marked "server": checked on submit.
+ * Without a policy (the backend did not answer) there is nothing to tick: the server checks.
  */
-export function checkPassword(password: string, policy: PasswordPolicy, email = ""): RuleCheck[] {
+export function checkPassword(
+  password: string,
+  policy: PasswordPolicy | null,
+  email = "",
+): RuleCheck[] {
+  if (policy === null) return [];
   const lowered = password.toLowerCase();
   const address = email.trim().toLowerCase();
   const local = address.split("@")[0] ?? "";

@@ -55,6 +55,11 @@ describe("password rules", () => {
     expect(passwordAcceptable(checkPassword("violet-harbour-42", policy))).toBe(true);
     expect(passwordAcceptable(checkPassword("short", policy))).toBe(false);
   });
+
+  test("without a policy (the backend did not answer) nothing is ticked and the server decides", () => {
+    expect(checkPassword("short", null)).toEqual([]);
+    expect(passwordAcceptable(checkPassword("short", null))).toBe(true);
+  });
 });
 
 describe("fields", () => {

@@ -5,7 +5,7 @@ import { NeedsJavaScript } from "@/components/needs-javascript";
 import { PasswordForm } from "./password-form";
 import { SessionsCard } from "./sessions-card";
 
-type Props = { providers: Provider[]; policy: PasswordPolicy; linkError: string | null };
+type Props = { providers: Provider[]; policy: PasswordPolicy | null; linkError: string | null };
 
 export function AccountView({ providers, policy, linkError }: Props) {
   const { user, loading } = useAuth();

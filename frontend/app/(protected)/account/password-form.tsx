@@ -15,7 +15,7 @@ export function PasswordForm({
   policy,
   hasPassword,
 }: {
-  policy: PasswordPolicy;
+  policy: PasswordPolicy | null;
   hasPassword: boolean;
 }) {
   const { user, refresh } = useAuth();

@@ -15,7 +15,7 @@ import { NewPasswordFields, useNewPassword } from "@/components/new-password-fie
 
 type Errors = Partial<Record<"email" | "name" | "password" | "confirm", string>>;
 
-export function RegisterForm({ policy }: { policy: PasswordPolicy }) {
+export function RegisterForm({ policy }: { policy: PasswordPolicy | null }) {
   const { register } = useAuth();
   const router = useRouter();
   const [email, setEmail] = useState("");
