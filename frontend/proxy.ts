@@ -2,9 +2,8 @@
 // on every page, and a redirect to /login for protected pages without a session cookie.
 // The protected layout still asks the backend, so a stale cookie never shows a protected page.
 import { NextResponse, type NextRequest } from "next/server";
+import { isProtected } from "@/lib/protected-paths";
 import { findSessionCookie } from "@/lib/session-cookie";
-
-const protectedPrefixes = ["/account"];
 
 // Avatars come from the providers' image hosts; nothing else leaves this origin.
 const imageHosts = "https://*.googleusercontent.com https://cdn.discordapp.com";
@@ -27,10 +26,6 @@ export function contentSecurityPolicy(nonce: string): string {
     `form-action 'self' ${formTargets}`,
     "frame-ancestors 'none'",
   ].join("; ");
-}
-
-function isProtected(pathname: string): boolean {
-  return protectedPrefixes.some((p) => pathname === p || pathname.startsWith(`${p}/`));
 }
 
 function secure(response: NextResponse, csp: string): NextResponse {

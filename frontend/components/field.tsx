@@ -8,7 +8,7 @@ export function Field({
 }: {
   id: string;
   label: string;
-  error?: string | null;
+  error?: React.ReactNode;
   describedBy?: string;
 } & React.InputHTMLAttributes<HTMLInputElement>) {
   const errorId = `${id}-error`;

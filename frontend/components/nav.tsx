@@ -1,12 +1,14 @@
 "use client";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useAuth } from "@/lib/auth-context";
 import { Avatar } from "./avatar";
 
 export function Nav() {
   const { user, loading, logout } = useAuth();
   const router = useRouter();
+  // On the sign-in page itself a "Sign in" button would only lead back to it.
+  const onSignInPage = usePathname() === "/login";
 
   async function onLogout() {
     await logout();
@@ -31,10 +33,10 @@ export function Nav() {
               </span>
             </Link>
             <button type="button" className="button button-quiet" onClick={onLogout}>
-              Log out
+              Sign out
             </button>
           </>
-        ) : (
+        ) : onSignInPage ? null : (
           <Link href="/login" className="button button-quiet">
             Sign in
           </Link>

@@ -49,7 +49,7 @@ export function NewPasswordFields({
   state: NewPassword;
   ids: { password: string; rules: string; confirm: string };
   labels: { password: string; confirm: string };
-  errors: { password?: string; confirm?: string };
+  errors: { password?: React.ReactNode; confirm?: React.ReactNode };
   required?: boolean;
 }) {
   return (

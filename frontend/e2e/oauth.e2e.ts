@@ -111,7 +111,7 @@ test("setting a password on an account made by Google", async ({ page }) => {
   await expect(page.getByTestId("linked-providers")).toContainText("Password");
   await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
   // The new password signs in.
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await login(page, `${user}@example.com`);
   await expect(page.getByTestId("nav-user")).toBeVisible();

@@ -1,6 +1,6 @@
 import { expect, login, password, register, test, uniqueEmail } from "./fixtures";
 
-test("register, the nav shows the name, reload keeps the session, logout", async ({ page }) => {
+test("register, the nav shows the name, reload keeps the session, sign out", async ({ page }) => {
   const email = uniqueEmail("ada");
   await register(page, email, "Ada Lovelace");
   await expect(page.getByTestId("nav-user")).toContainText("Ada Lovelace");
@@ -8,9 +8,11 @@ test("register, the nav shows the name, reload keeps the session, logout", async
   await expect(page.getByTestId("nav-user").locator(".avatar-initials")).toHaveText("AL");
   await page.reload();
   await expect(page.getByTestId("nav-user")).toContainText("Ada Lovelace");
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByTestId("nav-user")).toHaveCount(0);
+  // Signing out is not a session that ended: no "You were signed out" notice for it.
+  await expect(page.getByTestId("sign-in-notice")).toHaveCount(0);
   await page.reload();
   await expect(page.getByTestId("nav-user")).toHaveCount(0);
   // The password works again.
@@ -28,10 +30,10 @@ test("a right-to-left name is isolated wherever it is shown", async ({ page }) =
 test("a wrong password shows the server's message; too many show the wait", async ({ page }) => {
   const email = uniqueEmail("wrong");
   await register(page, email, "Wrong Password");
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await login(page, email, "not-the-password");
-  await expect(page.getByTestId("form-error")).toHaveText("Email or password is incorrect");
+  await expect(page.getByTestId("form-error")).toHaveText("Email or password is incorrect.");
   // The backend of this run allows 3 failures per email.
   await login(page, email, "not-the-password");
   await login(page, email, "not-the-password");
@@ -82,7 +84,7 @@ test("the register page ticks the rules while typing and shows a mismatch", asyn
 test("server-side errors appear next to their field", async ({ page }) => {
   const email = uniqueEmail("taken");
   await register(page, email, "Taken");
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/register");
   await page.getByLabel("Email").fill(email);
@@ -95,6 +97,8 @@ test("server-side errors appear next to their field", async ({ page }) => {
   await page.getByLabel("Confirm password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator("#email-error")).toContainText("already exists");
+  await page.locator("#email-error").getByRole("link", { name: "Sign in instead" }).click();
+  await expect(page).toHaveURL(/\/login$/);
 });
 
 test("a protected page redirects to login and returns to the same path and query", async ({
@@ -102,10 +106,11 @@ test("a protected page redirects to login and returns to the same path and query
 }) => {
   const email = uniqueEmail("back");
   await register(page, email, "Comes Back");
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/account?tab=sessions&x=1");
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount%3Ftab%3Dsessions%26x%3D1$/);
+  await expect(page.getByTestId("sign-in-notice")).toHaveText("Sign in to see your account.");
   await login(page, email);
   await expect(page).toHaveURL(/\/account\?tab=sessions&x=1$/);
   await expect(page.getByRole("heading", { name: "Your account" })).toBeVisible();
@@ -114,7 +119,7 @@ test("a protected page redirects to login and returns to the same path and query
 test("callbackUrl leaving the site is ignored", async ({ page }) => {
   const email = uniqueEmail("open");
   await register(page, email, "Open Redirect");
-  await page.getByRole("button", { name: "Log out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/login?callbackUrl=%2F%5Cevil.example");
   await login(page, email);
@@ -137,7 +142,7 @@ test("a callbackUrl whose dot segments resolve to //host stays on the site", asy
     "/a/..//evil.example",
     "/%2E/..//x",
   ]) {
-    await page.getByRole("button", { name: "Log out" }).click();
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
     await expect(page).toHaveURL(/\/login$/);
     await page.goto(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
     await login(page, email);
@@ -152,4 +157,21 @@ test("OAuth failure codes read as sentences", async ({ page }) => {
   await expect(page.getByTestId("form-error")).toHaveText(/cancelled at the provider/);
   await page.goto("/login?error=email_not_verified");
   await expect(page.getByTestId("form-error")).toHaveText(/has not verified that email/);
+});
+
+test("the sign-in page: no Sign in button in the nav; signed in, it moves on", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
+  await page.goto("/login");
+  await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toHaveCount(0);
+  await register(page, uniqueEmail("moves"), "Moves On");
+  // Signed in, /login goes where the sign-in would have led: the callbackUrl, or /.
+  await page.goto("/login?callbackUrl=%2Faccount%3Ftab%3Dx");
+  await expect(page).toHaveURL(/\/account\?tab=x$/);
+  await page.goto("/login?callbackUrl=%2F%5Cevil.example");
+  await expect(page).toHaveURL(/:\d+\/$/);
+  await page.goto("/login");
+  await expect(page).toHaveURL(/:\d+\/$/);
+  await expect(page.getByTestId("nav-user")).toContainText("Moves On");
 });

@@ -28,6 +28,9 @@ test("the account page lists two sessions; revoking the other signs that browser
   await other.page.goto("/account");
   await expect(other.page).toHaveURL(/\/login\?callbackUrl=%2Faccount$/);
   await expect(other.page.getByTestId("nav-user")).toHaveCount(0);
+  await expect(other.page.getByTestId("sign-in-notice")).toHaveText(
+    "You were signed out. Sign in again to continue.",
+  );
   await other.context.close();
 });
 
@@ -52,4 +55,7 @@ test("a stale session cookie never shows a protected page", async ({ page, baseU
     .addCookies([{ name: "access_token", value: "stale.token.value", url: baseURL! }]);
   await page.goto("/account");
   await expect(page).toHaveURL(/\/login\?callbackUrl=%2Faccount$/);
+  await expect(page.getByTestId("sign-in-notice")).toHaveText(
+    "You were signed out. Sign in again to continue.",
+  );
 });

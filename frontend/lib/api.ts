@@ -2,7 +2,7 @@
 // OpenAPI document (`bun run api:generate`), never written by hand.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./api-schema";
-import { problemCodeMessage } from "./messages";
+import { asSentence, problemCodeMessage } from "./messages";
 
 export type User = components["schemas"]["UserResponse"];
 export type Session = components["schemas"]["SessionResponse"];
@@ -90,7 +90,7 @@ export function problemMessage(problem: Problem): string {
       ? `Too many attempts. Try again in ${wait} second${wait === 1 ? "" : "s"}.`
       : `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
   }
-  return problemCodeMessage(problem.code) ?? problem.detail;
+  return problemCodeMessage(problem.code) ?? asSentence(problem.detail);
 }
 
 /** Field errors of a 422, keyed by field name (first message wins). */

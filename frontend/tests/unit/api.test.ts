@@ -41,7 +41,8 @@ describe("call", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problem.code).toBe("validation_failed");
-    expect(problemMessage(result.problem)).toBe("Some fields are invalid");
+    // The server's detail, as a full sentence.
+    expect(problemMessage(result.problem)).toBe("Some fields are invalid.");
     expect(fieldErrors(result.problem).password?.code).toBe("too_common");
   });
 

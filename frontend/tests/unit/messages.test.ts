@@ -1,5 +1,11 @@
 import { describe, expect, test } from "bun:test";
-import { fieldErrorMessage, oauthErrorMessage, problemCodeMessage } from "@/lib/messages";
+import {
+  asSentence,
+  fieldErrorMessage,
+  oauthErrorMessage,
+  problemCodeMessage,
+  signInNotice,
+} from "@/lib/messages";
 
 describe("OAuth error sentences", () => {
   test.each([
@@ -39,7 +45,8 @@ describe("field error sentences", () => {
     expect(fieldErrorMessage("email_taken")).toContain("already exists");
   });
   test("unknown codes fall back to the server's message", () => {
-    expect(fieldErrorMessage("new_rule", "Server says no")).toBe("Server says no");
+    expect(fieldErrorMessage("new_rule", "Server says no")).toBe("Server says no.");
+    expect(fieldErrorMessage("new_rule", "Server says no!")).toBe("Server says no!");
   });
 });
 
@@ -52,5 +59,47 @@ describe("problem sentences", () => {
   test("other codes keep the server's detail", () => {
     expect(problemCodeMessage("invalid_credentials")).toBeUndefined();
     expect(problemCodeMessage("constructor")).toBeUndefined();
+  });
+});
+
+describe("full sentences", () => {
+  test("a message without its closing stop gets one; one with it is left as it is", () => {
+    expect(asSentence("Email or password is incorrect")).toBe("Email or password is incorrect.");
+    expect(asSentence("Done.")).toBe("Done.");
+    expect(asSentence("Really?")).toBe("Really?");
+    expect(asSentence("  ")).toBe("");
+  });
+
+  test("every sentence of the pages' own ends with a stop", () => {
+    const own = [
+      ...[
+        "access_denied",
+        "invalid_state",
+        "provider_error",
+        "email_not_verified",
+        "unavailable",
+        "session_expired",
+        "already_linked",
+        "something_new",
+      ].map((code) => oauthErrorMessage(code) ?? ""),
+      ...["required", "invalid_email", "too_common", "email_taken", "incorrect", "other"].map(
+        (code) => fieldErrorMessage(code),
+      ),
+      signInNotice({ ended: true, protectedPage: true }) ?? "",
+      signInNotice({ ended: false, protectedPage: true }) ?? "",
+    ];
+    for (const sentence of own) expect(sentence).toMatch(/^[A-Z].*[.!?]$/);
+  });
+});
+
+describe("why the login page is shown", () => {
+  test("an ended session says so; a protected page says what to do; otherwise nothing", () => {
+    expect(signInNotice({ ended: true, protectedPage: true })).toBe(
+      "You were signed out. Sign in again to continue.",
+    );
+    expect(signInNotice({ ended: false, protectedPage: true })).toBe(
+      "Sign in to see your account.",
+    );
+    expect(signInNotice({ ended: false, protectedPage: false })).toBeNull();
   });
 });

@@ -15,10 +15,12 @@ type Props = {
   /** The provider a link from another site asked for: offered first, never started unasked. */
   suggested: Provider | null;
   callbackUrl: string;
+  /** Why the person is asked to sign in (their session ended, a protected page), if not by choice. */
+  notice: string | null;
   oauthError: string | null;
 };
 
-export function LoginForm({ providers, suggested, callbackUrl, oauthError }: Props) {
+export function LoginForm({ providers, suggested, callbackUrl, notice, oauthError }: Props) {
   const { login } = useAuth();
   const router = useRouter();
   const [email, setEmail] = useState("");
@@ -60,6 +62,11 @@ export function LoginForm({ providers, suggested, callbackUrl, oauthError }: Pro
   return (
     <section className="card narrow">
       <h1>Sign in</h1>
+      {notice ? (
+        <p className="alert alert-info" role="status" data-testid="sign-in-notice">
+          {notice}
+        </p>
+      ) : null}
       {suggested ? (
         <div className="stack" data-testid="suggested-provider">
           <p>To sign in with {suggested.name}, continue below.</p>
@@ -114,7 +121,7 @@ export function LoginForm({ providers, suggested, callbackUrl, oauthError }: Pro
         </>
       ) : null}
       <p className="muted">
-        No account yet? <Link href="/register">Create one</Link>
+        No account yet? <Link href="/register">Create one</Link>.
       </p>
     </section>
   );

@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
-import { signInOptions } from "@/lib/server-session";
-import { oauthErrorMessage } from "@/lib/messages";
+import { redirect } from "next/navigation";
+import { currentSession, signInOptions } from "@/lib/server-session";
+import { oauthErrorMessage, signInNotice } from "@/lib/messages";
+import { isProtected } from "@/lib/protected-paths";
 import { safeCallbackUrl } from "@/lib/validation";
 import { LoginForm } from "./login-form";
 
@@ -14,6 +16,10 @@ function first(value: string | string[] | undefined): string | undefined {
 
 export default async function LoginPage({ searchParams }: { searchParams: Search }) {
   const params = await searchParams;
+  const callbackUrl = safeCallbackUrl(first(params.callbackUrl) ?? first(params.redirect_to));
+  const session = await currentSession();
+  // Already signed in: straight on to where the sign-in would have led.
+  if (session.user) redirect(callbackUrl);
   const { providers } = await signInOptions();
   // A sign-in with a provider started from another site lands here (?provider=&redirect_to=):
   // the person presses that provider's button themselves.
@@ -22,7 +28,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
     <LoginForm
       providers={providers}
       suggested={suggested}
-      callbackUrl={safeCallbackUrl(first(params.callbackUrl) ?? first(params.redirect_to))}
+      callbackUrl={callbackUrl}
+      notice={signInNotice({ ended: session.ended, protectedPage: isProtected(callbackUrl) })}
       oauthError={oauthErrorMessage(first(params.error))}
     />
   );

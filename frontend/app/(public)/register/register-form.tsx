@@ -13,7 +13,7 @@ import { PasswordFormShell } from "@/components/password-form-shell";
 import { NeedsJavaScript } from "@/components/needs-javascript";
 import { NewPasswordFields, useNewPassword } from "@/components/new-password-fields";
 
-type Errors = Partial<Record<"email" | "name" | "password" | "confirm", string>>;
+type Errors = Partial<Record<"email" | "name" | "password" | "confirm", React.ReactNode>>;
 
 export function RegisterForm({ policy }: { policy: PasswordPolicy | null }) {
   const { register } = useAuth();
@@ -46,7 +46,13 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy | null }) {
     setBusy(false);
     const problem = result.problem;
     if (problem.code === "email_taken") {
-      setErrors({ email: fieldErrorMessage("email_taken") });
+      setErrors({
+        email: (
+          <>
+            {fieldErrorMessage("email_taken")} <Link href="/login">Sign in instead</Link>.
+          </>
+        ),
+      });
       return;
     }
     const byField = fieldErrors(problem);
@@ -102,7 +108,7 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy | null }) {
         </button>
       </PasswordFormShell>
       <p className="muted">
-        Already have an account? <Link href="/login">Sign in</Link>
+        Already have an account? <Link href="/login">Sign in</Link>.
       </p>
     </section>
   );
