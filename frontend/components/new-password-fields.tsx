@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import type { PasswordPolicy } from "@/lib/api";
-import { checkPassword, passwordAcceptable } from "@/lib/validation";
+import { checkPassword, markRefused, passwordAcceptable } from "@/lib/validation";
 import { Field } from "@/components/field";
 import { PasswordRules } from "@/components/password-rules";
 
@@ -9,7 +9,11 @@ import { PasswordRules } from "@/components/password-rules";
 export function useNewPassword(policy: PasswordPolicy | null, email: string) {
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
-  const checks = checkPassword(password, policy, email);
+  // The server's refusal (a field error code) of the password as it was sent: its rule stays
+  // red until the password changes.
+  const [refusal, setRefusal] = useState<{ password: string; code: string } | null>(null);
+  const refused = refusal !== null && refusal.password === password ? refusal.code : null;
+  const checks = markRefused(checkPassword(password, policy, email), refused);
   // Shown as soon as the confirmation is typed, before submitting.
   const mismatch =
     confirm !== "" && confirm !== password ? "The passwords do not match." : undefined;
@@ -19,8 +23,9 @@ export function useNewPassword(policy: PasswordPolicy | null, email: string) {
     confirm,
     setConfirm,
     checks,
-    /** False when the policy could not be loaded: no rules to show, the server checks. */
-    rulesKnown: policy !== null,
+    policy,
+    /** The server refused the password as typed, with this field error code. */
+    refuse: (code: string) => setRefusal({ password, code }),
     mismatch,
     /** What to show on submit; both undefined when the two fields may be sent. */
     problems: () => ({
@@ -65,8 +70,13 @@ export function NewPasswordFields({
         error={errors.password}
         describedBy={ids.rules}
       />
-      {state.rulesKnown ? (
-        <PasswordRules id={ids.rules} checks={state.checks} />
+      {state.policy ? (
+        <PasswordRules
+          id={ids.rules}
+          checks={state.checks}
+          policy={state.policy}
+          password={state.password}
+        />
       ) : (
         <p className="muted" id={ids.rules} data-testid="rules-unavailable">
           The password rules could not be loaded. The server checks your password when you submit.

@@ -73,8 +73,13 @@ test("the register page ticks the rules while typing and shows a mismatch", asyn
   // 18 four-byte characters: 72 bytes is the limit; one more is over it.
   await page.getByLabel("Password", { exact: true }).fill("🔑".repeat(18));
   await expect(rule("max_bytes")).toHaveAttribute("data-state", "met");
+  await expect(rule("max_bytes")).toHaveText(/^No more than 72 characters/);
+  await expect(rule("max_bytes")).not.toContainText("bytes");
   await page.getByLabel("Password", { exact: true }).fill("🔑".repeat(19));
   await expect(rule("max_bytes")).toHaveAttribute("data-state", "unmet");
+  // Over the limit with only 19 typed: the rule says why.
+  await expect(rule("max_bytes")).toContainText("emoji count as 2 to 4 each");
+  await expect(rule("max_bytes")).toContainText("this one counts as 76");
   await expect(rule("min_length")).toHaveAttribute("data-state", "met");
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Confirm password").fill(`${password}x`);
@@ -91,8 +96,15 @@ test("server-side errors appear next to their field", async ({ page }) => {
   await page.getByLabel("Name").fill("Again");
   await page.getByLabel("Password", { exact: true }).fill("password123");
   await page.getByLabel("Confirm password").fill("password123");
+  const common = page.locator('#password-rules [data-rule="not_common"]');
+  await expect(common).toHaveAttribute("data-state", "server");
+  const grey = await common.evaluate((el) => getComputedStyle(el).color);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator("#password-error")).toContainText("too common");
+  // The rule the server refused turns red.
+  await expect(common).toHaveAttribute("data-state", "refused");
+  await expect(common).toHaveCSS("color", "rgb(180, 35, 24)");
+  expect(grey).not.toBe("rgb(180, 35, 24)");
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Confirm password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();

@@ -27,7 +27,8 @@ export function validateName(value: string): string | null {
   return displayNameProblem(value)?.message ?? null;
 }
 
-export type RuleState = "met" | "unmet" | "server";
+/** "server": only the server can tell (checked on submit); "refused": the server said no. */
+export type RuleState = "met" | "unmet" | "server" | "refused";
 export type RuleCheck = { id: string; description: string; state: RuleState };
 
 /**
@@ -66,9 +67,27 @@ export function checkPassword(
   });
 }
 
+// The server's field error codes for a password, and the rules they are about.
+const refusedRules: Record<string, string> = {
+  too_short: "min_length",
+  too_long: "max_bytes",
+  contains_email: "not_email",
+  too_common: "not_common",
+};
+
+/**
+ * Marks the rule behind a server's refusal (a field error code) as "refused"; a code that is
+ * itself a rule's id marks that rule. Checks of no refused rule are returned as they are.
+ */
+export function markRefused(checks: RuleCheck[], code: string | null): RuleCheck[] {
+  if (code === null) return checks;
+  const rule = refusedRules[code] ?? code;
+  return checks.map((c) => (c.id === rule ? { ...c, state: "refused" } : c));
+}
+
 /** True when no rule the browser can check is broken. */
 export function passwordAcceptable(checks: RuleCheck[]): boolean {
-  return checks.every((c) => c.state !== "unmet");
+  return checks.every((c) => c.state === "met" || c.state === "server");
 }
 
 const sameSite = "http://same-site.invalid";

@@ -54,8 +54,10 @@ export function PasswordForm({
     const byField = fieldErrors(result.problem);
     const known: Errors = {};
     if (byField.current_password) known.current = fieldErrorMessage(byField.current_password.code);
-    if (byField.new_password)
+    if (byField.new_password) {
       known.password = fieldErrorMessage(byField.new_password.code, byField.new_password.message);
+      newPassword.refuse(byField.new_password.code);
+    }
     setErrors(known);
     if (Object.keys(known).length === 0)
       setMessage({ ok: false, text: problemMessage(result.problem) });

@@ -61,6 +61,7 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy | null }) {
       const e = byField[key];
       if (e) known[key] = fieldErrorMessage(e.code, e.message);
     }
+    if (byField.password) newPassword.refuse(byField.password.code);
     setErrors(known);
     if (Object.keys(known).length === 0) setFormError(problemMessage(problem));
   }
