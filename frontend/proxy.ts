@@ -2,28 +2,38 @@
 // on every page, and a redirect to /login for protected pages without a session cookie.
 // The protected layout still asks the backend, so a stale cookie never shows a protected page.
 import { NextResponse, type NextRequest } from "next/server";
+import { backendUrl } from "@/lib/backend-url";
 import { isProtected } from "@/lib/protected-paths";
+import { fetchProviderOrigins, originsCache } from "@/lib/provider-origins";
 import { findSessionCookie } from "@/lib/session-cookie";
 
 // Avatars come from the providers' image hosts; nothing else leaves this origin.
 const imageHosts = "https://*.googleusercontent.com https://cdn.discordapp.com";
-// A link form posts to /api/auth/{provider}/link, which redirects to the provider:
-// form-action also governs that redirect.
-const formTargets =
-  process.env.CSP_FORM_ACTION ?? "https://accounts.google.com https://discord.com";
 
-export function contentSecurityPolicy(nonce: string): string {
-  const dev = process.env.NODE_ENV === "development";
+// A link form posts to /api/auth/{provider}/link, which redirects to the provider:
+// form-action also governs that redirect. The backend names its providers' origins.
+const providerOrigins = originsCache({ fetchOrigins: () => fetchProviderOrigins(backendUrl) });
+
+/**
+ * The pages' CSP. In development Next's dev overlay also needs eval (React's server error
+ * stacks), its own inline styles (which carry no nonce) and the websocket of hot reloading.
+ */
+export function contentSecurityPolicy(
+  nonce: string,
+  formOrigins: readonly string[] = [],
+  dev = process.env.NODE_ENV === "development",
+): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    // A nonce would make browsers ignore 'unsafe-inline', so development leaves it out.
+    dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     `img-src 'self' data: ${imageHosts}`,
     "font-src 'self'",
-    "connect-src 'self'",
+    dev ? "connect-src 'self' ws: wss:" : "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    `form-action 'self' ${formTargets}`,
+    ["form-action 'self'", ...formOrigins].join(" "),
     "frame-ancestors 'none'",
   ].join("; ");
 }
@@ -37,9 +47,9 @@ function secure(response: NextResponse, csp: string): NextResponse {
   return response;
 }
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
-  const csp = contentSecurityPolicy(nonce);
+  const csp = contentSecurityPolicy(nonce, await providerOrigins());
   const { pathname, search } = request.nextUrl;
 
   const session = findSessionCookie((name) => request.cookies.get(name)?.value);

@@ -3,10 +3,10 @@ import "server-only";
 import { cookies } from "next/headers";
 import { cache } from "react";
 import { call, makeClient, type PasswordPolicy, type User } from "./api";
+import { backendUrl } from "./backend-url";
 import { findSessionCookie } from "./session-cookie";
 
-/** The backend as the Next.js server reaches it (compose: http://backend:8000). */
-export const backendUrl = process.env.BACKEND_URL ?? "http://127.0.0.1:8000";
+export { backendUrl };
 
 export type SessionState = {
   /** The signed-in user; null when there is no session or the backend refused it. */

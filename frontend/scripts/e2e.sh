@@ -58,7 +58,6 @@ pids+=($!)
 
 NODE_ENV=production PORT=$frontend_port HOSTNAME=127.0.0.1 \
     BACKEND_URL=http://127.0.0.1:$backend_port \
-    CSP_FORM_ACTION="http://127.0.0.1:$google_port http://127.0.0.1:$discord_port" \
     ${FRONTEND_RUNTIME:-bun} .next/standalone/server.js >"$logs/frontend.log" 2>&1 &
 pids+=($!)
 
