@@ -47,7 +47,8 @@ export BACKUP STEPS
 
 .DEFAULT_GOAL := help
 .PHONY: help dev dev-backend dev-frontend run build test test-backend test-frontend lint lint-backend \
-	lint-frontend format format-backend format-frontend typecheck frontend-deps clean \
+	lint-frontend format format-backend format-frontend typecheck typecheck-backend typecheck-frontend \
+	frontend-deps clean \
 	docker-build docker-build-backend docker-build-frontend docker-up docker-down docker-logs \
 	docker-restart docker-clean stack-test db-init db-migrate db-status db-rollback db-reset db-backup \
 	db-restore db-shell env-check docker-env-check install-hooks fuzz api-fuzz fault-test bench bench-micro
@@ -56,8 +57,14 @@ help: ## List the targets
 	@if [ -t 1 ]; then on='\033[36m'; off='\033[0m'; else on=; off=; fi; \
 	awk -v on="$$on" -v off="$$off" 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %s%-22s%s %s\n", on, $$1, off, $$2}' $(MAKEFILE_LIST)
 
-dev: ## Backend and frontend together, in the foreground (Ctrl-C stops both)
-	@trap 'kill 0' INT TERM EXIT; $(MAKE) --no-print-directory dev-backend & $(MAKE) --no-print-directory dev-frontend & wait
+# Both servers as background jobs of one shell: Ctrl-C reaches the shell, which stops them both
+# (SIGTERM, then waits for them) and ends quietly.
+dev: frontend-deps ## Backend and frontend together, in the foreground (Ctrl-C stops both)
+	@LOG_FORMAT=pretty $(CARGO) run & backend=$$!; \
+	(cd "$(FRONTEND_DIR)" && exec $(BUN) run dev) & frontend=$$!; \
+	stop() { trap '' INT TERM; kill $$backend $$frontend 2>/dev/null; wait; exit 0; }; \
+	trap stop INT TERM; \
+	wait
 
 dev-backend: ## The backend on :8000 with readable logs
 	LOG_FORMAT=pretty $(CARGO) run
@@ -82,11 +89,11 @@ test-backend: ## Every Rust test of every crate
 
 test-frontend: frontend-deps ## The frontend's checks, unit tests and browser tests (needs nginx and Chromium)
 	$(CARGO) build -p yoshikosan-api
-	YOSHIKOSAN_BIN=$(abspath target/debug/yoshikosan) bash "$(FRONTEND_DIR)/scripts/ci.sh"
+	YOSHIKOSAN_BIN=$(abspath $(or $(CARGO_TARGET_DIR),target)/debug/yoshikosan) bash "$(FRONTEND_DIR)/scripts/ci.sh"
 
-lint: lint-backend lint-frontend ## Every linter, backend and frontend
+lint: lint-backend lint-frontend ## Every linter, backend and frontend (minutes the first time: clippy builds every crate)
 
-lint-backend: ## Formatting check and clippy with warnings denied
+lint-backend: ## Formatting check and clippy with warnings denied (minutes the first time: it builds every crate)
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
@@ -101,8 +108,12 @@ format-backend: ## rustfmt
 format-frontend: frontend-deps ## Prettier
 	cd "$(FRONTEND_DIR)" && $(BUN) run format
 
-typecheck: frontend-deps ## Type-check every crate and test, and the frontend (tsc --noEmit)
+typecheck: typecheck-backend typecheck-frontend ## Type-check every crate and test, and the frontend
+
+typecheck-backend: ## cargo check of every crate and test (minutes the first time)
 	$(CARGO) check --workspace --all-targets
+
+typecheck-frontend: frontend-deps ## The frontend's TypeScript (tsc --noEmit)
 	cd "$(FRONTEND_DIR)" && $(BUN) run typecheck
 
 clean: ## Remove build output
