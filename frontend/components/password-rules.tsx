@@ -26,7 +26,7 @@ export function ruleText(check: RuleCheck, policy: PasswordPolicy, password: str
       return `${plain}, where accented letters, other alphabets and emoji count as 2 to 4 each (this one counts as ${bytes})`;
     }
     case "not_email":
-      return "Not your email address";
+      return "Not your email address or the part before the @";
     case "not_common":
       return "Not a commonly used password";
     default:

@@ -25,7 +25,7 @@ describe("rules in plain words", () => {
     expect(t.min_length).toBe("At least 10 characters");
     expect(t.max_bytes).toBe("No more than 64 characters");
     expect(t.not_common).toBe("Not a commonly used password");
-    expect(t.not_email).toBe("Not your email address");
+    expect(t.not_email).toBe("Not your email address or the part before the @");
     for (const text of Object.values(t)) {
       expect(text).not.toContain("bytes");
       expect(text).not.toContain("UTF-8");
