@@ -21,10 +21,11 @@ test("the first HTML of /account and / already holds the signed-in user", async 
   const account = await page.request.get("/account");
   expect(account.status()).toBe(200);
   const html = await account.text();
-  expect(html).toContain(name);
+  // As rendered markup (the nav's and the profile's name), not only in the page's data.
+  expect(html.match(new RegExp(`<bdi>${name}</bdi>`, "g"))?.length).toBeGreaterThanOrEqual(2);
   expect(html).toContain(email);
   const home = await (await page.request.get("/")).text();
-  expect(home).toContain(email);
+  expect(home).toContain(`<strong>${email}</strong>`);
   expect(home).not.toContain("Loading…");
 });
 
