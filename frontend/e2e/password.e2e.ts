@@ -73,7 +73,7 @@ test("the register page ticks the rules while typing and shows a mismatch", asyn
   // 18 four-byte characters: 72 bytes is the limit; one more is over it.
   await page.getByLabel("Password", { exact: true }).fill("🔑".repeat(18));
   await expect(rule("max_bytes")).toHaveAttribute("data-state", "met");
-  await expect(rule("max_bytes")).toHaveText(/^No more than 72 characters/);
+  await expect(rule("max_bytes")).toContainText("No more than 72 characters");
   await expect(rule("max_bytes")).not.toContainText("bytes");
   await page.getByLabel("Password", { exact: true }).fill("🔑".repeat(19));
   await expect(rule("max_bytes")).toHaveAttribute("data-state", "unmet");
