@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+  "/": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The service's name and version, with links to its documentation and health check. */
+    get: operations["service"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/auth/callback/{provider}": {
     parameters: {
       query?: never;
@@ -432,11 +449,18 @@ export interface components {
       type: string;
     };
     /**
-     * @description The providers' names as they appear in paths (only configured ones answer).
-     * @enum {string}
+     * @description A configured provider's id as it appears in paths: the list is configuration, so the
+     *     document gives the pattern (`GET /api/auth/providers` lists the configured ones).
+     * @example google
      */
-    ProviderName: "google" | "discord";
+    ProviderPathId: string;
     ProviderResponse: {
+      /**
+       * @description Scheme, host and port of the provider's authorization endpoint, where a sign-in or link
+       *     form's redirect goes: a page's CSP `form-action` must allow it.
+       * @example https://accounts.google.com
+       */
+      authorization_origin: string;
       /**
        * @description Where a browser goes to start signing in with this provider.
        * @example /api/auth/google
@@ -452,6 +476,7 @@ export interface components {
      *       "password": true,
      *       "providers": [
      *         {
+     *           "authorization_origin": "https://accounts.google.com",
      *           "authorize_url": "/api/auth/google",
      *           "id": "google",
      *           "name": "Google"
@@ -462,7 +487,7 @@ export interface components {
     ProvidersResponse: {
       /** @description Email/password sign-in is available. */
       password: boolean;
-      /** @description The configured OAuth providers only. */
+      /** @description The configured OAuth providers only, in the order they are configured. */
       providers: components["schemas"]["ProviderResponse"][];
     };
     /**
@@ -483,6 +508,23 @@ export interface components {
        * @example violet-harbour-42
        */
       password: string;
+    };
+    /**
+     * @example {
+     *       "docs": "/docs",
+     *       "health": "/health",
+     *       "openapi": "/openapi.json",
+     *       "service": "yoshikosan",
+     *       "version": "0.1.0"
+     *     }
+     */
+    ServiceResponse: {
+      /** @description Swagger UI. */
+      docs: string;
+      health: string;
+      openapi: string;
+      service: string;
+      version: string;
     };
     SessionResponse: {
       /** Format: date-time */
@@ -553,16 +595,33 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+  service: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description This service */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ServiceResponse"];
+        };
+      };
+    };
+  };
   callback: {
     parameters: {
       query?: never;
       header?: never;
       path: {
-        /**
-         * @description `google` or `discord`
-         * @example google
-         */
-        provider: components["schemas"]["ProviderName"];
+        /** @description A configured provider's id (`GET /api/auth/providers`) */
+        provider: components["schemas"]["ProviderPathId"];
       };
       cookie?: never;
     };
@@ -1457,11 +1516,8 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /**
-         * @description `google` or `discord`
-         * @example google
-         */
-        provider: components["schemas"]["ProviderName"];
+        /** @description A configured provider's id (`GET /api/auth/providers`) */
+        provider: components["schemas"]["ProviderPathId"];
       };
       cookie?: never;
     };
@@ -1510,11 +1566,8 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
-        /**
-         * @description `google` or `discord`
-         * @example google
-         */
-        provider: components["schemas"]["ProviderName"];
+        /** @description A configured provider's id (`GET /api/auth/providers`) */
+        provider: components["schemas"]["ProviderPathId"];
       };
       cookie?: never;
     };

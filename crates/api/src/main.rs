@@ -97,6 +97,7 @@ async fn serve() -> ExitCode {
         tracing::warn!("{warning}");
     }
     let (env, database) = (settings.env, config::redact_password(&settings.database_url));
+    let host = settings.host.clone();
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(error) => {
@@ -105,12 +106,35 @@ async fn serve() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(port = app.port(), %env, %database, "Yoshikosan auth service listening");
+    let base = local_base_url(&host, app.port());
+    tracing::info!(port = app.port(), %env, %database, "Yoshikosan auth service listening on {base}, API docs at {base}/docs");
     match app.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(%error, "server stopped with an error");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Where a person on this machine reaches the service: a wildcard address is reached as localhost.
+fn local_base_url(host: &str, port: u16) -> String {
+    match host.parse::<std::net::IpAddr>() {
+        Ok(ip) if ip.is_unspecified() => format!("http://localhost:{port}"),
+        Ok(std::net::IpAddr::V6(ip)) => format!("http://[{ip}]:{port}"),
+        _ => format!("http://{host}:{port}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_base_url;
+
+    #[test]
+    fn the_start_up_log_gives_an_address_a_browser_opens() {
+        assert_eq!(local_base_url("0.0.0.0", 8000), "http://localhost:8000");
+        assert_eq!(local_base_url("::", 8000), "http://localhost:8000");
+        assert_eq!(local_base_url("127.0.0.1", 8001), "http://127.0.0.1:8001");
+        assert_eq!(local_base_url("::1", 8000), "http://[::1]:8000");
     }
 }

@@ -115,8 +115,9 @@ fn method_label(method: &Method) -> &'static str {
 }
 
 /// `method` is `password`, `google` or `discord`; `result` one of [`SignInResult`]'s values.
-pub fn record_sign_in(method: &'static str, result: SignInResult) {
-    counter!(SIGN_INS, "method" => method, "result" => result.as_str()).increment(1);
+/// `method` is `password` or a configured provider's id: the registry bounds the label's values.
+pub fn record_sign_in(method: &str, result: SignInResult) {
+    counter!(SIGN_INS, "method" => method.to_owned(), "result" => result.as_str()).increment(1);
 }
 
 pub fn record_registration(result: SignInResult) {

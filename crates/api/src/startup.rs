@@ -1,6 +1,5 @@
 //! The composition root: adapters built from settings, plugged into the use cases, served.
 
-use std::collections::HashMap;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Instant;
@@ -13,14 +12,12 @@ use actix_web::{App, HttpServer, web};
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
-use yoshikosan_domain::ports::{
-    FailureCounter, IdentityProvider, PasswordHasher, SessionRepository, TokenCodec, UserRepository,
-};
+use yoshikosan_domain::ports::{FailureCounter, PasswordHasher, SessionRepository, TokenCodec, UserRepository};
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, CompleteOAuthPorts, FLOW_LIFETIME, ListSessions, LogIn, LogOut, LogOutEverywhere,
     PurgeExpiredSessions, Register, RevokeSession, SetPassword, StartOAuth,
 };
-use yoshikosan_domain::{Clock, OAuthProvider, PasswordPolicy, SessionIssuer, SystemClock, Throttle};
+use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, SessionIssuer, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
 use yoshikosan_persistence::{Database, DbErr};
 use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};
@@ -54,6 +51,8 @@ pub enum StartupError {
     Redis(String),
     #[error("could not set up the HTTP client for the OAuth providers: {0}")]
     OAuthClient(String),
+    #[error("{0}")]
+    Providers(#[from] yoshikosan_domain::DuplicateProvider),
 }
 
 /// Expired sessions are deleted this often (and once at start-up).
@@ -164,7 +163,7 @@ fn state(
     let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
     let policy = PasswordPolicy::default();
     let throttle = Throttle::new(counter, settings.rate_limits).with_gate(gate);
-    let providers = identity_providers(settings)?;
+    let providers = Arc::new(provider_registry(settings)?);
     let ports = CompleteOAuthPorts {
         providers: providers.clone(),
         states: database.oauth_states(),
@@ -176,7 +175,8 @@ fn state(
         clock: clock.clone(),
     };
     let oauth = OAuthFlows {
-        start: StartOAuth::new(providers, clock.clone()),
+        start: StartOAuth::new(providers.clone(), clock.clone()),
+        providers,
         complete: CompleteOAuth::new(ports, issuer.clone()),
         cipher: CookieCipher::new(&settings.secret_key, oauth_flow::CIPHER_PURPOSE),
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
@@ -206,17 +206,15 @@ fn state(
     })
 }
 
-/// The providers whose credentials are configured, sharing one HTTP client.
-fn identity_providers(settings: &Settings) -> Result<HashMap<OAuthProvider, Arc<dyn IdentityProvider>>, StartupError> {
+/// The providers whose credentials are configured, in button order, sharing one HTTP client.
+/// A provider of a new kind is one adapter and one line here.
+fn provider_registry(settings: &Settings) -> Result<ProviderRegistry, StartupError> {
     let http = yoshikosan_oauth::http_client().map_err(|e| StartupError::OAuthClient(e.to_string()))?;
-    let mut providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>> = HashMap::new();
-    if let Some(google) = &settings.google {
-        providers.insert(OAuthProvider::Google, Arc::new(GoogleProvider::new(google.clone(), http.clone())));
-    }
-    if let Some(discord) = &settings.discord {
-        providers.insert(OAuthProvider::Discord, Arc::new(DiscordProvider::new(discord.clone(), http)));
-    }
-    Ok(providers)
+    let configured = [
+        settings.google.clone().map(|google| GoogleProvider::registered(google, http.clone())),
+        settings.discord.clone().map(|discord| DiscordProvider::registered(discord, http.clone())),
+    ];
+    Ok(ProviderRegistry::new(configured.into_iter().flatten().collect())?)
 }
 
 fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io::Result<Server> {

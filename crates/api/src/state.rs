@@ -1,11 +1,13 @@
 use std::time::Instant;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::Arc;
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, Register, RevokeSession, SetPassword,
     StartOAuth,
 };
-use yoshikosan_domain::{OAuthProvider, PasswordPolicy, TokenTtl};
+
+use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::CookieCipher;
 
@@ -41,6 +43,7 @@ pub struct SessionsState {
 /// Sign-in and linking with providers: the configured ones only.
 #[derive(Debug)]
 pub struct OAuthFlows {
+    pub providers: Arc<ProviderRegistry>,
     pub start: StartOAuth,
     pub complete: CompleteOAuth,
     pub cipher: CookieCipher,
@@ -57,7 +60,7 @@ impl OAuthFlows {
 
     /// The login page, offering `provider`'s button, then returning to `redirect_to` (a path
     /// that [`safe_redirect`](crate::http::oauth_flow::safe_redirect) kept).
-    pub fn login_page_for(&self, provider: OAuthProvider, redirect_to: &str) -> String {
+    pub fn login_page_for(&self, provider: &ProviderId, redirect_to: &str) -> String {
         let mut url = format!("{}/login?provider={provider}", self.frontend);
         if redirect_to != "/" {
             url.push_str("&redirect_to=");

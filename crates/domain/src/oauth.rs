@@ -6,40 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::id::UserId;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum OAuthProvider {
-    Google,
-    Discord,
-}
-
-impl OAuthProvider {
-    pub const ALL: [Self; 2] = [Self::Google, Self::Discord];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Google => "google",
-            Self::Discord => "discord",
-        }
-    }
-
-    pub fn display_name(self) -> &'static str {
-        match self {
-            Self::Google => "Google",
-            Self::Discord => "Discord",
-        }
-    }
-
-    pub fn parse(input: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == input)
-    }
-}
-
-impl fmt::Display for OAuthProvider {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use crate::provider_id::ProviderId;
 
 /// A user's account at a provider. Provider tokens are not kept: signing in needs only the
 /// identity.
@@ -47,32 +14,18 @@ impl fmt::Display for OAuthProvider {
 pub struct OAuthAccount {
     pub id: Uuid,
     pub user_id: UserId,
-    pub provider: OAuthProvider,
+    pub provider: ProviderId,
     /// The provider's stable key for the account (`sub` for Google, `id` for Discord).
     pub provider_user_id: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn provider_names_round_trip() {
-        for provider in OAuthProvider::ALL {
-            assert_eq!(OAuthProvider::parse(provider.as_str()), Some(provider));
-        }
-        assert_eq!(OAuthProvider::parse("Google"), None);
-        assert_eq!(OAuthProvider::parse("github"), None);
-    }
-}
-
 /// Who a provider says the user is, after the code exchange and every check of the provider's
 /// answer (ID token signature, audience and nonce for OpenID Connect).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderIdentity {
-    pub provider: OAuthProvider,
+    pub provider: ProviderId,
     pub provider_user_id: String,
     pub email: Option<crate::Email>,
     /// Only a verified email may be matched to an existing account.

@@ -5,7 +5,7 @@ use std::fmt;
 
 use chrono::{DateTime, Utc};
 
-use crate::oauth::OAuthProvider;
+use crate::provider_id::ProviderId;
 use crate::session::SessionId;
 use crate::user::UserId;
 
@@ -27,7 +27,7 @@ impl FlowPurpose {
 /// A started flow, as the callback receives it back from the browser.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PendingFlow {
-    pub provider: OAuthProvider,
+    pub provider: ProviderId,
     pub state: String,
     pub pkce_verifier: String,
     pub nonce: Option<String>,

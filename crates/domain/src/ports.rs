@@ -5,8 +5,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::email::Email;
-use crate::oauth::{OAuthAccount, OAuthProvider};
+use crate::oauth::OAuthAccount;
 use crate::password::{Password, PasswordHash};
+use crate::provider_id::ProviderId;
 use crate::session::{AccessClaims, Session, SessionId};
 pub use crate::user::AccountChange;
 use crate::user::{User, UserId};
@@ -93,7 +94,7 @@ pub trait SessionRepository: Send + Sync {
 pub trait OAuthAccountRepository: Send + Sync {
     async fn find_by_provider_user_id(
         &self,
-        provider: OAuthProvider,
+        provider: &ProviderId,
         provider_user_id: &str,
     ) -> Result<Option<OAuthAccount>, StoreError>;
 }

@@ -3,8 +3,10 @@
 pub use crate::display_name::DisplayName;
 use crate::email::Email;
 pub use crate::id::UserId;
-use crate::oauth::{OAuthProvider, ProviderIdentity};
+use crate::oauth::ProviderIdentity;
 use crate::password::PasswordHash;
+use crate::provider_id::ProviderId;
+use crate::provider_registry::ProviderRegistry;
 use chrono::{DateTime, Utc};
 
 /// What a provider-verified email does to an existing account.
@@ -29,7 +31,7 @@ pub struct User {
     pub password_hash: Option<PasswordHash>,
     pub email_verified: bool,
     /// Providers linked to this user, in the order they were linked.
-    pub linked_providers: Vec<OAuthProvider>,
+    pub linked_providers: Vec<ProviderId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -79,10 +81,12 @@ impl User {
         self.updated_at = now;
     }
 
-    /// How this user can sign in: `password` first when set, then each linked provider.
-    pub fn sign_in_methods(&self) -> Vec<&'static str> {
+    /// How this user can sign in here: `password` first when set, then each linked provider that
+    /// is configured. A link to a provider since removed from the configuration is no way in.
+    pub fn sign_in_methods(&self, configured: &ProviderRegistry) -> Vec<&str> {
         let password = self.password_hash.as_ref().map(|_| "password");
-        password.into_iter().chain(self.linked_providers.iter().map(|p| p.as_str())).collect()
+        let providers = self.linked_providers.iter().filter(|p| configured.contains(p)).map(ProviderId::as_str);
+        password.into_iter().chain(providers).collect()
     }
 }
 
@@ -96,9 +100,10 @@ mod tests {
         let email = Email::parse("a@example.com").unwrap();
         let name = DisplayName::parse("A").unwrap();
         let mut user = User::with_password(email, name, PasswordHash::new("h"), now);
-        user.linked_providers = vec![OAuthProvider::Google, OAuthProvider::Discord];
-        assert_eq!(user.sign_in_methods(), ["password", "google", "discord"]);
+        user.linked_providers = ["google", "gitlab", "discord"].map(|id| ProviderId::parse(id).unwrap()).to_vec();
+        let configured = crate::provider_registry::test_registry(&["discord", "google"]);
+        assert_eq!(user.sign_in_methods(&configured), ["password", "google", "discord"], "gitlab is not configured");
         user.password_hash = None;
-        assert_eq!(user.sign_in_methods(), ["google", "discord"]);
+        assert_eq!(user.sign_in_methods(&configured), ["google", "discord"]);
     }
 }

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use oauth2::basic::BasicClient;
 use oauth2::{
@@ -7,14 +9,16 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use yoshikosan_domain::ports::{IdentityProvider, ProviderError};
-use yoshikosan_domain::{AuthorizationRequest, Email, OAuthProvider, ProviderIdentity};
+use yoshikosan_domain::{AuthorizationRequest, Email, ProviderId, ProviderIdentity, RegisteredProvider};
 
-use crate::{failed, token_error};
+use crate::{failed, origin_of, token_error};
 
 const CDN: &str = "https://cdn.discordapp.com";
 
 #[derive(Debug, Clone)]
 pub struct DiscordSettings {
+    /// `discord`: in paths, stored links and metrics.
+    pub id: ProviderId,
     pub client_id: String,
     pub client_secret: SecretString,
     /// `https://discord.com/oauth2/authorize` in production.
@@ -48,6 +52,16 @@ struct DiscordUser {
 impl DiscordProvider {
     pub fn new(settings: DiscordSettings, http: reqwest::Client) -> Self {
         Self { settings, http }
+    }
+
+    /// The registry's entry.
+    pub fn registered(settings: DiscordSettings, http: reqwest::Client) -> RegisteredProvider {
+        RegisteredProvider {
+            id: settings.id.clone(),
+            display_name: "Discord".to_owned(),
+            authorization_origin: origin_of(&settings.auth_url),
+            adapter: Arc::new(Self::new(settings, http)),
+        }
     }
 
     fn client(
@@ -117,15 +131,15 @@ impl IdentityProvider for DiscordProvider {
             return Err(ProviderError::Failed(format!("profile request answered {}", response.status())));
         }
         let user: DiscordUser = response.json().await.map_err(|e| failed("profile", e))?;
-        Ok(identity(user))
+        Ok(identity(&self.settings.id, user))
     }
 }
 
-fn identity(user: DiscordUser) -> ProviderIdentity {
+fn identity(id: &ProviderId, user: DiscordUser) -> ProviderIdentity {
     let avatar_url = Some(avatar_url(&user.id, user.avatar.as_deref()));
     let name = user.global_name.filter(|n| !n.trim().is_empty()).unwrap_or(user.username);
     ProviderIdentity {
-        provider: OAuthProvider::Discord,
+        provider: id.clone(),
         email: user.email.as_deref().and_then(|e| Email::parse(e).ok()),
         email_verified: user.verified.unwrap_or(false),
         provider_user_id: user.id,
@@ -197,20 +211,24 @@ mod tests {
         }
     }
 
+    fn discord() -> ProviderId {
+        ProviderId::parse("discord").unwrap()
+    }
+
     #[test]
     fn the_name_is_the_global_name_else_the_username() {
-        assert_eq!(identity(user(Some("Nelly"), None, Some(true))).name.as_deref(), Some("Nelly"));
-        assert_eq!(identity(user(None, None, Some(true))).name.as_deref(), Some("nelly"));
-        assert_eq!(identity(user(Some("  "), None, Some(true))).name.as_deref(), Some("nelly"));
+        assert_eq!(identity(&discord(), user(Some("Nelly"), None, Some(true))).name.as_deref(), Some("Nelly"));
+        assert_eq!(identity(&discord(), user(None, None, Some(true))).name.as_deref(), Some("nelly"));
+        assert_eq!(identity(&discord(), user(Some("  "), None, Some(true))).name.as_deref(), Some("nelly"));
     }
 
     #[test]
     fn the_email_is_trusted_only_when_verified() {
-        let verified = identity(user(None, None, Some(true)));
+        let verified = identity(&discord(), user(None, None, Some(true)));
         assert_eq!(verified.email.as_ref().map(Email::as_str), Some("nelly@discord.com"));
         assert!(verified.email_verified);
-        assert!(!identity(user(None, None, Some(false))).email_verified);
-        assert!(!identity(user(None, None, None)).email_verified);
+        assert!(!identity(&discord(), user(None, None, Some(false))).email_verified);
+        assert!(!identity(&discord(), user(None, None, None)).email_verified);
         assert_eq!(verified.provider_user_id, "80351110224678912");
     }
 }

@@ -1,3 +1,4 @@
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -9,9 +10,9 @@ use openidconnect::{
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::RwLock;
 use yoshikosan_domain::ports::{IdentityProvider, ProviderError};
-use yoshikosan_domain::{AuthorizationRequest, Email, OAuthProvider, ProviderIdentity};
+use yoshikosan_domain::{AuthorizationRequest, Email, ProviderId, ProviderIdentity, RegisteredProvider};
 
-use crate::{failed, token_error};
+use crate::{failed, origin_of, token_error};
 
 /// Provider metadata, and with it the signing keys, are fetched again after this long, so key
 /// rotations are picked up without a restart.
@@ -19,6 +20,8 @@ const METADATA_TTL: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, Clone)]
 pub struct GoogleSettings {
+    /// `google`: in paths, stored links and metrics.
+    pub id: ProviderId,
     pub client_id: String,
     pub client_secret: SecretString,
     /// `https://accounts.google.com` in production.
@@ -38,6 +41,16 @@ pub struct GoogleProvider {
 impl GoogleProvider {
     pub fn new(settings: GoogleSettings, http: reqwest::Client) -> Self {
         Self { settings, http, metadata: RwLock::new(None) }
+    }
+
+    /// The registry's entry: Google's authorization endpoint is on the issuer's origin.
+    pub fn registered(settings: GoogleSettings, http: reqwest::Client) -> RegisteredProvider {
+        RegisteredProvider {
+            id: settings.id.clone(),
+            display_name: "Google".to_owned(),
+            authorization_origin: origin_of(&settings.issuer_url),
+            adapter: Arc::new(Self::new(settings, http)),
+        }
     }
 
     /// Discovery is done on first use, not at start-up, so the service starts while the
@@ -130,7 +143,7 @@ impl IdentityProvider for GoogleProvider {
             }
         }
         Ok(ProviderIdentity {
-            provider: OAuthProvider::Google,
+            provider: self.settings.id.clone(),
             provider_user_id: claims.subject().to_string(),
             email: claims.email().and_then(|e| Email::parse(e).ok()),
             email_verified: claims.email_verified().unwrap_or(false),

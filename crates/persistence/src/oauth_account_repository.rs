@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use yoshikosan_domain::ports::{OAuthAccountRepository, StoreError};
-use yoshikosan_domain::{OAuthAccount, OAuthProvider};
+use yoshikosan_domain::{OAuthAccount, ProviderId};
 
 use crate::entities::oauth_accounts;
 use crate::errors::store_error;
@@ -22,7 +22,7 @@ impl SeaOAuthAccountRepository {
 impl OAuthAccountRepository for SeaOAuthAccountRepository {
     async fn find_by_provider_user_id(
         &self,
-        provider: OAuthProvider,
+        provider: &ProviderId,
         provider_user_id: &str,
     ) -> Result<Option<OAuthAccount>, StoreError> {
         let row = oauth_accounts::Entity::find()

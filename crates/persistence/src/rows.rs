@@ -5,7 +5,7 @@ use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
 use yoshikosan_domain::ports::StoreError;
 use yoshikosan_domain::{
-    DisplayName, Email, OAuthAccount, OAuthProvider, PasswordHash, Session, SessionId, TokenHash, User, UserId,
+    DisplayName, Email, OAuthAccount, PasswordHash, ProviderId, Session, SessionId, TokenHash, User, UserId,
 };
 
 use crate::entities::{oauth_accounts, sessions, users};
@@ -25,7 +25,7 @@ pub(crate) fn user_row(user: &User) -> users::ActiveModel {
 
 /// Values are taken as stored: a rule that changed since applies to new input only, so a row an
 /// older release wrote never locks its user out.
-pub(crate) fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -> User {
+pub(crate) fn to_user(row: users::Model, linked_providers: Vec<ProviderId>) -> User {
     User {
         id: UserId::from_uuid(row.id),
         email: Email::from_stored(row.email),
@@ -39,26 +39,27 @@ pub(crate) fn to_user(row: users::Model, linked_providers: Vec<OAuthProvider>) -
     }
 }
 
-/// The providers of a user's links that this build knows. A link to any other (one written
-/// before a rollback, or a provider since removed) is skipped and logged: it is no way in here,
-/// and it must not make the account unreadable. `warn` for reads a person causes (a sign-in);
+/// The providers of a user's links whose names are provider ids. A link stored under any other
+/// name (a rule this build does not share) is skipped and logged: it is no way in here, and it
+/// must not make the account unreadable. Whether a provider is configured is the registry's
+/// question, not the store's. `warn` for reads a person causes (a sign-in);
 /// the per-request session lookup logs at debug level, or every request would repeat it.
 pub(crate) fn known_providers<'a>(
     user: Uuid,
     stored: impl IntoIterator<Item = &'a str>,
     warn: bool,
-) -> Vec<OAuthProvider> {
+) -> Vec<ProviderId> {
     stored
         .into_iter()
         .filter_map(|name| {
-            let provider = OAuthProvider::parse(name);
+            let provider = ProviderId::parse(name).ok();
             match (&provider, warn) {
                 (Some(_), _) => {}
                 (None, true) => {
-                    tracing::warn!(%user, provider = name, "skipped a link to a provider this build does not know")
+                    tracing::warn!(%user, provider = name, "skipped a link whose provider is not a provider id")
                 }
                 (None, false) => {
-                    tracing::debug!(%user, provider = name, "skipped a link to a provider this build does not know")
+                    tracing::debug!(%user, provider = name, "skipped a link whose provider is not a provider id")
                 }
             }
             provider
@@ -107,10 +108,10 @@ pub(crate) fn link_row(link: &OAuthAccount) -> oauth_accounts::ActiveModel {
     }
 }
 
-/// Fails on a provider this build does not know.
+/// Fails on a provider name that is not a provider id.
 pub(crate) fn to_account(row: oauth_accounts::Model) -> Result<OAuthAccount, StoreError> {
-    let provider = OAuthProvider::parse(&row.provider)
-        .ok_or_else(|| StoreError::Unexpected(format!("oauth account {} has unknown provider", row.id)))?;
+    let provider = ProviderId::parse(&row.provider)
+        .map_err(|_| StoreError::Unexpected(format!("oauth account {} has a malformed provider", row.id)))?;
     Ok(OAuthAccount {
         id: row.id,
         user_id: UserId::from_uuid(row.user_id),

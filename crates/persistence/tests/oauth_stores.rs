@@ -9,11 +9,19 @@ use yoshikosan_domain::ports::{
     PasswordChange, PasswordWrite, UserRepository,
 };
 use yoshikosan_domain::{
-    DisplayName, Email, OAuthAccount, OAuthProvider, PasswordHash, ProviderIdentity, Session, SessionId, TokenHash,
-    User, UserId,
+    DisplayName, Email, OAuthAccount, PasswordHash, ProviderIdentity, Session, SessionId, TokenHash, User, UserId,
 };
 use yoshikosan_persistence::entities::{oauth_accounts, oauth_states, sessions, users};
 use yoshikosan_persistence::testing::TestDatabase;
+
+fn provider(id: &str) -> yoshikosan_domain::ProviderId {
+    yoshikosan_domain::ProviderId::parse(id).unwrap()
+}
+
+fn sign_in_methods(user: &User) -> Vec<String> {
+    let password = user.password_hash.as_ref().map(|_| "password".to_owned());
+    password.into_iter().chain(user.linked_providers.iter().map(ToString::to_string)).collect()
+}
 
 fn now() -> chrono::DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
@@ -21,7 +29,7 @@ fn now() -> chrono::DateTime<Utc> {
 
 fn provider_user(email: &str) -> User {
     let identity = ProviderIdentity {
-        provider: OAuthProvider::Google,
+        provider: provider("google"),
         provider_user_id: "sub".into(),
         email: None,
         email_verified: true,
@@ -35,7 +43,7 @@ fn link(user_id: UserId, provider_user_id: &str) -> OAuthAccount {
     OAuthAccount {
         id: Uuid::now_v7(),
         user_id,
-        provider: OAuthProvider::Google,
+        provider: provider("google"),
         provider_user_id: provider_user_id.into(),
         created_at: now(),
         updated_at: now(),
@@ -72,7 +80,7 @@ async fn a_new_account_is_written_with_its_link_and_session() {
     let write = new_account("google.user@example.com", "sub-1");
     db.database.oauth_sign_ins().commit(&write).await.unwrap();
     let user = db.database.users().find_by_id(write.session.as_ref().unwrap().user_id).await.unwrap().unwrap();
-    assert_eq!(user.sign_in_methods(), ["google"]);
+    assert_eq!(sign_in_methods(&user), ["google"]);
     assert_eq!(user.name, DisplayName::parse("From Google").unwrap());
     assert!(user.password_hash.is_none());
 }
@@ -164,7 +172,7 @@ async fn a_claim_removes_the_password_links_and_sessions_in_one_commit() {
     db.database.oauth_sign_ins().commit(&claim).await.unwrap();
     let claimed = db.database.users().find_by_id(user.id).await.unwrap().unwrap();
     assert_eq!((claimed.password_hash.clone(), claimed.email_verified), (None, true));
-    assert_eq!(claimed.sign_in_methods(), ["google"]);
+    assert_eq!(sign_in_methods(&claimed), ["google"]);
     let sessions = db.database.sessions();
     assert!(sessions.find_with_user(squatter_session.id).await.unwrap().is_none(), "the squatter's session remains");
     assert!(sessions.find_with_user(owner_session.id).await.unwrap().is_some());

@@ -6,7 +6,7 @@ use chrono::{SubsecRound, Utc};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, PaginatorTrait};
 use uuid::Uuid;
 use yoshikosan_domain::ports::{CreateUserError, OAuthAccountRepository, UserRepository};
-use yoshikosan_domain::{Email, OAuthProvider, Session, SessionId, User};
+use yoshikosan_domain::{Email, ProviderId, Session, SessionId, User};
 use yoshikosan_persistence::entities::{oauth_accounts, sessions, users};
 use yoshikosan_persistence::testing::TestDatabase;
 
@@ -16,7 +16,7 @@ use support::{new_session, new_user, stored};
 async fn link(
     db: &TestDatabase,
     user: &User,
-    provider: OAuthProvider,
+    provider: ProviderId,
     provider_user_id: &str,
 ) -> Result<(), sea_orm::DbErr> {
     let now = Utc::now().trunc_subsecs(6);
@@ -103,21 +103,22 @@ async fn linked_providers_show_on_the_user_and_are_unique_per_provider_id() {
     let users = db.database.users();
     let user = new_user("linked@example.com");
     users.create_with_session(&user, &new_session(&user)).await.unwrap();
-    link(&db, &user, OAuthProvider::Google, "google-sub-1").await.unwrap();
-    link(&db, &user, OAuthProvider::Discord, "80351110224678912").await.unwrap();
+    link(&db, &user, support::provider("google"), "google-sub-1").await.unwrap();
+    link(&db, &user, support::provider("discord"), "80351110224678912").await.unwrap();
 
     let found = users.find_by_id(user.id).await.unwrap().unwrap();
-    assert_eq!(found.sign_in_methods(), ["password", "google", "discord"]);
+    assert_eq!(support::sign_in_methods(&found), ["password", "google", "discord"]);
 
     let other = new_user("other@example.com");
     users.create_with_session(&other, &new_session(&other)).await.unwrap();
-    let duplicate = link(&db, &other, OAuthProvider::Google, "google-sub-1").await.unwrap_err();
+    let duplicate = link(&db, &other, support::provider("google"), "google-sub-1").await.unwrap_err();
     assert!(matches!(duplicate.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))));
 
     let accounts = db.database.oauth_accounts();
-    let account = accounts.find_by_provider_user_id(OAuthProvider::Google, "google-sub-1").await.unwrap().unwrap();
+    let account =
+        accounts.find_by_provider_user_id(&support::provider("google"), "google-sub-1").await.unwrap().unwrap();
     assert_eq!(account.user_id, user.id);
-    assert!(accounts.find_by_provider_user_id(OAuthProvider::Discord, "google-sub-1").await.unwrap().is_none());
+    assert!(accounts.find_by_provider_user_id(&support::provider("discord"), "google-sub-1").await.unwrap().is_none());
 }
 
 #[tokio::test]
@@ -125,7 +126,7 @@ async fn deleting_a_user_cascades_to_sessions_and_links() {
     let db = TestDatabase::fresh().await;
     let user = new_user("cascade@example.com");
     db.database.users().create_with_session(&user, &new_session(&user)).await.unwrap();
-    link(&db, &user, OAuthProvider::Discord, "1").await.unwrap();
+    link(&db, &user, support::provider("discord"), "1").await.unwrap();
 
     let conn = db.database.connection();
     users::Entity::delete_by_id(user.id.as_uuid()).exec(conn).await.unwrap();

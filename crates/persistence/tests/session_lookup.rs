@@ -11,7 +11,7 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use yoshikosan_domain::ports::{
     AccountChange, AccountWrite, ExistingAccount, OAuthSignInStore, OAuthSignInWrite, SessionRepository, UserRepository,
 };
-use yoshikosan_domain::{OAuthAccount, OAuthProvider, Session, User};
+use yoshikosan_domain::{OAuthAccount, ProviderId, Session, User};
 use yoshikosan_persistence::testing::TestDatabase;
 use yoshikosan_persistence::{Database, DatabaseOptions};
 
@@ -37,13 +37,13 @@ async fn signed_in(db: &Database) -> (User, Session) {
     (user, session)
 }
 
-fn link(user: &User, provider: OAuthProvider) -> OAuthAccount {
+fn link(user: &User, provider: ProviderId) -> OAuthAccount {
     let now = Utc::now();
     OAuthAccount {
         id: uuid::Uuid::now_v7(),
         user_id: user.id,
+        provider_user_id: format!("{provider}-1"),
         provider,
-        provider_user_id: format!("{provider:?}-1"),
         created_at: now,
         updated_at: now,
     }
@@ -69,7 +69,7 @@ async fn finds_the_session_with_its_user_and_linked_providers() {
     assert_eq!(found_session, session);
     assert_eq!((found_user.id, found_user.linked_providers.len()), (user.id, 0));
 
-    for provider in [OAuthProvider::Discord, OAuthProvider::Google] {
+    for provider in [support::provider("discord"), support::provider("google")] {
         let write = OAuthSignInWrite {
             replaces: None,
             account: linking(&user),
@@ -82,7 +82,11 @@ async fn finds_the_session_with_its_user_and_linked_providers() {
     // Read through a second pool, whose cache has never seen this user.
     let other = Database::connect(&db.url, &DatabaseOptions::default()).await.unwrap();
     let (_, found_user) = other.sessions().find_with_user(session.id).await.unwrap().unwrap();
-    assert_eq!(found_user.linked_providers, [OAuthProvider::Discord, OAuthProvider::Google], "in the order linked");
+    assert_eq!(
+        found_user.linked_providers,
+        [support::provider("discord"), support::provider("google")],
+        "in the order linked"
+    );
     assert_eq!(other.sessions().find_with_user(new_session(&user).id).await.unwrap(), None);
 }
 
@@ -141,13 +145,13 @@ async fn another_instances_changes_reach_this_cache() {
     let write = OAuthSignInWrite {
         replaces: None,
         account: linking(&user),
-        new_link: Some(link(&user, OAuthProvider::Google)),
+        new_link: Some(link(&user, support::provider("google"))),
         session: Some(new_session(&user)),
     };
     other.oauth_sign_ins().commit(&write).await.unwrap();
     eventually("the new link seen", async || {
         let (_, user) = sessions.find_with_user(session.id).await.unwrap().unwrap();
-        user.linked_providers == [OAuthProvider::Google]
+        user.linked_providers == [support::provider("google")]
     })
     .await;
 

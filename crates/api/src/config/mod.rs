@@ -18,6 +18,7 @@ use std::path::Path;
 use environment::merge;
 pub use environment::{DOTENV, Environment, environment};
 pub use parse::ConfigError;
+pub use providers::BUILT_IN_PROVIDERS;
 pub use settings::{AppEnv, CookieSettings, LogFormat, Settings};
 pub use summary::redact_password;
 

@@ -53,11 +53,8 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
     let host = problems.check(host(get("HOST")));
     let database_wait = problems.check(number("DATABASE_WAIT_SECS", get("DATABASE_WAIT_SECS"), 30u64, 0..=3600));
     let trusted_proxies = problems.check(trusted_proxies(get("TRUSTED_PROXIES")));
-    let callback = |provider: &str| {
-        public_url.as_ref().map(|url| format!("{}/api/auth/callback/{provider}", url.as_str().trim_end_matches('/')))
-    };
-    let google = problems.check(google(&vars, callback("google")));
-    let discord = problems.check(discord(&vars, callback("discord")));
+    let google = problems.check(google(&vars, public_url.as_ref()));
+    let discord = problems.check(discord(&vars, public_url.as_ref()));
     let rate_limits = rate_limits(&vars, &mut problems);
     let redis_url = problems.check(redis_url(get("REDIS_URL")));
 

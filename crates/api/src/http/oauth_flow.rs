@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use yoshikosan_domain::{FlowPurpose, OAuthProvider, PendingFlow, SessionId, UserId};
+use yoshikosan_domain::{FlowPurpose, PendingFlow, ProviderId, SessionId, UserId};
 use yoshikosan_security::CookieCipher;
 
 /// Also the purpose the cookie key is derived for: a sealed value of another kind (or of an
@@ -53,7 +53,7 @@ pub fn open(cipher: &CookieCipher, sealed: &str) -> Option<PendingFlow> {
         }
     };
     Some(PendingFlow {
-        provider: OAuthProvider::parse(&flow.provider)?,
+        provider: ProviderId::parse(&flow.provider).ok()?,
         state: flow.state,
         pkce_verifier: flow.pkce_verifier,
         nonce: flow.nonce,

@@ -19,7 +19,7 @@ use crate::error::{FieldProblem, Problem};
         description = "Email/password and OAuth sign-in, revocable JWT sessions, health checks and metrics. \
             Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.",
     ),
-    components(schemas(Problem, FieldProblem, auth::ProviderName, auth::AuthResponse)),
+    components(schemas(Problem, FieldProblem, auth::ProviderPathId, auth::AuthResponse)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Accounts, sign-in and sign-out"),

@@ -70,8 +70,12 @@ pub async fn empty_not_found_as_problem(
 }
 
 pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
+    unrouted(&req, &table)
+}
+
+/// The answer for a path no route serves: 405 with `Allow` where another method has it, else 404.
+pub fn unrouted(req: &HttpRequest, table: &RouteTable) -> HttpResponse {
     match table.methods_for(req.path()) {
-        // The method is right, so a parameter was refused (an unknown provider, say): 404.
         Some(methods) if !methods.contains(req.method()) => {
             let allow = methods.iter().map(Method::as_str).collect::<Vec<_>>().join(", ");
             let mut response = ApiError::MethodNotAllowed.error_response();
@@ -95,6 +99,6 @@ mod tests {
         assert_eq!(table.methods_for("/health/live/"), Some(&[Method::GET][..]));
         assert_eq!(table.methods_for("/api/auth/callback/google"), Some(&[Method::GET][..]));
         assert_eq!(table.methods_for("/api/auth/nope/deeper"), None);
-        assert_eq!(table.methods_for("/"), None);
+        assert_eq!(table.methods_for("/"), Some(&[Method::GET][..]));
     }
 }

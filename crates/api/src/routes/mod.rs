@@ -7,6 +7,7 @@ pub mod fallback;
 pub mod health;
 pub mod metrics;
 pub mod responses;
+pub mod service;
 
 use actix_web::App;
 use utoipa::OpenApi;
@@ -17,6 +18,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// (with its `#[utoipa::path]` and actix route attribute) and one line here.
 pub fn table(routes: &mut ServiceConfig) {
     routes
+        .service(service::service) //                      GET    /
         .service(health::health) //                        GET    /health
         .service(health::health_ready) //                  GET    /health/ready
         .service(health::health_live) //                   GET    /health/live
@@ -31,6 +33,7 @@ pub fn table(routes: &mut ServiceConfig) {
         .service(auth::sessions::revoke_session) //        DELETE /api/auth/sessions/{id}
         .service(auth::sessions::log_out_everywhere) //    POST   /api/auth/logout-all
         .service(auth::password::set_password) //          PUT    /api/auth/password
+        // The provider routes last: a named `/api/auth/…` route always wins over `{provider}`.
         .service(auth::oauth::callback) //                 GET    /api/auth/callback/{provider}
         .service(auth::oauth::start) //                    GET    /api/auth/{provider}
         .service(auth::oauth::start_link); //              POST   /api/auth/{provider}/link

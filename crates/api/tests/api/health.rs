@@ -27,6 +27,20 @@ async fn liveness_needs_no_database() {
 }
 
 #[actix_web::test]
+async fn the_root_names_the_service_and_links_its_docs() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["service"], "yoshikosan");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    for link in ["docs", "openapi", "health"] {
+        let path = body[link].as_str().unwrap();
+        assert_eq!(app.client.get(app.url(path)).send().await.unwrap().status(), StatusCode::OK, "{path}");
+    }
+}
+
+#[actix_web::test]
 async fn every_response_carries_a_request_id_and_echoes_a_given_one() {
     let app = spawn_app().await;
     let generated = app.client.get(app.url("/health/live")).send().await.unwrap();

@@ -221,12 +221,34 @@ async fn providers_lists_google_once_configured() {
     let s = setup().await;
     let body: serde_json::Value =
         s.app.client.get(s.app.url("/api/auth/providers")).send().await.unwrap().json().await.unwrap();
+    // The origin a page's CSP must let a sign-in form's redirect go to: the issuer's.
+    let origin = s.google.server.uri();
     assert_eq!(
         body,
-        json!({"password": true, "providers": [{"id": "google", "name": "Google", "authorize_url": "/api/auth/google"}]})
+        json!({"password": true, "providers": [
+            {"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": origin}
+        ]})
     );
     let discord = s.app.client.get(s.app.url("/api/auth/discord")).send().await.unwrap();
     crate::helpers::assert_problem(discord, StatusCode::NOT_FOUND, "provider_not_configured").await;
+}
+
+#[actix_web::test]
+async fn a_name_no_provider_is_configured_under_is_a_path_nothing_serves() {
+    let s = setup().await;
+    for path in ["/api/auth/gitlab", "/api/auth/callback/gitlab", "/api/auth/callback/me"] {
+        let response = s.app.client.get(s.app.url(path)).send().await.unwrap();
+        crate::helpers::assert_problem(response, StatusCode::NOT_FOUND, "not_found").await;
+    }
+    let link = s.app.client.post(s.app.url("/api/auth/gitlab/link")).send().await.unwrap();
+    crate::helpers::assert_problem(link, StatusCode::NOT_FOUND, "not_found").await;
+    // The API's own routes are never taken for provider names, whatever the method.
+    let me = s.app.client.get(s.app.url("/api/auth/me")).send().await.unwrap();
+    crate::helpers::assert_problem(me, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    let logout = s.app.client.get(s.app.url("/api/auth/logout")).send().await.unwrap();
+    crate::helpers::assert_problem(logout, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    let policy = s.app.client.get(s.app.url("/api/auth/password-policy")).send().await.unwrap();
+    assert_eq!(policy.status(), StatusCode::OK);
 }
 
 #[actix_web::test]
@@ -252,11 +274,11 @@ async fn an_id_token_for_another_client_or_with_a_bad_signature_is_refused() {
 #[actix_web::test]
 async fn an_expired_flow_is_an_invalid_state() {
     use yoshikosan_api::http::oauth_flow::{CIPHER_PURPOSE, seal};
-    use yoshikosan_domain::{FlowPurpose, OAuthProvider, PendingFlow};
+    use yoshikosan_domain::{FlowPurpose, PendingFlow, ProviderId};
     let s = setup().await;
     let cipher = yoshikosan_security::CookieCipher::new(&crate::helpers::SECRET_KEY.to_owned().into(), CIPHER_PURPOSE);
     let flow = PendingFlow {
-        provider: OAuthProvider::Google,
+        provider: ProviderId::parse("google").unwrap(),
         state: "old-state".into(),
         pkce_verifier: "v".into(),
         nonce: Some("n".into()),

@@ -1,13 +1,13 @@
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::oauth::OAuthProvider;
 use crate::oauth_flow::{FlowPurpose, PendingFlow, ProviderCallback};
 use crate::ports::{
-    IdentityProvider, OAuthAccountRepository, OAuthSignInStore, OAuthStateStore, ProviderError, SessionRepository,
-    TokenCodec, UserRepository,
+    OAuthAccountRepository, OAuthSignInStore, OAuthStateStore, ProviderError, SessionRepository, TokenCodec,
+    UserRepository,
 };
+use crate::provider_id::ProviderId;
+use crate::provider_registry::ProviderRegistry;
 use crate::session::{ClientInfo, SessionId, TokenHash};
 use crate::session_issuer::SessionIssuer;
 
@@ -19,7 +19,7 @@ use super::oauth_sign_in::{IdentitySignIn, OAuthSignedIn};
 /// one that could not be opened).
 #[derive(Debug, Clone)]
 pub struct CompleteOAuthCommand {
-    pub provider: OAuthProvider,
+    pub provider: ProviderId,
     pub flow: Option<PendingFlow>,
     pub callback: ProviderCallback,
     pub client: ClientInfo,
@@ -45,7 +45,7 @@ pub enum CompletedOAuth {
 
 /// The ports the use case works through.
 pub struct CompleteOAuthPorts {
-    pub providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>>,
+    pub providers: Arc<ProviderRegistry>,
     pub states: Arc<dyn OAuthStateStore>,
     pub users: Arc<dyn UserRepository>,
     pub accounts: Arc<dyn OAuthAccountRepository>,
@@ -59,7 +59,7 @@ pub struct CompleteOAuthPorts {
 /// single use), exchanges the code, then signs in or links by the flow's purpose.
 #[derive(Clone)]
 pub struct CompleteOAuth {
-    providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>>,
+    providers: Arc<ProviderRegistry>,
     states: Arc<dyn OAuthStateStore>,
     tokens: Arc<dyn TokenCodec>,
     clock: Arc<dyn Clock>,
@@ -102,13 +102,14 @@ impl CompleteOAuth {
             return Err(CompleteOAuthError::InvalidState);
         }
         let code = callback.code.ok_or(CompleteOAuthError::Provider(ProviderError::Failed("no code".into())))?;
-        let adapter = self.providers.get(&provider).ok_or_else(|| {
+        let registered = self.providers.get(&provider).ok_or_else(|| {
             CompleteOAuthError::Provider(ProviderError::Failed(format!("{provider} is not configured")))
         })?;
-        let identity = adapter.exchange(&code, &flow.pkce_verifier, flow.nonce).await.map_err(|error| match error {
-            ProviderError::AccessDenied => CompleteOAuthError::AccessDenied,
-            other => CompleteOAuthError::Provider(other),
-        })?;
+        let identity =
+            registered.adapter.exchange(&code, &flow.pkce_verifier, flow.nonce).await.map_err(|error| match error {
+                ProviderError::AccessDenied => CompleteOAuthError::AccessDenied,
+                other => CompleteOAuthError::Provider(other),
+            })?;
         if identity.provider != provider {
             return Err(CompleteOAuthError::Provider(ProviderError::Failed("identity of another provider".into())));
         }
@@ -134,8 +135,7 @@ impl CompleteOAuth {
 
 impl std::fmt::Debug for CompleteOAuth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let providers: Vec<_> = self.providers.keys().collect();
-        f.debug_struct("CompleteOAuth").field("providers", &providers).finish_non_exhaustive()
+        f.debug_struct("CompleteOAuth").field("providers", &self.providers.ids()).finish_non_exhaustive()
     }
 }
 

@@ -13,6 +13,7 @@ use crate::ports::{
     AccountChange, AccountWrite, CommitError, MockIdentityProvider, MockOAuthAccountRepository, MockOAuthSignInStore,
     MockOAuthStateStore, MockSessionRepository, MockUserRepository, OAuthSignInWrite,
 };
+use crate::provider_registry::ProviderRegistry;
 use crate::session::Session;
 use crate::use_cases::OAuthOutcome;
 use crate::use_cases::test_support::*;
@@ -22,7 +23,7 @@ const SUB: &str = "google-sub-42";
 
 fn identity(email: Option<&str>, verified: bool) -> ProviderIdentity {
     ProviderIdentity {
-        provider: OAuthProvider::Google,
+        provider: ProviderId::parse("google").unwrap(),
         provider_user_id: SUB.into(),
         email: email.map(|e| Email::parse(e).unwrap()),
         email_verified: verified,
@@ -35,7 +36,7 @@ fn link_of(user_id: UserId) -> OAuthAccount {
     OAuthAccount {
         id: Uuid::now_v7(),
         user_id,
-        provider: OAuthProvider::Google,
+        provider: ProviderId::parse("google").unwrap(),
         provider_user_id: SUB.into(),
         created_at: t0(),
         updated_at: t0(),
@@ -57,7 +58,7 @@ fn session_of(user_id: UserId, expires_at: chrono::DateTime<chrono::Utc>) -> Ses
 
 fn flow(purpose: FlowPurpose) -> PendingFlow {
     PendingFlow {
-        provider: OAuthProvider::Google,
+        provider: ProviderId::parse("google").unwrap(),
         state: "the-state".into(),
         pkce_verifier: "verifier".into(),
         nonce: Some("nonce".into()),
@@ -73,7 +74,7 @@ fn callback() -> ProviderCallback {
 
 fn command(flow: Option<PendingFlow>) -> CompleteOAuthCommand {
     CompleteOAuthCommand {
-        provider: OAuthProvider::Google,
+        provider: ProviderId::parse("google").unwrap(),
         flow,
         callback: callback(),
         client: ClientInfo::default(),
@@ -153,8 +154,9 @@ impl World {
                 code == "code" && verifier == "verifier" && nonce.as_deref() == Some("nonce")
             })
             .returning(move |_, _, _| Ok(identity.clone()));
-        let providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>> =
-            HashMap::from([(OAuthProvider::Google, Arc::new(google) as Arc<dyn IdentityProvider>)]);
+        let mut registered = crate::provider_registry::tests::provider("google");
+        registered.adapter = Arc::new(google);
+        let providers = Arc::new(ProviderRegistry::new(vec![registered]).unwrap());
         let codec = codec_for(UserId::generate());
         let ports = CompleteOAuthPorts {
             providers,
@@ -191,7 +193,7 @@ async fn a_flow_that_is_missing_mismatched_expired_or_reused_is_an_invalid_state
         ("no flow cookie", Box::new(|c, _| c.flow = None)),
         ("no state", Box::new(|c, _| c.callback.state = None)),
         ("another state", Box::new(|c, _| c.callback.state = Some("forged".into()))),
-        ("another provider's flow", Box::new(|c, _| c.provider = OAuthProvider::Discord)),
+        ("another provider's flow", Box::new(|c, _| c.provider = ProviderId::parse("discord").unwrap())),
         ("expired by the clock", Box::new(|c, _| c.flow.as_mut().unwrap().expires_at = t0())),
         ("already consumed", Box::new(|_, w| w.state_unused = false)),
     ];
@@ -241,7 +243,10 @@ async fn a_verified_email_links_to_a_verified_account_and_changes_nothing_else()
     let (use_case, writes) = World::new(vec![owner.clone()], identity(Some("ADA@example.com"), true)).use_case();
     let done = signed_in(use_case.execute(command(Some(flow(FlowPurpose::SignIn)))).await);
     assert_eq!(done.outcome, OAuthOutcome::Linked);
-    assert_eq!(done.signed_in.user.sign_in_methods(), ["password", "google"]);
+    assert_eq!(
+        done.signed_in.user.sign_in_methods(&crate::provider_registry::test_registry(&["google", "discord"])),
+        ["password", "google"]
+    );
     let writes = writes.lock().unwrap();
     assert_eq!(existing(&writes[0]).change, AccountChange::None);
     assert_eq!(writes[0].new_link.as_ref().unwrap().user_id, owner.id);
@@ -250,14 +255,18 @@ async fn a_verified_email_links_to_a_verified_account_and_changes_nothing_else()
 #[tokio::test]
 async fn a_verified_email_claims_an_unverified_account() {
     let mut squatted = user(Some("attackers-hash"));
-    squatted.linked_providers = vec![OAuthProvider::Discord];
+    squatted.linked_providers = vec![ProviderId::parse("discord").unwrap()];
     let (use_case, writes) = World::new(vec![squatted.clone()], identity(Some("ada@example.com"), true)).use_case();
     let done = signed_in(use_case.execute(command(Some(flow(FlowPurpose::SignIn)))).await);
     assert_eq!(done.outcome, OAuthOutcome::Claimed);
     let user = &done.signed_in.user;
     assert_eq!(user.id, squatted.id, "the id and the data stay");
     assert_eq!((user.password_hash.clone(), user.email_verified), (None, true));
-    assert_eq!(user.sign_in_methods(), ["google"], "the squatter's password and links are gone");
+    assert_eq!(
+        user.sign_in_methods(&crate::provider_registry::test_registry(&["google", "discord"])),
+        ["google"],
+        "the squatter's password and links are gone"
+    );
     let writes = writes.lock().unwrap();
     let claim = existing(&writes[0]);
     assert_eq!((claim.change, claim.email_verified), (AccountChange::Claim, false));

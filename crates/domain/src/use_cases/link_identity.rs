@@ -63,7 +63,7 @@ impl IdentityLink {
         let Some(user) = self.users.find_by_id(user_id).await? else {
             return Err(CompleteOAuthError::SessionExpired.into());
         };
-        let existing = self.accounts.find_by_provider_user_id(identity.provider, &identity.provider_user_id).await?;
+        let existing = self.accounts.find_by_provider_user_id(&identity.provider, &identity.provider_user_id).await?;
         let change = verifies(identity, &user);
         let (through_link, new_link) = match existing {
             Some(link) if link.user_id != user_id => return Err(CompleteOAuthError::AlreadyLinked.into()),

@@ -93,7 +93,7 @@ pub(crate) fn link_for(identity: &ProviderIdentity, user_id: UserId, now: DateTi
     OAuthAccount {
         id: Uuid::now_v7(),
         user_id,
-        provider: identity.provider,
+        provider: identity.provider.clone(),
         provider_user_id: identity.provider_user_id.clone(),
         created_at: now,
         updated_at: now,

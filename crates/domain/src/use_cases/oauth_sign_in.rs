@@ -108,7 +108,7 @@ impl IdentitySignIn {
         self.store.commit(&write).await?;
         user.apply(change, now);
         if write.new_link.is_some() {
-            user.linked_providers.push(identity.provider);
+            user.linked_providers.push(identity.provider.clone());
         }
         let signed_in = SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at };
         Ok(OAuthSignedIn { signed_in, outcome })
@@ -116,7 +116,7 @@ impl IdentitySignIn {
 
     async fn decide(&self, identity: &ProviderIdentity) -> Result<Decision, DecisionError> {
         if let Some(link) =
-            self.accounts.find_by_provider_user_id(identity.provider, &identity.provider_user_id).await?
+            self.accounts.find_by_provider_user_id(&identity.provider, &identity.provider_user_id).await?
         {
             let user = self.users.find_by_id(link.user_id).await?;
             let user = user.ok_or_else(|| StoreError::Unexpected(format!("oauth account {} has no user", link.id)))?;

@@ -250,7 +250,7 @@ mod tests {
             .unwrap();
         assert_eq!(signed_in.access_token, format!("tok.{}", signed_in.session_id));
         assert_eq!(signed_in.expires_at, t0() + chrono::Duration::hours(1));
-        assert_eq!(signed_in.user.sign_in_methods(), ["password"]);
+        assert_eq!(signed_in.user.sign_in_methods(&crate::ProviderRegistry::default()), ["password"]);
         assert_ne!(TokenHash::of(&signed_in.access_token).as_str(), signed_in.access_token);
     }
 

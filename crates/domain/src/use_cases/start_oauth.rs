@@ -1,12 +1,12 @@
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::Duration;
 
 use crate::clock::Clock;
-use crate::oauth::OAuthProvider;
 use crate::oauth_flow::{FlowPurpose, PendingFlow};
-use crate::ports::{IdentityProvider, ProviderError};
+use crate::ports::ProviderError;
+use crate::provider_id::ProviderId;
+use crate::provider_registry::ProviderRegistry;
 
 /// How long the browser has to come back from the provider.
 pub const FLOW_LIFETIME: Duration = Duration::minutes(10);
@@ -14,7 +14,7 @@ pub const FLOW_LIFETIME: Duration = Duration::minutes(10);
 #[derive(Debug, thiserror::Error)]
 pub enum StartOAuthError {
     #[error("{0} is not configured")]
-    NotConfigured(OAuthProvider),
+    NotConfigured(ProviderId),
     #[error(transparent)]
     Provider(#[from] ProviderError),
 }
@@ -30,33 +30,25 @@ pub struct StartedOAuth {
 /// OpenID Connect), valid for [`FLOW_LIFETIME`].
 #[derive(Clone)]
 pub struct StartOAuth {
-    providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>>,
+    providers: Arc<ProviderRegistry>,
     clock: Arc<dyn Clock>,
 }
 
 impl StartOAuth {
-    pub fn new(providers: HashMap<OAuthProvider, Arc<dyn IdentityProvider>>, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(providers: Arc<ProviderRegistry>, clock: Arc<dyn Clock>) -> Self {
         Self { providers, clock }
-    }
-
-    /// The configured providers in a stable order (Google, then Discord).
-    pub fn configured(&self) -> Vec<OAuthProvider> {
-        OAuthProvider::ALL.into_iter().filter(|p| self.providers.contains_key(p)).collect()
-    }
-
-    pub fn is_configured(&self, provider: OAuthProvider) -> bool {
-        self.providers.contains_key(&provider)
     }
 
     /// `redirect_to` has been checked to be a local path.
     pub async fn execute(
         &self,
-        provider: OAuthProvider,
+        provider: ProviderId,
         purpose: FlowPurpose,
         redirect_to: String,
     ) -> Result<StartedOAuth, StartOAuthError> {
-        let adapter = self.providers.get(&provider).ok_or(StartOAuthError::NotConfigured(provider))?;
-        let request = adapter.authorization_request().await?;
+        let registered =
+            self.providers.get(&provider).ok_or_else(|| StartOAuthError::NotConfigured(provider.clone()))?;
+        let request = registered.adapter.authorization_request().await?;
         let flow = PendingFlow {
             provider,
             state: request.state,
@@ -72,6 +64,6 @@ impl StartOAuth {
 
 impl std::fmt::Debug for StartOAuth {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StartOAuth").field("providers", &self.configured()).finish_non_exhaustive()
+        f.debug_struct("StartOAuth").field("providers", &self.providers.ids()).finish_non_exhaustive()
     }
 }

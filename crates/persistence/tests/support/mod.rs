@@ -34,3 +34,15 @@ pub fn new_session(user: &User) -> Session {
 pub async fn stored(sessions: &dyn SessionRepository, id: SessionId) -> Option<Session> {
     sessions.find_with_user(id).await.unwrap().map(|(session, _)| session)
 }
+
+#[allow(dead_code, reason = "not every test crate that includes the support module asks for it")]
+/// How a user signs in, as the store gives it: `password` when set, then each link's provider.
+pub fn sign_in_methods(user: &User) -> Vec<String> {
+    let password = user.password_hash.as_ref().map(|_| "password".to_owned());
+    password.into_iter().chain(user.linked_providers.iter().map(ToString::to_string)).collect()
+}
+
+#[allow(dead_code, reason = "not every test crate that includes the support module asks for it")]
+pub fn provider(id: &str) -> yoshikosan_domain::ProviderId {
+    yoshikosan_domain::ProviderId::parse(id).unwrap()
+}

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 use yoshikosan_domain::use_cases::SignedIn;
-use yoshikosan_domain::{TokenTtl, User};
+use yoshikosan_domain::{ProviderRegistry, TokenTtl, User};
 
 use crate::http::cookies::Cookies;
+use crate::state::AppState;
 
 /// Fields default to empty so that a missing one is reported as `required` (422), with the
 /// others, rather than as a parse error.
@@ -55,15 +56,17 @@ pub struct UserResponse {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<&User> for UserResponse {
-    fn from(user: &User) -> Self {
+impl UserResponse {
+    /// `providers` lists the ways in that work here: links to providers no longer configured
+    /// are left out.
+    pub fn new(user: &User, configured: &ProviderRegistry) -> Self {
         Self {
             id: user.id.as_uuid(),
             email: user.email.as_str().to_owned(),
             name: user.name.as_str().to_owned(),
             avatar_url: user.avatar_url.clone(),
             email_verified: user.email_verified,
-            providers: user.sign_in_methods().into_iter().map(str::to_owned).collect(),
+            providers: user.sign_in_methods(configured).into_iter().map(str::to_owned).collect(),
             created_at: user.created_at,
             updated_at: user.updated_at,
         }
@@ -83,10 +86,10 @@ pub struct AuthResponse {
 
 impl AuthResponse {
     /// The body and the session cookie of a successful sign-in.
-    pub fn respond(signed_in: SignedIn, status: StatusCode, cookie: &Cookies, ttl: TokenTtl) -> HttpResponse {
-        let session_cookie = Self::session_cookie(&signed_in, cookie, ttl);
+    pub fn respond(signed_in: SignedIn, status: StatusCode, app: &AppState) -> HttpResponse {
+        let session_cookie = Self::session_cookie(&signed_in, &app.cookie, app.access_token_ttl);
         let body = Self {
-            user: UserResponse::from(&signed_in.user),
+            user: UserResponse::new(&signed_in.user, &app.oauth.providers),
             access_token: signed_in.access_token,
             token_type: "Bearer",
             expires_at: signed_in.expires_at,

@@ -41,7 +41,7 @@ pub async fn log_in(
                 .user(signed_in.user.id)
                 .session(signed_in.session_id)
                 .emit();
-            Ok(AuthResponse::respond(signed_in, StatusCode::OK, &state.cookie, state.access_token_ttl))
+            Ok(AuthResponse::respond(signed_in, StatusCode::OK, &state))
         }
         Err(error) => {
             let error = ApiError::from(error);

@@ -3,6 +3,7 @@ use actix_web::{get, web};
 use super::current_user::CurrentUser;
 use super::dto::UserResponse;
 use crate::routes::responses::{Unauthenticated, Unavailable};
+use crate::state::AppState;
 
 /// The signed-in user.
 #[utoipa::path(
@@ -14,6 +15,6 @@ use crate::routes::responses::{Unauthenticated, Unavailable};
     )
 )]
 #[get("/api/auth/me")]
-pub async fn me(current: CurrentUser) -> web::Json<UserResponse> {
-    web::Json(UserResponse::from(&current.0.user))
+pub async fn me(app: web::Data<AppState>, current: CurrentUser) -> web::Json<UserResponse> {
+    web::Json(UserResponse::new(&current.0.user, &app.oauth.providers))
 }

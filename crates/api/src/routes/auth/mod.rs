@@ -14,7 +14,7 @@ pub(super) mod sessions;
 
 pub use current_user::CurrentUser;
 pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
-pub use oauth::ProviderName;
+pub use oauth::ProviderPathId;
 pub use password::SetPasswordRequest;
 pub use password_policy::{PasswordPolicyResponse, PasswordRuleResponse};
 pub use providers::{ProviderResponse, ProvidersResponse};

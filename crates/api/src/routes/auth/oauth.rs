@@ -3,21 +3,23 @@
 //! /api/auth/callback/{provider}` finishes either and returns the browser to the frontend.
 
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use yoshikosan_domain::use_cases::{
     CompleteOAuthCommand, CompleteOAuthError, CompletedOAuth, FLOW_LIFETIME, OAuthOutcome,
 };
-use yoshikosan_domain::{FlowPurpose, OAuthProvider, ProviderCallback};
+use yoshikosan_domain::{FlowPurpose, ProviderCallback, ProviderId};
 
 use super::dto::AuthResponse;
 use crate::audit::{Audit, AuditEvent};
+use crate::config::BUILT_IN_PROVIDERS;
 use crate::error::ApiError;
 use crate::http::client_context::ClientContext;
 use crate::http::oauth_flow::{self, safe_redirect};
 use crate::http::token::AccessToken;
 use crate::prometheus::{self, SignInResult};
+use crate::routes::fallback::{RouteTable, unrouted};
 use crate::routes::responses::{CsrfRejected, ProviderNotFound, Unauthenticated};
 use crate::state::AppState;
 
@@ -37,17 +39,26 @@ pub struct CallbackQuery {
     error: Option<String>,
 }
 
-/// The providers' names as they appear in paths (only configured ones answer).
+/// A configured provider's id as it appears in paths: the list is configuration, so the
+/// document gives the pattern (`GET /api/auth/providers` lists the configured ones).
 #[derive(Debug, ToSchema)]
-#[schema(rename_all = "lowercase")]
-pub enum ProviderName {
-    Google,
-    Discord,
-}
+#[schema(value_type = String, pattern = "^[a-z][a-z0-9]{0,31}$", example = "google")]
+pub struct ProviderPathId(#[allow(dead_code, reason = "a schema only")] String);
 
-fn provider_named(app: &AppState, name: &str) -> Result<OAuthProvider, ApiError> {
-    let provider = OAuthProvider::parse(name).ok_or(ApiError::NotFound)?;
-    if app.oauth.start.is_configured(provider) { Ok(provider) } else { Err(ApiError::ProviderNotConfigured) }
+/// The configured provider a path names. A name no provider is configured under is answered as
+/// a path nothing serves (404, or 405 where another route has that path), except a built-in
+/// provider's: `provider_not_configured` tells an operator what is missing.
+fn provider_named(
+    app: &AppState,
+    name: &str,
+    request: &HttpRequest,
+    routes: &RouteTable,
+) -> Result<ProviderId, Box<HttpResponse>> {
+    match app.oauth.providers.find(name) {
+        Some(registered) => Ok(registered.id.clone()),
+        None if BUILT_IN_PROVIDERS.contains(&name) => Err(Box::new(ApiError::ProviderNotConfigured.error_response())),
+        None => Err(Box::new(unrouted(request, routes))),
+    }
 }
 
 fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBuilder {
@@ -71,12 +82,12 @@ fn failure_code(error: &CompleteOAuthError) -> &'static str {
 /// Starts a flow and sends the browser to the provider with the sealed flow cookie.
 async fn begin(
     app: &AppState,
-    provider: OAuthProvider,
+    provider: &ProviderId,
     purpose: FlowPurpose,
     redirect_to: String,
     response: HttpResponseBuilder,
 ) -> Result<HttpResponse, ApiError> {
-    let started = match app.oauth.start.execute(provider, purpose, redirect_to).await {
+    let started = match app.oauth.start.execute(provider.clone(), purpose, redirect_to).await {
         Ok(started) => started,
         Err(error) => {
             tracing::warn!(%provider, %error, "could not start an OAuth flow");
@@ -98,7 +109,7 @@ async fn begin(
 /// the signed-in account, use `POST /api/auth/{provider}/link`.
 #[utoipa::path(
     tag = "oauth",
-    params(("provider" = ProviderName, Path, description = "`google` or `discord`", example = "google")),
+    params(("provider" = ProviderPathId, Path, description = "A configured provider's id (`GET /api/auth/providers`)")),
     responses(
         (status = 302, description = "To the provider; sets the encrypted flow cookie (10 minutes)",
             headers(("location" = String, description = "The provider's authorization URL"))),
@@ -108,22 +119,28 @@ async fn begin(
     )
 )]
 // Constrained, so that other `/api/auth/…` paths are not taken for provider names.
-#[get("/api/auth/{provider:google|discord}")]
+// Registered after every other `/api/auth/…` route, so that a named route always wins; no
+// provider id is one of their names.
+#[get("/api/auth/{provider}")]
 pub async fn start(
     app: web::Data<AppState>,
+    routes: web::Data<RouteTable>,
     request: HttpRequest,
     provider: web::Path<String>,
     query: web::Query<StartQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let provider = provider_named(&app, &provider)?;
+    let provider = match provider_named(&app, &provider, &request, &routes) {
+        Ok(provider) => provider,
+        Err(answer) => return Ok(*answer),
+    };
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/");
     if started_by_another_site(&request) {
         // A provider that approves silently would sign the victim in as whoever the other site
         // chose, or claim an account: a person starts a sign-in here, on the login page.
-        let location = app.oauth.login_page_for(provider, &redirect_to);
+        let location = app.oauth.login_page_for(&provider, &redirect_to);
         return Ok(redirect(HttpResponse::SeeOther(), &location).finish());
     }
-    begin(&app, provider, FlowPurpose::SignIn, redirect_to, HttpResponse::Found()).await
+    begin(&app, &provider, FlowPurpose::SignIn, redirect_to, HttpResponse::Found()).await
 }
 
 /// A navigation from another site, as the browser says (`Sec-Fetch-Site: cross-site`). Our own
@@ -142,26 +159,31 @@ fn started_by_another_site(request: &HttpRequest) -> bool {
 #[utoipa::path(
     tag = "oauth",
     security(("bearer" = []), ("cookie" = [])),
-    params(("provider" = ProviderName, Path, description = "`google` or `discord`", example = "google")),
+    params(("provider" = ProviderPathId, Path, description = "A configured provider's id (`GET /api/auth/providers`)")),
     responses(
         (status = 303, description = "To the provider; sets the encrypted flow cookie (10 minutes)",
             headers(("location" = String, description = "The provider's authorization URL"))),
         Unauthenticated, CsrfRejected, ProviderNotFound,
     )
 )]
-#[post("/api/auth/{provider:google|discord}/link")]
+#[post("/api/auth/{provider}/link")]
 pub async fn start_link(
     app: web::Data<AppState>,
+    routes: web::Data<RouteTable>,
+    request: HttpRequest,
     provider: web::Path<String>,
     query: web::Query<StartQuery>,
     token: AccessToken,
 ) -> Result<HttpResponse, ApiError> {
     // An unknown or unconfigured provider is a 404 for everyone, signed in or not.
-    let provider = provider_named(&app, &provider)?;
+    let provider = match provider_named(&app, &provider, &request, &routes) {
+        Ok(provider) => provider,
+        Err(answer) => return Ok(*answer),
+    };
     let current = app.authenticate.execute(token.as_deref()).await?;
     let purpose = FlowPurpose::Link { user_id: current.user.id, session_id: current.session.id };
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/account");
-    begin(&app, provider, purpose, redirect_to, HttpResponse::SeeOther()).await
+    begin(&app, &provider, purpose, redirect_to, HttpResponse::SeeOther()).await
 }
 
 /// Where the provider sends the browser back.
@@ -173,7 +195,7 @@ pub async fn start_link(
 /// `already_linked`.
 #[utoipa::path(
     tag = "oauth",
-    params(("provider" = ProviderName, Path, description = "`google` or `discord`", example = "google")),
+    params(("provider" = ProviderPathId, Path, description = "A configured provider's id (`GET /api/auth/providers`)")),
     responses(
         (status = 302, description = "To the frontend, signed in or linked, or to its error page with `error`",
             headers(("location" = String), ("set-cookie" = String, description = "The session cookie, after a sign-in"))),
@@ -183,18 +205,22 @@ pub async fn start_link(
 #[get("/api/auth/callback/{provider}")]
 pub async fn callback(
     app: web::Data<AppState>,
+    routes: web::Data<RouteTable>,
     provider: web::Path<String>,
     query: web::Query<CallbackQuery>,
     req: HttpRequest,
     token: AccessToken,
     client: ClientContext,
 ) -> Result<HttpResponse, ApiError> {
-    let provider = provider_named(&app, &provider)?;
+    let provider = match provider_named(&app, &provider, &req, &routes) {
+        Ok(provider) => provider,
+        Err(answer) => return Ok(*answer),
+    };
     let flow = app.cookie.read_flow(&req).and_then(|sealed| oauth_flow::open(&app.oauth.cipher, &sealed));
     let link_flow = flow.as_ref().is_some_and(|f| f.purpose.is_link());
     let CallbackQuery { code, state: flow_state, error } = query.into_inner();
     let command = CompleteOAuthCommand {
-        provider,
+        provider: provider.clone(),
         flow,
         callback: ProviderCallback { code, state: flow_state, error },
         client: client.info.clone(),

@@ -5,11 +5,11 @@ use utoipa::ToSchema;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"password": true, "providers": [{"id": "google", "name": "Google", "authorize_url": "/api/auth/google"}]}))]
+#[schema(example = json!({"password": true, "providers": [{"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": "https://accounts.google.com"}]}))]
 pub struct ProvidersResponse {
     /// Email/password sign-in is available.
     pub password: bool,
-    /// The configured OAuth providers only.
+    /// The configured OAuth providers only, in the order they are configured.
     pub providers: Vec<ProviderResponse>,
 }
 
@@ -22,6 +22,10 @@ pub struct ProviderResponse {
     /// Where a browser goes to start signing in with this provider.
     #[schema(example = "/api/auth/google")]
     pub authorize_url: String,
+    /// Scheme, host and port of the provider's authorization endpoint, where a sign-in or link
+    /// form's redirect goes: a page's CSP `form-action` must allow it.
+    #[schema(example = "https://accounts.google.com")]
+    pub authorization_origin: String,
 }
 
 /// The enabled sign-in methods, so a login page can show the right buttons.
@@ -30,13 +34,13 @@ pub struct ProviderResponse {
 pub async fn providers(state: web::Data<AppState>) -> web::Json<ProvidersResponse> {
     let providers = state
         .oauth
-        .start
-        .configured()
-        .into_iter()
+        .providers
+        .iter()
         .map(|p| ProviderResponse {
-            id: p.as_str().to_owned(),
-            name: p.display_name().to_owned(),
-            authorize_url: format!("/api/auth/{}", p.as_str()),
+            id: p.id.to_string(),
+            name: p.display_name.clone(),
+            authorize_url: format!("/api/auth/{}", p.id),
+            authorization_origin: p.authorization_origin.clone(),
         })
         .collect();
     web::Json(ProvidersResponse { password: true, providers })

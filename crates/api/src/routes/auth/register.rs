@@ -39,7 +39,7 @@ pub async fn register(
         Ok(signed_in) => {
             prometheus::record_registration(SignInResult::Success);
             Audit::new(AuditEvent::Registered, &client).user(signed_in.user.id).session(signed_in.session_id).emit();
-            Ok(AuthResponse::respond(signed_in, StatusCode::CREATED, &state.cookie, state.access_token_ttl))
+            Ok(AuthResponse::respond(signed_in, StatusCode::CREATED, &state))
         }
         Err(error) => {
             let error = ApiError::from(error);
