@@ -370,6 +370,21 @@ export interface components {
       user: components["schemas"]["UserResponse"];
     };
     /**
+     * @description Why a field was refused
+     * @enum {string}
+     */
+    FieldErrorCode:
+      | "required"
+      | "invalid_email"
+      | "too_short"
+      | "too_long"
+      | "too_common"
+      | "contains_email"
+      | "invalid_characters"
+      | "incorrect"
+      | "same_as_current"
+      | "invalid_type";
+    /**
      * @example {
      *       "code": "too_short",
      *       "field": "password",
@@ -377,11 +392,7 @@ export interface components {
      *     }
      */
     FieldProblem: {
-      /**
-       * @description `required`, `invalid_email`, `too_short`, `too_long`, `too_common`, `contains_email`,
-       *     `invalid_characters` or `invalid_type`.
-       */
-      code: string;
+      code: components["schemas"]["FieldErrorCode"];
       field: string;
       message: string;
     };
@@ -421,6 +432,18 @@ export interface components {
        */
       password: string;
     };
+    /**
+     * @description Why an OAuth sign-in or link failed, in the redirect's `error` parameter
+     * @enum {string}
+     */
+    OAuthErrorCode:
+      | "access_denied"
+      | "invalid_state"
+      | "provider_error"
+      | "email_not_verified"
+      | "session_expired"
+      | "already_linked"
+      | "unavailable";
     PasswordPolicyResponse: {
       /** @example 72 */
       max_bytes: number;
@@ -437,7 +460,7 @@ export interface components {
     /** @description An RFC 9457 problem document. */
     Problem: {
       /** @description Stable machine-readable code. */
-      code: string;
+      code: components["schemas"]["ProblemCode"];
       /** @description Human-readable, always a string (clients written for FastAPI's `detail` keep working). */
       detail: string;
       /** @description Present on 422 `validation_failed` only. */
@@ -448,6 +471,26 @@ export interface components {
       /** @example about:blank */
       type: string;
     };
+    /**
+     * @description A problem document's `code`.
+     * @enum {string}
+     */
+    ProblemCode:
+      | "bad_request"
+      | "unauthenticated"
+      | "invalid_credentials"
+      | "token_expired"
+      | "csrf_rejected"
+      | "not_found"
+      | "provider_not_configured"
+      | "method_not_allowed"
+      | "request_timeout"
+      | "email_taken"
+      | "payload_too_large"
+      | "validation_failed"
+      | "rate_limited"
+      | "internal_error"
+      | "unavailable";
     /**
      * @description A configured provider's id as it appears in paths: the list is configuration, so the
      *     document gives the pattern (`GET /api/auth/providers` lists the configured ones).

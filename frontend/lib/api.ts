@@ -9,7 +9,20 @@ export type Session = components["schemas"]["SessionResponse"];
 export type Provider = components["schemas"]["ProviderResponse"];
 export type PasswordPolicy = components["schemas"]["PasswordPolicyResponse"];
 export type FieldProblem = components["schemas"]["FieldProblem"];
-export type Problem = components["schemas"]["Problem"] & {
+/** A problem document's `code`, as the backend publishes them. */
+export type ProblemCode = components["schemas"]["ProblemCode"];
+/** `errors[].code` of a 422 `validation_failed`. */
+export type FieldErrorCode = components["schemas"]["FieldErrorCode"];
+/** The `?error=` of a failed OAuth redirect to /login or /account. */
+export type OAuthErrorCode = components["schemas"]["OAuthErrorCode"];
+/**
+ * Codes this client gives a failure that brought no problem document: a body that is not one
+ * (a proxy's error page), or no answer at all. The backend never sends them.
+ */
+export type LocalProblemCode = "unexpected_response" | "network_error";
+/** A failed call: the backend's problem document, or one made here when there was none. */
+export type Problem = Omit<components["schemas"]["Problem"], "code"> & {
+  code: ProblemCode | LocalProblemCode;
   /** Seconds to wait, from `Retry-After` on 429. */
   retryAfter?: number;
 };

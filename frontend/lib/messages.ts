@@ -1,4 +1,7 @@
-// Plain sentences for the codes the backend puts in redirects and validation errors.
+// Plain sentences for the codes the backend sends: problem documents' `code`, validation errors'
+// `errors[].code` and the `?error=` of a failed OAuth redirect. Each table is keyed by the
+// backend's published enum, so a code the backend adds without a sentence here fails `tsc`.
+import type { FieldErrorCode, OAuthErrorCode, Problem, ProblemCode } from "./api";
 
 /** A message as a full sentence: the server's texts may come without the closing stop. */
 export function asSentence(text: string): string {
@@ -7,7 +10,12 @@ export function asSentence(text: string): string {
   return /[.!?…]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
-const oauthErrors: Record<string, string> = {
+/** The table's entry for `code`, when `code` is one of its own keys (never Object's). */
+function lookUp<T>(table: Record<string, T>, code: string): T | undefined {
+  return Object.hasOwn(table, code) ? table[code] : undefined;
+}
+
+export const oauthErrors: Readonly<Record<OAuthErrorCode, string>> = {
   access_denied: "Sign-in was cancelled at the provider. You can try again.",
   invalid_state: "That sign-in link expired or was already used. Please start again.",
   provider_error: "The provider did not answer as expected. Please try again.",
@@ -28,13 +36,16 @@ export function signInNotice(why: { ended: boolean; protectedPage: boolean }): s
   return null;
 }
 
-/** A sentence for an OAuth failure code from `?error=`; unknown codes get a generic one. */
+/**
+ * A sentence for an OAuth failure code from `?error=`; a code this build does not know (a
+ * newer backend's) gets a generic one, never the code itself.
+ */
 export function oauthErrorMessage(code: string | null | undefined): string | null {
   if (!code) return null;
-  return oauthErrors[code] ?? "Something went wrong with the provider. Please try again.";
+  return lookUp(oauthErrors, code) ?? "Something went wrong with the provider. Please try again.";
 }
 
-const fieldCodes: Record<string, string> = {
+export const fieldErrorSentences: Readonly<Record<FieldErrorCode, string>> = {
   required: "This field is required.",
   invalid_email: "Enter a valid email address.",
   invalid_characters: "Remove invisible or control characters.",
@@ -43,23 +54,54 @@ const fieldCodes: Record<string, string> = {
   too_common: "This password is too common. Choose something less guessable.",
   contains_email: "The password must not be your email address.",
   incorrect: "The current password is incorrect.",
-  // The registration form follows it with a "Sign in instead" link.
-  email_taken: "An account with this email already exists.",
+  same_as_current: "The new password is the same as your current one. Choose a different one.",
+  // A field of the wrong JSON type: the page sent it wrong, so reloading is the way out.
+  invalid_type: "This value could not be read. Reload the page and try again.",
 };
 
-/** A sentence for a field error code; the server's own message when the code is unknown. */
-export function fieldErrorMessage(code: string, serverMessage?: string): string {
+/**
+ * A sentence for a field error code; for a code this build does not know (a newer backend's,
+ * which the type cannot exclude at run time), the server's own message.
+ */
+export function fieldErrorMessage(code: FieldErrorCode, serverMessage?: string): string {
   const fromServer = serverMessage ? asSentence(serverMessage) : undefined;
-  return fieldCodes[code] ?? fromServer ?? "This value is not accepted.";
+  return lookUp(fieldErrorSentences, code) ?? fromServer ?? "This value is not accepted.";
 }
 
-// Problems whose server detail is written for a developer: the page says what a person can do.
-const problemCodes: Record<string, string> = {
+/**
+ * The page's own sentence for each problem code, or null where the server's detail is already
+ * what a person should read. A sentence replaces a detail written for a developer (a header, a
+ * byte limit, "resource"), or one that does not say what to do.
+ */
+export const problemSentences: Readonly<Record<ProblemCode, string | null>> = {
+  bad_request: "The service could not read that request. Reload the page and try again.",
+  unauthenticated: "You are not signed in. Sign in and try again.",
+  // "Email or password is incorrect": said as it is, so it never tells which one.
+  invalid_credentials: null,
+  token_expired: "Your session has expired. Sign in again to continue.",
   csrf_rejected:
     "This page was opened from an address this service does not accept. Open the site at its usual address and try again.",
+  not_found:
+    "That was not found; it may already have been removed. Reload the page to see what is current.",
+  provider_not_configured:
+    "That sign-in provider is not available here. Reload the page to see the ones that are.",
+  method_not_allowed: "The service could not handle that request. Reload the page and try again.",
+  request_timeout: "The request took too long to arrive. Check your connection and try again.",
+  // The registration form follows it with a "Sign in instead" link.
+  email_taken: "An account with this email already exists.",
+  payload_too_large: "What you entered is too long to send. Shorten it and try again.",
+  validation_failed: "Some of what you entered was not accepted. Check the form and try again.",
+  // A 429's message is the wait time from `Retry-After` (problemMessage); the detail says it too.
+  rate_limited: null,
+  internal_error: "Something went wrong on the server. Please try again in a moment.",
+  // "The service is temporarily unavailable; try again shortly".
+  unavailable: null,
 };
 
-/** A sentence for a problem code when the page has its own; undefined otherwise. */
-export function problemCodeMessage(code: string): string | undefined {
-  return Object.hasOwn(problemCodes, code) ? problemCodes[code] : undefined;
+/**
+ * A sentence for a problem code when the page has its own; undefined when the server's detail
+ * is to be shown, and for a code this build does not know (a newer backend's).
+ */
+export function problemCodeMessage(code: Problem["code"]): string | undefined {
+  return lookUp(problemSentences, code) ?? undefined;
 }

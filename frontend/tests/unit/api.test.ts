@@ -41,8 +41,10 @@ describe("call", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problem.code).toBe("validation_failed");
-    // The server's detail, as a full sentence.
-    expect(problemMessage(result.problem)).toBe("Some fields are invalid.");
+    // The page's own words, not the server's "request".
+    expect(problemMessage(result.problem)).toBe(
+      "Some of what you entered was not accepted. Check the form and try again.",
+    );
     expect(fieldErrors(result.problem).password?.code).toBe("too_common");
   });
 
@@ -79,12 +81,66 @@ describe("call", () => {
     );
   });
 
+  test("a code whose detail is for a person shows the detail, as a full sentence", async () => {
+    answer(
+      401,
+      problem({
+        status: 401,
+        code: "invalid_credentials",
+        detail: "Email or password is incorrect",
+      }),
+      { "content-type": "application/problem+json" },
+    );
+    const result = await call(
+      client().POST("/api/auth/login", { body: { email: "a@b.co", password: "x" } }),
+    );
+    if (result.ok) throw new Error("expected a failure");
+    expect(problemMessage(result.problem)).toBe("Email or password is incorrect.");
+  });
+
+  test("a code this build does not know (a newer backend's) shows the server's detail", async () => {
+    answer(409, problem({ status: 409, code: "something_new", detail: "Not this time" }), {
+      "content-type": "application/problem+json",
+    });
+    const result = await call(client().GET("/api/auth/me"));
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.problem.code as string).toBe("something_new");
+    expect(problemMessage(result.problem)).toBe("Not this time.");
+  });
+
+  test("email_taken says so in the page's words", async () => {
+    answer(
+      409,
+      problem({
+        status: 409,
+        code: "email_taken",
+        detail: "An account with this email already exists",
+      }),
+      { "content-type": "application/problem+json" },
+    );
+    const result = await call(
+      client().POST("/api/auth/register", {
+        body: { email: "a@b.co", name: "A", password: "violet-harbour-42" },
+      }),
+    );
+    if (result.ok) throw new Error("expected a failure");
+    expect(problemMessage(result.problem)).toBe("An account with this email already exists.");
+  });
+
   test("a non-problem body (a proxy's HTML page) becomes a generic problem, never shown raw", async () => {
     answer(502, "<html>Bad Gateway</html>", { "content-type": "text/html" });
     const result = await call(client().GET("/api/auth/me"));
     if (result.ok) throw new Error("expected a failure");
     expect(result.problem.code).toBe("unavailable");
     expect(problemMessage(result.problem)).not.toContain("<html>");
+  });
+
+  test("a non-problem 4xx is an unexpected response, with a generic sentence", async () => {
+    answer(404, "Not Found", { "content-type": "text/plain" });
+    const result = await call(client().GET("/api/auth/me"));
+    if (result.ok) throw new Error("expected a failure");
+    expect(result.problem.code).toBe("unexpected_response");
+    expect(problemMessage(result.problem)).toBe("Something went wrong. Please try again.");
   });
 
   test("a network failure is a problem, not a thrown error", async () => {

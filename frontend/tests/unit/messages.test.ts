@@ -1,40 +1,45 @@
 import { describe, expect, test } from "bun:test";
+import type { FieldErrorCode, OAuthErrorCode, Problem, ProblemCode } from "@/lib/api";
 import {
   asSentence,
   fieldErrorMessage,
+  fieldErrorSentences,
   oauthErrorMessage,
+  oauthErrors,
   problemCodeMessage,
+  problemSentences,
   signInNotice,
 } from "@/lib/messages";
 
+// The tables are typed Record<Code, …>, so tsc fails when the backend publishes a code without
+// an entry; these are the codes as this build knows them.
+const oauthCodes = Object.keys(oauthErrors) as OAuthErrorCode[];
+const fieldCodes = Object.keys(fieldErrorSentences) as FieldErrorCode[];
+const problemCodes = Object.keys(problemSentences) as ProblemCode[];
+const fullSentence = /^[A-Z].*[.!?]$/;
+// What a newer backend may send: a code this build has no entry for.
+const newerFieldCode = "new_rule" as FieldErrorCode;
+const newerProblemCode = "new_problem" as Problem["code"];
+
 describe("OAuth error sentences", () => {
-  test.each([
-    "access_denied",
-    "invalid_state",
-    "provider_error",
-    "email_not_verified",
-    "unavailable",
-    "session_expired",
-    "already_linked",
-  ])("%s reads as a sentence, not a code", (code) => {
+  test.each(oauthCodes)("%s reads as a sentence, not a code", (code) => {
     const message = oauthErrorMessage(code);
     expect(message).not.toBeNull();
     expect(message).not.toContain(code);
-    expect(message).toMatch(/^[A-Z].*\.$/);
+    expect(message).toMatch(fullSentence);
   });
   test("each code has its own sentence", () => {
-    const codes = [
-      "access_denied",
-      "invalid_state",
-      "provider_error",
-      "email_not_verified",
-      "unavailable",
-    ];
-    expect(new Set(codes.map(oauthErrorMessage)).size).toBe(codes.length);
+    expect(oauthCodes).toContain("session_expired");
+    expect(new Set(oauthCodes.map(oauthErrorMessage)).size).toBe(oauthCodes.length);
   });
   test("no code, no message; an unknown code gets a generic sentence, never itself", () => {
+    const generic = "Something went wrong with the provider. Please try again.";
     expect(oauthErrorMessage(null)).toBeNull();
-    expect(oauthErrorMessage("<script>")).not.toContain("<script>");
+    expect(oauthErrorMessage("")).toBeNull();
+    expect(oauthErrorMessage("<script>")).toBe(generic);
+    expect(oauthErrorMessage("something_new")).toBe(generic);
+    // Not a code, though every object has it.
+    expect(oauthErrorMessage("constructor")).toBe(generic);
   });
 });
 
@@ -42,11 +47,31 @@ describe("field error sentences", () => {
   test("known codes", () => {
     expect(fieldErrorMessage("too_common")).toContain("too common");
     expect(fieldErrorMessage("contains_email")).toContain("email");
-    expect(fieldErrorMessage("email_taken")).toContain("already exists");
+    expect(fieldErrorMessage("same_as_current")).toBe(
+      "The new password is the same as your current one. Choose a different one.",
+    );
+  });
+  test("every published code has a full sentence of its own, preferred to the server's", () => {
+    expect(fieldCodes).toContain("same_as_current");
+    expect(fieldCodes).toContain("invalid_type");
+    for (const code of fieldCodes) {
+      const message = fieldErrorMessage(code, "server text");
+      expect(message).toMatch(fullSentence);
+      expect(message).not.toBe("server text.");
+    }
+    expect(new Set(fieldCodes.map((code) => fieldErrorMessage(code))).size).toBe(fieldCodes.length);
+  });
+  test("email_taken is a problem code, not a field code", () => {
+    expect(fieldCodes).not.toContain("email_taken" as FieldErrorCode);
+    expect(problemCodeMessage("email_taken")).toBe("An account with this email already exists.");
   });
   test("unknown codes fall back to the server's message", () => {
-    expect(fieldErrorMessage("new_rule", "Server says no")).toBe("Server says no.");
-    expect(fieldErrorMessage("new_rule", "Server says no!")).toBe("Server says no!");
+    expect(fieldErrorMessage(newerFieldCode, "Server says no")).toBe("Server says no.");
+    expect(fieldErrorMessage(newerFieldCode, "Server says no!")).toBe("Server says no!");
+    expect(fieldErrorMessage(newerFieldCode)).toBe("This value is not accepted.");
+    expect(fieldErrorMessage("constructor" as FieldErrorCode, "Server says no")).toBe(
+      "Server says no.",
+    );
   });
 });
 
@@ -56,9 +81,24 @@ describe("problem sentences", () => {
     expect(message).toContain("Open the site at its usual address and try again.");
     expect(message).not.toContain("Origin");
   });
-  test("other codes keep the server's detail", () => {
+  test("codes whose server detail is for a person keep it", () => {
     expect(problemCodeMessage("invalid_credentials")).toBeUndefined();
-    expect(problemCodeMessage("constructor")).toBeUndefined();
+    expect(problemCodeMessage("rate_limited")).toBeUndefined();
+    expect(problemCodeMessage("unavailable")).toBeUndefined();
+  });
+  test("the page's own sentences are full sentences, never the code", () => {
+    const own = problemCodes.filter((code) => problemSentences[code] !== null);
+    expect(own).toContain("csrf_rejected");
+    for (const code of own) {
+      expect(problemCodeMessage(code)).toMatch(fullSentence);
+      expect(problemCodeMessage(code)).not.toContain(code);
+    }
+  });
+  test("codes this build does not know, and the client's own, keep the detail", () => {
+    expect(problemCodeMessage(newerProblemCode)).toBeUndefined();
+    expect(problemCodeMessage("constructor" as Problem["code"])).toBeUndefined();
+    expect(problemCodeMessage("network_error")).toBeUndefined();
+    expect(problemCodeMessage("unexpected_response")).toBeUndefined();
   });
 });
 
@@ -72,23 +112,14 @@ describe("full sentences", () => {
 
   test("every sentence of the pages' own ends with a stop", () => {
     const own = [
-      ...[
-        "access_denied",
-        "invalid_state",
-        "provider_error",
-        "email_not_verified",
-        "unavailable",
-        "session_expired",
-        "already_linked",
-        "something_new",
-      ].map((code) => oauthErrorMessage(code) ?? ""),
-      ...["required", "invalid_email", "too_common", "email_taken", "incorrect", "other"].map(
-        (code) => fieldErrorMessage(code),
-      ),
+      ...[...oauthCodes, "something_new"].map((code) => oauthErrorMessage(code) ?? ""),
+      ...problemCodes.map((code) => problemCodeMessage(code) ?? "A server detail."),
+      ...fieldCodes.map((code) => fieldErrorMessage(code)),
+      fieldErrorMessage(newerFieldCode),
       signInNotice({ ended: true, protectedPage: true }) ?? "",
       signInNotice({ ended: false, protectedPage: true }) ?? "",
     ];
-    for (const sentence of own) expect(sentence).toMatch(/^[A-Z].*[.!?]$/);
+    for (const sentence of own) expect(sentence).toMatch(fullSentence);
   });
 });
 

@@ -49,7 +49,7 @@ export function RegisterForm({ policy }: { policy: PasswordPolicy | null }) {
       setErrors({
         email: (
           <>
-            {fieldErrorMessage("email_taken")} <Link href="/login">Sign in instead</Link>.
+            {problemMessage(problem)} <Link href="/login">Sign in instead</Link>.
           </>
         ),
       });
