@@ -8,7 +8,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use yoshikosan_domain::{FieldError, FieldErrorCode};
 
+mod codes;
 mod from_domain;
+
+pub use codes::{FieldErrorCodes, INVALID_TYPE, OAuthErrorCodes, ProblemCode};
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 const WWW_AUTHENTICATE: &str = r#"Bearer realm="yoshikosan""#;
@@ -65,7 +68,7 @@ pub struct Problem {
     /// Human-readable, always a string (clients written for FastAPI's `detail` keep working).
     pub detail: String,
     /// Stable machine-readable code.
-    pub code: &'static str,
+    pub code: ProblemCode,
     /// Present on 422 `validation_failed` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<FieldProblem>>,
@@ -75,8 +78,7 @@ pub struct Problem {
 #[schema(example = json!({"field": "password", "code": "too_short", "message": "password must be at least 8 characters"}))]
 pub struct FieldProblem {
     pub field: String,
-    /// `required`, `invalid_email`, `too_short`, `too_long`, `too_common`, `contains_email`,
-    /// `invalid_characters` or `invalid_type`.
+    #[schema(value_type = FieldErrorCodes)]
     pub code: String,
     pub message: String,
 }
@@ -109,27 +111,30 @@ impl ApiError {
         }])
     }
 
-    fn code_and_detail(&self) -> (&'static str, String) {
+    fn code_and_detail(&self) -> (ProblemCode, String) {
+        use ProblemCode as Code;
         let text = |code, detail: &str| (code, detail.to_owned());
         match self {
-            Self::BadRequest(detail) => ("bad_request", detail.clone()),
-            Self::Unauthenticated => text("unauthenticated", "Authentication required"),
-            Self::TokenExpired => text("token_expired", "The access token has expired; sign in again"),
-            Self::InvalidCredentials => text("invalid_credentials", "Email or password is incorrect"),
-            Self::CsrfRejected => text("csrf_rejected", "Cross-site request refused: the Origin is not allowed"),
-            Self::NotFound => text("not_found", "No such resource"),
-            Self::ProviderNotConfigured => text("provider_not_configured", "This sign-in provider is not configured"),
-            Self::MethodNotAllowed => text("method_not_allowed", "This method is not allowed on this resource"),
-            Self::EmailTaken => text("email_taken", "An account with this email already exists"),
-            Self::PayloadTooLarge => text("payload_too_large", "The request body is larger than 65536 bytes"),
-            Self::UnsupportedMediaType => text("bad_request", "The request body must be application/json"),
-            Self::RequestTimeout => text("request_timeout", "The request body did not arrive in time"),
-            Self::Validation(_) => text("validation_failed", "The request has invalid fields"),
+            Self::BadRequest(detail) => (Code::BadRequest, detail.clone()),
+            Self::Unauthenticated => text(Code::Unauthenticated, "Authentication required"),
+            Self::TokenExpired => text(Code::TokenExpired, "The access token has expired; sign in again"),
+            Self::InvalidCredentials => text(Code::InvalidCredentials, "Email or password is incorrect"),
+            Self::CsrfRejected => text(Code::CsrfRejected, "Cross-site request refused: the Origin is not allowed"),
+            Self::NotFound => text(Code::NotFound, "No such resource"),
+            Self::ProviderNotConfigured => text(Code::ProviderNotConfigured, "This sign-in provider is not configured"),
+            Self::MethodNotAllowed => text(Code::MethodNotAllowed, "This method is not allowed on this resource"),
+            Self::EmailTaken => text(Code::EmailTaken, "An account with this email already exists"),
+            Self::PayloadTooLarge => text(Code::PayloadTooLarge, "The request body is larger than 65536 bytes"),
+            Self::UnsupportedMediaType => text(Code::BadRequest, "The request body must be application/json"),
+            Self::RequestTimeout => text(Code::RequestTimeout, "The request body did not arrive in time"),
+            Self::Validation(_) => text(Code::ValidationFailed, "The request has invalid fields"),
             Self::RateLimited(seconds) => {
-                ("rate_limited", format!("Too many failed attempts; try again in {seconds} seconds"))
+                (Code::RateLimited, format!("Too many failed attempts; try again in {seconds} seconds"))
             }
-            Self::Unavailable(_) => text("unavailable", "The service is temporarily unavailable; try again shortly"),
-            Self::Internal(_) => text("internal_error", "An unexpected error occurred"),
+            Self::Unavailable(_) => {
+                text(Code::Unavailable, "The service is temporarily unavailable; try again shortly")
+            }
+            Self::Internal(_) => text(Code::InternalError, "An unexpected error occurred"),
         }
     }
 }
@@ -198,7 +203,7 @@ impl From<JsonPayloadError> for ApiError {
             // Said without serde's wording, which names internal types.
             JsonPayloadError::Deserialize(e) if e.is_data() => Self::Validation(vec![FieldProblem {
                 field: "body".to_owned(),
-                code: "invalid_type".to_owned(),
+                code: INVALID_TYPE.to_owned(),
                 message: "the request body does not have the expected fields".to_owned(),
             }]),
             JsonPayloadError::Deserialize(e) => Self::BadRequest(format!("The request body is not valid JSON: {e}")),

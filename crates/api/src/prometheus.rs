@@ -8,8 +8,7 @@ use std::time::Duration;
 use actix_web::http::{Method, StatusCode};
 use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use yoshikosan_domain::ports::StoreError;
-use yoshikosan_domain::use_cases::CompleteOAuthError;
+use yoshikosan_domain::use_cases::{CompleteOAuthError, OAuthErrorCode};
 use yoshikosan_persistence::PoolStats;
 use yoshikosan_security::{HASH_QUEUE_WAIT_SECONDS, HASHES_IN_FLIGHT};
 
@@ -176,16 +175,16 @@ impl SignInResult {
         }
     }
 
-    /// A failed OAuth sign-in; `None` for the refusals that only link flows meet.
+    /// A failed OAuth sign-in, by the failure's code; `None` for the refusals that only link
+    /// flows meet.
     pub fn of_oauth(error: &CompleteOAuthError) -> Option<Self> {
-        Some(match error {
-            CompleteOAuthError::AccessDenied => Self::Denied,
-            CompleteOAuthError::InvalidState => Self::InvalidState,
-            CompleteOAuthError::Provider(_) | CompleteOAuthError::EmailMissing => Self::ProviderError,
-            CompleteOAuthError::EmailNotVerified => Self::EmailNotVerified,
-            CompleteOAuthError::Store(StoreError::Unavailable(_)) => Self::Unavailable,
-            CompleteOAuthError::Store(StoreError::Unexpected(_)) | CompleteOAuthError::Token(_) => Self::Error,
-            CompleteOAuthError::SessionExpired | CompleteOAuthError::AlreadyLinked => return None,
+        Some(match error.code() {
+            OAuthErrorCode::AccessDenied => Self::Denied,
+            OAuthErrorCode::InvalidState => Self::InvalidState,
+            OAuthErrorCode::ProviderError => Self::ProviderError,
+            OAuthErrorCode::EmailNotVerified => Self::EmailNotVerified,
+            OAuthErrorCode::Unavailable => Self::Unavailable,
+            OAuthErrorCode::SessionExpired | OAuthErrorCode::AlreadyLinked => return None,
         })
     }
 }

@@ -3,8 +3,8 @@ use std::time::Instant;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use yoshikosan_domain::use_cases::{
-    Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, Register, RevokeSession, SetPassword,
-    StartOAuth,
+    Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthErrorCode, Register,
+    RevokeSession, SetPassword, StartOAuth,
 };
 
 use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};
@@ -53,9 +53,9 @@ pub struct OAuthFlows {
 
 impl OAuthFlows {
     /// The frontend page a failed flow returns to: the account page for a link flow.
-    pub fn error_page(&self, link_flow: bool, code: &str) -> String {
+    pub fn error_page(&self, link_flow: bool, code: OAuthErrorCode) -> String {
         let page = if link_flow { "account" } else { "login" };
-        format!("{}/{page}?error={code}", self.frontend)
+        format!("{}/{page}?error={}", self.frontend, code.as_str())
     }
 
     /// The login page, offering `provider`'s button, then returning to `redirect_to` (a path

@@ -22,6 +22,25 @@ pub enum StoreError {
     Unexpected(String),
 }
 
+/// What a use case stands on failed (the store, the password hasher, the token codec): nothing
+/// the client did. Every use case's error has this one variant for it, answered in one place.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Infrastructure {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Hash(#[from] HashError),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+}
+
+impl Infrastructure {
+    /// The database is out of reach for now: the same request may succeed shortly.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Self::Store(StoreError::Unavailable(_)))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CreateUserError {
     #[error("a user with this email already exists")]

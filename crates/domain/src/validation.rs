@@ -18,6 +18,18 @@ pub enum FieldErrorCode {
 }
 
 impl FieldErrorCode {
+    pub const ALL: [Self; 9] = [
+        Self::Required,
+        Self::InvalidEmail,
+        Self::TooShort,
+        Self::TooLong,
+        Self::TooCommon,
+        Self::ContainsEmail,
+        Self::InvalidCharacters,
+        Self::Incorrect,
+        Self::SameAsCurrent,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Required => "required",

@@ -1,7 +1,7 @@
 //! Each use case's failure as the HTTP error it answers with; storage failures become 503 when
 //! they may pass, 500 otherwise.
 
-use yoshikosan_domain::ports::StoreError;
+use yoshikosan_domain::ports::{Infrastructure, StoreError};
 use yoshikosan_domain::use_cases::{
     AuthenticateError, ListSessionsError, LogInError, LogOutError, LogOutEverywhereError, RegisterError,
     RevokeSessionError, SetPasswordError,
@@ -25,15 +25,23 @@ impl From<StoreError> for ApiError {
     }
 }
 
+/// Every use case's infrastructure failure: 503 while the database is out of reach, else 500.
+impl From<Infrastructure> for ApiError {
+    fn from(error: Infrastructure) -> Self {
+        match error {
+            Infrastructure::Store(store) => store.into(),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
 impl From<RegisterError> for ApiError {
     fn from(error: RegisterError) -> Self {
         match error {
             RegisterError::Invalid(errors) => errors.into(),
             RegisterError::EmailTaken => Self::EmailTaken,
             RegisterError::RateLimited(throttled) => throttled.into(),
-            RegisterError::Store(e) => e.into(),
-            RegisterError::Hash(e) => Self::Internal(e.into()),
-            RegisterError::Token(e) => Self::Internal(e.into()),
+            RegisterError::Infrastructure(e) => e.into(),
         }
     }
 }
@@ -44,9 +52,7 @@ impl From<LogInError> for ApiError {
             LogInError::Invalid(errors) => errors.into(),
             LogInError::InvalidCredentials => Self::InvalidCredentials,
             LogInError::RateLimited(throttled) => throttled.into(),
-            LogInError::Store(e) => e.into(),
-            LogInError::Hash(e) => Self::Internal(e.into()),
-            LogInError::Token(e) => Self::Internal(e.into()),
+            LogInError::Infrastructure(e) => e.into(),
         }
     }
 }
@@ -57,8 +63,7 @@ impl From<SetPasswordError> for ApiError {
             SetPasswordError::Invalid(errors) => errors.into(),
             SetPasswordError::RateLimited(throttled) => throttled.into(),
             SetPasswordError::SessionEnded => Self::Unauthenticated,
-            SetPasswordError::Store(e) => e.into(),
-            SetPasswordError::Hash(e) => Self::Internal(e.into()),
+            SetPasswordError::Infrastructure(e) => e.into(),
         }
     }
 }
@@ -68,7 +73,7 @@ impl From<AuthenticateError> for ApiError {
         match error {
             AuthenticateError::Unauthenticated => Self::Unauthenticated,
             AuthenticateError::TokenExpired => Self::TokenExpired,
-            AuthenticateError::Store(e) => e.into(),
+            AuthenticateError::Infrastructure(e) => e.into(),
         }
     }
 }
@@ -76,7 +81,7 @@ impl From<AuthenticateError> for ApiError {
 impl From<LogOutError> for ApiError {
     fn from(error: LogOutError) -> Self {
         match error {
-            LogOutError::Store(e) => e.into(),
+            LogOutError::Infrastructure(e) => e.into(),
         }
     }
 }
@@ -84,7 +89,7 @@ impl From<LogOutError> for ApiError {
 impl From<ListSessionsError> for ApiError {
     fn from(error: ListSessionsError) -> Self {
         match error {
-            ListSessionsError::Store(e) => e.into(),
+            ListSessionsError::Infrastructure(e) => e.into(),
         }
     }
 }
@@ -92,7 +97,7 @@ impl From<ListSessionsError> for ApiError {
 impl From<LogOutEverywhereError> for ApiError {
     fn from(error: LogOutEverywhereError) -> Self {
         match error {
-            LogOutEverywhereError::Store(e) => e.into(),
+            LogOutEverywhereError::Infrastructure(e) => e.into(),
         }
     }
 }
@@ -109,7 +114,7 @@ impl From<RevokeSessionError> for ApiError {
     fn from(error: RevokeSessionError) -> Self {
         match error {
             RevokeSessionError::NotFound => Self::NotFound,
-            RevokeSessionError::Store(e) => e.into(),
+            RevokeSessionError::Infrastructure(e) => e.into(),
         }
     }
 }

@@ -59,7 +59,11 @@ fn duplicate_key(key: &str) -> ApiError {
 }
 
 fn wrong_type(field: &str, message: String) -> ApiError {
-    ApiError::Validation(vec![FieldProblem { field: field.to_owned(), code: "invalid_type".to_owned(), message }])
+    ApiError::Validation(vec![FieldProblem {
+        field: field.to_owned(),
+        code: crate::error::INVALID_TYPE.to_owned(),
+        message,
+    }])
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::auth;
-use crate::error::{FieldProblem, Problem};
+use crate::error::{FieldErrorCodes, FieldProblem, OAuthErrorCodes, Problem, ProblemCode};
 
 /// What the OpenAPI document says besides its paths, which [`super::table`] adds.
 #[derive(OpenApi)]
@@ -19,7 +19,7 @@ use crate::error::{FieldProblem, Problem};
         description = "Email/password and OAuth sign-in, revocable JWT sessions, health checks and metrics. \
             Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.",
     ),
-    components(schemas(Problem, FieldProblem, auth::ProviderPathId, auth::AuthResponse)),
+    components(schemas(Problem, FieldProblem, ProblemCode, FieldErrorCodes, OAuthErrorCodes, auth::ProviderPathId, auth::AuthResponse)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "auth", description = "Accounts, sign-in and sign-out"),

@@ -3,7 +3,8 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 
 use crate::clock::Clock;
-use crate::ports::{SessionRepository, StoreError, TokenCodec};
+use crate::ports::Infrastructure;
+use crate::ports::{SessionRepository, TokenCodec};
 use crate::session::{Session, TokenHash};
 use crate::user::User;
 
@@ -16,7 +17,7 @@ pub enum AuthenticateError {
     #[error("token expired")]
     TokenExpired,
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 #[derive(Debug, Clone)]
@@ -83,6 +84,7 @@ mod tests {
 
     use super::*;
     use crate::ports::MockSessionRepository;
+    use crate::ports::StoreError;
     use crate::session::{ClientInfo, SessionId};
     use crate::use_cases::test_support::*;
 

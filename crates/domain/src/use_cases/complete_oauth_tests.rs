@@ -313,7 +313,10 @@ async fn a_decision_overtaken_by_a_concurrent_write_is_made_again_a_bounded_numb
     world.commit_answers = vec![CommitError::Conflict; 3];
     let (use_case, _) = world.use_case();
     let result = use_case.execute(command(Some(flow(FlowPurpose::SignIn)))).await;
-    assert!(matches!(result, Err(CompleteOAuthError::Store(_))), "{result:?}");
+    assert!(
+        matches!(result, Err(CompleteOAuthError::Infrastructure(crate::ports::Infrastructure::Store(_)))),
+        "{result:?}"
+    );
 }
 
 #[tokio::test]

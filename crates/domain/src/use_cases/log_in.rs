@@ -2,7 +2,8 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::email::Email;
-use crate::ports::{HashError, PasswordHasher, SessionRepository, StoreError, TokenError, UserRepository};
+use crate::ports::Infrastructure;
+use crate::ports::{PasswordHasher, SessionRepository, UserRepository};
 use crate::session::ClientInfo;
 use crate::session_issuer::SessionIssuer;
 use crate::throttle::{AttemptKeys, Throttle, Throttled};
@@ -33,11 +34,7 @@ pub enum LogInError {
     #[error(transparent)]
     RateLimited(#[from] Throttled),
     #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Hash(#[from] HashError),
-    #[error(transparent)]
-    Token(#[from] TokenError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 /// Checks an email and password and opens a new session.

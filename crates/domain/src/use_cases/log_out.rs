@@ -1,13 +1,14 @@
 use std::sync::Arc;
 
-use crate::ports::{SessionRepository, StoreError, TokenCodec};
+use crate::ports::Infrastructure;
+use crate::ports::{SessionRepository, TokenCodec};
 use crate::session::SessionId;
 use crate::user::UserId;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LogOutError {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 /// The session a logout revoked.

@@ -16,6 +16,41 @@ macro_rules! opaque_debug {
     )*};
 }
 
+/// Every failure of the infrastructure reaches a use case's error as its `Infrastructure`
+/// variant, so `?` works on a port's result.
+macro_rules! infrastructure_error {
+    ($($name:ident),*) => {$(
+        impl From<crate::ports::StoreError> for $name {
+            fn from(error: crate::ports::StoreError) -> Self {
+                Self::Infrastructure(error.into())
+            }
+        }
+        impl From<crate::ports::HashError> for $name {
+            fn from(error: crate::ports::HashError) -> Self {
+                Self::Infrastructure(error.into())
+            }
+        }
+        impl From<crate::ports::TokenError> for $name {
+            fn from(error: crate::ports::TokenError) -> Self {
+                Self::Infrastructure(error.into())
+            }
+        }
+    )*};
+}
+
+infrastructure_error!(
+    RegisterError,
+    LogInError,
+    SetPasswordError,
+    AuthenticateError,
+    LogOutError,
+    ListSessionsError,
+    LogOutEverywhereError,
+    RevokeSessionError,
+    PurgeExpiredSessionsError,
+    CompleteOAuthError
+);
+
 mod authenticate;
 mod complete_oauth;
 mod link_identity;
@@ -36,7 +71,7 @@ pub use complete_oauth::{CompleteOAuth, CompleteOAuthCommand, CompleteOAuthPorts
 pub use link_identity::LinkedIdentity;
 pub use log_in::{LogIn, LogInCommand, LogInError};
 pub use log_out::{LogOut, LogOutError, LoggedOut};
-pub use oauth_attempt::CompleteOAuthError;
+pub use oauth_attempt::{CompleteOAuthError, OAuthErrorCode};
 pub use oauth_sign_in::{OAuthOutcome, OAuthSignedIn};
 pub use register::{Register, RegisterCommand, RegisterError};
 pub use sessions::{

@@ -5,7 +5,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::oauth::{OAuthAccount, ProviderIdentity};
-use crate::ports::{AccountChange, CommitError, ProviderError, StoreError, TokenError};
+use crate::ports::Infrastructure;
+use crate::ports::{AccountChange, CommitError, ProviderError, StoreError};
 use crate::user::{User, UserId};
 
 #[derive(Debug, thiserror::Error)]
@@ -31,9 +32,63 @@ pub enum CompleteOAuthError {
     #[error("this provider account is linked to another user")]
     AlreadyLinked,
     #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Token(#[from] TokenError),
+    Infrastructure(#[from] Infrastructure),
+}
+
+/// What the browser is told of a failed flow (`?error=`), and what metrics and the audit log
+/// record: one code per failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthErrorCode {
+    AccessDenied,
+    InvalidState,
+    ProviderError,
+    EmailNotVerified,
+    SessionExpired,
+    AlreadyLinked,
+    Unavailable,
+}
+
+impl OAuthErrorCode {
+    pub const ALL: [Self; 7] = [
+        Self::AccessDenied,
+        Self::InvalidState,
+        Self::ProviderError,
+        Self::EmailNotVerified,
+        Self::SessionExpired,
+        Self::AlreadyLinked,
+        Self::Unavailable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AccessDenied => "access_denied",
+            Self::InvalidState => "invalid_state",
+            Self::ProviderError => "provider_error",
+            Self::EmailNotVerified => "email_not_verified",
+            Self::SessionExpired => "session_expired",
+            Self::AlreadyLinked => "already_linked",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
+impl CompleteOAuthError {
+    pub fn code(&self) -> OAuthErrorCode {
+        match self {
+            Self::AccessDenied => OAuthErrorCode::AccessDenied,
+            Self::InvalidState => OAuthErrorCode::InvalidState,
+            Self::Provider(_) | Self::EmailMissing => OAuthErrorCode::ProviderError,
+            Self::EmailNotVerified => OAuthErrorCode::EmailNotVerified,
+            Self::SessionExpired => OAuthErrorCode::SessionExpired,
+            Self::AlreadyLinked => OAuthErrorCode::AlreadyLinked,
+            Self::Infrastructure(_) => OAuthErrorCode::Unavailable,
+        }
+    }
+
+    /// A failure of this service rather than of the flow: logged as an error.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, Self::Infrastructure(_))
+    }
 }
 
 /// How often a decision is made again after a concurrent write changed what it read. Each

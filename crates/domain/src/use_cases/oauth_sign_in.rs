@@ -86,7 +86,7 @@ impl IdentitySignIn {
     ) -> Result<OAuthSignedIn, DecisionError> {
         let now = self.clock.now();
         let Decision { mut user, outcome, through_link } = self.decide(identity).await?;
-        let (session, access_token) = self.issuer.issue(user.id, client).map_err(CompleteOAuthError::Token)?;
+        let (session, access_token) = self.issuer.issue(user.id, client).map_err(CompleteOAuthError::from)?;
         let change = match outcome {
             OAuthOutcome::SignedIn => verifies(identity, &user),
             OAuthOutcome::Claimed => AccountChange::Claim,

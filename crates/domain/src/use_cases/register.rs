@@ -3,7 +3,8 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::email::Email;
 use crate::password::{Password, PasswordPolicy};
-use crate::ports::{CreateUserError, HashError, PasswordHasher, StoreError, TokenError, UserRepository};
+use crate::ports::Infrastructure;
+use crate::ports::{CreateUserError, PasswordHasher, UserRepository};
 use crate::session::ClientInfo;
 use crate::session_issuer::SessionIssuer;
 use crate::throttle::{Attempt, AttemptKeys, Throttle, Throttled};
@@ -36,18 +37,14 @@ pub enum RegisterError {
     #[error(transparent)]
     RateLimited(#[from] Throttled),
     #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Hash(#[from] HashError),
-    #[error(transparent)]
-    Token(#[from] TokenError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 impl From<CreateUserError> for RegisterError {
     fn from(error: CreateUserError) -> Self {
         match error {
             CreateUserError::EmailTaken => Self::EmailTaken,
-            CreateUserError::Store(e) => Self::Store(e),
+            CreateUserError::Store(e) => e.into(),
         }
     }
 }
@@ -130,6 +127,7 @@ mod tests {
 
     use super::*;
     use crate::password::PasswordHash;
+    use crate::ports::StoreError;
     use crate::ports::{MockPasswordHasher, MockUserRepository};
     use crate::session::TokenHash;
     use crate::use_cases::test_support::*;
@@ -272,6 +270,9 @@ mod tests {
         let result = register(users, MockPasswordHasher::new())
             .execute(command("a@example.com", "violet-harbour-42", "A"))
             .await;
-        assert!(matches!(result, Err(RegisterError::Store(StoreError::Unavailable(_)))));
+        assert!(matches!(
+            result,
+            Err(RegisterError::Infrastructure(Infrastructure::Store(StoreError::Unavailable(_))))
+        ));
     }
 }

@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::ports::{SessionRepository, StoreError};
+use crate::ports::Infrastructure;
+use crate::ports::SessionRepository;
 use crate::session::{Session, SessionId};
 
 use super::Authenticated;
@@ -25,7 +26,7 @@ pub struct ListedSession {
 #[derive(Debug, thiserror::Error)]
 pub enum ListSessionsError {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 impl ListSessions {
@@ -48,7 +49,7 @@ pub enum RevokeSessionError {
     #[error("no such session")]
     NotFound,
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 /// Revokes one of the caller's sessions (their current one included), so its token is refused
@@ -80,7 +81,7 @@ pub struct LogOutEverywhere {
 #[derive(Debug, thiserror::Error)]
 pub enum LogOutEverywhereError {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 impl LogOutEverywhere {
@@ -105,7 +106,7 @@ pub struct PurgeExpiredSessions {
 #[derive(Debug, thiserror::Error)]
 pub enum PurgeExpiredSessionsError {
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 impl PurgeExpiredSessions {

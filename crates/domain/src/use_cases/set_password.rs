@@ -2,7 +2,8 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::password::PasswordPolicy;
-use crate::ports::{HashError, PasswordChange, PasswordHasher, PasswordWrite, StoreError, UserRepository};
+use crate::ports::Infrastructure;
+use crate::ports::{PasswordChange, PasswordHasher, PasswordWrite, StoreError, UserRepository};
 use crate::session::SessionId;
 use crate::throttle::{AttemptKeys, Throttle, Throttled};
 use crate::user::UserId;
@@ -41,9 +42,7 @@ pub enum SetPasswordError {
     #[error("the session has ended")]
     SessionEnded,
     #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Hash(#[from] HashError),
+    Infrastructure(#[from] Infrastructure),
 }
 
 /// Whether the account had a password before.
@@ -82,7 +81,7 @@ impl SetPassword {
             None => self
                 .attempt(command)
                 .await?
-                .ok_or_else(|| SetPasswordError::Store(StoreError::Unexpected("the password kept changing".into()))),
+                .ok_or_else(|| SetPasswordError::from(StoreError::Unexpected("the password kept changing".into()))),
         }
     }
 

@@ -122,7 +122,7 @@ async fn a_password_changed_meanwhile_is_decided_again() {
     assert_eq!(done.unwrap(), PasswordSet::Changed);
     let users = users_with(me.clone(), vec![PasswordWrite::Stale, PasswordWrite::Stale]);
     let result = set_password(users, hasher(true), open_throttle()).execute(&command(&me, Some("right"))).await;
-    assert!(matches!(result, Err(SetPasswordError::Store(_))), "{result:?}");
+    assert!(matches!(result, Err(SetPasswordError::Infrastructure(Infrastructure::Store(_)))), "{result:?}");
 }
 
 #[tokio::test]

@@ -47,7 +47,10 @@ pub async fn log_in(
             let error = ApiError::from(error);
             prometheus::record_sign_in("password", SignInResult::from(&error));
             if let ApiError::InvalidCredentials | ApiError::RateLimited(_) = error {
-                Audit::new(AuditEvent::LoginFailed, &client).email(&attempted).reason(error.problem().code).emit();
+                Audit::new(AuditEvent::LoginFailed, &client)
+                    .email(&attempted)
+                    .reason(error.problem().code.as_str())
+                    .emit();
             }
             Err(error)
         }

@@ -6,9 +6,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use yoshikosan_domain::use_cases::{
-    CompleteOAuthCommand, CompleteOAuthError, CompletedOAuth, FLOW_LIFETIME, OAuthOutcome,
-};
+use yoshikosan_domain::use_cases::{CompleteOAuthCommand, CompletedOAuth, FLOW_LIFETIME, OAuthErrorCode, OAuthOutcome};
 use yoshikosan_domain::{FlowPurpose, ProviderCallback, ProviderId};
 
 use super::dto::AuthResponse;
@@ -66,19 +64,6 @@ fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBu
     response
 }
 
-/// The code the frontend receives in `?error=`.
-fn failure_code(error: &CompleteOAuthError) -> &'static str {
-    match error {
-        CompleteOAuthError::AccessDenied => "access_denied",
-        CompleteOAuthError::InvalidState => "invalid_state",
-        CompleteOAuthError::Provider(_) | CompleteOAuthError::EmailMissing => "provider_error",
-        CompleteOAuthError::EmailNotVerified => "email_not_verified",
-        CompleteOAuthError::SessionExpired => "session_expired",
-        CompleteOAuthError::AlreadyLinked => "already_linked",
-        CompleteOAuthError::Store(_) | CompleteOAuthError::Token(_) => "unavailable",
-    }
-}
-
 /// Starts a flow and sends the browser to the provider with the sealed flow cookie.
 async fn begin(
     app: &AppState,
@@ -91,7 +76,7 @@ async fn begin(
         Ok(started) => started,
         Err(error) => {
             tracing::warn!(%provider, %error, "could not start an OAuth flow");
-            let location = app.oauth.error_page(purpose.is_link(), "provider_error");
+            let location = app.oauth.error_page(purpose.is_link(), OAuthErrorCode::ProviderError);
             return Ok(redirect(response, &location).finish());
         }
     };
@@ -253,14 +238,13 @@ pub async fn callback(
             if let Some(result) = SignInResult::of_oauth(&error).filter(|_| !link_flow) {
                 prometheus::record_sign_in(provider.as_str(), result);
             }
-            let code = failure_code(&error);
-            match &error {
-                CompleteOAuthError::Store(_) | CompleteOAuthError::Token(_) => {
-                    tracing::error!(cause = %error, "an OAuth flow could not be completed");
-                }
-                _ => tracing::warn!(%provider, %error, "an OAuth flow failed"),
+            let code = error.code();
+            if error.is_internal() {
+                tracing::error!(cause = %error, "an OAuth flow could not be completed");
+            } else {
+                tracing::warn!(%provider, %error, "an OAuth flow failed");
             }
-            audit(AuditEvent::OAuthFailed).reason(code).emit();
+            audit(AuditEvent::OAuthFailed).reason(code.as_str()).emit();
             redirect(HttpResponse::Found(), &app.oauth.error_page(link_flow, code))
         }
     };

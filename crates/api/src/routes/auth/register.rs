@@ -45,7 +45,10 @@ pub async fn register(
             let error = ApiError::from(error);
             prometheus::record_registration(SignInResult::from(&error));
             if let ApiError::EmailTaken | ApiError::RateLimited(_) = error {
-                Audit::new(AuditEvent::RegisterRefused, &client).email(&attempted).reason(error.problem().code).emit();
+                Audit::new(AuditEvent::RegisterRefused, &client)
+                    .email(&attempted)
+                    .reason(error.problem().code.as_str())
+                    .emit();
             }
             Err(error)
         }
