@@ -49,11 +49,10 @@ impl SessionRepository for CachedSessionRepository {
         Ok(found)
     }
 
+    // The writes evict through the table's unit of work: this process's own revocations take
+    // effect here at once, before their notification.
     async fn delete(&self, id: SessionId) -> Result<(), StoreError> {
-        self.table.delete(id).await?;
-        // This process's own revocations take effect here at once, before their notification.
-        self.cache.forget_session(id.as_uuid());
-        Ok(())
+        self.table.delete(id).await
     }
 
     async fn list_active(&self, user_id: UserId, now: DateTime<Utc>) -> Result<Vec<Session>, StoreError> {
@@ -61,25 +60,18 @@ impl SessionRepository for CachedSessionRepository {
     }
 
     async fn delete_owned(&self, user_id: UserId, id: SessionId) -> Result<bool, StoreError> {
-        let deleted = self.table.delete_owned(user_id, id).await?;
-        self.cache.forget_session(id.as_uuid());
-        Ok(deleted)
+        self.table.delete_owned(user_id, id).await
     }
 
     async fn delete_all(&self, user_id: UserId) -> Result<u64, StoreError> {
-        let deleted = self.table.delete_all(user_id).await?;
-        self.cache.forget_all();
-        Ok(deleted)
+        self.table.delete_all(user_id).await
     }
 
     async fn touch(&self, id: SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.table.touch(id, at).await?;
-        self.cache.touched(id, at);
-        Ok(())
+        self.table.touch(id, at).await
     }
 
     async fn delete_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        // Nothing to evict: an expired session is refused by its expiry, cached or not.
         self.table.delete_expired(now).await
     }
 }

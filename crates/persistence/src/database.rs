@@ -18,6 +18,7 @@ use crate::oauth_sign_in_store::SeaOAuthSignInStore;
 use crate::oauth_state_store::SeaOAuthStateStore;
 use crate::session_cache::SessionCache;
 use crate::session_repository::SeaSessionRepository;
+use crate::unit_of_work::Writes;
 use crate::user_repository::SeaUserRepository;
 
 /// The advisory lock key migrations are applied under (PostgreSQL): "yoshiko" in ASCII.
@@ -213,14 +214,19 @@ impl Database {
         self.conn.get_database_backend()
     }
 
+    /// Where every credential or session write starts: each evicts what it changed.
+    fn writes(&self) -> Writes {
+        Writes::new(self.conn.clone(), self.cache.clone())
+    }
+
     /// The users, evicting from the session cache what their writes change.
     pub fn users(&self) -> Arc<SeaUserRepository> {
-        Arc::new(SeaUserRepository::new(self.conn.clone(), self.cache.clone()))
+        Arc::new(SeaUserRepository::new(self.writes()))
     }
 
     /// The sessions, behind this database's session cache where it has one (PostgreSQL).
     pub fn sessions(&self) -> Arc<dyn SessionRepository> {
-        let table = SeaSessionRepository::new(self.conn.clone());
+        let table = SeaSessionRepository::new(self.writes());
         match &self.cache {
             Some(cache) => Arc::new(CachedSessionRepository::new(table, cache.clone())),
             None => Arc::new(table),
@@ -234,7 +240,7 @@ impl Database {
 
     /// The writes that conclude an OAuth sign-in, evicting from the session cache as needed.
     pub fn oauth_sign_ins(&self) -> Arc<SeaOAuthSignInStore> {
-        Arc::new(SeaOAuthSignInStore::new(self.conn.clone(), self.cache.clone()))
+        Arc::new(SeaOAuthSignInStore::new(self.writes()))
     }
 
     /// The OAuth `state` values already used, so that each is accepted once.

@@ -13,6 +13,7 @@ mod rows;
 mod session_cache;
 mod session_lookup;
 mod session_repository;
+mod unit_of_work;
 mod user_repository;
 
 #[cfg(any(test, feature = "test-support"))]

@@ -1,11 +1,6 @@
-use std::sync::Arc;
-
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use yoshikosan_domain::ports::{
     AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthSignInStore, OAuthSignInWrite,
 };
@@ -14,21 +9,17 @@ use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
 use crate::rows::{link_row, session_row, user_row};
-use crate::session_cache::SessionCache;
+use crate::unit_of_work::{Changed, Writes};
 
 /// An OAuth sign-in's account change, new link and session, written in one transaction.
 #[derive(Debug, Clone)]
 pub struct SeaOAuthSignInStore {
-    conn: DatabaseConnection,
-    /// Evicted after writes that change sessions or users inside this store's own
-    /// transactions, which the cached session repository never sees. `None` where there is
-    /// no cache (SQLite).
-    cache: Option<Arc<SessionCache>>,
+    writes: Writes,
 }
 
 impl SeaOAuthSignInStore {
-    pub(crate) fn new(conn: DatabaseConnection, cache: Option<Arc<SessionCache>>) -> Self {
-        Self { conn, cache }
+    pub(crate) fn new(writes: Writes) -> Self {
+        Self { writes }
     }
 }
 
@@ -41,36 +32,35 @@ fn commit_error(error: DbErr) -> CommitError {
 #[async_trait]
 impl OAuthSignInStore for SeaOAuthSignInStore {
     async fn commit(&self, write: &OAuthSignInWrite) -> Result<(), CommitError> {
-        let txn = self.conn.begin().await.map_err(store_error)?;
+        let work = self.writes.begin().await.map_err(store_error)?;
+        let txn = work.txn();
         let changed_user = match &write.account {
             AccountWrite::Create(user) => {
-                user_row(user).insert(&txn).await.map_err(commit_error)?;
+                user_row(user).insert(txn).await.map_err(commit_error)?;
                 false
             }
             AccountWrite::Existing(existing) => {
-                apply(&txn, existing).await?;
+                apply(txn, existing).await?;
                 existing.change != AccountChange::None || write.new_link.is_some()
             }
         };
         if let Some(link) = &write.new_link {
-            link_row(link).insert(&txn).await.map_err(commit_error)?;
+            link_row(link).insert(txn).await.map_err(commit_error)?;
         }
         if let Some(replaced) = write.replaces {
-            sessions::Entity::delete_by_id(replaced.as_uuid()).exec(&txn).await.map_err(store_error)?;
+            sessions::Entity::delete_by_id(replaced.as_uuid()).exec(txn).await.map_err(store_error)?;
         }
         if let Some(session) = &write.session {
-            session_row(session).insert(&txn).await.map_err(store_error)?;
+            session_row(session).insert(txn).await.map_err(store_error)?;
         }
-        txn.commit().await.map_err(store_error)?;
         // What this instance remembers of the user (links, verified, sessions after a claim) is
-        // stale now; other instances hear of it from the triggers.
-        if let Some(cache) = &self.cache {
-            if changed_user {
-                cache.forget_all();
-            } else if let Some(replaced) = write.replaces {
-                cache.forget_session(replaced.as_uuid());
-            }
-        }
+        // stale after a change of the account; a sign-in alone replaces one session.
+        let changed = match (changed_user, write.replaces) {
+            (true, _) => Changed::Accounts,
+            (false, Some(replaced)) => Changed::Session(replaced.as_uuid()),
+            (false, None) => Changed::NewRows,
+        };
+        work.commit(changed).await.map_err(store_error)?;
         Ok(())
     }
 }

@@ -118,7 +118,7 @@ impl SessionCache {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
     use chrono::Duration;
@@ -126,7 +126,7 @@ mod tests {
 
     use super::*;
 
-    fn entry() -> (Session, User) {
+    pub(crate) fn entry() -> (Session, User) {
         let now = Utc::now();
         let user = User::with_password(
             Email::parse("ada@example.com").unwrap(),
