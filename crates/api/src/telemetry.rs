@@ -7,6 +7,10 @@ use std::io::IsTerminal;
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::{EnvFilter, fmt, prelude::*};
 
+use self::use_case_timings::UseCaseTimings;
+
+mod use_case_timings;
+
 use crate::config::LogFormat;
 
 /// Keeps the log writer's thread running; dropping it writes out what is still queued.
@@ -32,6 +36,9 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
         .finish(std::io::BufWriter::new(std::io::stdout()));
     let filter = filter.and_then(|f| EnvFilter::try_new(f).ok()).unwrap_or_else(|| EnvFilter::new("info"));
     let registry = tracing_subscriber::registry().with(filter);
+    // One more line per use case, when it ends, with the time it took (`time.busy`, `time.idle`):
+    // a request's lines then show where its time went. The session check's span is at debug level,
+    // so the hot path adds no line unless asked to.
     let installed = match format {
         LogFormat::Json => registry
             .with(
@@ -39,14 +46,16 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
                     .json()
                     .flatten_event(true)
                     .with_current_span(true)
-                    .with_span_list(false)
+                    // Every enclosing span, so a use case's lines keep the request's id.
+                    .with_span_list(true)
                     .with_writer(writer),
             )
+            .with(UseCaseTimings)
             .try_init(),
         // Colour for a person at a terminal, never escape codes in a file or a pipe.
         LogFormat::Pretty => {
             let colour = std::io::stdout().is_terminal();
-            registry.with(fmt::layer().with_ansi(colour).with_writer(writer)).try_init()
+            registry.with(fmt::layer().with_ansi(colour).with_writer(writer)).with(UseCaseTimings).try_init()
         }
     };
     drop(installed);

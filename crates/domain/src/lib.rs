@@ -29,6 +29,6 @@ pub use provider_id::{MAX_PROVIDER_ID_LEN, ProviderId, ProviderIdError};
 pub use provider_registry::{DuplicateProvider, ProviderRegistry, RegisteredProvider};
 pub use session::{AccessClaims, ClientInfo, Session, SessionId, TokenHash, TokenTtl};
 pub use session_issuer::SessionIssuer;
-pub use throttle::{AttemptKeys, RateLimits, Throttle, Throttled};
+pub use throttle::{AttemptKeys, RateLimits, Spend, Throttle, Throttled, ThrottledAction};
 pub use user::{DisplayName, User, UserId};
 pub use validation::{FieldError, FieldErrorCode, ValidationErrors};

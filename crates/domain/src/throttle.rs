@@ -2,12 +2,14 @@
 //! of the hashing pool. A unit of each budget is reserved before any password is hashed or checked, so
 //! requests sent at once can never be checked more often than the budget allows.
 
+mod budgets;
 mod keys;
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
+pub use budgets::{Spend, ThrottledAction};
 pub use keys::AttemptKeys;
 
 pub use crate::ports::Throttled;

@@ -39,6 +39,8 @@ impl Authenticate {
         Self { sessions, tokens, clock }
     }
 
+    // Debug: it runs on every authenticated request, the hot path.
+    #[tracing::instrument(name = "authenticate", level = "debug", skip_all)]
     pub async fn execute(&self, token: Option<&str>) -> Result<Authenticated, AuthenticateError> {
         let token = token.ok_or(AuthenticateError::Unauthenticated)?;
         let claims = self.tokens.decode(token).map_err(|_| AuthenticateError::Unauthenticated)?;

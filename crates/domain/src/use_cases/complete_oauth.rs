@@ -81,6 +81,7 @@ impl CompleteOAuth {
         Self { providers, states, tokens, clock, sign_in, link }
     }
 
+    #[tracing::instrument(name = "complete_oauth", skip_all, fields(provider = %command.provider))]
     pub async fn execute(&self, command: CompleteOAuthCommand) -> Result<CompletedOAuth, CompleteOAuthError> {
         let CompleteOAuthCommand { provider, flow, callback, client, browser_token } = command;
         if let Some(error) = callback.error {

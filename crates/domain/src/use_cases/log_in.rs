@@ -6,7 +6,7 @@ use crate::ports::Infrastructure;
 use crate::ports::{PasswordHasher, SessionRepository, UserRepository};
 use crate::session::ClientInfo;
 use crate::session_issuer::SessionIssuer;
-use crate::throttle::{AttemptKeys, Throttle, Throttled};
+use crate::throttle::{Throttle, Throttled, ThrottledAction};
 use crate::validation::{FieldError, ValidationErrors};
 
 use super::SignedIn;
@@ -60,6 +60,7 @@ impl LogIn {
         Self { users, sessions, hasher, issuer, throttle, clock }
     }
 
+    #[tracing::instrument(name = "log_in", skip_all)]
     pub async fn execute(&self, command: LogInCommand) -> Result<SignedIn, LogInError> {
         let mut errors = ValidationErrors::default();
         let email = Email::parse(&command.email).map_err(|e| errors.push(e)).ok();
@@ -70,7 +71,7 @@ impl LogIn {
             return Err(LogInError::Invalid(errors));
         };
         errors.into_result()?;
-        let keys = AttemptKeys::new(Some(&email), command.client.ip.as_deref());
+        let keys = ThrottledAction::LogIn.keys(&email, command.client.ip.as_deref());
         // Reserved before any lookup or bcrypt: a blocked guesser costs next to nothing, and
         // requests sent at once get no more checks than the budget holds.
         let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;

@@ -32,6 +32,7 @@ impl LogOut {
     }
 
     /// Returns the session the token named (now revoked), if it named one.
+    #[tracing::instrument(name = "log_out", skip_all)]
     pub async fn execute(&self, token: Option<&str>) -> Result<Option<LoggedOut>, LogOutError> {
         // A well-signed token names one of our sessions even after it expired.
         let Some(claims) = token.and_then(|t| self.tokens.decode(t).ok()) else {

@@ -7,7 +7,7 @@ use crate::ports::Infrastructure;
 use crate::ports::{CreateUserError, PasswordHasher, UserRepository};
 use crate::session::ClientInfo;
 use crate::session_issuer::SessionIssuer;
-use crate::throttle::{Attempt, AttemptKeys, Throttle, Throttled};
+use crate::throttle::{Attempt, Throttle, Throttled, ThrottledAction};
 use crate::user::{DisplayName, User};
 use crate::validation::ValidationErrors;
 
@@ -72,6 +72,7 @@ impl Register {
         Self { users, hasher, clock, issuer, policy, throttle }
     }
 
+    #[tracing::instrument(name = "register", skip_all)]
     pub async fn execute(&self, command: RegisterCommand) -> Result<SignedIn, RegisterError> {
         let mut errors = ValidationErrors::default();
         let email = Email::parse(&command.email).map_err(|e| errors.push(e)).ok();
@@ -83,7 +84,7 @@ impl Register {
 
         // Every registration spends a unit of its address's budget; the email's unit is given
         // back unless the email is taken, so probing which addresses have accounts is limited.
-        let keys = AttemptKeys::new(Some(&email), command.client.ip.as_deref());
+        let keys = ThrottledAction::Register.keys(&email, command.client.ip.as_deref());
         let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
         let result = self.create(email, password, name, &command.client, &mut attempt).await;
         if matches!(result, Err(RegisterError::EmailTaken)) {
@@ -248,7 +249,7 @@ mod tests {
             .unwrap();
         assert_eq!(signed_in.access_token, format!("tok.{}", signed_in.session_id));
         assert_eq!(signed_in.expires_at, t0() + chrono::Duration::hours(1));
-        assert_eq!(signed_in.user.sign_in_methods(&crate::ProviderRegistry::default()), ["password"]);
+        assert_eq!(signed_in.user.sign_in_methods(|_| true), ["password"]);
         assert_ne!(TokenHash::of(&signed_in.access_token).as_str(), signed_in.access_token);
     }
 

@@ -34,6 +34,7 @@ impl ListSessions {
         Self { sessions, clock }
     }
 
+    #[tracing::instrument(name = "list_sessions", skip_all, fields(user = %caller.user.id))]
     pub async fn execute(&self, caller: &Authenticated) -> Result<Vec<ListedSession>, ListSessionsError> {
         let listed = self.sessions.list_active(caller.user.id, self.clock.now()).await?;
         Ok(listed
@@ -64,6 +65,7 @@ impl RevokeSession {
         Self { sessions }
     }
 
+    #[tracing::instrument(name = "revoke_session", skip_all, fields(user = %caller.user.id, session = %id))]
     pub async fn execute(&self, caller: &Authenticated, id: SessionId) -> Result<(), RevokeSessionError> {
         match self.sessions.delete_owned(caller.user.id, id).await? {
             true => Ok(()),
@@ -90,6 +92,7 @@ impl LogOutEverywhere {
     }
 
     /// Returns how many sessions were revoked.
+    #[tracing::instrument(name = "log_out_everywhere", skip_all, fields(user = %caller.user.id))]
     pub async fn execute(&self, caller: &Authenticated) -> Result<u64, LogOutEverywhereError> {
         Ok(self.sessions.delete_all(caller.user.id).await?)
     }
@@ -114,6 +117,7 @@ impl PurgeExpiredSessions {
         Self { sessions, clock }
     }
 
+    #[tracing::instrument(name = "purge_expired_sessions", skip_all)]
     pub async fn execute(&self) -> Result<u64, PurgeExpiredSessionsError> {
         Ok(self.sessions.delete_expired(self.clock.now()).await?)
     }

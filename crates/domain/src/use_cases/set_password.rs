@@ -5,7 +5,7 @@ use crate::password::PasswordPolicy;
 use crate::ports::Infrastructure;
 use crate::ports::{PasswordChange, PasswordHasher, PasswordWrite, StoreError, UserRepository};
 use crate::session::SessionId;
-use crate::throttle::{AttemptKeys, Throttle, Throttled};
+use crate::throttle::{Throttle, Throttled, ThrottledAction};
 use crate::user::UserId;
 use crate::validation::{FieldError, FieldErrorCode, ValidationErrors};
 
@@ -73,6 +73,7 @@ impl SetPassword {
         Self { users, hasher, policy, throttle, clock }
     }
 
+    #[tracing::instrument(name = "set_password", skip_all, fields(user = %command.user_id))]
     pub async fn execute(&self, command: &SetPasswordCommand) -> Result<PasswordSet, SetPasswordError> {
         // A password changed meanwhile (another request of the user's): decided again, the
         // current password is checked against the new hash.
@@ -110,10 +111,11 @@ impl SetPassword {
         let Some(new) = new else { return Err(errors.into()) };
         errors.into_result()?;
 
-        // The email's budget only when a current password is guessed at; the address's always,
-        // reserved before any hash, so requests sent at once get no more hashes than it holds.
+        // Reserved before any hash, so requests sent at once get no more hashes than it holds.
         let guessed = user.password_hash.as_ref().zip(current);
-        let keys = AttemptKeys::new(guessed.map(|_| &user.email), command.client_ip.as_deref());
+        let action =
+            if guessed.is_some() { ThrottledAction::ChangePassword } else { ThrottledAction::SetFirstPassword };
+        let keys = action.keys(&user.email, command.client_ip.as_deref());
         let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
         let checked = guessed.map(|(hash, current)| (current, hash.clone()));
         let hashed = attempt.verify_and_hash::<SetPasswordError>(&*self.hasher, checked, &new).await?;

@@ -40,6 +40,7 @@ impl StartOAuth {
     }
 
     /// `redirect_to` has been checked to be a local path.
+    #[tracing::instrument(name = "start_oauth", skip_all, fields(provider = %provider))]
     pub async fn execute(
         &self,
         provider: ProviderId,
