@@ -2,24 +2,16 @@
 // OpenAPI document (`bun run api:generate`), never written by hand.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./api-schema";
+import type { LocalProblemCode, ProblemCode } from "./codes";
 import { asSentence, problemCodeMessage } from "./messages";
+
+export type { FieldErrorCode, LocalProblemCode, OAuthErrorCode, ProblemCode } from "./codes";
 
 export type User = components["schemas"]["UserResponse"];
 export type Session = components["schemas"]["SessionResponse"];
 export type Provider = components["schemas"]["ProviderResponse"];
 export type PasswordPolicy = components["schemas"]["PasswordPolicyResponse"];
 export type FieldProblem = components["schemas"]["FieldProblem"];
-/** A problem document's `code`, as the backend publishes them. */
-export type ProblemCode = components["schemas"]["ProblemCode"];
-/** `errors[].code` of a 422 `validation_failed`. */
-export type FieldErrorCode = components["schemas"]["FieldErrorCode"];
-/** The `?error=` of a failed OAuth redirect to /login or /account. */
-export type OAuthErrorCode = components["schemas"]["OAuthErrorCode"];
-/**
- * Codes this client gives a failure that brought no problem document: a body that is not one
- * (a proxy's error page), or no answer at all. The backend never sends them.
- */
-export type LocalProblemCode = "unexpected_response" | "network_error";
 /** A failed call: the backend's problem document, or one made here when there was none. */
 export type Problem = Omit<components["schemas"]["Problem"], "code"> & {
   code: ProblemCode | LocalProblemCode;

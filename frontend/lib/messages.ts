@@ -1,7 +1,7 @@
 // Plain sentences for the codes the backend sends: problem documents' `code`, validation errors'
 // `errors[].code` and the `?error=` of a failed OAuth redirect. Each table is keyed by the
 // backend's published enum, so a code the backend adds without a sentence here fails `tsc`.
-import type { FieldErrorCode, OAuthErrorCode, Problem, ProblemCode } from "./api";
+import type { FieldErrorCode, LocalProblemCode, OAuthErrorCode, ProblemCode } from "./codes";
 
 /** A message as a full sentence: the server's texts may come without the closing stop. */
 export function asSentence(text: string): string {
@@ -102,6 +102,6 @@ export const problemSentences: Readonly<Record<ProblemCode, string | null>> = {
  * A sentence for a problem code when the page has its own; undefined when the server's detail
  * is to be shown, and for a code this build does not know (a newer backend's).
  */
-export function problemCodeMessage(code: Problem["code"]): string | undefined {
+export function problemCodeMessage(code: ProblemCode | LocalProblemCode): string | undefined {
   return lookUp(problemSentences, code) ?? undefined;
 }

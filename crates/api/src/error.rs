@@ -199,7 +199,10 @@ impl From<JsonPayloadError> for ApiError {
             | JsonPayloadError::Overflow { .. }
             | JsonPayloadError::Payload(PayloadError::Overflow) => Self::PayloadTooLarge,
             JsonPayloadError::ContentType => Self::UnsupportedMediaType,
-            JsonPayloadError::Payload(e) if crate::http::body_deadline::is_timeout(&e) => Self::RequestTimeout,
+            // What the body deadline fails a read with.
+            JsonPayloadError::Payload(PayloadError::Io(e)) if e.kind() == std::io::ErrorKind::TimedOut => {
+                Self::RequestTimeout
+            }
             // Said without serde's wording, which names internal types.
             JsonPayloadError::Deserialize(e) if e.is_data() => Self::Validation(vec![FieldProblem {
                 field: "body".to_owned(),

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod commands;
 pub mod config;
+pub mod cookies;
 pub mod database_commands;
 pub mod database_wait;
 pub mod error;

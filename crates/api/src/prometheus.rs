@@ -14,6 +14,9 @@ use yoshikosan_security::{HASH_QUEUE_WAIT_SECONDS, HASHES_IN_FLIGHT};
 
 use crate::error::ApiError;
 
+/// Where the metrics are served; its own scrapes are not counted.
+pub const METRICS_PATH: &str = "/metrics";
+
 pub const HTTP_REQUESTS: &str = "yoshikosan_http_requests_total";
 pub const HTTP_REQUEST_DURATION: &str = "yoshikosan_http_request_duration_seconds";
 pub const SIGN_INS: &str = "yoshikosan_sign_ins_total";

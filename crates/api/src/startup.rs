@@ -24,17 +24,17 @@ use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};
 use yoshikosan_security::{BcryptHasher, CookieCipher, FairHashingGate, JwtCodec, QUEUE_PER_CLIENT};
 
 use crate::config::Settings;
+use crate::cookies::Cookies;
 use crate::database_wait;
 use crate::error::ApiError;
 use crate::http::client_ip::{self, TrustedProxies};
-use crate::http::cookies::Cookies;
 use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
 use crate::http::{body_deadline, csrf, oauth_flow, request_metrics, security_headers};
 use crate::prometheus;
 use crate::routes;
 use crate::routes::fallback::RouteTable;
-use crate::state::{AppState, OAuthFlows, SessionsState};
+use crate::state::{AccountFlows, AppState, OAuthFlows, Operations, SessionsState, WebSettings};
 
 /// Request bodies above this are refused with 413, streamed (chunked) or not.
 pub const MAX_BODY_BYTES: usize = 65_536;
@@ -182,27 +182,43 @@ fn state(
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
     };
     Ok(AppState {
-        register: Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy, throttle.clone()),
-        log_in: LogIn::new(users.clone(), sessions.clone(), hasher.clone(), issuer, throttle.clone(), clock.clone()),
-        set_password: SetPassword::new(users.clone(), hasher, policy, throttle, clock.clone()),
-        log_out: LogOut::new(sessions.clone(), tokens.clone()),
+        accounts: AccountFlows {
+            register: Register::new(
+                users.clone(),
+                hasher.clone(),
+                clock.clone(),
+                issuer.clone(),
+                policy,
+                throttle.clone(),
+            ),
+            log_in: LogIn::new(
+                users.clone(),
+                sessions.clone(),
+                hasher.clone(),
+                issuer,
+                throttle.clone(),
+                clock.clone(),
+            ),
+            set_password: SetPassword::new(users.clone(), hasher, policy, throttle, clock.clone()),
+            log_out: LogOut::new(sessions.clone(), tokens.clone()),
+            password_policy: policy,
+        },
         sessions: SessionsState {
             list: ListSessions::new(sessions.clone(), clock.clone()),
             revoke: RevokeSession::new(sessions.clone()),
             log_out_everywhere: LogOutEverywhere::new(sessions.clone()),
         },
         authenticate: Authenticate::new(sessions, tokens, clock),
-        database,
-        cookie: Cookies::new(
-            &settings.cookie,
-            std::time::Duration::from_secs(settings.access_token_ttl.as_seconds().unsigned_abs()),
-            std::time::Duration::from_secs(FLOW_LIFETIME.num_seconds().unsigned_abs()),
-        ),
-        access_token_ttl: settings.access_token_ttl,
-        password_policy: policy,
         oauth,
-        started_at: Instant::now(),
-        metrics,
+        web: WebSettings {
+            cookie: Cookies::new(
+                &settings.cookie,
+                std::time::Duration::from_secs(settings.access_token_ttl.as_seconds().unsigned_abs()),
+                std::time::Duration::from_secs(FLOW_LIFETIME.num_seconds().unsigned_abs()),
+            ),
+            access_token_ttl: settings.access_token_ttl,
+        },
+        operations: Operations { database, started_at: Instant::now(), metrics },
     })
 }
 

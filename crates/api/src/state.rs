@@ -11,22 +11,42 @@ use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::CookieCipher;
 
-use crate::http::cookies::Cookies;
+use crate::cookies::Cookies;
 
-/// What the handlers share: the use cases, wired to their adapters at start-up.
+/// What the handlers share: the use cases, wired to their adapters at start-up, in bundles by
+/// what they serve.
 #[derive(Debug)]
 pub struct AppState {
+    pub accounts: AccountFlows,
+    /// The session check of every authenticated request.
+    pub authenticate: Authenticate,
+    pub sessions: SessionsState,
+    pub oauth: OAuthFlows,
+    pub web: WebSettings,
+    pub operations: Operations,
+}
+
+/// Email and password: registering, signing in and out, setting a password.
+#[derive(Debug)]
+pub struct AccountFlows {
     pub register: Register,
     pub log_in: LogIn,
     pub log_out: LogOut,
-    pub authenticate: Authenticate,
     pub set_password: SetPassword,
-    pub sessions: SessionsState,
-    pub database: Database,
+    pub password_policy: PasswordPolicy,
+}
+
+/// How sessions travel to a browser.
+#[derive(Debug)]
+pub struct WebSettings {
     pub cookie: Cookies,
     pub access_token_ttl: TokenTtl,
-    pub password_policy: PasswordPolicy,
-    pub oauth: OAuthFlows,
+}
+
+/// What operators read: health, uptime and metrics.
+#[derive(Debug)]
+pub struct Operations {
+    pub database: Database,
     pub started_at: Instant,
     /// Renders the process's metrics for `/metrics`.
     pub metrics: PrometheusHandle,

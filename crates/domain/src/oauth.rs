@@ -27,7 +27,7 @@ pub struct OAuthAccount {
 pub struct ProviderIdentity {
     pub provider: ProviderId,
     pub provider_user_id: String,
-    pub email: Option<crate::Email>,
+    pub email: Option<crate::email::Email>,
     /// Only a verified email may be matched to an existing account.
     pub email_verified: bool,
     pub name: Option<String>,

@@ -141,7 +141,7 @@ pub enum TokenError {
 }
 
 /// Signs and checks access tokens. `decode` checks signature, algorithm and shape but not
-/// expiry: the use cases judge expiry against the [`Clock`](crate::Clock).
+/// expiry: the use cases judge expiry against the [`Clock`](crate::clock::Clock).
 #[cfg_attr(test, mockall::automock)]
 pub trait TokenCodec: Send + Sync {
     fn encode(&self, claims: &AccessClaims) -> Result<String, TokenError>;
@@ -163,13 +163,13 @@ pub enum ProviderError {
 #[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait IdentityProvider: Send + Sync {
-    async fn authorization_request(&self) -> Result<crate::AuthorizationRequest, ProviderError>;
+    async fn authorization_request(&self) -> Result<crate::oauth::AuthorizationRequest, ProviderError>;
     async fn exchange(
         &self,
         code: &str,
         pkce_verifier: &str,
         nonce: Option<String>,
-    ) -> Result<crate::ProviderIdentity, ProviderError>;
+    ) -> Result<crate::oauth::ProviderIdentity, ProviderError>;
 }
 
 /// The rows one OAuth sign-in or link writes, committed together or not at all.
@@ -266,7 +266,7 @@ impl std::fmt::Debug for HashingTurn {
 #[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait HashingGate: Send + Sync {
-    /// Waits for `client`'s turn (an address key from [`AttemptKeys`](crate::AttemptKeys)), or
+    /// Waits for `client`'s turn (an address key from [`AttemptKeys`](crate::throttle::AttemptKeys)), or
     /// refuses at once when that client already has its share busy and its queue full.
     async fn enter(&self, client: &str) -> Result<HashingTurn, Throttled>;
 }

@@ -42,8 +42,3 @@ pub async fn limit(
 fn timed_out() -> PayloadError {
     PayloadError::Io(io::Error::new(io::ErrorKind::TimedOut, "the request body did not arrive in time"))
 }
-
-/// Whether a body read failed because of [`BODY_DEADLINE`].
-pub fn is_timeout(error: &PayloadError) -> bool {
-    matches!(error, PayloadError::Io(e) if e.kind() == io::ErrorKind::TimedOut)
-}

@@ -3,7 +3,6 @@
 pub mod body_deadline;
 pub mod client_context;
 pub mod client_ip;
-pub mod cookies;
 pub mod csrf;
 pub mod json;
 pub mod oauth_flow;

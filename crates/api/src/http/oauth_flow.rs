@@ -1,6 +1,6 @@
 //! The OAuth flow cookie: what the callback needs to finish a flow the browser started (state,
 //! PKCE verifier, nonce, where to return, and for a link flow who started it), sealed with
-//! AES-GCM, HttpOnly, for ten minutes (the cookie itself: `http::cookies`).
+//! AES-GCM, HttpOnly, for ten minutes (the cookie itself: `cookies`).
 
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};

@@ -7,8 +7,8 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
+use crate::prometheus::METRICS_PATH;
 use crate::prometheus::{self, UNMATCHED};
-use crate::routes::metrics::METRICS_PATH;
 
 pub async fn record(
     req: ServiceRequest,

@@ -36,7 +36,7 @@ impl AccessToken {
             return Self::Offered(bearer.unwrap_or_default());
         }
         let Some(state) = req.app_data::<web::Data<AppState>>() else { return Self::None };
-        state.cookie.read_session(req).map_or(Self::None, Self::Offered)
+        state.web.cookie.read_session(req).map_or(Self::None, Self::Offered)
     }
 }
 

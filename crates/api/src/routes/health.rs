@@ -30,13 +30,13 @@ pub struct LivenessResponse {
 }
 
 async fn readiness(state: &AppState) -> HttpResponse {
-    let database_ok = state.database.ping(DATABASE_TIMEOUT).await;
+    let database_ok = state.operations.database.ping(DATABASE_TIMEOUT).await;
     prometheus::record_database_up(database_ok);
     let body = HealthResponse {
         status: if database_ok { "healthy" } else { "unhealthy" },
         database: if database_ok { "ok" } else { "unavailable" },
         version: env!("CARGO_PKG_VERSION"),
-        uptime_seconds: state.started_at.elapsed().as_secs(),
+        uptime_seconds: state.operations.started_at.elapsed().as_secs(),
         timestamp: Utc::now(),
     };
     let mut response = if database_ok { HttpResponse::Ok() } else { HttpResponse::ServiceUnavailable() };

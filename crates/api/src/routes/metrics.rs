@@ -7,7 +7,6 @@ use super::health::DATABASE_TIMEOUT;
 use crate::prometheus;
 use crate::state::AppState;
 
-pub const METRICS_PATH: &str = "/metrics";
 /// The Prometheus text exposition format.
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -27,12 +26,12 @@ const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     // Gauges of the moment: read now rather than whenever something last touched the database.
-    prometheus::record_database_up(state.database.ping(DATABASE_TIMEOUT).await);
-    if let Some(stats) = state.database.pool_stats() {
+    prometheus::record_database_up(state.operations.database.ping(DATABASE_TIMEOUT).await);
+    if let Some(stats) = state.operations.database.pool_stats() {
         prometheus::record_pool(stats);
     }
     HttpResponse::Ok()
         .content_type(CONTENT_TYPE)
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(state.metrics.render())
+        .body(state.operations.metrics.render())
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use yoshikosan_domain::use_cases::SignedIn;
 use yoshikosan_domain::{ProviderRegistry, TokenTtl, User};
 
-use crate::http::cookies::Cookies;
+use crate::cookies::Cookies;
 use crate::state::AppState;
 
 /// Fields default to empty so that a missing one is reported as `required` (422), with the
@@ -66,7 +66,7 @@ impl UserResponse {
             name: user.name.as_str().to_owned(),
             avatar_url: user.avatar_url.clone(),
             email_verified: user.email_verified,
-            providers: user.sign_in_methods(configured).into_iter().map(str::to_owned).collect(),
+            providers: user.sign_in_methods(|p| configured.contains(p)).into_iter().map(str::to_owned).collect(),
             created_at: user.created_at,
             updated_at: user.updated_at,
         }
@@ -87,7 +87,7 @@ pub struct AuthResponse {
 impl AuthResponse {
     /// The body and the session cookie of a successful sign-in.
     pub fn respond(signed_in: SignedIn, status: StatusCode, app: &AppState) -> HttpResponse {
-        let session_cookie = Self::session_cookie(&signed_in, &app.cookie, app.access_token_ttl);
+        let session_cookie = Self::session_cookie(&signed_in, &app.web.cookie, app.web.access_token_ttl);
         let body = Self {
             user: UserResponse::new(&signed_in.user, &app.oauth.providers),
             access_token: signed_in.access_token,

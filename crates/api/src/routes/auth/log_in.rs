@@ -34,7 +34,7 @@ pub async fn log_in(
 ) -> Result<HttpResponse, ApiError> {
     let LoginRequest { email, password } = body.into_inner();
     let attempted = email.trim().to_owned();
-    match state.log_in.execute(LogInCommand { email, password, client: client.info.clone() }).await {
+    match state.accounts.log_in.execute(LogInCommand { email, password, client: client.info.clone() }).await {
         Ok(signed_in) => {
             prometheus::record_sign_in("password", SignInResult::Success);
             Audit::new(AuditEvent::LoginSucceeded, &client)

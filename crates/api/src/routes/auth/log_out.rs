@@ -25,10 +25,10 @@ pub async fn log_out(
     token: AccessToken,
     client: ClientContext,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(revoked) = state.log_out.execute(token.as_deref()).await? {
+    if let Some(revoked) = state.accounts.log_out.execute(token.as_deref()).await? {
         Audit::new(AuditEvent::LoggedOut, &client).user(revoked.user_id).session(revoked.session_id).emit();
     }
     let mut response = HttpResponse::NoContent();
-    state.cookie.end_session(&mut response);
+    state.web.cookie.end_session(&mut response);
     Ok(response.finish())
 }

@@ -83,7 +83,7 @@ async fn begin(
     let sealed = oauth_flow::seal(&started.flow, &app.oauth.cipher)
         .ok_or_else(|| ApiError::Internal("sealing the flow cookie".into()))?;
     Ok(redirect(response, &started.authorization_url)
-        .cookie(app.cookie.flow(sealed, FLOW_LIFETIME.num_seconds()))
+        .cookie(app.web.cookie.flow(sealed, FLOW_LIFETIME.num_seconds()))
         .finish())
 }
 
@@ -201,7 +201,7 @@ pub async fn callback(
         Ok(provider) => provider,
         Err(answer) => return Ok(*answer),
     };
-    let flow = app.cookie.read_flow(&req).and_then(|sealed| oauth_flow::open(&app.oauth.cipher, &sealed));
+    let flow = app.web.cookie.read_flow(&req).and_then(|sealed| oauth_flow::open(&app.oauth.cipher, &sealed));
     let link_flow = flow.as_ref().is_some_and(|f| f.purpose.is_link());
     let CallbackQuery { code, state: flow_state, error } = query.into_inner();
     let command = CompleteOAuthCommand {
@@ -224,7 +224,7 @@ pub async fn callback(
             };
             audit(event).user(signed_in.user.id).session(signed_in.session_id).emit();
             let mut response = redirect(HttpResponse::Found(), &app.oauth.frontend_location(&redirect_to));
-            response.cookie(AuthResponse::session_cookie(&signed_in, &app.cookie, app.access_token_ttl));
+            response.cookie(AuthResponse::session_cookie(&signed_in, &app.web.cookie, app.web.access_token_ttl));
             response
         }
         Ok(CompletedOAuth::Linked { linked, redirect_to }) => {
@@ -249,5 +249,5 @@ pub async fn callback(
         }
     };
     // The flow cookie is spent whatever happened.
-    Ok(response.cookie(app.cookie.flow_removal()).finish())
+    Ok(response.cookie(app.web.cookie.flow_removal()).finish())
 }

@@ -56,7 +56,7 @@ pub async fn set_password(
         current_password,
         client_ip: client.info.ip.clone(),
     };
-    let event = match state.set_password.execute(&command).await? {
+    let event = match state.accounts.set_password.execute(&command).await? {
         PasswordSet::Set => AuditEvent::PasswordSet,
         PasswordSet::Changed => AuditEvent::PasswordChanged,
     };

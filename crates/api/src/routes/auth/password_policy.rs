@@ -25,7 +25,7 @@ pub struct PasswordRuleResponse {
 #[utoipa::path(tag = "auth", responses((status = 200, description = "The password rules", body = PasswordPolicyResponse)))]
 #[get("/api/auth/password-policy")]
 pub async fn password_policy(state: web::Data<AppState>) -> web::Json<PasswordPolicyResponse> {
-    let policy = state.password_policy;
+    let policy = state.accounts.password_policy;
     let rules = policy
         .rules()
         .into_iter()

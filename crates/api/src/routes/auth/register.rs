@@ -35,7 +35,8 @@ pub async fn register(
 ) -> Result<HttpResponse, ApiError> {
     let RegisterRequest { email, password, name } = body.into_inner();
     let attempted = email.trim().to_owned();
-    match state.register.execute(RegisterCommand { email, password, name, client: client.info.clone() }).await {
+    match state.accounts.register.execute(RegisterCommand { email, password, name, client: client.info.clone() }).await
+    {
         Ok(signed_in) => {
             prometheus::record_registration(SignInResult::Success);
             Audit::new(AuditEvent::Registered, &client).user(signed_in.user.id).session(signed_in.session_id).emit();

@@ -90,7 +90,7 @@ pub async fn revoke_session(
     Audit::new(AuditEvent::SessionRevoked, &client).user(current.0.user.id).session(id).emit();
     let mut response = HttpResponse::NoContent();
     if id == current.0.session.id {
-        state.cookie.end_session(&mut response);
+        state.web.cookie.end_session(&mut response);
     }
     Ok(response.finish())
 }
@@ -117,6 +117,6 @@ pub async fn log_out_everywhere(
         .count(revoked)
         .emit();
     let mut response = HttpResponse::NoContent();
-    state.cookie.end_session(&mut response);
+    state.web.cookie.end_session(&mut response);
     Ok(response.finish())
 }
