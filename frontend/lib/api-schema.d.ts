@@ -452,7 +452,7 @@ export interface components {
       rules: components["schemas"]["PasswordRuleResponse"][];
     };
     PasswordRuleResponse: {
-      /** @example At least 8 characters */
+      /** @example At least 8 characters. */
       description: string;
       /** @example min_length */
       id: string;

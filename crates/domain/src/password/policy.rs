@@ -29,13 +29,17 @@ impl PasswordPolicy {
     pub fn rules(&self) -> Vec<PasswordRule> {
         let rule = |id, description: String| PasswordRule { id, description };
         vec![
-            rule("min_length", format!("At least {} characters", self.min_length)),
+            // Words for a person: the pages show them beside the form.
+            rule("min_length", format!("At least {} characters.", self.min_length)),
             rule(
                 "max_bytes",
-                format!("At most {} bytes (UTF-8); longer passwords are refused, not truncated", self.max_bytes),
+                format!(
+                    "No more than {} bytes: most letters take 1, accented letters and other alphabets 2 or 3, emoji 4.",
+                    self.max_bytes
+                ),
             ),
-            rule("not_common", format!("Not one of the {} most common passwords (case-insensitive)", common::len())),
-            rule("not_email", "Not your email address or the part before the @".to_owned()),
+            rule("not_common", "Not a commonly used password.".to_owned()),
+            rule("not_email", "Not your email address or the part before the @.".to_owned()),
         ]
     }
 

@@ -17,7 +17,7 @@ pub struct PasswordPolicyResponse {
 pub struct PasswordRuleResponse {
     #[schema(example = "min_length")]
     pub id: String,
-    #[schema(example = "At least 8 characters")]
+    #[schema(example = "At least 8 characters.")]
     pub description: String,
 }
 
