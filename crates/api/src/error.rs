@@ -223,38 +223,23 @@ fn chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use super::*;
+    use crate::telemetry::captured_log::CapturedLog;
 
     /// A failure with a cause of its own, as an adapter's error may have.
     #[derive(Debug, thiserror::Error)]
     #[error("the session could not be stored")]
     struct Outer(#[source] std::io::Error);
 
-    #[derive(Clone, Default)]
-    struct Log(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Log {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[tokio::test]
     async fn a_500_logs_the_whole_chain_and_sends_none_of_it() {
         let error = ApiError::Internal(Box::new(Outer(std::io::Error::other("disk full"))));
-        let log = Log::default();
+        let log = CapturedLog::default();
         let writer = log.clone();
         let subscriber = tracing_subscriber::fmt().with_writer(move || writer.clone()).with_ansi(false).finish();
         let response = tracing::subscriber::with_default(subscriber, || error.error_response());
 
-        let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        let logged = log.text();
         assert!(logged.contains("the session could not be stored: disk full"), "{logged}");
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
         let body = actix_web::body::to_bytes(response.into_body()).await.unwrap();

@@ -11,6 +11,9 @@ use self::use_case_timings::UseCaseTimings;
 
 mod use_case_timings;
 
+#[cfg(test)]
+pub(crate) mod captured_log;
+
 use crate::config::LogFormat;
 
 /// Keeps the log writer's thread running; dropping it writes out what is still queued.

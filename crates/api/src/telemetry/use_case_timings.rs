@@ -44,29 +44,14 @@ where
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
-
     use tracing_subscriber::layer::SubscriberExt;
 
     use super::*;
-
-    #[derive(Clone, Default)]
-    struct Log(Arc<Mutex<Vec<u8>>>);
-
-    impl std::io::Write for Log {
-        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(bytes);
-            Ok(bytes.len())
-        }
-
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
+    use crate::telemetry::captured_log::CapturedLog;
 
     #[test]
     fn a_use_case_ends_with_a_line_in_its_requests_span() {
-        let log = Log::default();
+        let log = CapturedLog::default();
         let writer = log.clone();
         let lines = tracing_subscriber::fmt::layer().json().with_writer(move || writer.clone());
         let subscriber = tracing_subscriber::registry().with(lines).with(UseCaseTimings);
@@ -78,7 +63,7 @@ mod tests {
             // Another crate's span is not a use case: no line for it.
             drop(tracing::info_span!(target: "yoshikosan_persistence", "query"));
         });
-        let logged = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        let logged = log.text();
         let finished: Vec<&str> = logged.lines().filter(|line| line.contains("use case finished")).collect();
         assert_eq!(finished.len(), 1, "{logged}");
         assert!(finished[0].contains(r#""use_case":"log_in""#) && finished[0].contains("elapsed_ms"), "{logged}");
