@@ -4,15 +4,21 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { backendUrl } from "@/lib/backend-url";
 import { isProtected } from "@/lib/protected-paths";
-import { fetchProviderOrigins, originsCache } from "@/lib/provider-origins";
+import {
+  fetchProviderSources,
+  noProviderSources,
+  originsCache,
+  type ProviderSources,
+} from "@/lib/provider-origins";
 import { findSessionCookie } from "@/lib/session-cookie";
 
-// Avatars come from the providers' image hosts; nothing else leaves this origin.
-const imageHosts = "https://*.googleusercontent.com https://cdn.discordapp.com";
-
-// A link form posts to /api/auth/{provider}/link, which redirects to the provider:
-// form-action also governs that redirect. The backend names its providers' origins.
-const providerOrigins = originsCache({ fetchOrigins: () => fetchProviderOrigins(backendUrl) });
+// Avatars come from the providers' image hosts, and a link form posts to
+// /api/auth/{provider}/link, which redirects to the provider (form-action also governs that
+// redirect): the backend names both for its providers. Nothing else leaves this origin.
+const providerSources = originsCache({
+  fetchOrigins: () => fetchProviderSources(backendUrl),
+  empty: noProviderSources,
+});
 
 /**
  * The pages' CSP. In development Next's dev overlay also needs eval (React's server error
@@ -20,7 +26,7 @@ const providerOrigins = originsCache({ fetchOrigins: () => fetchProviderOrigins(
  */
 export function contentSecurityPolicy(
   nonce: string,
-  formOrigins: readonly string[] = [],
+  providers: ProviderSources = noProviderSources,
   dev = process.env.NODE_ENV === "development",
 ): string {
   return [
@@ -28,12 +34,12 @@ export function contentSecurityPolicy(
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
     // A nonce would make browsers ignore 'unsafe-inline', so development leaves it out.
     dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
-    `img-src 'self' data: ${imageHosts}`,
+    ["img-src 'self' data:", ...providers.avatarSources].join(" "),
     "font-src 'self'",
     dev ? "connect-src 'self' ws: wss:" : "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    ["form-action 'self'", ...formOrigins].join(" "),
+    ["form-action 'self'", ...providers.formOrigins].join(" "),
     "frame-ancestors 'none'",
   ].join("; ");
 }
@@ -49,7 +55,7 @@ function secure(response: NextResponse, csp: string): NextResponse {
 
 export async function proxy(request: NextRequest) {
   const nonce = btoa(crypto.randomUUID());
-  const csp = contentSecurityPolicy(nonce, await providerOrigins());
+  const csp = contentSecurityPolicy(nonce, await providerSources());
   const { pathname, search } = request.nextUrl;
 
   const session = findSessionCookie((name) => request.cookies.get(name)?.value);

@@ -1,17 +1,26 @@
-// The origins a form post may end up at: linking a provider posts to
+// What the pages' CSP must allow of the configured providers, as the backend names them
+// (GET /api/auth/providers): the origin a form post may end up at (linking a provider posts to
 // /api/auth/{provider}/link, which answers 303 to that provider's authorization endpoint, and
-// browsers apply the CSP's form-action to that redirect. The backend names each configured
-// provider's origin (GET /api/auth/providers, `authorization_origin`); this keeps them for the
-// proxy, asked at most once a minute and never on a request's critical path once known.
+// browsers apply form-action to that redirect: `authorization_origin`), and the hosts avatars
+// come from (img-src: `avatar_sources`). This keeps them for the proxy, asked at most once a
+// minute and never on a request's critical path once known.
+
+/** The CSP sources of the configured providers. */
+export type ProviderSources = { formOrigins: string[]; avatarSources: string[] };
+
+/** Before the backend has answered: nothing beyond this origin. */
+export const noProviderSources: ProviderSources = { formOrigins: [], avatarSources: [] };
 
 /** How long a list of origins is used before it is asked again. */
 export const originsTtlMs = 60_000;
 /** How long a request waits for the first answer before it goes on with 'self' only. */
 export const firstAnswerWaitMs = 1_000;
 
-type Options = {
-  /** Asks the backend; resolves to its origins, rejects when it cannot answer. */
-  fetchOrigins: () => Promise<string[]>;
+type Options<T> = {
+  /** Asks the backend; resolves to its answer, rejects when it cannot answer. */
+  fetchOrigins: () => Promise<T>;
+  /** What a request goes on with while nothing is known. */
+  empty: T;
   now?: () => number;
   ttlMs?: number;
   firstWaitMs?: number;
@@ -22,16 +31,17 @@ type Options = {
  * old list while one refresh runs. Never fetched (or every fetch failed so far): the request
  * waits for a fetch at most `firstWaitMs`, then goes on with none; the next request asks again.
  */
-export function originsCache({
+export function originsCache<T>({
   fetchOrigins,
+  empty,
   now = Date.now,
   ttlMs = originsTtlMs,
   firstWaitMs = firstAnswerWaitMs,
-}: Options) {
-  let known: { origins: string[]; at: number } | null = null;
-  let pending: Promise<string[] | null> | null = null;
+}: Options<T>) {
+  let known: { origins: T; at: number } | null = null;
+  let pending: Promise<T | null> | null = null;
 
-  function refresh(): Promise<string[] | null> {
+  function refresh(): Promise<T | null> {
     pending ??= fetchOrigins()
       .then((origins) => {
         known = { origins, at: now() };
@@ -45,7 +55,7 @@ export function originsCache({
     return pending;
   }
 
-  return async function get(): Promise<string[]> {
+  return async function get(): Promise<T> {
     if (known && now() - known.at < ttlMs) return known.origins;
     const answer = refresh();
     if (known) return known.origins;
@@ -55,7 +65,7 @@ export function originsCache({
     });
     const origins = await Promise.race([answer, waited]);
     clearTimeout(timer);
-    return origins ?? [];
+    return origins ?? empty;
   };
 }
 
@@ -77,12 +87,38 @@ export function originsOf(body: unknown): string[] {
   return [...origins];
 }
 
-/** Asks the backend at `baseUrl` for its providers' origins (at most 2 s). */
-export async function fetchProviderOrigins(baseUrl: string): Promise<string[]> {
+/**
+ * The avatar sources in a providers answer: an http(s) origin whose host may start with one
+ * `*.` label (`https://*.googleusercontent.com`), nothing else.
+ */
+export function avatarSourcesOf(body: unknown): string[] {
+  const providers = (body as { providers?: unknown } | null)?.providers;
+  if (!Array.isArray(providers)) throw new Error("no providers list");
+  const sources = new Set<string>();
+  for (const provider of providers) {
+    const listed = (provider as { avatar_sources?: unknown } | null)?.avatar_sources;
+    if (!Array.isArray(listed)) continue;
+    for (const source of listed) {
+      if (typeof source === "string" && isHostSource(source)) sources.add(source);
+    }
+  }
+  return [...sources];
+}
+
+/** Scheme, an optional leading `*.`, host labels of letters, digits and hyphens, a port. */
+const hostSource = /^https?:\/\/(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:[0-9]{1,5})?$/;
+
+function isHostSource(source: string): boolean {
+  return hostSource.test(source);
+}
+
+/** Asks the backend at `baseUrl` for its providers' CSP sources (at most 2 s). */
+export async function fetchProviderSources(baseUrl: string): Promise<ProviderSources> {
   const response = await fetch(`${baseUrl}/api/auth/providers`, {
     cache: "no-store",
     signal: AbortSignal.timeout(2_000),
   });
   if (!response.ok) throw new Error(`providers: ${response.status}`);
-  return originsOf(await response.json());
+  const body: unknown = await response.json();
+  return { formOrigins: originsOf(body), avatarSources: avatarSourcesOf(body) };
 }

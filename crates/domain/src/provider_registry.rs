@@ -15,6 +15,8 @@ pub struct RegisteredProvider {
     /// Scheme, host and port of the provider's authorization endpoint: a page's CSP must let a
     /// form's redirect go there.
     pub authorization_origin: String,
+    /// CSP source expressions of the hosts the provider's avatars come from (`img-src`).
+    pub avatar_sources: Vec<String>,
     pub adapter: Arc<dyn IdentityProvider>,
 }
 
@@ -24,6 +26,7 @@ impl fmt::Debug for RegisteredProvider {
             .field("id", &self.id)
             .field("display_name", &self.display_name)
             .field("authorization_origin", &self.authorization_origin)
+            .field("avatar_sources", &self.avatar_sources)
             .finish_non_exhaustive()
     }
 }
@@ -87,6 +90,7 @@ pub(crate) mod tests {
             id: ProviderId::parse(id).unwrap(),
             display_name: id.to_uppercase(),
             authorization_origin: format!("https://{id}.example"),
+            avatar_sources: Vec::new(),
             adapter: Arc::new(MockIdentityProvider::new()),
         }
     }

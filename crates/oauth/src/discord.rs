@@ -60,6 +60,7 @@ impl DiscordProvider {
             id: settings.id.clone(),
             display_name: "Discord".to_owned(),
             authorization_origin: origin_of(&settings.auth_url),
+            avatar_sources: vec![CDN.to_owned()],
             adapter: Arc::new(Self::new(settings, http)),
         }
     }

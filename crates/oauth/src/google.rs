@@ -49,6 +49,8 @@ impl GoogleProvider {
             id: settings.id.clone(),
             display_name: "Google".to_owned(),
             authorization_origin: origin_of(&settings.issuer_url),
+            // The `picture` claim's host: lh3.googleusercontent.com and its siblings.
+            avatar_sources: vec!["https://*.googleusercontent.com".to_owned()],
             adapter: Arc::new(Self::new(settings, http)),
         }
     }

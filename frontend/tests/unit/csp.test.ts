@@ -1,7 +1,10 @@
 import { describe, expect, test } from "bun:test";
 import { contentSecurityPolicy } from "@/proxy";
 
-const providers = ["https://accounts.google.com", "https://discord.com"];
+const providers = {
+  formOrigins: ["https://accounts.google.com", "https://discord.com"],
+  avatarSources: ["https://*.googleusercontent.com", "https://cdn.discordapp.com"],
+};
 
 describe("the CSP", () => {
   test("production: exactly the policy the pages have always been served with", () => {
@@ -45,7 +48,9 @@ describe("the CSP", () => {
     expect(changed.map((d) => d.split(" ")[0])).toEqual(["script-src", "style-src", "connect-src"]);
   });
 
-  test("no provider origins known: form posts stay on this origin", () => {
-    expect(contentSecurityPolicy("abc", [], false)).toContain("form-action 'self';");
+  test("no provider known: form posts and images stay on this origin", () => {
+    const none = { formOrigins: [], avatarSources: [] };
+    expect(contentSecurityPolicy("abc", none, false)).toContain("form-action 'self';");
+    expect(contentSecurityPolicy("abc", none, false)).toContain("img-src 'self' data:;");
   });
 });

@@ -1,12 +1,13 @@
 import { describe, expect, test } from "bun:test";
-import { originsCache, originsOf } from "@/lib/provider-origins";
+import { avatarSourcesOf, originsCache, originsOf } from "@/lib/provider-origins";
 
 /** A clock the test moves, and a backend whose answers it scripts, counting the questions. */
 function setup(waitMs = 50) {
   let time = 0;
   const answers: Array<() => Promise<string[]>> = [];
   let asked = 0;
-  const get = originsCache({
+  const get = originsCache<string[]>({
+    empty: [],
     fetchOrigins: () => {
       asked += 1;
       const next = answers.shift();
@@ -116,5 +117,30 @@ describe("origins from the providers answer", () => {
   test("an answer without a providers list is a failure, not an empty list", () => {
     expect(() => originsOf({ error: "x" })).toThrow();
     expect(() => originsOf(null)).toThrow();
+  });
+});
+
+describe("avatar sources from the providers answer", () => {
+  test("http(s) hosts, a leading *. label allowed, nothing that could add to the CSP", () => {
+    const body = {
+      providers: [
+        { id: "google", avatar_sources: ["https://*.googleusercontent.com"] },
+        {
+          id: "discord",
+          avatar_sources: ["https://cdn.discordapp.com", "https://cdn.discordapp.com"],
+        },
+        {
+          id: "inject",
+          avatar_sources: ["https://a.example; script-src *", "'unsafe-inline'", "*"],
+        },
+        { id: "deep", avatar_sources: ["https://*.*.example", "https://x.*.example", "data:"] },
+        { id: "path", avatar_sources: ["https://img.example/avatars"] },
+        { id: "none" },
+      ],
+    };
+    expect(avatarSourcesOf(body)).toEqual([
+      "https://*.googleusercontent.com",
+      "https://cdn.discordapp.com",
+    ]);
   });
 });

@@ -19,12 +19,14 @@ beforeAll(() => {
           name: "Google",
           authorize_url: "/api/auth/google",
           authorization_origin: "https://accounts.google.com",
+          avatar_sources: ["https://*.googleusercontent.com"],
         },
         {
           id: "corp",
           name: "Corp",
           authorize_url: "/api/auth/corp",
           authorization_origin: "https://sso.corp.example:8443",
+          avatar_sources: ["https://avatars.corp.example"],
         },
       ],
     });
@@ -69,12 +71,15 @@ describe("proxy", () => {
     expect(a).not.toBe(b);
   });
 
-  test("form-action allows the origins the backend names for its providers", async () => {
+  test("form-action and img-src allow what the backend names for its providers", async () => {
     const csp = (await proxy(request("/account", "access_token=abc"))).headers.get(
       "content-security-policy",
     );
     expect(csp).toContain(
       "form-action 'self' https://accounts.google.com https://sso.corp.example:8443;",
+    );
+    expect(csp).toContain(
+      "img-src 'self' data: https://*.googleusercontent.com https://avatars.corp.example;",
     );
     expect(asked.every((url) => url.endsWith("/api/auth/providers"))).toBe(true);
     // Asked once for all the requests of this file: the answer is kept for a minute.

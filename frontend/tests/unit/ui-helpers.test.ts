@@ -9,8 +9,11 @@ test("initials: first and last name, one letter for one name", () => {
   expect(initials("  ")).toBe("");
 });
 
-test("the CSP allows only this origin, the nonce, and the avatar hosts", () => {
-  const csp = contentSecurityPolicy("abc");
+test("the CSP allows only this origin, the nonce, and the providers' avatar hosts", () => {
+  const csp = contentSecurityPolicy("abc", {
+    formOrigins: [],
+    avatarSources: ["https://*.googleusercontent.com", "https://cdn.discordapp.com"],
+  });
   expect(csp).toContain("default-src 'self'");
   expect(csp).toContain("script-src 'self' 'nonce-abc' 'strict-dynamic'");
   expect(csp).toContain("frame-ancestors 'none'");

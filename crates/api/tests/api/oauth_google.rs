@@ -226,7 +226,8 @@ async fn providers_lists_google_once_configured() {
     assert_eq!(
         body,
         json!({"password": true, "providers": [
-            {"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": origin}
+            {"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": origin,
+             "avatar_sources": ["https://*.googleusercontent.com"]}
         ]})
     );
     let discord = s.app.client.get(s.app.url("/api/auth/discord")).send().await.unwrap();

@@ -5,7 +5,7 @@ use utoipa::ToSchema;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"password": true, "providers": [{"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": "https://accounts.google.com"}]}))]
+#[schema(example = json!({"password": true, "providers": [{"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": "https://accounts.google.com", "avatar_sources": ["https://*.googleusercontent.com"]}]}))]
 pub struct ProvidersResponse {
     /// Email/password sign-in is available.
     pub password: bool,
@@ -26,6 +26,10 @@ pub struct ProviderResponse {
     /// form's redirect goes: a page's CSP `form-action` must allow it.
     #[schema(example = "https://accounts.google.com")]
     pub authorization_origin: String,
+    /// CSP source expressions of the hosts this provider's avatars come from: a page's
+    /// `img-src` must allow them to show a user's `avatar_url`.
+    #[schema(example = json!(["https://*.googleusercontent.com"]))]
+    pub avatar_sources: Vec<String>,
 }
 
 /// The enabled sign-in methods, so a login page can show the right buttons.
@@ -41,6 +45,7 @@ pub async fn providers(state: web::Data<AppState>) -> web::Json<ProvidersRespons
             name: p.display_name.clone(),
             authorize_url: format!("/api/auth/{}", p.id),
             authorization_origin: p.authorization_origin.clone(),
+            avatar_sources: p.avatar_sources.clone(),
         })
         .collect();
     web::Json(ProvidersResponse { password: true, providers })
