@@ -70,8 +70,10 @@ export function originsCache<T>({
 }
 
 /**
- * The origins in a providers answer, each checked to be a plain http(s) origin: anything else
- * (a path, a quote, a semicolon that would start another CSP directive) is left out.
+ * The origins in a providers answer, each checked to be a plain http(s) origin of one named host:
+ * anything else (a path, a quote, a semicolon that would start another CSP directive, a `*`
+ * host that would allow every site) is left out. A provider without the field is an answer
+ * from an older backend: a failure, so that nothing narrower is kept in its place.
  */
 export function originsOf(body: unknown): string[] {
   const providers = (body as { providers?: unknown } | null)?.providers;
@@ -79,7 +81,8 @@ export function originsOf(body: unknown): string[] {
   const origins = new Set<string>();
   for (const provider of providers) {
     const origin = (provider as { authorization_origin?: unknown } | null)?.authorization_origin;
-    if (typeof origin !== "string" || !URL.canParse(origin)) continue;
+    if (origin === undefined) throw new Error("a provider without its authorization origin");
+    if (typeof origin !== "string" || origin.includes("*") || !URL.canParse(origin)) continue;
     const url = new URL(origin);
     if ((url.protocol === "https:" || url.protocol === "http:") && url.origin === origin)
       origins.add(origin);
@@ -89,7 +92,8 @@ export function originsOf(body: unknown): string[] {
 
 /**
  * The avatar sources in a providers answer: an http(s) origin whose host may start with one
- * `*.` label (`https://*.googleusercontent.com`), nothing else.
+ * `*.` label before a name of two labels or more (`https://*.googleusercontent.com`), nothing
+ * else.
  */
 export function avatarSourcesOf(body: unknown): string[] {
   const providers = (body as { providers?: unknown } | null)?.providers;
@@ -97,6 +101,7 @@ export function avatarSourcesOf(body: unknown): string[] {
   const sources = new Set<string>();
   for (const provider of providers) {
     const listed = (provider as { avatar_sources?: unknown } | null)?.avatar_sources;
+    if (listed === undefined) throw new Error("a provider without its avatar sources");
     if (!Array.isArray(listed)) continue;
     for (const source of listed) {
       if (typeof source === "string" && isHostSource(source)) sources.add(source);
@@ -105,11 +110,13 @@ export function avatarSourcesOf(body: unknown): string[] {
   return [...sources];
 }
 
-/** Scheme, an optional leading `*.`, host labels of letters, digits and hyphens, a port. */
-const hostSource = /^https?:\/\/(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+(:[0-9]{1,5})?$/;
+/** Scheme, host labels of letters, digits and hyphens, a port. */
+const hostSource = /^https?:\/\/([a-z0-9-]+\.)*[a-z0-9-]+(:[0-9]{1,5})?$/;
+/** A leading `*.` stands for the subdomains of a name of at least two labels, never of `com`. */
+const wildcardSource = /^https?:\/\/\*\.([a-z0-9-]+\.)+[a-z0-9-]+(:[0-9]{1,5})?$/;
 
 function isHostSource(source: string): boolean {
-  return hostSource.test(source);
+  return hostSource.test(source) || wildcardSource.test(source);
 }
 
 /** Asks the backend at `baseUrl` for its providers' CSP sources (at most 2 s). */

@@ -105,6 +105,9 @@ function leavesTheSite(path: string): boolean {
  * "//host", "/\host", a scheme, a dot segment or anything with control characters; otherwise
  * "/". What is returned is checked too, since normalising can turn a safe path into "//host".
  */
+/** The pages a signed-in person is sent on from: never where a sign-in leads. */
+const signInPages = new Set(["/login", "/register"]);
+
 export function safeCallbackUrl(value: string | null | undefined): string {
   if (typeof value !== "string" || leavesTheSite(value)) return "/";
   // Browsers read "\" as "/", so "/\evil.example" would leave the site.
@@ -115,6 +118,8 @@ export function safeCallbackUrl(value: string | null | undefined): string {
   try {
     const url = new URL(value, sameSite);
     if (url.origin !== sameSite) return "/";
+    // Back to a sign-in page after signing in would go round in a circle.
+    if (signInPages.has(url.pathname.replace(/\/+$/, "") || "/")) return "/";
     const normalised = `${url.pathname}${url.search}${url.hash}`;
     return leavesTheSite(normalised) ? "/" : normalised;
   } catch {

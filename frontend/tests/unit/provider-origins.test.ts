@@ -108,10 +108,21 @@ describe("origins from the providers answer", () => {
         { id: "inject", authorization_origin: "https://a.example; script-src *" },
         { id: "quote", authorization_origin: "'unsafe-inline'" },
         { id: "scheme", authorization_origin: "javascript:alert(1)" },
-        { id: "missing" },
+        { id: "every site", authorization_origin: "https://*" },
+        { id: "every subdomain", authorization_origin: "https://*.example.com" },
+        { id: "not a string", authorization_origin: 7 },
       ],
     };
     expect(originsOf(body)).toEqual(["https://accounts.google.com", "http://127.0.0.1:9000"]);
+  });
+
+  test("an older backend's answer, without the origins, is a failure: nothing is kept from it", () => {
+    const older = {
+      password: true,
+      providers: [{ id: "google", authorize_url: "/api/auth/google" }],
+    };
+    expect(() => originsOf(older)).toThrow();
+    expect(() => avatarSourcesOf({ providers: [{ id: "google" }] })).toThrow();
   });
 
   test("an answer without a providers list is a failure, not an empty list", () => {
@@ -134,8 +145,12 @@ describe("avatar sources from the providers answer", () => {
           avatar_sources: ["https://a.example; script-src *", "'unsafe-inline'", "*"],
         },
         { id: "deep", avatar_sources: ["https://*.*.example", "https://x.*.example", "data:"] },
+        {
+          id: "broad",
+          avatar_sources: ["https://*", "https://*.com", "https:", "https://*.localhost"],
+        },
         { id: "path", avatar_sources: ["https://img.example/avatars"] },
-        { id: "none" },
+        { id: "not a list", avatar_sources: "https://img.example" },
       ],
     };
     expect(avatarSourcesOf(body)).toEqual([

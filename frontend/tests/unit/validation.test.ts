@@ -77,6 +77,19 @@ describe("fields", () => {
 });
 
 describe("safeCallbackUrl", () => {
+  test("never leads back to a sign-in page, which would send a signed-in person round in a circle", () => {
+    for (const page of [
+      "/login",
+      "/login/",
+      "/login?callbackUrl=/login",
+      "/register",
+      "/register#x",
+    ]) {
+      expect(safeCallbackUrl(page)).toBe("/");
+    }
+    expect(safeCallbackUrl("/login-help")).toBe("/login-help");
+  });
+
   test("keeps same-site relative paths with their query", () => {
     expect(safeCallbackUrl("/account")).toBe("/account");
     expect(safeCallbackUrl("/account?tab=sessions&x=1")).toBe("/account?tab=sessions&x=1");
