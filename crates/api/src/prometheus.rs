@@ -181,6 +181,12 @@ impl SignInResult {
     /// A failed OAuth sign-in, by the failure's code; `None` for the refusals that only link
     /// flows meet.
     pub fn of_oauth(error: &CompleteOAuthError) -> Option<Self> {
+        // The browser is told `unavailable` either way; operators tell an outage from a bug.
+        if let CompleteOAuthError::Infrastructure(cause) = error
+            && !cause.is_transient()
+        {
+            return Some(Self::Error);
+        }
         Some(match error.code() {
             OAuthErrorCode::AccessDenied => Self::Denied,
             OAuthErrorCode::InvalidState => Self::InvalidState,
@@ -207,6 +213,8 @@ impl From<&ApiError> for SignInResult {
 
 #[cfg(test)]
 mod tests {
+    use yoshikosan_domain::ports::StoreError;
+
     use super::*;
 
     #[test]
@@ -228,5 +236,9 @@ mod tests {
     fn link_only_refusals_are_not_sign_in_results() {
         assert_eq!(SignInResult::of_oauth(&CompleteOAuthError::AccessDenied), Some(SignInResult::Denied));
         assert_eq!(SignInResult::of_oauth(&CompleteOAuthError::AlreadyLinked), None);
+        let outage = CompleteOAuthError::from(StoreError::Unavailable("refused".into()));
+        assert_eq!(SignInResult::of_oauth(&outage), Some(SignInResult::Unavailable));
+        let bug = CompleteOAuthError::from(StoreError::Unexpected("no such column".into()));
+        assert_eq!(SignInResult::of_oauth(&bug), Some(SignInResult::Error));
     }
 }

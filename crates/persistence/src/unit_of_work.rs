@@ -61,9 +61,12 @@ impl Writes {
         statement: impl Future<Output = Result<T, DbErr>>,
     ) -> Result<T, DbErr> {
         let result = statement.await;
-        // Evicted even when the statement failed: it may have been applied before the failure
-        // was seen, and forgetting is always safe.
-        evict(self.cache.as_deref(), &changed);
+        // A forgetting change is applied even when the statement failed: it may have been
+        // applied before the failure was seen, and forgetting is always safe. A recorded use
+        // is kept only once it is written.
+        if result.is_ok() || !matches!(changed, Changed::LastSeen(..)) {
+            evict(self.cache.as_deref(), &changed);
+        }
         result
     }
 }
@@ -83,7 +86,9 @@ impl UnitOfWork {
     pub(crate) async fn commit(self, changed: Changed) -> Result<(), DbErr> {
         let result = self.txn.commit().await;
         // A commit whose answer was lost may still have been applied: forget either way.
-        evict(self.cache.as_deref(), &changed);
+        if result.is_ok() || !matches!(changed, Changed::LastSeen(..)) {
+            evict(self.cache.as_deref(), &changed);
+        }
         result
     }
 }

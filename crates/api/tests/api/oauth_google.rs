@@ -250,6 +250,11 @@ async fn a_name_no_provider_is_configured_under_is_a_path_nothing_serves() {
     crate::helpers::assert_problem(logout, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
     let policy = s.app.client.get(s.app.url("/api/auth/password-policy")).send().await.unwrap();
     assert_eq!(policy.status(), StatusCode::OK);
+    // The path is judged before the query: a query no handler could read changes nothing.
+    let login = s.app.client.get(s.app.url("/api/auth/login?redirect_to=/a&redirect_to=/b")).send().await.unwrap();
+    crate::helpers::assert_problem(login, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed").await;
+    let twice = s.app.client.get(s.app.url("/api/auth/google?redirect_to=/a&redirect_to=/b")).send().await.unwrap();
+    crate::helpers::assert_problem(twice, StatusCode::BAD_REQUEST, "bad_request").await;
 }
 
 #[actix_web::test]

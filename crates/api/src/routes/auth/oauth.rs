@@ -59,6 +59,8 @@ fn provider_named(
     }
 }
 
+const QUERY_UNREADABLE: &str = "The query string could not be read: each parameter may be given once";
+
 fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBuilder {
     response.insert_header((header::LOCATION, location));
     response
@@ -103,7 +105,6 @@ async fn begin(
         ProviderNotFound,
     )
 )]
-// Constrained, so that other `/api/auth/…` paths are not taken for provider names.
 // Registered after every other `/api/auth/…` route, so that a named route always wins; no
 // provider id is one of their names.
 #[get("/api/auth/{provider}")]
@@ -112,12 +113,14 @@ pub async fn start(
     routes: web::Data<RouteTable>,
     request: HttpRequest,
     provider: web::Path<String>,
-    query: web::Query<StartQuery>,
+    query: Result<web::Query<StartQuery>, actix_web::Error>,
 ) -> Result<HttpResponse, ApiError> {
     let provider = match provider_named(&app, &provider, &request, &routes) {
         Ok(provider) => provider,
         Err(answer) => return Ok(*answer),
     };
+    // Read after the lookup: a path that names no provider is answered as such, whatever its query.
+    let query = query.map_err(|_| ApiError::BadRequest(QUERY_UNREADABLE.to_owned()))?;
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/");
     if started_by_another_site(&request) {
         // A provider that approves silently would sign the victim in as whoever the other site
@@ -157,7 +160,7 @@ pub async fn start_link(
     routes: web::Data<RouteTable>,
     request: HttpRequest,
     provider: web::Path<String>,
-    query: web::Query<StartQuery>,
+    query: Result<web::Query<StartQuery>, actix_web::Error>,
     token: AccessToken,
 ) -> Result<HttpResponse, ApiError> {
     // An unknown or unconfigured provider is a 404 for everyone, signed in or not.
@@ -165,6 +168,8 @@ pub async fn start_link(
         Ok(provider) => provider,
         Err(answer) => return Ok(*answer),
     };
+    // Read after the lookup: a path that names no provider is answered as such, whatever its query.
+    let query = query.map_err(|_| ApiError::BadRequest(QUERY_UNREADABLE.to_owned()))?;
     let current = app.authenticate.execute(token.as_deref()).await?;
     let purpose = FlowPurpose::Link { user_id: current.user.id, session_id: current.session.id };
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/account");
@@ -192,7 +197,7 @@ pub async fn callback(
     app: web::Data<AppState>,
     routes: web::Data<RouteTable>,
     provider: web::Path<String>,
-    query: web::Query<CallbackQuery>,
+    query: Result<web::Query<CallbackQuery>, actix_web::Error>,
     req: HttpRequest,
     token: AccessToken,
     client: ClientContext,
@@ -201,6 +206,8 @@ pub async fn callback(
         Ok(provider) => provider,
         Err(answer) => return Ok(*answer),
     };
+    // Read after the lookup: a path that names no provider is answered as such, whatever its query.
+    let query = query.map_err(|_| ApiError::BadRequest(QUERY_UNREADABLE.to_owned()))?;
     let flow = app.web.cookie.read_flow(&req).and_then(|sealed| oauth_flow::open(&app.oauth.cipher, &sealed));
     let link_flow = flow.as_ref().is_some_and(|f| f.purpose.is_link());
     let CallbackQuery { code, state: flow_state, error } = query.into_inner();
