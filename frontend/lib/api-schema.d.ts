@@ -509,6 +509,14 @@ export interface components {
        * @example /api/auth/google
        */
       authorize_url: string;
+      /**
+       * @description CSP source expressions of the hosts this provider's avatars come from: a page's
+       *     `img-src` must allow them to show a user's `avatar_url`.
+       * @example [
+       *       "https://*.googleusercontent.com"
+       *     ]
+       */
+      avatar_sources: string[];
       /** @example google */
       id: string;
       /** @example Google */
@@ -521,6 +529,9 @@ export interface components {
      *         {
      *           "authorization_origin": "https://accounts.google.com",
      *           "authorize_url": "/api/auth/google",
+     *           "avatar_sources": [
+     *             "https://*.googleusercontent.com"
+     *           ],
      *           "id": "google",
      *           "name": "Google"
      *         }
