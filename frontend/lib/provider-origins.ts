@@ -70,18 +70,27 @@ export function originsCache<T>({
 }
 
 /**
- * The origins in a providers answer, each checked to be a plain http(s) origin of one named host:
- * anything else (a path, a quote, a semicolon that would start another CSP directive, a `*`
- * host that would allow every site) is left out. A provider without the field is an answer
- * from an older backend: a failure, so that nothing narrower is kept in its place.
+ * Each provider's `field` in a providers answer. A provider without it is an answer from an
+ * older backend: a failure, so that nothing narrower is kept in place of what was known.
  */
-export function originsOf(body: unknown): string[] {
+function fieldOfEach(body: unknown, field: string): unknown[] {
   const providers = (body as { providers?: unknown } | null)?.providers;
   if (!Array.isArray(providers)) throw new Error("no providers list");
+  return providers.map((provider: unknown) => {
+    const value = (provider as Record<string, unknown> | null)?.[field];
+    if (value === undefined) throw new Error(`a provider without its ${field}`);
+    return value;
+  });
+}
+
+/**
+ * The origins in a providers answer, each checked to be a plain http(s) origin of one named host:
+ * anything else (a path, a quote, a semicolon that would start another CSP directive, a `*`
+ * host that would allow every site) is left out.
+ */
+export function originsOf(body: unknown): string[] {
   const origins = new Set<string>();
-  for (const provider of providers) {
-    const origin = (provider as { authorization_origin?: unknown } | null)?.authorization_origin;
-    if (origin === undefined) throw new Error("a provider without its authorization origin");
+  for (const origin of fieldOfEach(body, "authorization_origin")) {
     if (typeof origin !== "string" || origin.includes("*") || !URL.canParse(origin)) continue;
     const url = new URL(origin);
     if ((url.protocol === "https:" || url.protocol === "http:") && url.origin === origin)
@@ -96,14 +105,10 @@ export function originsOf(body: unknown): string[] {
  * else.
  */
 export function avatarSourcesOf(body: unknown): string[] {
-  const providers = (body as { providers?: unknown } | null)?.providers;
-  if (!Array.isArray(providers)) throw new Error("no providers list");
   const sources = new Set<string>();
-  for (const provider of providers) {
-    const listed = (provider as { avatar_sources?: unknown } | null)?.avatar_sources;
-    if (listed === undefined) throw new Error("a provider without its avatar sources");
+  for (const listed of fieldOfEach(body, "avatar_sources")) {
     if (!Array.isArray(listed)) continue;
-    for (const source of listed) {
+    for (const source of listed as unknown[]) {
       if (typeof source === "string" && isHostSource(source)) sources.add(source);
     }
   }
