@@ -48,8 +48,9 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
                 fmt::layer()
                     .json()
                     .flatten_event(true)
-                    .with_current_span(true)
-                    // Every enclosing span, so a use case's lines keep the request's id.
+                    // Every enclosing span, so a use case's lines keep the request's id; the
+                    // current one is the list's last, not written a second time.
+                    .with_current_span(false)
                     .with_span_list(true)
                     .with_writer(writer),
             )

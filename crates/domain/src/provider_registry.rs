@@ -35,7 +35,7 @@ impl fmt::Debug for RegisteredProvider {
 #[error("the provider id `{0}` is configured twice")]
 pub struct DuplicateProvider(pub ProviderId);
 
-/// The providers in the order they were configured (the order of the sign-in buttons).
+/// The providers in the order they were registered (the order of the sign-in buttons).
 #[derive(Debug, Clone, Default)]
 pub struct ProviderRegistry {
     providers: Vec<RegisteredProvider>,

@@ -9,7 +9,7 @@ use crate::state::AppState;
 pub struct ProvidersResponse {
     /// Email/password sign-in is available.
     pub password: bool,
-    /// The configured OAuth providers only, in the order they are configured.
+    /// The configured OAuth providers only, in the order of the sign-in buttons.
     pub providers: Vec<ProviderResponse>,
 }
 
