@@ -541,7 +541,7 @@ export interface components {
     ProvidersResponse: {
       /** @description Email/password sign-in is available. */
       password: boolean;
-      /** @description The configured OAuth providers only, in the order they are configured. */
+      /** @description The configured OAuth providers only, in the order of the sign-in buttons. */
       providers: components["schemas"]["ProviderResponse"][];
     };
     /**
