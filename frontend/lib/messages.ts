@@ -24,6 +24,13 @@ export const oauthErrors: Readonly<Record<OAuthErrorCode, string>> = {
   unavailable: "Sign-in cannot be completed right now. Please try again in a moment.",
   session_expired: "Your session ended before the provider answered. Sign in and try again.",
   already_linked: "That provider account is already linked to another user.",
+  // On /login: rule 6 of the sign-in flow; only a link started from the account page links it.
+  identity_unlinked:
+    "That provider account was unlinked from your account, so it no longer signs you in. Sign in another way, then link it again from your account page if you want to use it.",
+  reauthentication_failed:
+    "That did not confirm it's you. Use a provider account that is linked to this account, and sign in there again when it asks.",
+  // The account page also opens its "Confirm it's you" dialog for this one.
+  reauthentication_required: "To link a provider, first confirm it's you.",
 };
 
 /**
@@ -81,6 +88,8 @@ export const problemSentences: Readonly<Record<ProblemCode, string | null>> = {
   token_expired: "Your session has expired. Sign in again to continue.",
   csrf_rejected:
     "This page was opened from an address this service does not accept. Open the site at its usual address and try again.",
+  // The account page opens its "Confirm it's you" dialog instead of showing this.
+  reauthentication_required: "To change how you sign in, first confirm it's you.",
   not_found:
     "That was not found; it may already have been removed. Reload the page to see what is current.",
   provider_not_configured:
@@ -89,6 +98,8 @@ export const problemSentences: Readonly<Record<ProblemCode, string | null>> = {
   request_timeout: "The request took too long to arrive. Check your connection and try again.",
   // The registration form follows it with a "Sign in instead" link.
   email_taken: "An account with this email already exists.",
+  last_sign_in_method:
+    "That is the only way left to sign in to your account, so it cannot be removed. Set a password or link a provider first.",
   payload_too_large: "What you entered is too long to send. Shorten it and try again.",
   validation_failed: "Some of what you entered was not accepted. Check the form and try again.",
   // A 429's message is the wait time from `Retry-After` (problemMessage); the detail says it too.

@@ -32,6 +32,17 @@ describe("OAuth error sentences", () => {
     expect(oauthCodes).toContain("session_expired");
     expect(new Set(oauthCodes.map(oauthErrorMessage)).size).toBe(oauthCodes.length);
   });
+  test("the codes of unlinking and re-authentication have their own sentences", () => {
+    expect(oauthCodes).toEqual(
+      expect.arrayContaining([
+        "identity_unlinked",
+        "reauthentication_failed",
+        "reauthentication_required",
+      ]),
+    );
+    expect(oauthErrorMessage("identity_unlinked")).toContain("Sign in another way");
+    expect(oauthErrorMessage("reauthentication_failed")).toContain("did not confirm it's you");
+  });
   test("no code, no message; an unknown code gets a generic sentence, never itself", () => {
     const generic = "Something went wrong with the provider. Please try again.";
     expect(oauthErrorMessage(null)).toBeNull();
@@ -80,6 +91,13 @@ describe("problem sentences", () => {
     const message = problemCodeMessage("csrf_rejected");
     expect(message).toContain("Open the site at its usual address and try again.");
     expect(message).not.toContain("Origin");
+  });
+  test("a change without a recent proof, and the last way in, say what to do", () => {
+    expect(problemCodes).toContain("reauthentication_required");
+    expect(problemCodeMessage("reauthentication_required")).toContain("confirm it's you");
+    expect(problemCodeMessage("last_sign_in_method")).toContain(
+      "Set a password or link a provider first.",
+    );
   });
   test("codes whose server detail is for a person keep it", () => {
     expect(problemCodeMessage("invalid_credentials")).toBeUndefined();
