@@ -1,0 +1,121 @@
+import { describe, expect, test } from "bun:test";
+import {
+  afterProofNotice,
+  isLastWayIn,
+  lastWayInReason,
+  linkAction,
+  parseProofKey,
+  proofKey,
+  proofPurpose,
+  providerName,
+  reauthenticateAction,
+  reconfirmedAt,
+  sessionMethodText,
+  type ProofFor,
+} from "@/lib/sign-in-methods";
+
+const providers = [
+  { id: "google", name: "Google" },
+  { id: "discord", name: "Discord" },
+];
+const name = (id: string) => providerName(id, providers);
+const fullSentence = /^[A-Z].*[.!?]$/;
+
+describe("the last way in", () => {
+  test("the only method left is the last; with another beside it, neither is", () => {
+    expect(isLastWayIn(["password"], "password")).toBe(true);
+    expect(isLastWayIn(["google"], "google")).toBe(true);
+    expect(isLastWayIn(["password", "google"], "password")).toBe(false);
+    expect(isLastWayIn(["password", "google"], "google")).toBe(false);
+    expect(isLastWayIn(["google", "discord"], "discord")).toBe(false);
+  });
+  test("a method the account does not have is never its last", () => {
+    expect(isLastWayIn(["password"], "google")).toBe(false);
+    expect(isLastWayIn([], "password")).toBe(false);
+  });
+  test("the reason says why and what to do first, in full sentences", () => {
+    expect(lastWayInReason("password", "Password", true)).toBe(
+      "Your password is your only way to sign in, so it cannot be removed. Link a provider first.",
+    );
+    // No provider left to link: nothing to suggest but the fact.
+    expect(lastWayInReason("password", "Password", false)).toBe(
+      "Your password is your only way to sign in, so it cannot be removed.",
+    );
+    expect(lastWayInReason("google", "Google", true)).toBe(
+      "Google is your only way to sign in, so it cannot be unlinked. Set a password or link another provider first.",
+    );
+    expect(lastWayInReason("google", "Google", false)).toContain("Set a password first.");
+  });
+});
+
+describe("how a session signed in", () => {
+  test("a password, a provider by its name, and a session from before it was recorded", () => {
+    expect(sessionMethodText("password", providers)).toBe("Signed in with password");
+    expect(sessionMethodText("google", providers)).toBe("Signed in with Google");
+    expect(sessionMethodText("discord", providers)).toBe("Signed in with Discord");
+    expect(sessionMethodText("unknown", providers)).toBe("Signed in before this was recorded");
+    // A provider no longer configured has no name here: its id says which.
+    expect(sessionMethodText("github", providers)).toBe("Signed in with github");
+  });
+  test("a confirmation is shown only when it came after the sign-in", () => {
+    const created_at = "2026-01-05T10:00:00.000Z";
+    expect(reconfirmedAt({ created_at, authenticated_at: "2026-01-05T10:00:00.004Z" })).toBeNull();
+    expect(reconfirmedAt({ created_at, authenticated_at: "2026-01-05T10:20:00Z" })).toBe(
+      "2026-01-05T10:20:00Z",
+    );
+    expect(reconfirmedAt({ created_at, authenticated_at: "not a date" })).toBeNull();
+  });
+});
+
+describe("the change that waits for a proof", () => {
+  const changes: ProofFor[] = [
+    { kind: "unlink", provider: "google" },
+    { kind: "link", provider: "discord" },
+    { kind: "remove-password" },
+    { kind: "set-password" },
+  ];
+  test("each change survives the trip through a URL word", () => {
+    expect(changes.map(proofKey)).toEqual([
+      "unlink.google",
+      "link.discord",
+      "remove-password",
+      "set-password",
+    ]);
+    for (const change of changes) expect(parseProofKey(proofKey(change))).toEqual(change);
+  });
+  test("anything else names no change", () => {
+    for (const other of [null, undefined, "", "1", "unlink.", "unlink.Google", "drop.google"])
+      expect(parseProofKey(other)).toBeNull();
+    expect(parseProofKey("unlink.<script>")).toBeNull();
+    expect(parseProofKey(`link.${"a".repeat(33)}`)).toBeNull();
+  });
+  test("the provider's form returns to the account page, which names the change", () => {
+    const action = reauthenticateAction("google", { kind: "unlink", provider: "discord" });
+    expect(action).toBe(
+      "/api/auth/google/reauthenticate?redirect_to=%2Faccount%3Freauthenticated%3Dunlink.discord",
+    );
+    const back = new URL(action, "http://site.example").searchParams.get("redirect_to");
+    expect(back).toBe("/account?reauthenticated=unlink.discord");
+    expect(linkAction("discord")).toBe("/api/auth/discord/link?redirect_to=/account");
+  });
+  test("the dialog says what the proof is for; back from a provider, what to do again", () => {
+    expect(proofPurpose({ kind: "unlink", provider: "google" }, name)).toBe(
+      "To unlink Google, confirm it's you.",
+    );
+    expect(afterProofNotice({ kind: "unlink", provider: "google" }, name)).toBe(
+      "You confirmed it's you. Press Unlink beside Google again to finish.",
+    );
+    expect(afterProofNotice({ kind: "link", provider: "discord" }, name)).toBe(
+      "You confirmed it's you. Press Link Discord again to finish.",
+    );
+    expect(afterProofNotice(null, name)).toBe(
+      "You confirmed it's you. You can now make the change you started.",
+    );
+    const all = [
+      ...changes.map((c) => proofPurpose(c, name)),
+      ...[...changes, null].map((c) => afterProofNotice(c, name)),
+    ];
+    for (const sentence of all) expect(sentence).toMatch(fullSentence);
+    expect(new Set(all).size).toBe(all.length);
+  });
+});
