@@ -1,14 +1,31 @@
 "use client";
+import { useState } from "react";
 import { type PasswordPolicy, type Provider } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
+import type { ProofFor } from "@/lib/sign-in-methods";
 import { NeedsJavaScript } from "@/components/needs-javascript";
+import { ConfirmIdentity } from "./confirm-identity";
 import { PasswordForm } from "./password-form";
 import { SessionsCard } from "./sessions-card";
+import { SignInMethods } from "./sign-in-methods";
 
-type Props = { providers: Provider[]; policy: PasswordPolicy | null; linkError: string | null };
+type Props = {
+  providers: Provider[];
+  policy: PasswordPolicy | null;
+  linkError: string | null;
+  /** A change that needs a proof first: a link start the backend sent back here for one. */
+  proofFor: ProofFor | null;
+  /** A provider confirmed it's them: what to do again. */
+  afterProof: string | null;
+};
 
-export function AccountView({ providers, policy, linkError }: Props) {
+export function AccountView({ providers, policy, linkError, proofFor, afterProof }: Props) {
   const { user, loading } = useAuth();
+  // Bumped by every change that may end or confirm sessions: the sessions list loads again.
+  const [changes, setChanges] = useState(0);
+  const changed = () => setChanges((n) => n + 1);
+  const linkedAlready = (action: ProofFor) =>
+    action.kind === "link" && (user?.providers.includes(action.provider) ?? false);
   if (loading || !user) {
     return (
       <>
@@ -17,16 +34,22 @@ export function AccountView({ providers, policy, linkError }: Props) {
       </>
     );
   }
-  const linked = user.providers.filter((p) => p !== "password");
-  const unlinked = providers.filter((p) => !user.providers.includes(p.id));
-  const nameOf = (id: string) => providers.find((p) => p.id === id)?.name ?? id;
 
   return (
-    <>
+    <ConfirmIdentity
+      providers={providers}
+      initial={proofFor && !linkedAlready(proofFor) ? { action: proofFor } : null}
+      onConfirmed={changed}
+    >
       <h1>Your account</h1>
       {linkError ? (
         <p className="alert alert-error" role="alert" data-testid="link-error">
           {linkError}
+        </p>
+      ) : null}
+      {afterProof ? (
+        <p className="alert alert-ok" role="status" data-testid="after-proof">
+          {afterProof}
         </p>
       ) : null}
       <section className="card" aria-labelledby="profile-heading">
@@ -47,31 +70,13 @@ export function AccountView({ providers, policy, linkError }: Props) {
           </dd>
         </dl>
       </section>
-
-      <section className="card" aria-labelledby="providers-heading">
-        <h2 id="providers-heading">Sign-in methods</h2>
-        <ul data-testid="linked-providers">
-          {user.providers.includes("password") ? <li>Password</li> : null}
-          {linked.map((id) => (
-            <li key={id}>{nameOf(id)}</li>
-          ))}
-        </ul>
-        {unlinked.length > 0 ? (
-          <div className="row">
-            {unlinked.map((p) => (
-              // A top-level form post: the browser follows the backend's 303 to the provider.
-              <form key={p.id} method="post" action={`/api/auth/${p.id}/link?redirect_to=/account`}>
-                <button type="submit" className="button button-quiet">
-                  Link {p.name}
-                </button>
-              </form>
-            ))}
-          </div>
-        ) : null}
-      </section>
-
-      <PasswordForm policy={policy} hasPassword={user.providers.includes("password")} />
-      <SessionsCard />
-    </>
+      <SignInMethods providers={providers} onChange={changed} />
+      <PasswordForm
+        policy={policy}
+        hasPassword={user.providers.includes("password")}
+        onChange={changed}
+      />
+      <SessionsCard providers={providers} changes={changes} />
+    </ConfirmIdentity>
   );
 }

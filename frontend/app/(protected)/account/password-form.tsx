@@ -7,6 +7,7 @@ import { useHydrated } from "@/lib/use-hydrated";
 import { Field } from "@/components/field";
 import { PasswordFormShell } from "@/components/password-form-shell";
 import { NewPasswordFields, useNewPassword } from "@/components/new-password-fields";
+import { useAskForProof } from "./confirm-identity";
 
 type Errors = Partial<Record<"current" | "password" | "confirm", string>>;
 
@@ -14,11 +15,15 @@ type Errors = Partial<Record<"current" | "password" | "confirm", string>>;
 export function PasswordForm({
   policy,
   hasPassword,
+  onChange,
 }: {
   policy: PasswordPolicy | null;
   hasPassword: boolean;
+  /** A password was set or changed: the other sessions were revoked. */
+  onChange: () => void;
 }) {
   const { user, refresh } = useAuth();
+  const askForProof = useAskForProof();
   const [current, setCurrent] = useState("");
   const newPassword = useNewPassword(policy, user?.email ?? "");
   const [errors, setErrors] = useState<Errors>({});
@@ -34,11 +39,18 @@ export function PasswordForm({
     };
     setErrors(next);
     if (Object.values(next).some(Boolean)) return;
-    setBusy(true);
-    setMessage(null);
     const body = hasPassword
       ? { new_password: newPassword.password, current_password: current }
       : { new_password: newPassword.password };
+    await send(body, event.nativeEvent instanceof SubmitEvent ? event.nativeEvent.submitter : null);
+  }
+
+  async function send(
+    body: { new_password: string; current_password?: string },
+    trigger: HTMLElement | null,
+  ) {
+    setBusy(true);
+    setMessage(null);
     const result = await call(api.PUT("/api/auth/password", { body }));
     setBusy(false);
     if (result.ok) {
@@ -49,6 +61,16 @@ export function PasswordForm({
         text: hasPassword ? "Password changed. Other devices were signed out." : "Password set.",
       });
       await refresh();
+      onChange();
+      return;
+    }
+    // Setting a first password needs a recent proof; the same password is sent again after it.
+    if (result.problem.code === "reauthentication_required") {
+      askForProof({
+        action: { kind: "set-password" },
+        retry: () => send(body, trigger),
+        returnFocus: trigger,
+      });
       return;
     }
     const byField = fieldErrors(result.problem);

@@ -1,8 +1,9 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
-import { api, call, problemMessage, type Session } from "@/lib/api";
+import { api, call, problemMessage, type Provider, type Session } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
+import { reconfirmedAt, sessionMethodText } from "@/lib/sign-in-methods";
 
 /** A short device name from a user agent; the full string stays in the title. */
 export function deviceName(userAgent: string | null | undefined): string {
@@ -34,7 +35,13 @@ export function deviceName(userAgent: string | null | undefined): string {
 const when = (iso: string) =>
   new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 
-export function SessionsCard() {
+type Props = {
+  providers: Provider[];
+  /** Counts the changes that may have ended or confirmed sessions: each loads the list again. */
+  changes: number;
+};
+
+export function SessionsCard({ providers, changes }: Props) {
   const { logout } = useAuth();
   const router = useRouter();
   const [sessions, setSessions] = useState<Session[] | null>(null);
@@ -48,9 +55,9 @@ export function SessionsCard() {
   }, []);
 
   useEffect(() => {
-    // eslint-disable-next-line react-hooks/set-state-in-effect -- loads once on mount
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- loads on mount and after a change
     void load();
-  }, [load]);
+  }, [load, changes]);
 
   async function revoke(id: string) {
     setBusy(true);
@@ -89,6 +96,10 @@ export function SessionsCard() {
                 </span>
                 <span className="muted">
                   {s.ip ?? "unknown address"} · signed in {when(s.created_at)}
+                </span>
+                <span className="muted" data-testid="session-method">
+                  {sessionMethodText(s.method, providers)}
+                  {reconfirmedAt(s) ? ` · confirmed it's you ${when(s.authenticated_at)}` : null}
                 </span>
               </div>
               {s.current ? null : (
