@@ -32,9 +32,10 @@ export interface paths {
      * Where the provider sends the browser back.
      * @description Always redirects. A sign-in: to `FRONTEND_URL` + the requested path with the session cookie
      *     set, or to `FRONTEND_URL/login?error=` one of `access_denied`, `invalid_state`,
-     *     `provider_error`, `email_not_verified`, `unavailable`. A link: to the requested path (default
-     *     `/account`), or to `FRONTEND_URL/account?error=` one of those or `session_expired`,
-     *     `already_linked`.
+     *     `provider_error`, `email_not_verified`, `identity_unlinked`, `unavailable`. A link or a
+     *     re-authentication: to the requested path (default `/account`), or to
+     *     `FRONTEND_URL/account?error=` one of those or `session_expired`, `already_linked`,
+     *     `reauthentication_failed`.
      */
     get: operations["callback"];
     put?: never;
@@ -132,11 +133,18 @@ export interface paths {
     /**
      * Set or change the signed-in user's password.
      * @description Sets a password on an account without one, or changes it given the current one. Every other
-     *     session of the user is revoked; this one stays.
+     *     session of the user is revoked; this one stays. A first password is a new way in: it needs a
+     *     recent proof of identity (`REAUTH_WINDOW_SECS`); a change is proven by the current password.
      */
     put: operations["set_password"];
     post?: never;
-    delete?: never;
+    /**
+     * Remove the signed-in account's password.
+     * @description With a recent proof of identity (`REAUTH_WINDOW_SECS`), unless it is the account's last way
+     *     in. The account's other sessions that signed in with the password are revoked; this one
+     *     stays.
+     */
+    delete: operations["remove_password"];
     options?: never;
     head?: never;
     patch?: never;
@@ -170,6 +178,28 @@ export interface paths {
     get: operations["providers"];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/reauthenticate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm it's you, with the password.
+     * @description Checks the signed-in account's password as a login does (the same budgets, the same share of
+     *     the hashing pool) and records a fresh proof on this session, for the changes that need one
+     *     (`REAUTH_WINDOW_SECS`). Creates no session.
+     */
+    post: operations["reauthenticate"];
     delete?: never;
     options?: never;
     head?: never;
@@ -267,12 +297,47 @@ export interface paths {
     put?: never;
     /**
      * Start linking a provider to the signed-in account.
-     * @description For a top-level form post from the frontend: answers 303 to the provider's consent page. At
-     *     the callback the provider account is linked to this user only, only while this session is
-     *     still valid, and never moved from another user; the browser then returns to `redirect_to`
-     *     (default `/account`), or to `/account?error=` (`session_expired`, `already_linked`, ...).
+     * @description For a top-level form post from the frontend: answers 303 to the provider's consent page. The
+     *     session needs a recent proof of identity (`REAUTH_WINDOW_SECS`); without one the browser goes
+     *     to `/account?error=reauthentication_required&provider=<id>`. At the callback the provider
+     *     account is linked to this user only, only while this session is still valid, and never moved
+     *     from another user; the browser then returns to `redirect_to` (default `/account`), or to
+     *     `/account?error=` (`session_expired`, `already_linked`, ...).
      */
     post: operations["start_link"];
+    /**
+     * Unlink a provider from the signed-in account.
+     * @description Removes every link of the account to that provider, with a recent proof of identity
+     *     (`REAUTH_WINDOW_SECS`), unless it is the account's last way in. The account's other sessions
+     *     that signed in with that provider are revoked; this one stays. A later sign-in with the
+     *     unlinked identity is not linked back by its email (`identity_unlinked`); only a link flow
+     *     started from the account links it again.
+     */
+    delete: operations["unlink"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/{provider}/reauthenticate": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm it's you, with a linked provider.
+     * @description For a top-level form post from the frontend: answers 303 to the provider, asking for a fresh
+     *     login where the provider can force one (Google: `prompt=login`, `max_age=0`; Discord asks its
+     *     approval again). The callback records a fresh proof on this session only when the identity
+     *     that returns is already linked to this user (and, for Google, logged in after the flow
+     *     started), then returns to `redirect_to` (default `/account`); otherwise to
+     *     `/account?error=reauthentication_failed`, changing nothing. Creates no session.
+     */
+    post: operations["reauthenticate_with_provider"];
     delete?: never;
     options?: never;
     head?: never;
@@ -443,6 +508,9 @@ export interface components {
       | "email_not_verified"
       | "session_expired"
       | "already_linked"
+      | "identity_unlinked"
+      | "reauthentication_failed"
+      | "reauthentication_required"
       | "unavailable";
     PasswordPolicyResponse: {
       /** @example 72 */
@@ -481,11 +549,13 @@ export interface components {
       | "invalid_credentials"
       | "token_expired"
       | "csrf_rejected"
+      | "reauthentication_required"
       | "not_found"
       | "provider_not_configured"
       | "method_not_allowed"
       | "request_timeout"
       | "email_taken"
+      | "last_sign_in_method"
       | "payload_too_large"
       | "validation_failed"
       | "rate_limited"
@@ -544,6 +614,14 @@ export interface components {
       /** @description The configured OAuth providers only, in the order of the sign-in buttons. */
       providers: components["schemas"]["ProviderResponse"][];
     };
+    ReauthenticateRequest: {
+      /**
+       * Format: password
+       * @description The account's password.
+       * @example violet-harbour-42
+       */
+      password: string;
+    };
     /**
      * @description Fields default to empty so that a missing one is reported as `required` (422), with the
      *     others, rather than as a parse error.
@@ -581,6 +659,11 @@ export interface components {
       version: string;
     };
     SessionResponse: {
+      /**
+       * Format: date-time
+       * @description When the session last proved who holds it: its sign-in, or its latest re-authentication.
+       */
+      authenticated_at: string;
       /** Format: date-time */
       created_at: string;
       /** @description True for the session making this request. */
@@ -599,6 +682,12 @@ export interface components {
        * @description When the session was last used, to the minute.
        */
       last_seen_at: string;
+      /**
+       * @description How the session was created: `password`, a provider's id, or `unknown` (a session from
+       *     before this was recorded).
+       * @example google
+       */
+      method: string;
       /** @example Mozilla/5.0 (X11; Linux x86_64) ... */
       user_agent?: string | null;
     };
@@ -1114,7 +1203,7 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      /** @description A first password without a recent proof of identity (`reauthentication_required`), or a cross-site request (`csrf_rejected`) */
       403: {
         headers: {
           [name: string]: unknown;
@@ -1122,8 +1211,8 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "reauthentication_required",
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
            *       "status": 403,
            *       "title": "Forbidden",
            *       "type": "about:blank"
@@ -1215,6 +1304,114 @@ export interface operations {
       };
     };
   };
+  remove_password: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The password is removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unauthenticated",
+           *       "detail": "Authentication required",
+           *       "status": 401,
+           *       "title": "Unauthorized",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description A recent proof of identity is needed first (`reauthentication_required`): `POST /api/auth/reauthenticate` or `POST /api/auth/{provider}/reauthenticate`, then repeat the request; or a cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "reauthentication_required",
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The account has no such way in (`not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "not_found",
+           *       "detail": "The account has no such way to sign in",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description It is the account's last way in (`last_sign_in_method`): nothing changed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "last_sign_in_method",
+           *       "detail": "This is the account's last way to sign in: add another before removing it",
+           *       "status": 409,
+           *       "title": "Conflict",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
   password_policy: {
     parameters: {
       query?: never;
@@ -1251,6 +1448,163 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["ProvidersResponse"];
+        };
+      };
+    };
+  };
+  reauthenticate: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ReauthenticateRequest"];
+      };
+    };
+    responses: {
+      /** @description Proven: this session may change how the account signs in for the next `REAUTH_WINDOW_SECS` */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed JSON or not application/json (`bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "bad_request",
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "status": 400,
+           *       "title": "Bad Request",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The password is wrong, or the account has none (`invalid_credentials`); or not signed in (`unauthenticated`, `token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "invalid_credentials",
+           *       "detail": "Email or password is incorrect",
+           *       "status": 401,
+           *       "title": "Unauthorized",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "csrf_rejected",
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body over 65,536 bytes (`payload_too_large`) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "payload_too_large",
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "status": 413,
+           *       "title": "Payload Too Large",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description No password given */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "validation_failed",
+           *       "detail": "The request has invalid fields",
+           *       "errors": [
+           *         {
+           *           "code": "required",
+           *           "field": "password",
+           *           "message": "password is required"
+           *         }
+           *       ],
+           *       "status": 422,
+           *       "title": "Unprocessable Entity",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds until an attempt may succeed */
+          "retry-after"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "status": 429,
+           *       "title": "Too Many Requests",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
         };
       };
     };
@@ -1618,6 +1972,197 @@ export interface operations {
   start_link: {
     parameters: {
       query?: never;
+      header?: never;
+      path: {
+        /** @description A configured provider's id (`GET /api/auth/providers`) */
+        provider: components["schemas"]["ProviderPathId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description To the provider, setting the encrypted flow cookie (10 minutes); or, without a recent proof, to the account page */
+      303: {
+        headers: {
+          /** @description The provider's authorization URL, or `{FRONTEND_URL}/account?error=reauthentication_required&provider=<id>` */
+          location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unauthenticated",
+           *       "detail": "Authentication required",
+           *       "status": 401,
+           *       "title": "Unauthorized",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "csrf_rejected",
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unknown provider (`not_found`) or one that is not configured (`provider_not_configured`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "provider_not_configured",
+           *       "detail": "This sign-in provider is not configured",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  unlink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description A configured provider's id (`GET /api/auth/providers`) */
+        provider: components["schemas"]["ProviderPathId"];
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Unlinked; the sessions it opened elsewhere are revoked */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unauthenticated",
+           *       "detail": "Authentication required",
+           *       "status": 401,
+           *       "title": "Unauthorized",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description A recent proof of identity is needed first (`reauthentication_required`): `POST /api/auth/reauthenticate` or `POST /api/auth/{provider}/reauthenticate`, then repeat the request; or a cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "reauthentication_required",
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Unknown provider (`not_found`) or one that is not configured (`provider_not_configured`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "provider_not_configured",
+           *       "detail": "This sign-in provider is not configured",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description It is the account's last way in (`last_sign_in_method`): nothing changed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "last_sign_in_method",
+           *       "detail": "This is the account's last way to sign in: add another before removing it",
+           *       "status": 409,
+           *       "title": "Conflict",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  reauthenticate_with_provider: {
+    parameters: {
+      query?: {
+        /** @description Where on the frontend to land afterwards: a path starting with a single `/` (default `/account`) */
+        redirect_to?: string;
+      };
       header?: never;
       path: {
         /** @description A configured provider's id (`GET /api/auth/providers`) */
