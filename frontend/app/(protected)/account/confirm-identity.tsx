@@ -149,7 +149,7 @@ function ConfirmDialog({ request, providers, onConfirmed, onClose }: DialogProps
       {hasPassword ? (
         <PasswordFormShell onSubmit={onSubmit} busy={busy} usable={usable}>
           <Field
-            id="confirm_password"
+            id="reauth_password"
             label="Password"
             type="password"
             autoComplete="current-password"
