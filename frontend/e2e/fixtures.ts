@@ -1,5 +1,6 @@
 // Shared set-up: every page records Content-Security-Policy violations, and a test fails if
 // any was reported while it ran.
+import { execFileSync } from "node:child_process";
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 
 export const password = "violet-harbour-42";
@@ -71,4 +72,45 @@ export async function googleConsent(page: Page, login: string) {
 export async function discordConsent(page: Page, login: string) {
   await page.getByLabel("Login").fill(login);
   await page.getByRole("button", { name: "Authorize" }).click();
+}
+
+export const tag = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+
+/** Runs SQL on the backend's database (scripts/e2e.sh names it in E2E_DATABASE). */
+function sqlite(sql: string): string {
+  const database = process.env.E2E_DATABASE;
+  if (!database) throw new Error("E2E_DATABASE is not set: run the suite with scripts/e2e.sh");
+  return execFileSync("sqlite3", ["-cmd", ".timeout 5000", database, sql], { encoding: "utf8" });
+}
+
+/** A timestamp as the database stores it, `seconds` earlier, in the same text format. */
+export function earlier(stored: string, seconds: number): string {
+  const parts = /^(\d{4}-\d{2}-\d{2})([T ])(\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]00:?00| UTC)?$/.exec(
+    stored.trim(),
+  );
+  if (!parts) throw new Error(`not a UTC timestamp as expected: ${stored}`);
+  const [, date, separator, time, fraction = "", zone = ""] = parts;
+  const moved = new Date(Date.parse(`${date}T${time}Z`) - seconds * 1000).toISOString();
+  return `${moved.slice(0, 10)}${separator}${moved.slice(11, 19)}${fraction}${zone}`;
+}
+
+/**
+ * Makes every session of the account prove who it is `seconds` ago, as if its sign-in were that
+ * old: the backend reads the proof from the row, so nothing needs restarting, and the shipped
+ * window (REAUTH_WINDOW_SECS) stays as it is.
+ */
+export function ageProof(email: string, seconds: number): void {
+  const owner = `user_id IN (SELECT id FROM users WHERE email = '${email.replace(/'/g, "''")}')`;
+  const rows = sqlite(
+    `SELECT rowid, COALESCE(authenticated_at, created_at) FROM sessions WHERE ${owner};`,
+  )
+    .split("\n")
+    .filter(Boolean);
+  expect(rows.length, `sessions of ${email}`).toBeGreaterThan(0);
+  for (const row of rows) {
+    const [rowid, stored] = row.split("|");
+    sqlite(
+      `UPDATE sessions SET authenticated_at = '${earlier(stored ?? "", seconds)}' WHERE rowid = ${Number(rowid)};`,
+    );
+  }
 }

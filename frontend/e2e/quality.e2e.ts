@@ -99,6 +99,19 @@ test("account: no serious accessibility violation; screenshots", async ({ page }
   await shoot(page, "account");
 });
 
+test("the confirm-it's-you dialog: no serious accessibility violation; screenshots", async ({
+  page,
+}) => {
+  await register(page, uniqueEmail("axedialog"), "Axe Dialog");
+  // How the backend answers a link started without a recent proof: the page opens the dialog.
+  await page.goto("/account?error=reauthentication_required&provider=google");
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Password")).toBeFocused();
+  await noSeriousViolations(page);
+  await shoot(page, "account-confirm");
+});
+
 test("the login form is keyboard-usable", async ({ page }) => {
   await page.goto("/login");
   await page.keyboard.press("Tab");

@@ -2,7 +2,8 @@
 # End-to-end run, one origin as in production: the backend binary, the production build of the
 # frontend (standalone server), the stand-in providers, and Debian's nginx with
 # deploy/nginx/nginx.conf on :6666 in front. Starts them, runs Playwright in Debian's Chromium,
-# stops them. Needs: YOSHIKOSAN_BIN (the backend binary), nginx, `bun run build` done.
+# stops them. Needs: YOSHIKOSAN_BIN (the backend binary), nginx, sqlite3 (the tests age a
+# session's proof in the database, E2E_DATABASE), `bun run build` done.
 # Extra arguments go to `playwright test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ source "$root/deploy/checks.sh"
 
 bin=${YOSHIKOSAN_BIN:-$root/target/debug/yoshikosan}
 [ -x "$bin" ] || { echo "YOSHIKOSAN_BIN must point at the backend binary (tried $bin)" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }
 [ -f .next/standalone/server.js ] || { echo "no production build: run 'bun run build' first" >&2; exit 2; }
 port=${E2E_PORT:-6666}
 public=http://127.0.0.1:$port
@@ -29,6 +31,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The tests write to it directly only to make a session's proof older than the window.
+export E2E_DATABASE=$work/e2e.db
 backend_port=$(free_port)
 frontend_port=$(free_port)
 google_port=$(free_port)
@@ -43,7 +47,7 @@ DISCORD_PORT=$discord_port node e2e/stand-ins/discord.mjs >"$logs/discord.log" 2
 pids+=($!)
 
 APP_ENV=development HOST=127.0.0.1 PORT=$backend_port \
-    DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" \
+    DATABASE_URL="sqlite://$E2E_DATABASE?mode=rwc" \
     SECRET_KEY=e2e-secret-key-that-is-long-enough-0123456789 \
     FRONTEND_URL=$public PUBLIC_URL=$public BCRYPT_COST=4 LOG_FORMAT=json \
     TRUSTED_PROXIES=127.0.0.1 RATE_LIMIT_MAX_PER_IP=100000 RATE_LIMIT_MAX_PER_EMAIL=3 \
