@@ -169,3 +169,34 @@ test("an unlinked Google account no longer signs in to the account it left", asy
   await expect(page.getByTestId("form-error")).toHaveText(/no longer signs you in/);
   await expect(page.getByTestId("nav-user")).toHaveCount(0);
 });
+
+test("a first password with an old sign-in: Google confirms it's you, then the page asks for it again", async ({
+  page,
+}) => {
+  const user = `first${tag()}`;
+  await page.goto("/login?callbackUrl=%2Faccount");
+  await page.getByRole("link", { name: "Continue with Google" }).click();
+  await googleConsent(page, user);
+  await expect(page).toHaveURL(/\/account$/);
+  ageProof(`${user}@example.com`, anHour);
+
+  await page.getByLabel("New password", { exact: true }).fill(password);
+  await page.getByLabel("Confirm new password").fill(password);
+  await page.getByRole("button", { name: "Set password" }).click();
+  const dialog = confirmDialog(page);
+  await expect(dialog).toContainText("To set a password, confirm it's you.");
+  await dialog.getByRole("button", { name: "Confirm with Google" }).click();
+  // The backend asks Google for a fresh login (prompt=login): the stand-in asks again.
+  await page.locator('input[name="login"]').fill(user);
+  await page.locator('input[name="password"]').fill("any password");
+  await page.locator('button[type="submit"]').click();
+  await expect(page).toHaveURL(/\/account\?reauthenticated=set-password$/);
+  await expect(page.getByTestId("after-proof")).toHaveText(
+    "You confirmed it's you. Enter your new password again to finish setting it.",
+  );
+  await page.getByLabel("New password", { exact: true }).fill(password);
+  await page.getByLabel("Confirm new password").fill(password);
+  await page.getByRole("button", { name: "Set password" }).click();
+  await expect(page.getByTestId("password-message")).toHaveText("Password set.");
+  await expect(methods(page)).toHaveText([/^Password/, /^Google/]);
+});
