@@ -23,6 +23,10 @@ pub enum AuditEvent {
     AccountClaimed,
     PasswordSet,
     PasswordChanged,
+    PasswordRemoved,
+    OAuthUnlinked,
+    Reauthenticated,
+    ReauthenticationFailed,
 }
 
 impl AuditEvent {
@@ -42,6 +46,10 @@ impl AuditEvent {
             Self::AccountClaimed => "account_claimed",
             Self::PasswordSet => "password_set",
             Self::PasswordChanged => "password_changed",
+            Self::PasswordRemoved => "password_removed",
+            Self::OAuthUnlinked => "oauth_unlinked",
+            Self::Reauthenticated => "reauthenticated",
+            Self::ReauthenticationFailed => "reauthentication_failed",
         }
     }
 }

@@ -38,6 +38,13 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("email taken")]
     EmailTaken,
+    /// The account has no password, or no link to the provider named.
+    #[error("no such sign-in method")]
+    NoSuchSignInMethod,
+    #[error("reauthentication required")]
+    ReauthenticationRequired,
+    #[error("last sign-in method")]
+    LastSignInMethod,
     #[error("payload too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -124,6 +131,15 @@ impl ApiError {
             Self::ProviderNotConfigured => text(Code::ProviderNotConfigured, "This sign-in provider is not configured"),
             Self::MethodNotAllowed => text(Code::MethodNotAllowed, "This method is not allowed on this resource"),
             Self::EmailTaken => text(Code::EmailTaken, "An account with this email already exists"),
+            Self::NoSuchSignInMethod => text(Code::NotFound, "The account has no such way to sign in"),
+            Self::ReauthenticationRequired => text(
+                Code::ReauthenticationRequired,
+                "Confirm it's you first: sign in again with your password or a linked provider",
+            ),
+            Self::LastSignInMethod => text(
+                Code::LastSignInMethod,
+                "This is the account's last way to sign in: add another before removing it",
+            ),
             Self::PayloadTooLarge => text(Code::PayloadTooLarge, "The request body is larger than 65536 bytes"),
             Self::UnsupportedMediaType => text(Code::BadRequest, "The request body must be application/json"),
             Self::RequestTimeout => text(Code::RequestTimeout, "The request body did not arrive in time"),
@@ -144,10 +160,10 @@ impl ResponseError for ApiError {
         match self {
             Self::BadRequest(_) | Self::UnsupportedMediaType => StatusCode::BAD_REQUEST,
             Self::Unauthenticated | Self::TokenExpired | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            Self::CsrfRejected => StatusCode::FORBIDDEN,
-            Self::NotFound | Self::ProviderNotConfigured => StatusCode::NOT_FOUND,
+            Self::CsrfRejected | Self::ReauthenticationRequired => StatusCode::FORBIDDEN,
+            Self::NotFound | Self::ProviderNotConfigured | Self::NoSuchSignInMethod => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::EmailTaken => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::LastSignInMethod => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,

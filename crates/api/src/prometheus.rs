@@ -155,6 +155,8 @@ pub enum SignInResult {
     ProviderError,
     /// OAuth: the provider's email matches an account but is unverified.
     EmailNotVerified,
+    /// OAuth: an identity the account's owner unlinked, refused by the email rules.
+    IdentityUnlinked,
     /// The database could not be reached (503).
     Unavailable,
     /// Anything else (500).
@@ -173,6 +175,7 @@ impl SignInResult {
             Self::InvalidState => "invalid_state",
             Self::ProviderError => "provider_error",
             Self::EmailNotVerified => "email_not_verified",
+            Self::IdentityUnlinked => "identity_unlinked",
             Self::Unavailable => "unavailable",
             Self::Error => "error",
         }
@@ -192,8 +195,13 @@ impl SignInResult {
             OAuthErrorCode::InvalidState => Self::InvalidState,
             OAuthErrorCode::ProviderError => Self::ProviderError,
             OAuthErrorCode::EmailNotVerified => Self::EmailNotVerified,
+            OAuthErrorCode::IdentityUnlinked => Self::IdentityUnlinked,
             OAuthErrorCode::Unavailable => Self::Unavailable,
-            OAuthErrorCode::SessionExpired | OAuthErrorCode::AlreadyLinked => return None,
+            // Failures of flows started on the account page, which are not sign-ins.
+            OAuthErrorCode::SessionExpired
+            | OAuthErrorCode::AlreadyLinked
+            | OAuthErrorCode::ReauthenticationFailed
+            | OAuthErrorCode::ReauthenticationRequired => return None,
         })
     }
 }

@@ -15,9 +15,10 @@ use utoipa_actix_web::AppExt;
 use yoshikosan_domain::ports::{FailureCounter, PasswordHasher, SessionRepository, TokenCodec, UserRepository};
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, CompleteOAuthPorts, FLOW_LIFETIME, ListSessions, LogIn, LogOut, LogOutEverywhere,
-    PurgeExpiredSessions, Register, RevokeSession, SetPassword, StartOAuth,
+    PasswordRules, PurgeExpiredSessions, Reauthenticate, Register, RemoveSignInMethod, RevokeSession, SetPassword,
+    StartOAuth,
 };
-use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, SessionIssuer, SystemClock, Throttle};
+use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, RecentProof, SessionIssuer, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
 use yoshikosan_persistence::{Database, DbErr};
 use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};
@@ -164,6 +165,8 @@ fn state(
     let policy = PasswordPolicy::default();
     let throttle = Throttle::new(counter, settings.rate_limits).with_gate(gate);
     let providers = Arc::new(provider_registry(settings)?);
+    // Read from the sessions table itself, past any cache.
+    let proof = RecentProof::new(sessions.clone(), clock.clone(), settings.reauth_window);
     let ports = CompleteOAuthPorts {
         providers: providers.clone(),
         states: database.oauth_states(),
@@ -175,8 +178,8 @@ fn state(
         clock: clock.clone(),
     };
     let oauth = OAuthFlows {
-        start: StartOAuth::new(providers.clone(), clock.clone()),
-        providers,
+        start: StartOAuth::new(providers.clone(), proof.clone(), clock.clone()),
+        providers: providers.clone(),
         complete: CompleteOAuth::new(ports, issuer.clone()),
         cipher: CookieCipher::new(&settings.secret_key, oauth_flow::CIPHER_PURPOSE),
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
@@ -199,7 +202,20 @@ fn state(
                 throttle.clone(),
                 clock.clone(),
             ),
-            set_password: SetPassword::new(users.clone(), hasher, policy, throttle, clock.clone()),
+            reauthenticate: Reauthenticate::new(
+                users.clone(),
+                sessions.clone(),
+                hasher.clone(),
+                throttle.clone(),
+                clock.clone(),
+            ),
+            remove_sign_in_method: RemoveSignInMethod::new(users.clone(), proof.clone(), providers, clock.clone()),
+            set_password: SetPassword::new(
+                users.clone(),
+                hasher,
+                PasswordRules { policy, throttle, proof },
+                clock.clone(),
+            ),
             log_out: LogOut::new(sessions.clone(), tokens.clone()),
             password_policy: policy,
         },

@@ -3,8 +3,8 @@ use std::time::Instant;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use yoshikosan_domain::use_cases::{
-    Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthErrorCode, Register,
-    RevokeSession, SetPassword, StartOAuth,
+    Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthErrorCode, Reauthenticate,
+    Register, RemoveSignInMethod, RevokeSession, SetPassword, StartOAuth,
 };
 
 use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};
@@ -26,13 +26,16 @@ pub struct AppState {
     pub operations: Operations,
 }
 
-/// Email and password: registering, signing in and out, setting a password.
+/// Email and password: registering, signing in and out, setting a password; and the account's
+/// ways in: proving who one is again, removing a way in.
 #[derive(Debug)]
 pub struct AccountFlows {
     pub register: Register,
     pub log_in: LogIn,
     pub log_out: LogOut,
     pub set_password: SetPassword,
+    pub reauthenticate: Reauthenticate,
+    pub remove_sign_in_method: RemoveSignInMethod,
     pub password_policy: PasswordPolicy,
 }
 
@@ -72,10 +75,17 @@ pub struct OAuthFlows {
 }
 
 impl OAuthFlows {
-    /// The frontend page a failed flow returns to: the account page for a link flow.
-    pub fn error_page(&self, link_flow: bool, code: OAuthErrorCode) -> String {
-        let page = if link_flow { "account" } else { "login" };
+    /// The frontend page a failed flow returns to: the account page for a flow started there
+    /// (a link, a re-authentication).
+    pub fn error_page(&self, from_account: bool, code: OAuthErrorCode) -> String {
+        let page = if from_account { "account" } else { "login" };
         format!("{}/{page}?error={}", self.frontend, code.as_str())
+    }
+
+    /// The account page asking the person to confirm it's them before linking `provider`.
+    pub fn reauthentication_page(&self, provider: &ProviderId) -> String {
+        let code = OAuthErrorCode::ReauthenticationRequired.as_str();
+        format!("{}/account?error={code}&provider={provider}", self.frontend)
     }
 
     /// The login page, offering `provider`'s button, then returning to `redirect_to` (a path

@@ -114,6 +114,8 @@ async fn every_security_action_is_audited_and_no_secret_reaches_the_logs() {
     call(post.clone(), format!("{base}/api/auth/logout"), "req-logout", Some(&first), None).await;
     let third = call(post.clone(), format!("{base}/api/auth/login"), "req-login-2", None, credentials(PASSWORD)).await;
     let third = third["access_token"].as_str().unwrap().to_owned();
+    let password = Some(json!({"password": PASSWORD}));
+    call(post.clone(), format!("{base}/api/auth/reauthenticate"), "req-reauth", Some(&third), password).await;
     call(post, format!("{base}/api/auth/logout-all"), "req-logout-all", Some(&third), None).await;
 
     service.terminate();
@@ -136,6 +138,7 @@ async fn every_security_action_is_audited_and_no_secret_reaches_the_logs() {
         ("req-login", "login_succeeded", true),
         ("req-revoke", "session_revoked", true),
         ("req-logout", "logout", true),
+        ("req-reauth", "reauthenticated", true),
         ("req-logout-all", "all_sessions_revoked", true),
     ] {
         let e = find(request_id);

@@ -32,6 +32,19 @@ pub struct ProviderIdentity {
     pub email_verified: bool,
     pub name: Option<String>,
     pub avatar_url: Option<String>,
+    /// When the person last logged in at the provider (OpenID Connect's `auth_time`), where the
+    /// provider says.
+    pub authenticated_at: Option<DateTime<Utc>>,
+}
+
+/// What the provider is asked to show the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    /// A sign-in or a link: the provider's usual page (a chooser where it has several accounts).
+    SignIn,
+    /// A re-authentication: a fresh login where the provider can force one, else its consent
+    /// page again.
+    Reauthenticate,
 }
 
 /// Where to send the browser, and the secrets the callback will need to finish the flow.

@@ -16,11 +16,15 @@ pub enum FlowPurpose {
     SignIn,
     /// `POST /api/auth/{provider}/link`: link the identity to the user whose session started it.
     Link { user_id: UserId, session_id: SessionId },
+    /// `POST /api/auth/{provider}/reauthenticate`: refresh the proof of the session that started
+    /// it, with an identity already linked to its user.
+    Reauthenticate { user_id: UserId, session_id: SessionId },
 }
 
 impl FlowPurpose {
-    pub fn is_link(self) -> bool {
-        matches!(self, Self::Link { .. })
+    /// Link and re-authentication flows start on the account page, and return there.
+    pub fn returns_to_account(self) -> bool {
+        !matches!(self, Self::SignIn)
     }
 }
 

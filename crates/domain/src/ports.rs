@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::email::Email;
 use crate::oauth::OAuthAccount;
 use crate::password::{Password, PasswordHash};
+use crate::proof::SessionProof;
 use crate::provider_id::ProviderId;
 use crate::session::{AccessClaims, Session, SessionId};
 pub use crate::user::AccountChange;
@@ -61,12 +62,38 @@ pub trait UserRepository: Send + Sync {
     /// and revokes every session of the user but `keep`, in one transaction under the user's
     /// lock; nothing changes unless the hash is still `previous` and `keep` is still valid.
     async fn set_password(&self, change: &PasswordChange) -> Result<PasswordWrite, StoreError>;
+    /// Removes the password or every link to a provider, and revokes the user's other sessions
+    /// that it opened, in one transaction under the user's lock; nothing changes unless the
+    /// password and the linked providers are still as read and `keep` is still valid. An unlinked
+    /// identity is remembered as such.
+    async fn remove_sign_in_method(&self, removal: &SignInMethodRemoval) -> Result<PasswordWrite, StoreError>;
 }
 
+/// A way in to remove from an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemovedMethod {
+    Password,
+    Provider(ProviderId),
+}
+
+/// A removal, with the account's ways in as the decision read them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInMethodRemoval {
+    pub user_id: UserId,
+    pub password: Option<PasswordHash>,
+    /// Every provider linked, in the order read.
+    pub providers: Vec<ProviderId>,
+    pub remove: RemovedMethod,
+    /// The session asking: it stays.
+    pub keep: SessionId,
+    pub now: DateTime<Utc>,
+}
+
+/// How a write of an account's ways in ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PasswordWrite {
     Done,
-    /// The password changed since it was read.
+    /// The password (or, for a removal, a link) changed since it was read.
     Stale,
     /// The session to keep was revoked or has expired.
     SessionEnded,
@@ -102,6 +129,13 @@ pub trait SessionRepository: Send + Sync {
     async fn delete_owned(&self, user_id: UserId, id: SessionId) -> Result<bool, StoreError>;
     /// Deletes every session of the user; returns how many there were.
     async fn delete_all(&self, user_id: UserId) -> Result<u64, StoreError>;
+    /// The session's proof as its row holds it, never from a cache: a re-authentication on
+    /// another instance counts at once, and so does a revocation.
+    /// None when the session does not exist or is another user's.
+    async fn find_proof(&self, user_id: UserId, id: SessionId) -> Result<Option<SessionProof>, StoreError>;
+    /// Records that the user's session proved who holds it at `at`; false when the session was
+    /// revoked or has expired.
+    async fn record_proof(&self, user_id: UserId, id: SessionId, at: DateTime<Utc>) -> Result<bool, StoreError>;
     /// Records that the session was used at `at`.
     async fn touch(&self, id: SessionId, at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Deletes the sessions that expired before `now`; returns how many.
@@ -116,6 +150,13 @@ pub trait OAuthAccountRepository: Send + Sync {
         provider: &ProviderId,
         provider_user_id: &str,
     ) -> Result<Option<OAuthAccount>, StoreError>;
+    /// True when the user unlinked this identity (and has not linked it again since).
+    async fn was_unlinked_by(
+        &self,
+        user_id: UserId,
+        provider: &ProviderId,
+        provider_user_id: &str,
+    ) -> Result<bool, StoreError>;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -163,7 +204,10 @@ pub enum ProviderError {
 #[cfg_attr(test, mockall::automock)]
 #[async_trait]
 pub trait IdentityProvider: Send + Sync {
-    async fn authorization_request(&self) -> Result<crate::oauth::AuthorizationRequest, ProviderError>;
+    async fn authorization_request(
+        &self,
+        prompt: crate::oauth::Prompt,
+    ) -> Result<crate::oauth::AuthorizationRequest, ProviderError>;
     async fn exchange(
         &self,
         code: &str,

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::Arc;
 
 /// Words the API uses after `/api/auth/` itself, or may use: a provider named so would shadow a
-/// route (or be shadowed by one).
+/// route (or be shadowed by one). Also the other values of a session's `method`.
 const RESERVED: &[&str] = &[
     "account",
     "accounts",
@@ -46,6 +46,7 @@ const RESERVED: &[&str] = &[
     "signup",
     "token",
     "tokens",
+    "unknown",
     "unlink",
     "user",
     "users",

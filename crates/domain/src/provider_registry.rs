@@ -17,6 +17,9 @@ pub struct RegisteredProvider {
     pub authorization_origin: String,
     /// CSP source expressions of the hosts the provider's avatars come from (`img-src`).
     pub avatar_sources: Vec<String>,
+    /// The provider can be made to log the person in afresh and says when they did
+    /// (OpenID Connect's `max_age=0` and `auth_time`): a re-authentication then requires it.
+    pub forces_fresh_login: bool,
     pub adapter: Arc<dyn IdentityProvider>,
 }
 
@@ -27,6 +30,7 @@ impl fmt::Debug for RegisteredProvider {
             .field("display_name", &self.display_name)
             .field("authorization_origin", &self.authorization_origin)
             .field("avatar_sources", &self.avatar_sources)
+            .field("forces_fresh_login", &self.forces_fresh_login)
             .finish_non_exhaustive()
     }
 }
@@ -91,6 +95,7 @@ pub(crate) mod tests {
             display_name: id.to_uppercase(),
             authorization_origin: format!("https://{id}.example"),
             avatar_sources: Vec::new(),
+            forces_fresh_login: id == "google",
             adapter: Arc::new(MockIdentityProvider::new()),
         }
     }

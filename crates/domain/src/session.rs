@@ -6,6 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 
 pub use crate::id::SessionId;
+use crate::provider_id::ProviderId;
 use crate::user::UserId;
 
 /// How long an access token, and so its session, lives.
@@ -67,6 +68,39 @@ pub struct ClientInfo {
     pub ip: Option<String>,
 }
 
+/// How a session was created: what a person proved to open it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SignInMethod {
+    Password,
+    Provider(ProviderId),
+    /// A session written before methods were recorded, or under a name this build does not know.
+    Unknown,
+}
+
+impl SignInMethod {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Password => "password",
+            Self::Provider(id) => id.as_str(),
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// The stored value; None when nothing is known (the column is NULL).
+    pub fn stored(&self) -> Option<&str> {
+        (*self != Self::Unknown).then(|| self.as_str())
+    }
+
+    /// A value as stored, by this release or another: anything it cannot name is `Unknown`.
+    pub fn from_stored(stored: Option<&str>) -> Self {
+        match stored {
+            Some("password") => Self::Password,
+            Some(other) => ProviderId::parse(other).map(Self::Provider).unwrap_or(Self::Unknown),
+            None => Self::Unknown,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id: SessionId,
@@ -77,6 +111,9 @@ pub struct Session {
     pub last_seen_at: DateTime<Utc>,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
+    pub method: SignInMethod,
+    /// When the session last proved who holds it: its sign-in, or its latest re-authentication.
+    pub authenticated_at: DateTime<Utc>,
 }
 
 impl Session {
@@ -118,6 +155,16 @@ mod tests {
         let hash = TokenHash::of("abc");
         assert_eq!(hash.as_str(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert!(!format!("{hash:?}").contains("ba78"));
+    }
+
+    #[test]
+    fn methods_read_back_as_stored_and_unknown_names_stay_unknown() {
+        for method in [SignInMethod::Password, SignInMethod::Provider(ProviderId::parse("discord").unwrap())] {
+            assert_eq!(SignInMethod::from_stored(method.stored()), method);
+        }
+        assert_eq!(SignInMethod::Unknown.stored(), None);
+        assert_eq!(SignInMethod::from_stored(None), SignInMethod::Unknown);
+        assert_eq!(SignInMethod::from_stored(Some("Not A Method")), SignInMethod::Unknown);
     }
 
     #[test]

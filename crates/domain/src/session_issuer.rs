@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::ports::{TokenCodec, TokenError};
-use crate::session::{AccessClaims, ClientInfo, Session, SessionId, TokenHash, TokenTtl};
+use crate::session::{AccessClaims, ClientInfo, Session, SessionId, SignInMethod, TokenHash, TokenTtl};
 use crate::user::UserId;
 
 /// Mints a session and the access token that names it; storing the session is the caller's job,
@@ -21,7 +21,13 @@ impl SessionIssuer {
         Self { tokens, clock, ttl }
     }
 
-    pub fn issue(&self, user_id: UserId, client: &ClientInfo) -> Result<(Session, String), TokenError> {
+    /// A session proven now, by `method`.
+    pub fn issue(
+        &self,
+        user_id: UserId,
+        client: &ClientInfo,
+        method: SignInMethod,
+    ) -> Result<(Session, String), TokenError> {
         let now = self.clock.now();
         let claims = AccessClaims {
             user_id,
@@ -39,6 +45,8 @@ impl SessionIssuer {
             last_seen_at: now,
             user_agent: client.user_agent.clone(),
             ip: client.ip.clone(),
+            method,
+            authenticated_at: now,
         };
         Ok((session, token))
     }

@@ -9,7 +9,7 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use yoshikosan_domain::ports::{IdentityProvider, ProviderError};
-use yoshikosan_domain::{AuthorizationRequest, Email, ProviderId, ProviderIdentity, RegisteredProvider};
+use yoshikosan_domain::{AuthorizationRequest, Email, Prompt, ProviderId, ProviderIdentity, RegisteredProvider};
 
 use crate::{failed, origin_of, token_error};
 
@@ -61,6 +61,7 @@ impl DiscordProvider {
             display_name: "Discord".to_owned(),
             authorization_origin: origin_of(&settings.auth_url),
             avatar_sources: vec![CDN.to_owned()],
+            forces_fresh_login: false,
             adapter: Arc::new(Self::new(settings, http)),
         }
     }
@@ -90,15 +91,20 @@ impl DiscordProvider {
 
 #[async_trait]
 impl IdentityProvider for DiscordProvider {
-    async fn authorization_request(&self) -> Result<AuthorizationRequest, ProviderError> {
+    async fn authorization_request(&self, prompt: Prompt) -> Result<AuthorizationRequest, ProviderError> {
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (url, state) = self
-            .client()?
+        let client = self.client()?;
+        let mut request = client
             .authorize_url(CsrfToken::new_random)
             .add_scope(Scope::new("identify".to_owned()))
             .add_scope(Scope::new("email".to_owned()))
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        if prompt == Prompt::Reauthenticate {
+            // Discord cannot be made to ask for the password again; it shows its approval page
+            // even to someone who approved before, so the person acts on Discord once more.
+            request = request.add_extra_param("prompt", "consent");
+        }
+        let (url, state) = request.url();
         Ok(AuthorizationRequest {
             url: url.to_string(),
             state: state.secret().clone(),
@@ -146,6 +152,7 @@ fn identity(id: &ProviderId, user: DiscordUser) -> ProviderIdentity {
         provider_user_id: user.id,
         name: Some(name),
         avatar_url,
+        authenticated_at: None,
     }
 }
 

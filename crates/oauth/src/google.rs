@@ -10,7 +10,7 @@ use openidconnect::{
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::RwLock;
 use yoshikosan_domain::ports::{IdentityProvider, ProviderError};
-use yoshikosan_domain::{AuthorizationRequest, Email, ProviderId, ProviderIdentity, RegisteredProvider};
+use yoshikosan_domain::{AuthorizationRequest, Email, Prompt, ProviderId, ProviderIdentity, RegisteredProvider};
 
 use crate::{failed, origin_of, token_error};
 
@@ -51,6 +51,7 @@ impl GoogleProvider {
             authorization_origin: origin_of(&settings.issuer_url),
             // The `picture` claim's host: lh3.googleusercontent.com and its siblings.
             avatar_sources: vec!["https://*.googleusercontent.com".to_owned()],
+            forces_fresh_login: true,
             adapter: Arc::new(Self::new(settings, http)),
         }
     }
@@ -95,19 +96,23 @@ impl GoogleProvider {
 
 #[async_trait]
 impl IdentityProvider for GoogleProvider {
-    async fn authorization_request(&self) -> Result<AuthorizationRequest, ProviderError> {
+    async fn authorization_request(&self, prompt: Prompt) -> Result<AuthorizationRequest, ProviderError> {
         let client = self.client().await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         // `openid` is added by the library for the authorization-code flow.
-        let (url, state, nonce) = client
+        let request = client
             .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
             .add_scope(Scope::new("email".to_owned()))
             .add_scope(Scope::new("profile".to_owned()))
+            .set_pkce_challenge(challenge);
+        let request = match prompt {
             // Someone signed in to Google with several accounts picks one, rather than being
             // signed in here, unasked, as whichever Google chose.
-            .add_prompt(CoreAuthPrompt::SelectAccount)
-            .set_pkce_challenge(challenge)
-            .url();
+            Prompt::SignIn => request.add_prompt(CoreAuthPrompt::SelectAccount),
+            // The person types their Google password again; `auth_time` says when they did.
+            Prompt::Reauthenticate => request.add_prompt(CoreAuthPrompt::Login).set_max_age(Duration::ZERO),
+        };
+        let (url, state, nonce) = request.url();
         Ok(AuthorizationRequest {
             url: url.to_string(),
             state: state.secret().clone(),
@@ -151,6 +156,7 @@ impl IdentityProvider for GoogleProvider {
             email_verified: claims.email_verified().unwrap_or(false),
             name: claims.name().and_then(|n| n.get(None)).map(|n| n.to_string()),
             avatar_url: claims.picture().and_then(|p| p.get(None)).map(|p| p.to_string()),
+            authenticated_at: claims.auth_time(),
         })
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use yoshikosan_domain::ports::{SessionRepository, StoreError};
-use yoshikosan_domain::{PasswordHash, Session, SessionId, User, UserId};
+use yoshikosan_domain::{PasswordHash, Session, SessionId, SessionProof, User, UserId};
 
 use crate::session_cache::SessionCache;
 use crate::session_repository::SeaSessionRepository;
@@ -65,6 +65,15 @@ impl SessionRepository for CachedSessionRepository {
 
     async fn delete_all(&self, user_id: UserId) -> Result<u64, StoreError> {
         self.table.delete_all(user_id).await
+    }
+
+    // Never from the cache: a proof recorded by another instance counts at once.
+    async fn find_proof(&self, user_id: UserId, id: SessionId) -> Result<Option<SessionProof>, StoreError> {
+        self.table.find_proof(user_id, id).await
+    }
+
+    async fn record_proof(&self, user_id: UserId, id: SessionId, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        self.table.record_proof(user_id, id, at).await
     }
 
     async fn touch(&self, id: SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {

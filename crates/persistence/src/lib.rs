@@ -13,6 +13,7 @@ mod rows;
 mod session_cache;
 mod session_lookup;
 mod session_repository;
+mod sign_in_method_removal;
 mod unit_of_work;
 mod user_repository;
 

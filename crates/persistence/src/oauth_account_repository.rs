@@ -1,9 +1,9 @@
 use async_trait::async_trait;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use yoshikosan_domain::ports::{OAuthAccountRepository, StoreError};
-use yoshikosan_domain::{OAuthAccount, ProviderId};
+use yoshikosan_domain::{OAuthAccount, ProviderId, UserId};
 
-use crate::entities::oauth_accounts;
+use crate::entities::{oauth_accounts, unlinked_identities};
 use crate::errors::store_error;
 use crate::rows::to_account;
 
@@ -32,5 +32,16 @@ impl OAuthAccountRepository for SeaOAuthAccountRepository {
             .await
             .map_err(store_error)?;
         row.map(to_account).transpose()
+    }
+
+    async fn was_unlinked_by(
+        &self,
+        user_id: UserId,
+        provider: &ProviderId,
+        provider_user_id: &str,
+    ) -> Result<bool, StoreError> {
+        let key = (user_id.as_uuid(), provider.as_str().to_owned(), provider_user_id.to_owned());
+        let row = unlinked_identities::Entity::find_by_id(key).one(&self.conn).await.map_err(store_error)?;
+        Ok(row.is_some())
     }
 }

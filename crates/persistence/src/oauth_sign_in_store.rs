@@ -6,7 +6,7 @@ use yoshikosan_domain::ports::{
 };
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
-use crate::entities::{oauth_accounts, sessions, users};
+use crate::entities::{oauth_accounts, sessions, unlinked_identities, users};
 use crate::errors::{is_unique_violation, store_error};
 use crate::rows::{link_row, session_row, user_row};
 use crate::unit_of_work::{Changed, Writes};
@@ -46,6 +46,9 @@ impl OAuthSignInStore for SeaOAuthSignInStore {
         };
         if let Some(link) = &write.new_link {
             link_row(link).insert(txn).await.map_err(commit_error)?;
+            // Linked again on purpose: the email rules may find it once more.
+            let unlinked = (link.user_id.as_uuid(), link.provider.as_str().to_owned(), link.provider_user_id.clone());
+            unlinked_identities::Entity::delete_by_id(unlinked).exec(txn).await.map_err(store_error)?;
         }
         if let Some(replaced) = write.replaces {
             sessions::Entity::delete_by_id(replaced.as_uuid()).exec(txn).await.map_err(store_error)?;

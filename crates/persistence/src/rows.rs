@@ -5,7 +5,8 @@ use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
 use yoshikosan_domain::ports::StoreError;
 use yoshikosan_domain::{
-    DisplayName, Email, OAuthAccount, PasswordHash, ProviderId, Session, SessionId, TokenHash, User, UserId,
+    DisplayName, Email, OAuthAccount, PasswordHash, ProviderId, Session, SessionId, SignInMethod, TokenHash, User,
+    UserId,
 };
 
 use crate::entities::{oauth_accounts, sessions, users};
@@ -77,6 +78,8 @@ pub(crate) fn session_row(session: &Session) -> sessions::ActiveModel {
         last_seen_at: Set(session.last_seen_at),
         user_agent: Set(session.user_agent.clone()),
         ip: Set(session.ip.clone()),
+        authenticated_at: Set(Some(session.authenticated_at)),
+        method: Set(session.method.stored().map(str::to_owned)),
     }
 }
 
@@ -90,6 +93,8 @@ pub(crate) fn to_session(row: sessions::Model) -> Session {
         last_seen_at: row.last_seen_at,
         user_agent: row.user_agent,
         ip: row.ip,
+        method: SignInMethod::from_stored(row.method.as_deref()),
+        authenticated_at: row.authenticated_at.unwrap_or(row.created_at),
     }
 }
 

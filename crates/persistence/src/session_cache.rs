@@ -143,6 +143,8 @@ pub(crate) mod tests {
             last_seen_at: now,
             user_agent: None,
             ip: None,
+            method: yoshikosan_domain::SignInMethod::Password,
+            authenticated_at: now,
         };
         (session, user)
     }

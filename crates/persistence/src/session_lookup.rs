@@ -22,6 +22,8 @@ struct SessionUserRow {
     last_seen_at: DateTime<Utc>,
     user_agent: Option<String>,
     ip: Option<String>,
+    authenticated_at: Option<DateTime<Utc>>,
+    method: Option<String>,
     email: String,
     name: String,
     avatar_url: Option<String>,
@@ -33,7 +35,7 @@ struct SessionUserRow {
 }
 
 const SELECT: &str = "SELECT s.id, s.user_id, s.token_hash, s.expires_at, s.created_at, s.last_seen_at, \
-    s.user_agent, s.ip, u.email, u.name, u.avatar_url, u.password_hash, u.email_verified, \
+    s.user_agent, s.ip, s.authenticated_at, s.method, u.email, u.name, u.avatar_url, u.password_hash, u.email_verified, \
     u.created_at AS user_created_at, u.updated_at AS user_updated_at, o.provider \
     FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN oauth_accounts o ON o.user_id = u.id";
 
@@ -68,6 +70,8 @@ pub(crate) async fn find_session_with_user(
         last_seen_at: row.last_seen_at,
         user_agent: row.user_agent,
         ip: row.ip,
+        authenticated_at: row.authenticated_at,
+        method: row.method,
     };
     Ok(Some((to_session(session), to_user(user, providers))))
 }

@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use yoshikosan_domain::ports::{SessionRepository, StoreError};
-use yoshikosan_domain::{PasswordHash, Session, SessionId, User, UserId};
+use yoshikosan_domain::{PasswordHash, Session, SessionId, SessionProof, User, UserId};
 
 use crate::account_lock::{Expect, lock_user};
 use crate::entities::sessions;
@@ -83,6 +83,31 @@ impl SessionRepository for SeaSessionRepository {
             .exec(self.writes.conn());
         let result = self.writes.statement(Changed::Accounts, delete).await.map_err(store_error)?;
         Ok(result.rows_affected)
+    }
+
+    async fn find_proof(&self, user_id: UserId, id: SessionId) -> Result<Option<SessionProof>, StoreError> {
+        let row = sessions::Entity::find_by_id(id.as_uuid())
+            .filter(sessions::Column::UserId.eq(user_id.as_uuid()))
+            .one(self.writes.conn())
+            .await
+            .map_err(store_error)?;
+        Ok(row.map(|row| SessionProof {
+            authenticated_at: row.authenticated_at.unwrap_or(row.created_at),
+            expires_at: row.expires_at,
+        }))
+    }
+
+    async fn record_proof(&self, user_id: UserId, id: SessionId, at: DateTime<Utc>) -> Result<bool, StoreError> {
+        let update = sessions::Entity::update_many()
+            .col_expr(sessions::Column::AuthenticatedAt, Expr::value(at))
+            .filter(sessions::Column::Id.eq(id.as_uuid()))
+            .filter(sessions::Column::UserId.eq(user_id.as_uuid()))
+            .filter(sessions::Column::ExpiresAt.gt(at))
+            .exec(self.writes.conn());
+        // Decisions read the proof from the row; the cached copy is forgotten so nothing shows
+        // an older one.
+        let result = self.writes.statement(Changed::Session(id.as_uuid()), update).await.map_err(store_error)?;
+        Ok(result.rows_affected == 1)
     }
 
     async fn touch(&self, id: SessionId, at: DateTime<Utc>) -> Result<(), StoreError> {

@@ -1,13 +1,16 @@
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use yoshikosan_domain::ports::{CreateUserError, PasswordChange, PasswordWrite, StoreError, UserRepository};
+use yoshikosan_domain::ports::{
+    CreateUserError, PasswordChange, PasswordWrite, SignInMethodRemoval, StoreError, UserRepository,
+};
 use yoshikosan_domain::{Email, Session, User, UserId};
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
 use crate::rows::{known_providers, session_row, to_user, user_row};
+use crate::sign_in_method_removal::remove_sign_in_method;
 use crate::unit_of_work::{Changed, Writes};
 
 /// Users, and the sessions that a registration or a password change writes with them.
@@ -84,5 +87,9 @@ impl UserRepository for SeaUserRepository {
             .map_err(store_error)?;
         work.commit(Changed::Accounts).await.map_err(store_error)?;
         Ok(PasswordWrite::Done)
+    }
+
+    async fn remove_sign_in_method(&self, removal: &SignInMethodRemoval) -> Result<PasswordWrite, StoreError> {
+        remove_sign_in_method(&self.writes, removal).await.map_err(store_error)
     }
 }

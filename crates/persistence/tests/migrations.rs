@@ -22,14 +22,20 @@ async fn tables(db: &TestDatabase) -> Vec<String> {
 async fn down_removes_the_schema_and_up_restores_it() {
     let db = TestDatabase::fresh().await;
     let conn = db.database.connection();
-    assert_eq!(tables(&db).await, ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "users"]);
+    assert_eq!(
+        tables(&db).await,
+        ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "unlinked_identities", "users"]
+    );
 
     Migrator::down(conn, None).await.unwrap();
     assert_eq!(tables(&db).await, ["seaql_migrations"]);
     assert!(Migrator::get_pending_migrations(conn).await.unwrap().len() == Migrator::migrations().len());
 
     Migrator::up(conn, None).await.unwrap();
-    assert_eq!(tables(&db).await, ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "users"]);
+    assert_eq!(
+        tables(&db).await,
+        ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "unlinked_identities", "users"]
+    );
     assert!(Migrator::get_pending_migrations(conn).await.unwrap().is_empty());
 }
 
@@ -76,14 +82,17 @@ async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema()
     assert_eq!(user_count(&db).await, 1);
 
     let undone = db.database.rollback(1).await.unwrap();
-    assert_eq!(undone, ["m20261123_000003_notify_session_changes"]);
+    assert_eq!(undone, ["m20261206_000004_session_proof"]);
     let status = db.database.migration_status().await.unwrap();
     assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 1, "{status:?}");
-    assert_eq!(db.database.migrate().await.unwrap(), ["m20261123_000003_notify_session_changes"]);
+    assert_eq!(db.database.migrate().await.unwrap(), ["m20261206_000004_session_proof"]);
 
     let applied = db.database.reset().await.unwrap();
     assert_eq!(applied.len(), Migrator::migrations().len());
     assert_eq!(user_count(&db).await, 0);
-    assert_eq!(tables(&db).await, ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "users"]);
+    assert_eq!(
+        tables(&db).await,
+        ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "unlinked_identities", "users"]
+    );
     assert!(db.database.reset().await.is_ok(), "a reset schema can be reset again");
 }

@@ -9,7 +9,8 @@ use yoshikosan_domain::ports::{
     PasswordChange, PasswordWrite, UserRepository,
 };
 use yoshikosan_domain::{
-    DisplayName, Email, OAuthAccount, PasswordHash, ProviderIdentity, Session, SessionId, TokenHash, User, UserId,
+    DisplayName, Email, OAuthAccount, PasswordHash, ProviderIdentity, Session, SessionId, SignInMethod, TokenHash,
+    User, UserId,
 };
 use yoshikosan_persistence::entities::{oauth_accounts, oauth_states, sessions, users};
 use yoshikosan_persistence::testing::TestDatabase;
@@ -35,6 +36,7 @@ fn provider_user(email: &str) -> User {
         email_verified: true,
         name: Some("From Google".into()),
         avatar_url: Some("https://example.com/a.png".into()),
+        authenticated_at: None,
     };
     User::from_provider(&identity, Email::parse(email).unwrap(), now())
 }
@@ -61,6 +63,8 @@ fn session(user_id: UserId) -> Session {
         last_seen_at: now(),
         user_agent: None,
         ip: None,
+        method: SignInMethod::Provider(provider("google")),
+        authenticated_at: now(),
     }
 }
 

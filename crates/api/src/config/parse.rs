@@ -1,6 +1,6 @@
 use std::fmt;
 
-use yoshikosan_domain::TokenTtl;
+use yoshikosan_domain::{ReauthWindow, TokenTtl};
 use yoshikosan_persistence::DEFAULT_DATABASE_URL;
 
 use super::environment::Environment;
@@ -40,6 +40,13 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
     let ttl_seconds =
         number("ACCESS_TOKEN_TTL", get("ACCESS_TOKEN_TTL"), TokenTtl::DEFAULT_SECONDS, 60..=TokenTtl::MAX_SECONDS);
     let access_token_ttl = problems.check(ttl_seconds).and_then(TokenTtl::from_seconds);
+    let reauth_seconds = number(
+        "REAUTH_WINDOW_SECS",
+        get("REAUTH_WINDOW_SECS"),
+        ReauthWindow::DEFAULT_SECONDS,
+        ReauthWindow::MIN_SECONDS..=ReauthWindow::MAX_SECONDS,
+    );
+    let reauth_window = problems.check(reauth_seconds).and_then(ReauthWindow::from_seconds);
     let bcrypt_cost = problems.check(bcrypt_cost(get("BCRYPT_COST"), production));
     let cookie_name = problems.check(cookie_name(get("COOKIE_NAME")));
     let cookie_secure = problems.check(boolean("COOKIE_SECURE", get("COOKIE_SECURE"), production));
@@ -84,6 +91,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
             secret_key: secret_key?,
             ephemeral_secret: ephemeral_secret?,
             access_token_ttl: access_token_ttl?,
+            reauth_window: reauth_window?,
             bcrypt_cost: bcrypt_cost?,
             cookie: CookieSettings {
                 name: cookie_name?,

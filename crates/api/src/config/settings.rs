@@ -3,7 +3,7 @@
 use std::fmt;
 
 use secrecy::SecretString;
-use yoshikosan_domain::{RateLimits, TokenTtl};
+use yoshikosan_domain::{RateLimits, ReauthWindow, TokenTtl};
 use yoshikosan_oauth::{DiscordSettings, GoogleSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,8 @@ pub struct Settings {
     /// with the process.
     pub ephemeral_secret: bool,
     pub access_token_ttl: TokenTtl,
+    /// How old a session's proof of identity may be for a change to how the account signs in.
+    pub reauth_window: ReauthWindow,
     pub bcrypt_cost: u32,
     pub cookie: CookieSettings,
     pub frontend_url: url::Url,

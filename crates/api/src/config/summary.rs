@@ -36,6 +36,7 @@ impl Settings {
             ("AUTO_MIGRATE", self.auto_migrate.to_string()),
             ("SECRET_KEY", secret),
             ("ACCESS_TOKEN_TTL", format!("{} s", self.access_token_ttl.as_seconds())),
+            ("REAUTH_WINDOW_SECS", format!("{} s", self.reauth_window.as_seconds())),
             ("BCRYPT_COST", self.bcrypt_cost.to_string()),
             (
                 "COOKIE_*",

@@ -13,6 +13,7 @@ fn nothing_set_gives_a_runnable_development_service() {
     assert!(settings.ephemeral_secret);
     assert_eq!(settings.secret_key.expose_secret().len(), 64);
     assert_eq!(settings.access_token_ttl.as_seconds(), 604_800);
+    assert_eq!(settings.reauth_window.as_seconds(), 600);
     assert_eq!(settings.bcrypt_cost, 12);
     assert_eq!(settings.cookie.name, "access_token");
     assert!(!settings.cookie.secure);

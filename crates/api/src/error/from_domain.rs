@@ -3,8 +3,8 @@
 
 use yoshikosan_domain::ports::{Infrastructure, StoreError};
 use yoshikosan_domain::use_cases::{
-    AuthenticateError, ListSessionsError, LogInError, LogOutError, LogOutEverywhereError, RegisterError,
-    RevokeSessionError, SetPasswordError,
+    AuthenticateError, ListSessionsError, LogInError, LogOutError, LogOutEverywhereError, ReauthenticateError,
+    RegisterError, RemoveSignInMethodError, RevokeSessionError, SetPasswordError,
 };
 use yoshikosan_domain::{Throttled, ValidationErrors};
 
@@ -63,7 +63,32 @@ impl From<SetPasswordError> for ApiError {
             SetPasswordError::Invalid(errors) => errors.into(),
             SetPasswordError::RateLimited(throttled) => throttled.into(),
             SetPasswordError::SessionEnded => Self::Unauthenticated,
+            SetPasswordError::ReauthenticationRequired => Self::ReauthenticationRequired,
             SetPasswordError::Infrastructure(e) => e.into(),
+        }
+    }
+}
+
+impl From<ReauthenticateError> for ApiError {
+    fn from(error: ReauthenticateError) -> Self {
+        match error {
+            ReauthenticateError::Invalid(errors) => errors.into(),
+            ReauthenticateError::InvalidCredentials => Self::InvalidCredentials,
+            ReauthenticateError::RateLimited(throttled) => throttled.into(),
+            ReauthenticateError::SessionEnded => Self::Unauthenticated,
+            ReauthenticateError::Infrastructure(e) => e.into(),
+        }
+    }
+}
+
+impl From<RemoveSignInMethodError> for ApiError {
+    fn from(error: RemoveSignInMethodError) -> Self {
+        match error {
+            RemoveSignInMethodError::NotFound => Self::NoSuchSignInMethod,
+            RemoveSignInMethodError::LastSignInMethod => Self::LastSignInMethod,
+            RemoveSignInMethodError::ReauthenticationRequired => Self::ReauthenticationRequired,
+            RemoveSignInMethodError::SessionEnded => Self::Unauthenticated,
+            RemoveSignInMethodError::Infrastructure(e) => e.into(),
         }
     }
 }

@@ -23,14 +23,21 @@ struct SealedFlow {
     redirect_to: String,
     /// A link flow: the user and the session that started it.
     link: Option<(Uuid, Uuid)>,
+    /// A re-authentication flow: the user and the session that started it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reauthenticate: Option<(Uuid, Uuid)>,
     expires_at: DateTime<Utc>,
 }
 
 pub fn seal(flow: &PendingFlow, cipher: &CookieCipher) -> Option<String> {
-    let link = match flow.purpose {
-        FlowPurpose::SignIn => None,
-        FlowPurpose::Link { user_id, session_id } => Some((user_id.as_uuid(), session_id.as_uuid())),
-    };
+    let (mut link, mut reauthenticate) = (None, None);
+    match flow.purpose {
+        FlowPurpose::SignIn => {}
+        FlowPurpose::Link { user_id, session_id } => link = Some((user_id.as_uuid(), session_id.as_uuid())),
+        FlowPurpose::Reauthenticate { user_id, session_id } => {
+            reauthenticate = Some((user_id.as_uuid(), session_id.as_uuid()));
+        }
+    }
     let sealed = SealedFlow {
         provider: flow.provider.as_str().to_owned(),
         state: flow.state.clone(),
@@ -38,6 +45,7 @@ pub fn seal(flow: &PendingFlow, cipher: &CookieCipher) -> Option<String> {
         nonce: flow.nonce.clone(),
         redirect_to: flow.redirect_to.clone(),
         link,
+        reauthenticate,
         expires_at: flow.expires_at,
     };
     cipher.seal(&serde_json::to_vec(&sealed).ok()?)
@@ -46,11 +54,12 @@ pub fn seal(flow: &PendingFlow, cipher: &CookieCipher) -> Option<String> {
 /// None for anything that was not sealed by [`seal`] with this key.
 pub fn open(cipher: &CookieCipher, sealed: &str) -> Option<PendingFlow> {
     let flow: SealedFlow = serde_json::from_slice(&cipher.open(sealed)?).ok()?;
-    let purpose = match flow.link {
-        None => FlowPurpose::SignIn,
-        Some((user, session)) => {
-            FlowPurpose::Link { user_id: UserId::from_uuid(user), session_id: SessionId::from_uuid(session) }
-        }
+    let ids = |(user, session)| (UserId::from_uuid(user), SessionId::from_uuid(session));
+    let purpose = match (flow.link.map(ids), flow.reauthenticate.map(ids)) {
+        (None, None) => FlowPurpose::SignIn,
+        (Some((user_id, session_id)), None) => FlowPurpose::Link { user_id, session_id },
+        (None, Some((user_id, session_id))) => FlowPurpose::Reauthenticate { user_id, session_id },
+        (Some(_), Some(_)) => return None,
     };
     Some(PendingFlow {
         provider: ProviderId::parse(&flow.provider).ok()?,

@@ -33,10 +33,14 @@ pub fn table(routes: &mut ServiceConfig) {
         .service(auth::sessions::revoke_session) //        DELETE /api/auth/sessions/{id}
         .service(auth::sessions::log_out_everywhere) //    POST   /api/auth/logout-all
         .service(auth::password::set_password) //          PUT    /api/auth/password
+        .service(auth::password::remove_password) //       DELETE /api/auth/password
+        .service(auth::reauthenticate::reauthenticate) //  POST   /api/auth/reauthenticate
         // The provider routes last: a named `/api/auth/…` route always wins over `{provider}`.
         .service(auth::oauth::callback) //                 GET    /api/auth/callback/{provider}
         .service(auth::oauth::start) //                    GET    /api/auth/{provider}
-        .service(auth::oauth::start_link); //              POST   /api/auth/{provider}/link
+        .service(auth::oauth::start_link) //               POST   /api/auth/{provider}/link
+        .service(auth::unlink::unlink) //                  DELETE /api/auth/{provider}/link
+        .service(auth::reauthenticate::reauthenticate_with_provider); // POST /api/auth/{provider}/reauthenticate
 }
 
 /// The OpenAPI document: [`docs::ApiDoc`]'s title, tags and shared components, and an entry

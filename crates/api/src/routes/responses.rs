@@ -102,3 +102,33 @@ pub struct RateLimited(pub Problem);
     example = json!(ApiError::ProviderNotConfigured.problem())
 )]
 pub struct ProviderNotFound(pub Problem);
+
+/// Every change to how an account signs in, from a session whose proof is older than
+/// `REAUTH_WINDOW_SECS`.
+#[derive(Debug, IntoResponses)]
+#[response(
+    status = 403,
+    description = "A recent proof of identity is needed first (`reauthentication_required`): `POST /api/auth/reauthenticate` or `POST /api/auth/{provider}/reauthenticate`, then repeat the request; or a cross-site request from a foreign Origin (`csrf_rejected`)",
+    content_type = "application/problem+json",
+    example = json!(ApiError::ReauthenticationRequired.problem())
+)]
+pub struct ReauthenticationRequired(pub Problem);
+
+/// Removing a way in that the account lacks, or its last one.
+#[derive(Debug, IntoResponses)]
+pub enum MethodNotRemovable {
+    #[response(
+        status = 404,
+        description = "The account has no such way in (`not_found`)",
+        content_type = "application/problem+json",
+        example = json!(ApiError::NoSuchSignInMethod.problem())
+    )]
+    Missing(Problem),
+    #[response(
+        status = 409,
+        description = "It is the account's last way in (`last_sign_in_method`): nothing changed",
+        content_type = "application/problem+json",
+        example = json!(ApiError::LastSignInMethod.problem())
+    )]
+    Last(Problem),
+}

@@ -20,6 +20,7 @@ mod older_rows;
 mod password;
 mod rate_limits;
 mod rate_limits_at_once;
+mod reauthentication;
 mod register;
 mod request_hygiene;
 mod sessions;

@@ -19,10 +19,7 @@ fn migrate_applies_the_schema_once_and_migrations_lists_it() {
     let second = run("migrate");
     assert!(String::from_utf8_lossy(&second.stdout).contains("no pending migrations"), "{second:?}");
     let listed = String::from_utf8_lossy(&run("migrations").stdout).into_owned();
-    assert!(
-        listed.contains("applied  m20261123_000003_notify_session_changes") && !listed.contains("pending"),
-        "{listed}"
-    );
+    assert!(listed.contains("applied  m20261206_000004_session_proof") && !listed.contains("pending"), "{listed}");
 }
 
 #[test]
@@ -32,14 +29,14 @@ fn rollback_names_what_it_undid_and_reset_asks_for_yes() {
     let run = |args: &[&str]| service().env("DATABASE_URL", &url).env("RUST_LOG", "warn").args(args).output().unwrap();
     assert!(run(&["migrate"]).status.success());
     let rolled = run(&["rollback"]);
-    assert!(String::from_utf8_lossy(&rolled.stdout).contains("rolled back m20261123_000003_notify_session_changes"));
+    assert!(String::from_utf8_lossy(&rolled.stdout).contains("rolled back m20261206_000004_session_proof"));
     assert_eq!(run(&["rollback", "zero"]).status.code(), Some(2));
 
     let unconfirmed = run(&["reset"]);
     assert_eq!(unconfirmed.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("reset --yes"));
     let reset = run(&["reset", "--yes"]);
-    assert!(String::from_utf8_lossy(&reset.stdout).contains("applied again: 3 migration(s)"), "{reset:?}");
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("applied again: 4 migration(s)"), "{reset:?}");
 }
 
 #[test]

@@ -13,6 +13,8 @@ pub enum ThrottledAction {
     ChangePassword,
     /// A first password on an account that has none (after a provider sign-in or a claim).
     SetFirstPassword,
+    /// A signed-in person's password, checked again before an account change.
+    Reauthenticate,
 }
 
 /// When a unit of a budget stays spent.
@@ -28,7 +30,8 @@ pub enum Spend {
 }
 
 impl ThrottledAction {
-    pub const ALL: [Self; 4] = [Self::LogIn, Self::Register, Self::ChangePassword, Self::SetFirstPassword];
+    pub const ALL: [Self; 5] =
+        [Self::LogIn, Self::Register, Self::ChangePassword, Self::SetFirstPassword, Self::Reauthenticate];
 
     pub fn route(self) -> &'static str {
         match self {
@@ -36,13 +39,14 @@ impl ThrottledAction {
             Self::Register => "POST /api/auth/register",
             Self::ChangePassword => "PUT /api/auth/password (with current_password)",
             Self::SetFirstPassword => "PUT /api/auth/password (first password)",
+            Self::Reauthenticate => "POST /api/auth/reauthenticate",
         }
     }
 
     /// The email's budget (`RATE_LIMIT_MAX_PER_EMAIL`).
     pub fn email(self) -> Spend {
         match self {
-            Self::LogIn | Self::ChangePassword => Spend::OnFailure,
+            Self::LogIn | Self::ChangePassword | Self::Reauthenticate => Spend::OnFailure,
             Self::Register => Spend::WhenEmailTaken,
             Self::SetFirstPassword => Spend::Never,
         }
@@ -51,7 +55,7 @@ impl ThrottledAction {
     /// The client address's budget (`RATE_LIMIT_MAX_PER_IP`).
     pub fn address(self) -> Spend {
         match self {
-            Self::LogIn => Spend::OnFailure,
+            Self::LogIn | Self::Reauthenticate => Spend::OnFailure,
             Self::Register | Self::ChangePassword | Self::SetFirstPassword => Spend::Always,
         }
     }

@@ -87,7 +87,7 @@ mod tests {
     use super::*;
     use crate::ports::MockSessionRepository;
     use crate::ports::StoreError;
-    use crate::session::{ClientInfo, SessionId};
+    use crate::session::{ClientInfo, SessionId, SignInMethod};
     use crate::use_cases::test_support::*;
 
     struct Setup {
@@ -98,7 +98,8 @@ mod tests {
 
     fn setup() -> Setup {
         let user = user(Some("h"));
-        let (session, token) = issuer(codec_for(user.id)).issue(user.id, &ClientInfo::default()).unwrap();
+        let (session, token) =
+            issuer(codec_for(user.id)).issue(user.id, &ClientInfo::default(), SignInMethod::Password).unwrap();
         Setup { user, token, session }
     }
 
@@ -138,7 +139,8 @@ mod tests {
     #[tokio::test]
     async fn a_token_whose_hash_differs_from_the_session_is_refused() {
         let s = setup();
-        let other = issuer(codec_for(s.user.id)).issue(s.user.id, &ClientInfo::default()).unwrap().0;
+        let other =
+            issuer(codec_for(s.user.id)).issue(s.user.id, &ClientInfo::default(), SignInMethod::Password).unwrap().0;
         let stolen = Session { id: s.session.id, ..other };
         let result = authenticate(&s, Some(stolen), t0()).execute(Some(&s.token)).await;
         assert!(matches!(result, Err(AuthenticateError::Unauthenticated)));

@@ -11,9 +11,11 @@ use crate::provider_registry::ProviderRegistry;
 use crate::session::{ClientInfo, SessionId, TokenHash};
 use crate::session_issuer::SessionIssuer;
 
+pub use super::link_identity::AUTH_TIME_LEEWAY;
 use super::link_identity::{IdentityLink, LinkedIdentity};
 use super::oauth_attempt::CompleteOAuthError;
 use super::oauth_sign_in::{IdentitySignIn, OAuthSignedIn};
+use super::start_oauth::FLOW_LIFETIME;
 
 /// A provider's callback, with the flow the browser brought back (None when it brought none, or
 /// one that could not be opened).
@@ -39,6 +41,12 @@ pub enum CompletedOAuth {
     },
     Linked {
         linked: LinkedIdentity,
+        redirect_to: String,
+    },
+    /// The session that started the flow proved again who holds it.
+    Reauthenticated {
+        user_id: crate::user::UserId,
+        session_id: SessionId,
         redirect_to: String,
     },
 }
@@ -106,6 +114,7 @@ impl CompleteOAuth {
         let registered = self.providers.get(&provider).ok_or_else(|| {
             CompleteOAuthError::Provider(ProviderError::Failed(format!("{provider} is not configured")))
         })?;
+        let forces_fresh_login = registered.forces_fresh_login;
         let identity =
             registered.adapter.exchange(&code, &flow.pkce_verifier, flow.nonce).await.map_err(|error| match error {
                 ProviderError::AccessDenied => CompleteOAuthError::AccessDenied,
@@ -125,6 +134,15 @@ impl CompleteOAuth {
                 }
                 let linked = self.link.execute(&identity, user_id, session_id).await?;
                 Ok(CompletedOAuth::Linked { linked, redirect_to })
+            }
+            FlowPurpose::Reauthenticate { user_id, session_id } => {
+                if browser_session != Some(session_id) {
+                    return Err(CompleteOAuthError::SessionExpired);
+                }
+                let started_at = flow.expires_at - FLOW_LIFETIME;
+                let fresh_login_after = forces_fresh_login.then_some(started_at);
+                self.link.reauthenticate(&identity, fresh_login_after, user_id, session_id).await?;
+                Ok(CompletedOAuth::Reauthenticated { user_id, session_id, redirect_to })
             }
             FlowPurpose::SignIn => {
                 let signed_in = self.sign_in.execute(&identity, &client, browser_session).await?;

@@ -29,6 +29,7 @@ fn identity(email: Option<&str>, verified: bool) -> ProviderIdentity {
         email_verified: verified,
         name: Some("Ada Lovelace".into()),
         avatar_url: None,
+        authenticated_at: None,
     }
 }
 
@@ -53,6 +54,8 @@ fn session_of(user_id: UserId, expires_at: chrono::DateTime<chrono::Utc>) -> Ses
         last_seen_at: t0(),
         user_agent: None,
         ip: None,
+        method: crate::session::SignInMethod::Password,
+        authenticated_at: t0(),
     }
 }
 
@@ -93,6 +96,10 @@ struct World {
     commit_answers: Vec<CommitError>,
     /// A conflict means another request verified the account (a claim or a link got there first).
     verified_by_conflict: bool,
+    /// The user who unlinked the identity, if one did.
+    unlinked_by: Option<UserId>,
+    /// Sessions whose proof was recorded.
+    proofs: Arc<Mutex<Vec<SessionId>>>,
 }
 
 impl World {
@@ -105,6 +112,8 @@ impl World {
             state_unused: true,
             commit_answers: Vec::new(),
             verified_by_conflict: false,
+            unlinked_by: None,
+            proofs: Arc::new(Mutex::new(Vec::new())),
         }
     }
 
@@ -120,7 +129,18 @@ impl World {
         let mut accounts = MockOAuthAccountRepository::new();
         let link = self.link;
         accounts.expect_find_by_provider_user_id().returning(move |_, _| Ok(link.clone()));
+        let unlinked_by = self.unlinked_by;
+        accounts.expect_was_unlinked_by().returning(move |user, _, _| Ok(unlinked_by == Some(user)));
         let mut sessions = MockSessionRepository::new();
+        let (proofs, live) = (self.proofs, self.sessions.clone());
+        sessions.expect_record_proof().returning(move |user, id, at| {
+            assert_eq!(at, t0());
+            let found = live.iter().any(|s| s.id == id && s.user_id == user);
+            if found {
+                proofs.lock().unwrap().push(id);
+            }
+            Ok(found)
+        });
         let (known, owners) = (self.sessions, self.users);
         sessions.expect_find_with_user().returning(move |id| {
             let session = known.iter().find(|s| s.id == id).cloned();
@@ -463,4 +483,94 @@ async fn linking_again_with_the_accounts_own_verified_email_verifies_it() {
     let write = existing(&writes[0]);
     assert_eq!((write.change, write.through_link), (AccountChange::MarkVerified, Some(link_id)));
     assert!(writes[0].new_link.is_none());
+}
+
+#[tokio::test]
+async fn an_identity_its_owner_unlinked_is_not_linked_back_by_the_email_rules() {
+    for verified_account in [true, false] {
+        let mut owner = user(Some("hash"));
+        owner.email_verified = verified_account;
+        let mut world = World::new(vec![owner.clone()], identity(Some("ada@example.com"), true));
+        world.unlinked_by = Some(owner.id);
+        let (use_case, writes) = world.use_case();
+        let result = use_case.execute(command(Some(flow(FlowPurpose::SignIn)))).await;
+        assert!(matches!(result, Err(CompleteOAuthError::IdentityUnlinked)), "{result:?}");
+        assert!(writes.lock().unwrap().is_empty(), "neither linked nor claimed");
+    }
+}
+
+/// The callback of a re-authentication flow, in the browser signed in with `session`.
+fn reauth_command(me: &User, session: &Session) -> CompleteOAuthCommand {
+    let mut command = command(Some(flow(FlowPurpose::Reauthenticate { user_id: me.id, session_id: session.id })));
+    command.browser_token = Some(format!("tok.{}", session.id));
+    command
+}
+
+/// Logged in at Google `after_start` after the flow started (it started five minutes before t0).
+fn logged_in(after_start: Option<Duration>) -> ProviderIdentity {
+    let mut identity = identity(Some("ada@example.com"), true);
+    identity.authenticated_at = after_start.map(|d| t0() - Duration::minutes(5) + d);
+    identity
+}
+
+#[tokio::test]
+async fn a_reauthentication_proves_the_session_only_with_an_identity_linked_to_its_user() {
+    let me = user(Some("hash"));
+    let session = session_of(me.id, t0() + Duration::hours(1));
+    let fresh = logged_in(Some(Duration::seconds(20)));
+    for (case, link, proven) in [
+        ("linked to me", Some(link_of(me.id)), true),
+        ("linked to no one", None, false),
+        ("linked to someone else", Some(link_of(UserId::generate())), false),
+    ] {
+        let mut world = link_world(&me, fresh.clone(), &session);
+        world.link = link;
+        let proofs = world.proofs.clone();
+        let (use_case, writes) = world.use_case();
+        let result = use_case.execute(reauth_command(&me, &session)).await;
+        if proven {
+            assert!(matches!(result, Ok(CompletedOAuth::Reauthenticated { .. })), "{case}: {result:?}");
+            assert_eq!(*proofs.lock().unwrap(), [session.id], "{case}");
+        } else {
+            assert!(matches!(result, Err(CompleteOAuthError::ReauthenticationFailed)), "{case}: {result:?}");
+            assert!(proofs.lock().unwrap().is_empty(), "{case}");
+        }
+        assert!(writes.lock().unwrap().is_empty(), "{case}: no link, no session");
+    }
+}
+
+#[tokio::test]
+async fn a_reauthentication_with_google_needs_a_login_after_the_flow_started() {
+    let me = user(Some("hash"));
+    let session = session_of(me.id, t0() + Duration::hours(1));
+    for (case, after_start, proven) in [
+        ("no auth_time", None, false),
+        ("an hour before", Some(Duration::hours(-1)), false),
+        ("just before, beyond the skew", Some(Duration::seconds(-6)), false),
+        ("within the skew", Some(Duration::seconds(-4)), true),
+        ("after the start", Some(Duration::seconds(30)), true),
+    ] {
+        let mut world = link_world(&me, logged_in(after_start), &session);
+        world.link = Some(link_of(me.id));
+        let proofs = world.proofs.clone();
+        let (use_case, _) = world.use_case();
+        let result = use_case.execute(reauth_command(&me, &session)).await;
+        assert_eq!(result.is_ok(), proven, "{case}: {result:?}");
+        assert_eq!(proofs.lock().unwrap().len(), usize::from(proven), "{case}");
+    }
+}
+
+#[tokio::test]
+async fn a_reauthentication_completes_only_in_the_browser_whose_session_started_it() {
+    let me = user(Some("hash"));
+    let session = session_of(me.id, t0() + Duration::hours(1));
+    let mut world = link_world(&me, logged_in(Some(Duration::seconds(1))), &session);
+    world.link = Some(link_of(me.id));
+    let proofs = world.proofs.clone();
+    let (use_case, _) = world.use_case();
+    let mut command = reauth_command(&me, &session);
+    command.browser_token = Some(format!("tok.{}", SessionId::generate()));
+    let result = use_case.execute(command).await;
+    assert!(matches!(result, Err(CompleteOAuthError::SessionExpired)), "{result:?}");
+    assert!(proofs.lock().unwrap().is_empty());
 }

@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
+
 use crate::clock::Clock;
 use crate::oauth::ProviderIdentity;
 use crate::ports::{
@@ -10,6 +12,10 @@ use crate::session::SessionId;
 use crate::user::UserId;
 
 use super::oauth_attempt::{ATTEMPTS, CompleteOAuthError, DecisionError, link_for, verifies};
+
+/// How far a provider's `auth_time` may lag the start of a re-authentication flow: the
+/// provider's clock and ours differ a little, and `auth_time` is in whole seconds.
+pub const AUTH_TIME_LEEWAY: chrono::Duration = chrono::Duration::seconds(5);
 
 /// A provider identity linked to a signed-in user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +51,31 @@ impl IdentityLink {
             }
         }
         self.attempt(identity, user_id, session_id).await.map_err(DecisionError::into_error)
+    }
+
+    /// Refreshes the proof of the session that started a re-authentication flow, when the
+    /// identity is linked to its user and, where the provider can force one (`fresh_login`), the
+    /// person logged in at the provider after the flow started.
+    pub(crate) async fn reauthenticate(
+        &self,
+        identity: &ProviderIdentity,
+        fresh_login_after: Option<DateTime<Utc>>,
+        user_id: UserId,
+        session_id: SessionId,
+    ) -> Result<(), CompleteOAuthError> {
+        let link = self.accounts.find_by_provider_user_id(&identity.provider, &identity.provider_user_id).await?;
+        if link.is_none_or(|link| link.user_id != user_id) {
+            return Err(CompleteOAuthError::ReauthenticationFailed);
+        }
+        if let Some(started) = fresh_login_after
+            && identity.authenticated_at.is_none_or(|at| at < started - AUTH_TIME_LEEWAY)
+        {
+            return Err(CompleteOAuthError::ReauthenticationFailed);
+        }
+        if !self.sessions.record_proof(user_id, session_id, self.clock.now()).await? {
+            return Err(CompleteOAuthError::SessionExpired);
+        }
+        Ok(())
     }
 
     async fn attempt(

@@ -4,7 +4,7 @@ use crate::clock::Clock;
 use crate::email::Email;
 use crate::ports::Infrastructure;
 use crate::ports::{PasswordHasher, SessionRepository, UserRepository};
-use crate::session::ClientInfo;
+use crate::session::{ClientInfo, SignInMethod};
 use crate::session_issuer::SessionIssuer;
 use crate::throttle::{Throttle, Throttled, ThrottledAction};
 use crate::validation::{FieldError, ValidationErrors};
@@ -87,7 +87,7 @@ impl LogIn {
                 return Err(LogInError::InvalidCredentials);
             }
         };
-        let (session, access_token) = self.issuer.issue(user.id, &command.client)?;
+        let (session, access_token) = self.issuer.issue(user.id, &command.client, SignInMethod::Password)?;
         // Only while the password checked is still the account's: a claim or a password change
         // committed since the check leaves nothing to sign in with (and clears no failures).
         if !self.sessions.create_for_password(&session, &verified).await? {

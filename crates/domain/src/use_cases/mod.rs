@@ -48,7 +48,10 @@ infrastructure_error!(
     LogOutEverywhereError,
     RevokeSessionError,
     PurgeExpiredSessionsError,
-    CompleteOAuthError
+    CompleteOAuthError,
+    StartOAuthError,
+    ReauthenticateError,
+    RemoveSignInMethodError
 );
 
 mod authenticate;
@@ -58,7 +61,9 @@ mod log_in;
 mod log_out;
 mod oauth_attempt;
 mod oauth_sign_in;
+mod reauthenticate;
 mod register;
+mod remove_sign_in_method;
 mod sessions;
 mod set_password;
 mod start_oauth;
@@ -67,18 +72,20 @@ mod start_oauth;
 pub(crate) mod test_support;
 
 pub use authenticate::{Authenticate, AuthenticateError, Authenticated};
-pub use complete_oauth::{CompleteOAuth, CompleteOAuthCommand, CompleteOAuthPorts, CompletedOAuth};
+pub use complete_oauth::{AUTH_TIME_LEEWAY, CompleteOAuth, CompleteOAuthCommand, CompleteOAuthPorts, CompletedOAuth};
 pub use link_identity::LinkedIdentity;
 pub use log_in::{LogIn, LogInCommand, LogInError};
 pub use log_out::{LogOut, LogOutError, LoggedOut};
 pub use oauth_attempt::{CompleteOAuthError, OAuthErrorCode};
 pub use oauth_sign_in::{OAuthOutcome, OAuthSignedIn};
+pub use reauthenticate::{Reauthenticate, ReauthenticateCommand, ReauthenticateError};
 pub use register::{Register, RegisterCommand, RegisterError};
+pub use remove_sign_in_method::{RemoveSignInMethod, RemoveSignInMethodCommand, RemoveSignInMethodError};
 pub use sessions::{
     ListSessions, ListSessionsError, ListedSession, LogOutEverywhere, LogOutEverywhereError, PurgeExpiredSessions,
     PurgeExpiredSessionsError, RevokeSession, RevokeSessionError,
 };
-pub use set_password::{PasswordSet, SetPassword, SetPasswordCommand, SetPasswordError};
+pub use set_password::{PasswordRules, PasswordSet, SetPassword, SetPasswordCommand, SetPasswordError};
 pub use start_oauth::{FLOW_LIFETIME, StartOAuth, StartOAuthError, StartedOAuth};
 
 /// The outcome of a successful sign-in: the user and a fresh access token for a new session.

@@ -31,6 +31,12 @@ pub enum CompleteOAuthError {
     /// A link flow for an identity that is linked to another user.
     #[error("this provider account is linked to another user")]
     AlreadyLinked,
+    /// A sign-in whose identity the account's owner unlinked: the email rules do not link it back.
+    #[error("this provider account was unlinked from the account with its email")]
+    IdentityUnlinked,
+    /// A re-authentication with an identity not linked to the user, or without a fresh login.
+    #[error("the provider did not confirm the person who holds this session")]
+    ReauthenticationFailed,
     #[error(transparent)]
     Infrastructure(#[from] Infrastructure),
 }
@@ -45,17 +51,24 @@ pub enum OAuthErrorCode {
     EmailNotVerified,
     SessionExpired,
     AlreadyLinked,
+    IdentityUnlinked,
+    ReauthenticationFailed,
+    /// A link started without a recent proof (not a callback's failure: the start's).
+    ReauthenticationRequired,
     Unavailable,
 }
 
 impl OAuthErrorCode {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 10] = [
         Self::AccessDenied,
         Self::InvalidState,
         Self::ProviderError,
         Self::EmailNotVerified,
         Self::SessionExpired,
         Self::AlreadyLinked,
+        Self::IdentityUnlinked,
+        Self::ReauthenticationFailed,
+        Self::ReauthenticationRequired,
         Self::Unavailable,
     ];
 
@@ -67,6 +80,9 @@ impl OAuthErrorCode {
             Self::EmailNotVerified => "email_not_verified",
             Self::SessionExpired => "session_expired",
             Self::AlreadyLinked => "already_linked",
+            Self::IdentityUnlinked => "identity_unlinked",
+            Self::ReauthenticationFailed => "reauthentication_failed",
+            Self::ReauthenticationRequired => "reauthentication_required",
             Self::Unavailable => "unavailable",
         }
     }
@@ -81,6 +97,8 @@ impl CompleteOAuthError {
             Self::EmailNotVerified => OAuthErrorCode::EmailNotVerified,
             Self::SessionExpired => OAuthErrorCode::SessionExpired,
             Self::AlreadyLinked => OAuthErrorCode::AlreadyLinked,
+            Self::IdentityUnlinked => OAuthErrorCode::IdentityUnlinked,
+            Self::ReauthenticationFailed => OAuthErrorCode::ReauthenticationFailed,
             Self::Infrastructure(_) => OAuthErrorCode::Unavailable,
         }
     }

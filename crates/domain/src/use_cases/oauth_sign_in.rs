@@ -8,7 +8,7 @@ use crate::ports::{
     AccountChange, AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
     StoreError, UserRepository,
 };
-use crate::session::{ClientInfo, SessionId};
+use crate::session::{ClientInfo, SessionId, SignInMethod};
 use crate::session_issuer::SessionIssuer;
 use crate::user::User;
 
@@ -38,7 +38,7 @@ pub struct OAuthSignedIn {
 /// Signs in by a provider identity, by the contract's rules in order: an existing link; a
 /// verified email that matches a verified account links to it; one that matches an unverified
 /// account claims it; one that matches nobody creates an account; an unverified email that
-/// matches an account is refused.
+/// matches an account is refused; an identity the account's owner unlinked is refused too.
 #[derive(Clone)]
 pub(crate) struct IdentitySignIn {
     pub(crate) users: Arc<dyn UserRepository>,
@@ -86,7 +86,10 @@ impl IdentitySignIn {
     ) -> Result<OAuthSignedIn, DecisionError> {
         let now = self.clock.now();
         let Decision { mut user, outcome, through_link } = self.decide(identity).await?;
-        let (session, access_token) = self.issuer.issue(user.id, client).map_err(CompleteOAuthError::from)?;
+        let (session, access_token) = self
+            .issuer
+            .issue(user.id, client, SignInMethod::Provider(identity.provider.clone()))
+            .map_err(CompleteOAuthError::from)?;
         let change = match outcome {
             OAuthOutcome::SignedIn => verifies(identity, &user),
             OAuthOutcome::Claimed => AccountChange::Claim,
@@ -123,7 +126,14 @@ impl IdentitySignIn {
             return Ok(Decision { user, outcome: OAuthOutcome::SignedIn, through_link: Some(link.id) });
         }
         let Some(email) = identity.email.clone() else { return Err(CompleteOAuthError::EmailMissing.into()) };
-        match self.users.find_by_email(&email).await? {
+        let owner = self.users.find_by_email(&email).await?;
+        if let Some(owner) = owner.as_ref().filter(|_| identity.email_verified)
+            && self.accounts.was_unlinked_by(owner.id, &identity.provider, &identity.provider_user_id).await?
+        {
+            // The owner removed this identity on purpose: only their own link flow adds it back.
+            return Err(CompleteOAuthError::IdentityUnlinked.into());
+        }
+        match owner {
             Some(owner) if identity.email_verified && owner.email_verified => {
                 Ok(Decision::new(owner, OAuthOutcome::Linked))
             }

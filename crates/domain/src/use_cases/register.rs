@@ -5,7 +5,7 @@ use crate::email::Email;
 use crate::password::{Password, PasswordPolicy};
 use crate::ports::Infrastructure;
 use crate::ports::{CreateUserError, PasswordHasher, UserRepository};
-use crate::session::ClientInfo;
+use crate::session::{ClientInfo, SignInMethod};
 use crate::session_issuer::SessionIssuer;
 use crate::throttle::{Attempt, Throttle, Throttled, ThrottledAction};
 use crate::user::{DisplayName, User};
@@ -110,7 +110,7 @@ impl Register {
         }
         let hash = attempt.hash::<RegisterError>(&*self.hasher, &password).await?;
         let user = User::with_password(email, name, hash, self.clock.now());
-        let (session, access_token) = self.issuer.issue(user.id, client)?;
+        let (session, access_token) = self.issuer.issue(user.id, client, SignInMethod::Password)?;
         self.users.create_with_session(&user, &session).await?;
         Ok(SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at })
     }

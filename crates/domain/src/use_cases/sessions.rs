@@ -129,12 +129,13 @@ opaque_debug!(ListSessions, RevokeSession, LogOutEverywhere, PurgeExpiredSession
 mod tests {
     use super::*;
     use crate::ports::MockSessionRepository;
-    use crate::session::ClientInfo;
+    use crate::session::{ClientInfo, SignInMethod};
     use crate::use_cases::test_support::*;
 
     fn caller() -> (Authenticated, Session) {
         let user = user(Some("h"));
-        let issue = || issuer(codec_for(user.id)).issue(user.id, &ClientInfo::default()).unwrap().0;
+        let issue =
+            || issuer(codec_for(user.id)).issue(user.id, &ClientInfo::default(), SignInMethod::Password).unwrap().0;
         let (current, other) = (issue(), issue());
         (Authenticated { user, session: current }, other)
     }

@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::password::PasswordPolicy;
 use crate::ports::Infrastructure;
 use crate::ports::{PasswordChange, PasswordHasher, PasswordWrite, StoreError, UserRepository};
+use crate::proof::{Proof, RecentProof};
 use crate::session::SessionId;
 use crate::throttle::{Throttle, Throttled, ThrottledAction};
 use crate::user::UserId;
@@ -41,6 +42,9 @@ pub enum SetPasswordError {
     /// The asking session (or its user) is gone.
     #[error("the session has ended")]
     SessionEnded,
+    /// A first password from a session whose proof is older than the window.
+    #[error("a recent proof of identity is required")]
+    ReauthenticationRequired,
     #[error(transparent)]
     Infrastructure(#[from] Infrastructure),
 }
@@ -59,18 +63,27 @@ pub struct SetPassword {
     hasher: Arc<dyn PasswordHasher>,
     policy: PasswordPolicy,
     throttle: Throttle,
+    proof: RecentProof,
     clock: Arc<dyn Clock>,
+}
+
+/// What a password write needs besides the user store and the hasher.
+#[derive(Debug, Clone)]
+pub struct PasswordRules {
+    pub policy: PasswordPolicy,
+    pub throttle: Throttle,
+    pub proof: RecentProof,
 }
 
 impl SetPassword {
     pub fn new(
         users: Arc<dyn UserRepository>,
         hasher: Arc<dyn PasswordHasher>,
-        policy: PasswordPolicy,
-        throttle: Throttle,
+        rules: PasswordRules,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { users, hasher, policy, throttle, clock }
+        let PasswordRules { policy, throttle, proof } = rules;
+        Self { users, hasher, policy, throttle, proof, clock }
     }
 
     #[tracing::instrument(name = "set_password", skip_all, fields(user = %command.user_id))]
@@ -110,6 +123,15 @@ impl SetPassword {
         }
         let Some(new) = new else { return Err(errors.into()) };
         errors.into_result()?;
+        // A first password is a new way in: a stolen token alone may not add one. A change is
+        // proven by the current password itself.
+        if user.password_hash.is_none() {
+            match self.proof.of(command.user_id, command.session_id).await? {
+                Proof::Recent => {}
+                Proof::Stale => return Err(SetPasswordError::ReauthenticationRequired),
+                Proof::Ended => return Err(SetPasswordError::SessionEnded),
+            }
+        }
 
         // Reserved before any hash, so requests sent at once get no more hashes than it holds.
         let guessed = user.password_hash.as_ref().zip(current);

@@ -38,7 +38,17 @@ fn hasher(current_matches: bool) -> MockPasswordHasher {
 }
 
 fn set_password(users: MockUserRepository, hasher: MockPasswordHasher, throttle: Throttle) -> SetPassword {
-    SetPassword::new(Arc::new(users), Arc::new(hasher), PasswordPolicy::default(), throttle, clock_at(t0()))
+    set_password_proven(users, hasher, throttle, chrono::Duration::seconds(30))
+}
+
+fn set_password_proven(
+    users: MockUserRepository,
+    hasher: MockPasswordHasher,
+    throttle: Throttle,
+    proven_ago: chrono::Duration,
+) -> SetPassword {
+    let rules = PasswordRules { policy: PasswordPolicy::default(), throttle, proof: proven(proven_ago) };
+    SetPassword::new(Arc::new(users), Arc::new(hasher), rules, clock_at(t0()))
 }
 
 fn codes(error: SetPasswordError) -> Vec<(&'static str, FieldErrorCode)> {
@@ -61,6 +71,30 @@ async fn an_account_without_a_password_sets_one_and_keeps_only_this_session() {
         .returning(|_| Ok(PasswordWrite::Done));
     let done = set_password(users, hasher(false), open_throttle()).execute(&cmd).await.unwrap();
     assert_eq!(done, PasswordSet::Set);
+}
+
+#[tokio::test]
+async fn a_first_password_from_a_session_proven_too_long_ago_is_refused_before_any_hash() {
+    let me = user(None);
+    let mut users = MockUserRepository::new();
+    let found = me.clone();
+    users.expect_find_by_id().returning(move |_| Ok(Some(found.clone())));
+    users.expect_set_password().never();
+    let mut hasher = MockPasswordHasher::new();
+    hasher.expect_hash().never();
+    let stale = chrono::Duration::minutes(11);
+    let result = set_password_proven(users, hasher, closed_throttle(), stale).execute(&command(&me, None)).await;
+    assert!(matches!(result, Err(SetPasswordError::ReauthenticationRequired)), "{result:?}");
+}
+
+#[tokio::test]
+async fn a_change_is_proven_by_the_current_password_however_old_the_session() {
+    let me = user(Some("stored"));
+    let users = users_with(me.clone(), vec![]);
+    let stale = chrono::Duration::days(2);
+    let done =
+        set_password_proven(users, hasher(true), open_throttle(), stale).execute(&command(&me, Some("old"))).await;
+    assert_eq!(done.unwrap(), PasswordSet::Changed);
 }
 
 #[tokio::test]

@@ -72,3 +72,14 @@ pub fn closed_throttle() -> Throttle {
     });
     Throttle::new(Arc::new(counter), RateLimits::default())
 }
+
+/// A proof of identity given `proven_ago` before [`t0`], by any session asked about.
+pub fn proven(proven_ago: chrono::Duration) -> crate::proof::RecentProof {
+    let mut sessions = crate::ports::MockSessionRepository::new();
+    let proof = crate::proof::SessionProof {
+        authenticated_at: t0() - proven_ago,
+        expires_at: t0() + chrono::Duration::days(1),
+    };
+    sessions.expect_find_proof().returning(move |_, _| Ok(Some(proof)));
+    crate::proof::RecentProof::new(Arc::new(sessions), clock_at(t0()), crate::proof::ReauthWindow::default())
+}

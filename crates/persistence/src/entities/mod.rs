@@ -3,4 +3,5 @@
 pub mod oauth_accounts;
 pub mod oauth_states;
 pub mod sessions;
+pub mod unlinked_identities;
 pub mod users;

@@ -13,6 +13,10 @@ pub struct Model {
     pub last_seen_at: DateTimeUtc,
     pub user_agent: Option<String>,
     pub ip: Option<String>,
+    /// NULL in a row an older replica wrote: read as `created_at`.
+    pub authenticated_at: Option<DateTimeUtc>,
+    /// NULL when unknown (an older replica's row, or one from before the column).
+    pub method: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

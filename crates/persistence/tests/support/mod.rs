@@ -2,7 +2,7 @@
 
 use chrono::{Duration, SubsecRound, Utc};
 use yoshikosan_domain::ports::SessionRepository;
-use yoshikosan_domain::{DisplayName, Email, PasswordHash, Session, SessionId, TokenHash, User};
+use yoshikosan_domain::{DisplayName, Email, PasswordHash, Session, SessionId, SignInMethod, TokenHash, User};
 
 pub fn new_user(email: &str) -> User {
     let now = Utc::now().trunc_subsecs(6);
@@ -26,6 +26,8 @@ pub fn new_session(user: &User) -> Session {
         last_seen_at: now,
         user_agent: Some("curl/8.5".into()),
         ip: Some("203.0.113.9".into()),
+        method: SignInMethod::Password,
+        authenticated_at: now,
     }
 }
 

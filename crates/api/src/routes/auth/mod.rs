@@ -9,8 +9,10 @@ pub(super) mod oauth;
 pub(super) mod password;
 pub(super) mod password_policy;
 pub(super) mod providers;
+pub(super) mod reauthenticate;
 pub(super) mod register;
 pub(super) mod sessions;
+pub(super) mod unlink;
 
 pub use current_user::CurrentUser;
 pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
@@ -18,4 +20,5 @@ pub use oauth::ProviderPathId;
 pub use password::SetPasswordRequest;
 pub use password_policy::{PasswordPolicyResponse, PasswordRuleResponse};
 pub use providers::{ProviderResponse, ProvidersResponse};
+pub use reauthenticate::ReauthenticateRequest;
 pub use sessions::SessionResponse;

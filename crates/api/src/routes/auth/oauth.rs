@@ -6,7 +6,9 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, HttpResponseBuilder, ResponseError, get, post, web};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
-use yoshikosan_domain::use_cases::{CompleteOAuthCommand, CompletedOAuth, FLOW_LIFETIME, OAuthErrorCode, OAuthOutcome};
+use yoshikosan_domain::use_cases::{
+    CompleteOAuthCommand, CompletedOAuth, FLOW_LIFETIME, OAuthErrorCode, OAuthOutcome, StartOAuthError,
+};
 use yoshikosan_domain::{FlowPurpose, ProviderCallback, ProviderId};
 
 use super::dto::AuthResponse;
@@ -22,10 +24,10 @@ use crate::routes::responses::{CsrfRejected, ProviderNotFound, Unauthenticated};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct StartQuery {
+pub(super) struct StartQuery {
     /// Where on the frontend to land afterwards: a path starting with a single `/`.
     #[param(example = "/dashboard")]
-    redirect_to: Option<String>,
+    pub(super) redirect_to: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -46,7 +48,7 @@ pub struct ProviderPathId(#[allow(dead_code, reason = "a schema only")] String);
 /// The configured provider a path names. A name no provider is configured under is answered as
 /// a path nothing serves (404, or 405 where another route has that path), except a built-in
 /// provider's: `provider_not_configured` tells an operator what is missing.
-fn provider_named(
+pub(super) fn provider_named(
     app: &AppState,
     name: &str,
     request: &HttpRequest,
@@ -59,27 +61,36 @@ fn provider_named(
     }
 }
 
-const QUERY_UNREADABLE: &str = "The query string could not be read: each parameter may be given once";
+pub(super) const QUERY_UNREADABLE: &str = "The query string could not be read: each parameter may be given once";
 
-fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBuilder {
+pub(super) fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBuilder {
     response.insert_header((header::LOCATION, location));
     response
 }
 
-/// Starts a flow and sends the browser to the provider with the sealed flow cookie.
-async fn begin(
+/// Starts a flow and sends the browser to the provider with the sealed flow cookie; a flow that
+/// cannot start sends it back to the page it came from, saying why.
+pub(super) async fn begin(
     app: &AppState,
     provider: &ProviderId,
     purpose: FlowPurpose,
     redirect_to: String,
     response: HttpResponseBuilder,
 ) -> Result<HttpResponse, ApiError> {
+    let from_account = purpose.returns_to_account();
     let started = match app.oauth.start.execute(provider.clone(), purpose, redirect_to).await {
         Ok(started) => started,
+        Err(StartOAuthError::ReauthenticationRequired) => {
+            return Ok(redirect(response, &app.oauth.reauthentication_page(provider)).finish());
+        }
         Err(error) => {
+            let code = match &error {
+                StartOAuthError::SessionEnded => OAuthErrorCode::SessionExpired,
+                StartOAuthError::Infrastructure(_) => OAuthErrorCode::Unavailable,
+                _ => OAuthErrorCode::ProviderError,
+            };
             tracing::warn!(%provider, %error, "could not start an OAuth flow");
-            let location = app.oauth.error_page(purpose.is_link(), OAuthErrorCode::ProviderError);
-            return Ok(redirect(response, &location).finish());
+            return Ok(redirect(response, &app.oauth.error_page(from_account, code)).finish());
         }
     };
     let sealed = oauth_flow::seal(&started.flow, &app.oauth.cipher)
@@ -140,17 +151,19 @@ fn started_by_another_site(request: &HttpRequest) -> bool {
 
 /// Start linking a provider to the signed-in account.
 ///
-/// For a top-level form post from the frontend: answers 303 to the provider's consent page. At
-/// the callback the provider account is linked to this user only, only while this session is
-/// still valid, and never moved from another user; the browser then returns to `redirect_to`
-/// (default `/account`), or to `/account?error=` (`session_expired`, `already_linked`, ...).
+/// For a top-level form post from the frontend: answers 303 to the provider's consent page. The
+/// session needs a recent proof of identity (`REAUTH_WINDOW_SECS`); without one the browser goes
+/// to `/account?error=reauthentication_required&provider=<id>`. At the callback the provider
+/// account is linked to this user only, only while this session is still valid, and never moved
+/// from another user; the browser then returns to `redirect_to` (default `/account`), or to
+/// `/account?error=` (`session_expired`, `already_linked`, ...).
 #[utoipa::path(
     tag = "oauth",
     security(("bearer" = []), ("cookie" = [])),
     params(("provider" = ProviderPathId, Path, description = "A configured provider's id (`GET /api/auth/providers`)")),
     responses(
-        (status = 303, description = "To the provider; sets the encrypted flow cookie (10 minutes)",
-            headers(("location" = String, description = "The provider's authorization URL"))),
+        (status = 303, description = "To the provider, setting the encrypted flow cookie (10 minutes); or, without a recent proof, to the account page",
+            headers(("location" = String, description = "The provider's authorization URL, or `{FRONTEND_URL}/account?error=reauthentication_required&provider=<id>`"))),
         Unauthenticated, CsrfRejected, ProviderNotFound,
     )
 )]
@@ -180,9 +193,10 @@ pub async fn start_link(
 ///
 /// Always redirects. A sign-in: to `FRONTEND_URL` + the requested path with the session cookie
 /// set, or to `FRONTEND_URL/login?error=` one of `access_denied`, `invalid_state`,
-/// `provider_error`, `email_not_verified`, `unavailable`. A link: to the requested path (default
-/// `/account`), or to `FRONTEND_URL/account?error=` one of those or `session_expired`,
-/// `already_linked`.
+/// `provider_error`, `email_not_verified`, `identity_unlinked`, `unavailable`. A link or a
+/// re-authentication: to the requested path (default `/account`), or to
+/// `FRONTEND_URL/account?error=` one of those or `session_expired`, `already_linked`,
+/// `reauthentication_failed`.
 #[utoipa::path(
     tag = "oauth",
     params(("provider" = ProviderPathId, Path, description = "A configured provider's id (`GET /api/auth/providers`)")),
@@ -209,7 +223,8 @@ pub async fn callback(
     // Read after the lookup: a path that names no provider is answered as such, whatever its query.
     let query = query.map_err(|_| ApiError::BadRequest(QUERY_UNREADABLE.to_owned()))?;
     let flow = app.web.cookie.read_flow(&req).and_then(|sealed| oauth_flow::open(&app.oauth.cipher, &sealed));
-    let link_flow = flow.as_ref().is_some_and(|f| f.purpose.is_link());
+    let from_account = flow.as_ref().is_some_and(|f| f.purpose.returns_to_account());
+    let reauthentication = flow.as_ref().is_some_and(|f| matches!(f.purpose, FlowPurpose::Reauthenticate { .. }));
     let CallbackQuery { code, state: flow_state, error } = query.into_inner();
     let command = CompleteOAuthCommand {
         provider: provider.clone(),
@@ -240,9 +255,13 @@ pub async fn callback(
             }
             redirect(HttpResponse::Found(), &app.oauth.frontend_location(&redirect_to))
         }
+        Ok(CompletedOAuth::Reauthenticated { user_id, session_id, redirect_to }) => {
+            audit(AuditEvent::Reauthenticated).user(user_id).session(session_id).emit();
+            redirect(HttpResponse::Found(), &app.oauth.frontend_location(&redirect_to))
+        }
         Err(error) => {
-            // A link flow is not a sign-in.
-            if let Some(result) = SignInResult::of_oauth(&error).filter(|_| !link_flow) {
+            // A link or re-authentication flow is not a sign-in.
+            if let Some(result) = SignInResult::of_oauth(&error).filter(|_| !from_account) {
                 prometheus::record_sign_in(provider.as_str(), result);
             }
             let code = error.code();
@@ -251,8 +270,9 @@ pub async fn callback(
             } else {
                 tracing::warn!(%provider, %error, "an OAuth flow failed");
             }
-            audit(AuditEvent::OAuthFailed).reason(code.as_str()).emit();
-            redirect(HttpResponse::Found(), &app.oauth.error_page(link_flow, code))
+            let event = if reauthentication { AuditEvent::ReauthenticationFailed } else { AuditEvent::OAuthFailed };
+            audit(event).reason(code.as_str()).emit();
+            redirect(HttpResponse::Found(), &app.oauth.error_page(from_account, code))
         }
     };
     // The flow cookie is spent whatever happened.

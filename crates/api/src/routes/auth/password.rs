@@ -1,15 +1,18 @@
-use actix_web::{HttpResponse, put, web};
+use actix_web::{HttpResponse, delete, put, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use yoshikosan_domain::FieldErrorCode;
-use yoshikosan_domain::use_cases::{PasswordSet, SetPasswordCommand};
+use yoshikosan_domain::ports::RemovedMethod;
+use yoshikosan_domain::use_cases::{PasswordSet, RemoveSignInMethodCommand, SetPasswordCommand};
 
 use super::current_user::CurrentUser;
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client_context::ClientContext;
 use crate::http::json::JsonBody;
-use crate::routes::responses::{BodyRejected, CsrfRejected, Unauthenticated, Unavailable};
+use crate::routes::responses::{
+    BodyRejected, MethodNotRemovable, ReauthenticationRequired, Unauthenticated, Unavailable,
+};
 use crate::state::AppState;
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -27,7 +30,8 @@ pub struct SetPasswordRequest {
 /// Set or change the signed-in user's password.
 ///
 /// Sets a password on an account without one, or changes it given the current one. Every other
-/// session of the user is revoked; this one stays.
+/// session of the user is revoked; this one stays. A first password is a new way in: it needs a
+/// recent proof of identity (`REAUTH_WINDOW_SECS`); a change is proven by the current password.
 #[utoipa::path(
     tag = "auth",
     security(("bearer" = []), ("cookie" = [])),
@@ -38,7 +42,9 @@ pub struct SetPasswordRequest {
             example = json!(ApiError::invalid_field("current_password", FieldErrorCode::Incorrect, "current password is incorrect").problem())),
         (status = 429, description = "Too many wrong current passwords for this account, or too many password changes from this address (`rate_limited`)", body = Problem, content_type = "application/problem+json",
             headers(("retry-after" = u64, description = "Seconds until an attempt may succeed")), example = json!(ApiError::RateLimited(840).problem())),
-        BodyRejected, Unauthenticated, CsrfRejected, Unavailable,
+        (status = 403, description = "A first password without a recent proof of identity (`reauthentication_required`), or a cross-site request (`csrf_rejected`)", body = Problem, content_type = "application/problem+json",
+            example = json!(ApiError::ReauthenticationRequired.problem())),
+        BodyRejected, Unauthenticated, Unavailable,
     )
 )]
 #[put("/api/auth/password")]
@@ -61,5 +67,34 @@ pub async fn set_password(
         PasswordSet::Changed => AuditEvent::PasswordChanged,
     };
     Audit::new(event, &client).user(current.user.id).session(current.session.id).emit();
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Remove the signed-in account's password.
+///
+/// With a recent proof of identity (`REAUTH_WINDOW_SECS`), unless it is the account's last way
+/// in. The account's other sessions that signed in with the password are revoked; this one
+/// stays.
+#[utoipa::path(
+    tag = "auth",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "The password is removed"),
+        Unauthenticated, ReauthenticationRequired, MethodNotRemovable, Unavailable,
+    )
+)]
+#[delete("/api/auth/password")]
+pub async fn remove_password(
+    state: web::Data<AppState>,
+    CurrentUser(current): CurrentUser,
+    client: ClientContext,
+) -> Result<HttpResponse, ApiError> {
+    let command = RemoveSignInMethodCommand {
+        user_id: current.user.id,
+        session_id: current.session.id,
+        method: RemovedMethod::Password,
+    };
+    state.accounts.remove_sign_in_method.execute(&command).await?;
+    Audit::new(AuditEvent::PasswordRemoved, &client).user(current.user.id).session(current.session.id).emit();
     Ok(HttpResponse::NoContent().finish())
 }

@@ -29,6 +29,12 @@ pub struct SessionResponse {
     pub ip: Option<String>,
     /// True for the session making this request.
     pub current: bool,
+    /// How the session was created: `password`, a provider's id, or `unknown` (a session from
+    /// before this was recorded).
+    #[schema(example = "google")]
+    pub method: String,
+    /// When the session last proved who holds it: its sign-in, or its latest re-authentication.
+    pub authenticated_at: DateTime<Utc>,
 }
 
 impl From<ListedSession> for SessionResponse {
@@ -42,6 +48,8 @@ impl From<ListedSession> for SessionResponse {
             user_agent: s.user_agent,
             ip: s.ip,
             current: listed.current,
+            method: s.method.as_str().to_owned(),
+            authenticated_at: s.authenticated_at,
         }
     }
 }

@@ -1,0 +1,114 @@
+use std::sync::Arc;
+
+use crate::clock::Clock;
+use crate::ports::{Infrastructure, PasswordWrite, RemovedMethod, SignInMethodRemoval, StoreError, UserRepository};
+use crate::proof::{Proof, RecentProof};
+use crate::provider_registry::ProviderRegistry;
+use crate::session::SessionId;
+use crate::user::UserId;
+
+use super::oauth_attempt::ATTEMPTS;
+
+/// A signed-in user's request to remove their password or unlink a provider.
+#[derive(Debug, Clone)]
+pub struct RemoveSignInMethodCommand {
+    pub user_id: UserId,
+    /// The session asking: it stays.
+    pub session_id: SessionId,
+    pub method: RemovedMethod,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RemoveSignInMethodError {
+    /// The account has no password, or no link to that provider.
+    #[error("the account has no such way in")]
+    NotFound,
+    /// The account would be left with no way in.
+    #[error("this is the account's last way to sign in")]
+    LastSignInMethod,
+    #[error("a recent proof of identity is required")]
+    ReauthenticationRequired,
+    #[error("the session has ended")]
+    SessionEnded,
+    #[error(transparent)]
+    Infrastructure(#[from] Infrastructure),
+}
+
+/// Removes a way in (the password, or every link to a provider) from the asking user's account,
+/// never the last one, only with a recent proof, and revokes the other sessions it opened.
+#[derive(Clone)]
+pub struct RemoveSignInMethod {
+    users: Arc<dyn UserRepository>,
+    proof: RecentProof,
+    providers: Arc<ProviderRegistry>,
+    clock: Arc<dyn Clock>,
+}
+
+impl RemoveSignInMethod {
+    pub fn new(
+        users: Arc<dyn UserRepository>,
+        proof: RecentProof,
+        providers: Arc<ProviderRegistry>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self { users, proof, providers, clock }
+    }
+
+    #[tracing::instrument(name = "remove_sign_in_method", skip_all, fields(user = %command.user_id))]
+    pub async fn execute(&self, command: &RemoveSignInMethodCommand) -> Result<(), RemoveSignInMethodError> {
+        // Each retry follows a concurrent change of the account's ways in, decided again on
+        // what it left.
+        for _ in 0..ATTEMPTS {
+            if self.attempt(command).await? {
+                return Ok(());
+            }
+        }
+        Err(StoreError::Unexpected("the account's ways in kept changing".into()).into())
+    }
+
+    /// False when the account changed since it was read.
+    async fn attempt(&self, command: &RemoveSignInMethodCommand) -> Result<bool, RemoveSignInMethodError> {
+        let user = self.users.find_by_id(command.user_id).await?.ok_or(RemoveSignInMethodError::SessionEnded)?;
+        let has = match &command.method {
+            RemovedMethod::Password => user.password_hash.is_some(),
+            RemovedMethod::Provider(provider) => user.linked_providers.contains(provider),
+        };
+        if !has {
+            return Err(RemoveSignInMethodError::NotFound);
+        }
+        // Told before the proof is asked for: confirming who one is only to hear that the
+        // removal cannot be done would be a wasted step.
+        let removed = match &command.method {
+            RemovedMethod::Password => "password",
+            RemovedMethod::Provider(provider) => provider.as_str(),
+        };
+        let remaining = user.sign_in_methods(|p| self.providers.contains(p));
+        if remaining.iter().all(|method| *method == removed) {
+            return Err(RemoveSignInMethodError::LastSignInMethod);
+        }
+        match self.proof.of(command.user_id, command.session_id).await? {
+            Proof::Recent => {}
+            Proof::Stale => return Err(RemoveSignInMethodError::ReauthenticationRequired),
+            Proof::Ended => return Err(RemoveSignInMethodError::SessionEnded),
+        }
+        let removal = SignInMethodRemoval {
+            user_id: user.id,
+            password: user.password_hash.clone(),
+            providers: user.linked_providers.clone(),
+            remove: command.method.clone(),
+            keep: command.session_id,
+            now: self.clock.now(),
+        };
+        match self.users.remove_sign_in_method(&removal).await? {
+            PasswordWrite::Done => Ok(true),
+            PasswordWrite::Stale => Ok(false),
+            PasswordWrite::SessionEnded => Err(RemoveSignInMethodError::SessionEnded),
+        }
+    }
+}
+
+opaque_debug!(RemoveSignInMethod);
+
+#[cfg(test)]
+#[path = "remove_sign_in_method_tests.rs"]
+mod tests;

@@ -1,0 +1,98 @@
+//! Removing a way in: the password, or every link to a provider. One transaction under the
+//! user's lock, which also holds the check that the account's ways in are still as the decision
+//! read them, so two removals at once cannot both leave it with less than the domain allowed.
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use yoshikosan_domain::ports::{PasswordWrite, RemovedMethod, SignInMethodRemoval};
+
+use crate::account_lock::{Expect, lock_user, session_is_valid};
+use crate::entities::{oauth_accounts, sessions, unlinked_identities, users};
+use crate::rows::known_providers;
+use crate::unit_of_work::{Changed, Writes};
+
+pub(crate) async fn remove_sign_in_method(
+    writes: &Writes,
+    removal: &SignInMethodRemoval,
+) -> Result<PasswordWrite, DbErr> {
+    let work = writes.begin().await?;
+    let txn = work.txn();
+    let mut changes = vec![(users::Column::UpdatedAt, Expr::value(removal.now))];
+    if removal.remove == RemovedMethod::Password {
+        changes.push((users::Column::PasswordHash, Expr::value(Option::<String>::None)));
+    }
+    let expect = Expect::Password(removal.password.as_ref());
+    if !lock_user(txn, removal.user_id, expect, changes).await? || linked_now(txn, removal).await? != removal.providers
+    {
+        return Ok(PasswordWrite::Stale);
+    }
+    if !session_is_valid(txn, removal.user_id, removal.keep, removal.now).await? {
+        return Ok(PasswordWrite::SessionEnded);
+    }
+    let method = match &removal.remove {
+        RemovedMethod::Password => "password",
+        RemovedMethod::Provider(provider) => {
+            unlink(txn, removal, provider.as_str()).await?;
+            provider.as_str()
+        }
+    };
+    // The other sessions this way in opened end with it; the asking one stays.
+    sessions::Entity::delete_many()
+        .filter(sessions::Column::UserId.eq(removal.user_id.as_uuid()))
+        .filter(sessions::Column::Method.eq(method))
+        .filter(sessions::Column::Id.ne(removal.keep.as_uuid()))
+        .exec(txn)
+        .await?;
+    work.commit(Changed::Accounts).await?;
+    Ok(PasswordWrite::Done)
+}
+
+/// The providers linked now, read as the decision read them.
+async fn linked_now(
+    txn: &DatabaseTransaction,
+    removal: &SignInMethodRemoval,
+) -> Result<Vec<yoshikosan_domain::ProviderId>, DbErr> {
+    let user = removal.user_id.as_uuid();
+    let names: Vec<String> = oauth_accounts::Entity::find()
+        .select_only()
+        .column(oauth_accounts::Column::Provider)
+        .filter(oauth_accounts::Column::UserId.eq(user))
+        .order_by_asc(oauth_accounts::Column::CreatedAt)
+        .into_tuple()
+        .all(txn)
+        .await?;
+    Ok(known_providers(user, names.iter().map(String::as_str), false))
+}
+
+/// Deletes the user's links to `provider`, remembering each identity as unlinked by them.
+async fn unlink(txn: &DatabaseTransaction, removal: &SignInMethodRemoval, provider: &str) -> Result<(), DbErr> {
+    let user = removal.user_id.as_uuid();
+    let links = oauth_accounts::Entity::find()
+        .filter(oauth_accounts::Column::UserId.eq(user))
+        .filter(oauth_accounts::Column::Provider.eq(provider))
+        .all(txn)
+        .await?;
+    for link in &links {
+        // Unlinked before, linked again since (which forgets that), unlinked once more.
+        unlinked_identities::Entity::delete_by_id((user, link.provider.clone(), link.provider_user_id.clone()))
+            .exec(txn)
+            .await?;
+        unlinked_identities::ActiveModel {
+            user_id: Set(user),
+            provider: Set(link.provider.clone()),
+            provider_user_id: Set(link.provider_user_id.clone()),
+            unlinked_at: Set(removal.now),
+        }
+        .insert(txn)
+        .await?;
+    }
+    oauth_accounts::Entity::delete_many()
+        .filter(oauth_accounts::Column::UserId.eq(user))
+        .filter(oauth_accounts::Column::Provider.eq(provider))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
