@@ -235,7 +235,7 @@ check "no password reached nginx's access log" not sh -c "$DOCKER logs '$(one ng
 step "make targets on the running stack"
 check "make db-migrate runs the migrations inside the stack" says 'no pending migrations' m db-migrate
 check "make db-init says the same" says 'no pending migrations' m db-init
-check "make db-status lists them applied" says 'applied  m20261123_000003' m db-status
+check "make db-status lists them applied" says 'applied  m20261206_000004' m db-status
 check "make env-check checks the backend container's own configuration" \
     says "DATABASE_URL       postgres://yoshikosan:\*\*\*@postgres" m env-check
 check "and finds nothing to warn about" not says 'warning(s):' m env-check
