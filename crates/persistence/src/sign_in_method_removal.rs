@@ -4,8 +4,8 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use yoshikosan_domain::ports::{PasswordWrite, RemovedMethod, SignInMethodRemoval};
 
@@ -39,10 +39,14 @@ pub(crate) async fn remove_sign_in_method(
             provider.as_str()
         }
     };
-    // The other sessions this way in opened end with it; the asking one stays.
+    // The other sessions this way in opened end with it, and so do those whose way in is not
+    // known (written before it was recorded, or by an older replica): any of them may be one.
+    // The asking session stays.
+    let opened_by_it =
+        Condition::any().add(sessions::Column::Method.eq(method)).add(sessions::Column::Method.is_null());
     sessions::Entity::delete_many()
         .filter(sessions::Column::UserId.eq(removal.user_id.as_uuid()))
-        .filter(sessions::Column::Method.eq(method))
+        .filter(opened_by_it)
         .filter(sessions::Column::Id.ne(removal.keep.as_uuid()))
         .exec(txn)
         .await?;

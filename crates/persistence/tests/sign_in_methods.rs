@@ -79,14 +79,15 @@ fn removal(user: &User, keep: &Session, remove: RemovedMethod) -> SignInMethodRe
 }
 
 #[tokio::test]
-async fn unlinking_remembers_the_identity_and_ends_only_the_other_sessions_it_opened() {
+async fn unlinking_remembers_the_identity_and_ends_only_the_other_sessions_it_may_have_opened() {
     let db = TestDatabase::fresh().await;
     let (user, keep) = account(&db, &["google", "discord"]).await;
     let sessions = db.database.sessions();
     let by_google = opened_by(&user, SignInMethod::Provider(provider("google")));
     let by_password = opened_by(&user, SignInMethod::Password);
     let current_by_google = opened_by(&user, SignInMethod::Provider(provider("google")));
-    for session in [&by_google, &by_password, &current_by_google] {
+    let unknown = opened_by(&user, SignInMethod::Unknown);
+    for session in [&by_google, &by_password, &current_by_google, &unknown] {
         sessions.create(session).await.unwrap();
     }
     let unlink = removal(&user, &current_by_google, RemovedMethod::Provider(provider("google")));
@@ -96,6 +97,7 @@ async fn unlinking_remembers_the_identity_and_ends_only_the_other_sessions_it_op
     assert_eq!(after.linked_providers, [provider("discord")]);
     assert!(after.password_hash.is_some());
     assert!(!db_sessions(&db, by_google.id).await, "another session Google opened ends");
+    assert!(!db_sessions(&db, unknown.id).await, "and one that may have been opened by it");
     assert!(db_sessions(&db, current_by_google.id).await, "the asking session stays");
     assert!(db_sessions(&db, by_password.id).await, "sessions of other ways in stay");
     assert!(db_sessions(&db, keep.id).await);
