@@ -22,7 +22,7 @@ use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, RecentProof, Se
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
 use yoshikosan_persistence::{Database, DbErr};
 use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};
-use yoshikosan_security::{BcryptHasher, CookieCipher, FairHashingGate, JwtCodec, QUEUE_PER_CLIENT};
+use yoshikosan_security::{BcryptHasher, FairHashingGate, JwtCodec, QUEUE_PER_CLIENT};
 
 use crate::config::Settings;
 use crate::cookies::Cookies;
@@ -181,7 +181,7 @@ fn state(
         start: StartOAuth::new(providers.clone(), proof.clone(), clock.clone()),
         providers: providers.clone(),
         complete: CompleteOAuth::new(ports, issuer.clone()),
-        cipher: CookieCipher::new(&settings.secret_key, oauth_flow::CIPHER_PURPOSE),
+        ciphers: oauth_flow::FlowCiphers::new(&settings.secret_key),
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
     };
     Ok(AppState {

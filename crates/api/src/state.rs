@@ -9,9 +9,9 @@ use yoshikosan_domain::use_cases::{
 
 use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};
 use yoshikosan_persistence::Database;
-use yoshikosan_security::CookieCipher;
 
 use crate::cookies::Cookies;
+use crate::http::oauth_flow::FlowCiphers;
 
 /// What the handlers share: the use cases, wired to their adapters at start-up, in bundles by
 /// what they serve.
@@ -69,7 +69,8 @@ pub struct OAuthFlows {
     pub providers: Arc<ProviderRegistry>,
     pub start: StartOAuth,
     pub complete: CompleteOAuth,
-    pub cipher: CookieCipher,
+    /// Seal and open the flow cookie.
+    pub ciphers: FlowCiphers,
     /// FRONTEND_URL without a trailing slash.
     pub frontend: String,
 }

@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 use yoshikosan_domain::{FlowPurpose, PendingFlow, ProviderId, SessionId, UserId};
@@ -12,6 +13,43 @@ use yoshikosan_security::CookieCipher;
 /// Also the purpose the cookie key is derived for: a sealed value of another kind (or of an
 /// earlier layout) cannot open.
 pub const CIPHER_PURPOSE: &str = "oauth-flow-cookie-v2";
+
+/// The key of re-authentication flows, which an earlier release does not know: during a rolling
+/// update its replicas cannot open one (they would read it as a sign-in) and answer
+/// `invalid_state`.
+pub const REAUTHENTICATION_PURPOSE: &str = "oauth-reauthentication-cookie-v1";
+
+/// The flow cookie's keys: sign-in and link flows under [`CIPHER_PURPOSE`], re-authentication
+/// flows under [`REAUTHENTICATION_PURPOSE`].
+#[derive(Debug)]
+pub struct FlowCiphers {
+    flows: CookieCipher,
+    reauthentication: CookieCipher,
+}
+
+impl FlowCiphers {
+    pub fn new(secret: &SecretString) -> Self {
+        Self {
+            flows: CookieCipher::new(secret, CIPHER_PURPOSE),
+            reauthentication: CookieCipher::new(secret, REAUTHENTICATION_PURPOSE),
+        }
+    }
+
+    pub fn seal(&self, flow: &PendingFlow) -> Option<String> {
+        seal(flow, if is_reauthentication(flow) { &self.reauthentication } else { &self.flows })
+    }
+
+    /// A flow opens only under its own purpose's key.
+    pub fn open(&self, sealed: &str) -> Option<PendingFlow> {
+        open(&self.flows, sealed)
+            .filter(|flow| !is_reauthentication(flow))
+            .or_else(|| open(&self.reauthentication, sealed).filter(is_reauthentication))
+    }
+}
+
+fn is_reauthentication(flow: &PendingFlow) -> bool {
+    matches!(flow.purpose, FlowPurpose::Reauthenticate { .. })
+}
 
 /// A [`PendingFlow`] as the cookie carries it.
 #[derive(Debug, Serialize, Deserialize)]
@@ -105,6 +143,35 @@ fn has_dot_segment(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn flow(purpose: FlowPurpose) -> PendingFlow {
+        PendingFlow {
+            provider: ProviderId::parse("google").unwrap(),
+            state: "state".into(),
+            pkce_verifier: "verifier".into(),
+            nonce: None,
+            redirect_to: "/account".into(),
+            purpose,
+            expires_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_reauthentication_flow_is_sealed_where_an_earlier_release_cannot_open_it() {
+        let secret = SecretString::from("0123456789abcdef0123456789abcdef-test");
+        let ciphers = FlowCiphers::new(&secret);
+        let earlier_release = CookieCipher::new(&secret, CIPHER_PURPOSE);
+        let ids = (UserId::generate(), SessionId::generate());
+        let reauthentication = flow(FlowPurpose::Reauthenticate { user_id: ids.0, session_id: ids.1 });
+        let sealed = ciphers.seal(&reauthentication).unwrap();
+        assert!(open(&earlier_release, &sealed).is_none(), "an older replica answers invalid_state");
+        assert_eq!(ciphers.open(&sealed).map(|f| f.purpose), Some(reauthentication.purpose));
+        for purpose in [FlowPurpose::SignIn, FlowPurpose::Link { user_id: ids.0, session_id: ids.1 }] {
+            let sealed = ciphers.seal(&flow(purpose)).unwrap();
+            assert_eq!(open(&earlier_release, &sealed).map(|f| f.purpose), Some(purpose), "unchanged");
+            assert_eq!(ciphers.open(&sealed).map(|f| f.purpose), Some(purpose));
+        }
+    }
 
     #[test]
     fn only_local_paths_are_kept() {
