@@ -32,9 +32,7 @@ fn discord_profile(id: &str, email: &str, verified: bool) -> Value {
 impl Setup {
     /// The provider's side of a flow started as `authorize`; returns the callback's Location.
     async fn finish_google(&self, browser: &Browser, authorize: &Authorize, sub: &str, claims: Value) -> String {
-        let id_token = self.google.id_token(&authorize.param("nonce"), sub, claims);
-        self.google.answer_once(authorize, self.google.tokens(id_token)).await;
-        browser.callback(&self.app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await
+        self.google.finish(&self.app, browser, authorize, sub, claims).await
     }
 
     async fn google_sign_in(&self, browser: &Browser, sub: &str, claims: Value) -> String {
@@ -43,8 +41,7 @@ impl Setup {
     }
 
     async fn finish_discord(&self, browser: &Browser, authorize: &Authorize, profile: Value) -> String {
-        self.discord.answer_once(authorize, profile).await;
-        browser.callback(&self.app, "discord", &[("code", "c"), ("state", &authorize.param("state"))]).await
+        self.discord.finish(&self.app, browser, authorize, profile).await
     }
 
     async fn discord_sign_in(&self, browser: &Browser, profile: Value) -> String {

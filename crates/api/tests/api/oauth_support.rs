@@ -94,6 +94,21 @@ impl FakeGoogle {
             .await;
     }
 
+    /// Google's side of a flow started as `authorize`: signs `sub` in with `claims`, and sends the
+    /// browser back; returns the callback's `Location`.
+    pub async fn finish(
+        &self,
+        app: &TestApp,
+        browser: &Browser,
+        authorize: &Authorize,
+        sub: &str,
+        claims: Value,
+    ) -> String {
+        let id_token = self.id_token(&authorize.param("nonce"), sub, claims);
+        self.answer_once(authorize, self.tokens(id_token)).await;
+        browser.callback(app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await
+    }
+
     pub fn tokens(&self, id_token: String) -> ResponseTemplate {
         ResponseTemplate::new(200).set_body_json(
             json!({"access_token": "google-access", "token_type": "Bearer", "expires_in": 3600, "id_token": id_token}),
@@ -144,6 +159,15 @@ impl FakeDiscord {
     }
 }
 
+impl FakeDiscord {
+    /// Discord's side of a flow started as `authorize`, answering with `profile`, and the browser
+    /// sent back; returns the callback's `Location`.
+    pub async fn finish(&self, app: &TestApp, browser: &Browser, authorize: &Authorize, profile: Value) -> String {
+        self.answer_once(authorize, profile).await;
+        browser.callback(app, "discord", &[("code", "c"), ("state", &authorize.param("state"))]).await
+    }
+}
+
 /// The provider's authorization URL the service redirected to.
 pub struct Authorize {
     pub url: url::Url,
@@ -189,7 +213,13 @@ impl Browser {
     /// `POST /api/auth/{provider}/link` with the browser's session cookie → the provider's
     /// authorize URL (303, as a form post is answered).
     pub async fn start_link(&self, app: &TestApp, provider: &str) -> Authorize {
-        let response = self.client.post(app.url(&format!("/api/auth/{provider}/link"))).send().await.unwrap();
+        self.post_flow(app, &format!("/api/auth/{provider}/link")).await
+    }
+
+    /// A form post to `path` that starts a flow of this browser's session (a link, a
+    /// re-authentication) → the provider's authorize URL.
+    pub async fn post_flow(&self, app: &TestApp, path: &str) -> Authorize {
+        let response = self.client.post(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
         let flow_cookie = cookie.split(';').next().unwrap().to_owned();

@@ -33,16 +33,12 @@ fn google_claims(email: &str) -> Value {
 }
 
 impl Setup {
-    /// The provider's side of a flow started as `authorize`; returns the callback's Location.
     async fn finish_google(&self, browser: &Browser, authorize: &Authorize, sub: &str, claims: Value) -> String {
-        let id_token = self.google.id_token(&authorize.param("nonce"), sub, claims);
-        self.google.answer_once(authorize, self.google.tokens(id_token)).await;
-        browser.callback(&self.app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await
+        self.google.finish(&self.app, browser, authorize, sub, claims).await
     }
 
     async fn finish_discord(&self, browser: &Browser, authorize: &Authorize, profile: Value) -> String {
-        self.discord.answer_once(authorize, profile).await;
-        browser.callback(&self.app, "discord", &[("code", "c"), ("state", &authorize.param("state"))]).await
+        self.discord.finish(&self.app, browser, authorize, profile).await
     }
 
     /// A browser signed in with Google as `sub`, whose account has no password.
@@ -68,12 +64,7 @@ impl Setup {
 
     /// `POST /api/auth/{provider}/reauthenticate` from the browser → the provider's URL.
     async fn start_reauthentication(&self, browser: &Browser, provider: &str) -> Authorize {
-        let url = self.app.url(&format!("/api/auth/{provider}/reauthenticate"));
-        let response = browser.client.post(url).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::SEE_OTHER);
-        let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
-        let flow_cookie = cookie.split(';').next().unwrap().to_owned();
-        Authorize { url: url::Url::parse(response.headers()[header::LOCATION].to_str().unwrap()).unwrap(), flow_cookie }
+        browser.post_flow(&self.app, &format!("/api/auth/{provider}/reauthenticate")).await
     }
 
     /// `auth_time` now, by the service's clock.

@@ -9,14 +9,14 @@ use utoipa::{IntoParams, ToSchema};
 use yoshikosan_domain::use_cases::{
     CompleteOAuthCommand, CompletedOAuth, FLOW_LIFETIME, OAuthErrorCode, OAuthOutcome, StartOAuthError,
 };
-use yoshikosan_domain::{FlowPurpose, ProviderCallback, ProviderId};
+use yoshikosan_domain::{FlowPurpose, ProviderCallback, ProviderId, SessionId, UserId};
 
 use super::dto::AuthResponse;
 use crate::audit::{Audit, AuditEvent};
 use crate::config::BUILT_IN_PROVIDERS;
 use crate::error::ApiError;
 use crate::http::client_context::ClientContext;
-use crate::http::oauth_flow::{self, safe_redirect};
+use crate::http::oauth_flow::safe_redirect;
 use crate::http::token::AccessToken;
 use crate::prometheus::{self, SignInResult};
 use crate::routes::fallback::{RouteTable, unrouted};
@@ -27,7 +27,7 @@ use crate::state::AppState;
 pub(super) struct StartQuery {
     /// Where on the frontend to land afterwards: a path starting with a single `/`.
     #[param(example = "/dashboard")]
-    pub(super) redirect_to: Option<String>,
+    redirect_to: Option<String>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -61,16 +61,16 @@ pub(super) fn provider_named(
     }
 }
 
-pub(super) const QUERY_UNREADABLE: &str = "The query string could not be read: each parameter may be given once";
+const QUERY_UNREADABLE: &str = "The query string could not be read: each parameter may be given once";
 
-pub(super) fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBuilder {
+fn redirect(mut response: HttpResponseBuilder, location: &str) -> HttpResponseBuilder {
     response.insert_header((header::LOCATION, location));
     response
 }
 
 /// Starts a flow and sends the browser to the provider with the sealed flow cookie; a flow that
 /// cannot start sends it back to the page it came from, saying why.
-pub(super) async fn begin(
+async fn begin(
     app: &AppState,
     provider: &ProviderId,
     purpose: FlowPurpose,
@@ -93,8 +93,8 @@ pub(super) async fn begin(
             return Ok(redirect(response, &app.oauth.error_page(from_account, code)).finish());
         }
     };
-    let sealed = oauth_flow::seal(&started.flow, &app.oauth.cipher)
-        .ok_or_else(|| ApiError::Internal("sealing the flow cookie".into()))?;
+    let sealed =
+        app.oauth.ciphers.seal(&started.flow).ok_or_else(|| ApiError::Internal("sealing the flow cookie".into()))?;
     Ok(redirect(response, &started.authorization_url)
         .cookie(app.web.cookie.flow(sealed, FLOW_LIFETIME.num_seconds()))
         .finish())
@@ -176,17 +176,32 @@ pub async fn start_link(
     query: Result<web::Query<StartQuery>, actix_web::Error>,
     token: AccessToken,
 ) -> Result<HttpResponse, ApiError> {
+    let link = |user_id, session_id| FlowPurpose::Link { user_id, session_id };
+    begin_for_session(&app, &routes, &request, &provider, query, token, link).await
+}
+
+/// Starts a flow of the signed-in session from the account page (a link, a re-authentication):
+/// `purpose` names what it is for that session; the browser returns to `/account` by default.
+pub(super) async fn begin_for_session(
+    app: &AppState,
+    routes: &RouteTable,
+    request: &HttpRequest,
+    provider: &str,
+    query: Result<web::Query<StartQuery>, actix_web::Error>,
+    token: AccessToken,
+    purpose: impl FnOnce(UserId, SessionId) -> FlowPurpose,
+) -> Result<HttpResponse, ApiError> {
     // An unknown or unconfigured provider is a 404 for everyone, signed in or not.
-    let provider = match provider_named(&app, &provider, &request, &routes) {
+    let provider = match provider_named(app, provider, request, routes) {
         Ok(provider) => provider,
         Err(answer) => return Ok(*answer),
     };
     // Read after the lookup: a path that names no provider is answered as such, whatever its query.
     let query = query.map_err(|_| ApiError::BadRequest(QUERY_UNREADABLE.to_owned()))?;
     let current = app.authenticate.execute(token.as_deref()).await?;
-    let purpose = FlowPurpose::Link { user_id: current.user.id, session_id: current.session.id };
+    let purpose = purpose(current.user.id, current.session.id);
     let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/account");
-    begin(&app, &provider, purpose, redirect_to, HttpResponse::SeeOther()).await
+    begin(app, &provider, purpose, redirect_to, HttpResponse::SeeOther()).await
 }
 
 /// Where the provider sends the browser back.
@@ -222,7 +237,7 @@ pub async fn callback(
     };
     // Read after the lookup: a path that names no provider is answered as such, whatever its query.
     let query = query.map_err(|_| ApiError::BadRequest(QUERY_UNREADABLE.to_owned()))?;
-    let flow = app.web.cookie.read_flow(&req).and_then(|sealed| oauth_flow::open(&app.oauth.cipher, &sealed));
+    let flow = app.web.cookie.read_flow(&req).and_then(|sealed| app.oauth.ciphers.open(&sealed));
     let from_account = flow.as_ref().is_some_and(|f| f.purpose.returns_to_account());
     let reauthentication = flow.as_ref().is_some_and(|f| matches!(f.purpose, FlowPurpose::Reauthenticate { .. }));
     let CallbackQuery { code, state: flow_state, error } = query.into_inner();

@@ -10,12 +10,11 @@ use yoshikosan_domain::FlowPurpose;
 use yoshikosan_domain::use_cases::ReauthenticateCommand;
 
 use super::current_user::CurrentUser;
-use super::oauth::{QUERY_UNREADABLE, StartQuery, begin, provider_named};
+use super::oauth::{StartQuery, begin_for_session};
 use crate::audit::{Audit, AuditEvent};
 use crate::error::{ApiError, Problem};
 use crate::http::client_context::ClientContext;
 use crate::http::json::JsonBody;
-use crate::http::oauth_flow::safe_redirect;
 use crate::http::token::AccessToken;
 use crate::routes::auth::ProviderPathId;
 use crate::routes::fallback::RouteTable;
@@ -105,13 +104,6 @@ pub async fn reauthenticate_with_provider(
     query: Result<web::Query<StartQuery>, actix_web::Error>,
     token: AccessToken,
 ) -> Result<HttpResponse, ApiError> {
-    let provider = match provider_named(&app, &provider, &request, &routes) {
-        Ok(provider) => provider,
-        Err(answer) => return Ok(*answer),
-    };
-    let query = query.map_err(|_| ApiError::BadRequest(QUERY_UNREADABLE.to_owned()))?;
-    let current = app.authenticate.execute(token.as_deref()).await?;
-    let purpose = FlowPurpose::Reauthenticate { user_id: current.user.id, session_id: current.session.id };
-    let redirect_to = safe_redirect(query.redirect_to.as_deref(), "/account");
-    begin(&app, &provider, purpose, redirect_to, HttpResponse::SeeOther()).await
+    let proof = |user_id, session_id| FlowPurpose::Reauthenticate { user_id, session_id };
+    begin_for_session(&app, &routes, &request, &provider, query, token, proof).await
 }
