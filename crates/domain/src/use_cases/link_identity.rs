@@ -14,8 +14,9 @@ use crate::user::UserId;
 use super::oauth_attempt::{ATTEMPTS, CompleteOAuthError, DecisionError, link_for, verifies};
 
 /// How far a provider's `auth_time` may lag the start of a re-authentication flow: the
-/// provider's clock and ours differ a little, and `auth_time` is in whole seconds.
-pub const AUTH_TIME_LEEWAY: chrono::Duration = chrono::Duration::seconds(5);
+/// provider's clock and ours may differ, and `auth_time` is in whole seconds. A login this much
+/// before the start is still a fresh one.
+pub const AUTH_TIME_LEEWAY: chrono::Duration = chrono::Duration::seconds(30);
 
 /// A provider identity linked to a signed-in user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
