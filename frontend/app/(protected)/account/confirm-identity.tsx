@@ -136,8 +136,8 @@ function ConfirmDialog({ request, providers, onConfirmed, onClose }: DialogProps
     >
       <h2 id="confirm-heading">Confirm it&apos;s you</h2>
       <p id="confirm-purpose">
-        {proofPurpose(action, name)} This keeps anyone else using this device from changing how you
-        sign in.
+        {proofPurpose(action, name)} Someone who got hold of your session cannot change how you sign
+        in without it.
       </p>
       <div aria-live="assertive">
         {error ? (
@@ -176,6 +176,7 @@ function ConfirmDialog({ request, providers, onConfirmed, onClose }: DialogProps
           Cancel
         </button>
       </div>
+      <p className="muted">Signing out and in again also confirms it&apos;s you.</p>
       {action.kind === "link" ? (
         <form ref={linkForm} method="post" action={linkAction(action.provider)} hidden />
       ) : null}
