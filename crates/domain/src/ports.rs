@@ -7,9 +7,8 @@ use chrono::{DateTime, Utc};
 use crate::email::Email;
 use crate::oauth::OAuthAccount;
 use crate::password::{Password, PasswordHash};
-use crate::proof::SessionProof;
 use crate::provider_id::ProviderId;
-use crate::session::{AccessClaims, Session, SessionId};
+use crate::session::{AccessClaims, Session, SessionId, SessionProof};
 pub use crate::user::AccountChange;
 use crate::user::{User, UserId};
 

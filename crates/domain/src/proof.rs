@@ -3,11 +3,12 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 
 use crate::clock::Clock;
 use crate::ports::{SessionRepository, StoreError};
 use crate::session::SessionId;
+pub use crate::session::SessionProof;
 use crate::user::UserId;
 
 /// How old a session's proof may be for an account change (`REAUTH_WINDOW_SECS`).
@@ -33,13 +34,6 @@ impl Default for ReauthWindow {
     fn default() -> Self {
         Self(Duration::seconds(Self::DEFAULT_SECONDS))
     }
-}
-
-/// A session's proof as its row holds it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SessionProof {
-    pub authenticated_at: DateTime<Utc>,
-    pub expires_at: DateTime<Utc>,
 }
 
 /// What the row says of a session's proof.
@@ -84,6 +78,8 @@ impl std::fmt::Debug for RecentProof {
 
 #[cfg(test)]
 mod tests {
+    use chrono::{DateTime, Utc};
+
     use super::*;
     use crate::ports::MockSessionRepository;
     use crate::use_cases::test_support::{clock_at, t0};

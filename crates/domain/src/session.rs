@@ -122,6 +122,14 @@ impl Session {
     }
 }
 
+/// A session's proof of identity as its row holds it: when it last proved who holds it, and
+/// until when it lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionProof {
+    pub authenticated_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
 /// The claims of an access token, in domain terms (`sub`, `sid`, `iat`, `exp`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AccessClaims {
