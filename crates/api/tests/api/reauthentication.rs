@@ -270,3 +270,25 @@ async fn sessions_say_how_they_signed_in_and_when_they_last_proved_it() {
         serde_json::from_value(sessions[0]["authenticated_at"].clone()).unwrap();
     assert_eq!(proven_at, s.clock_now());
 }
+
+#[actix_web::test]
+async fn wrong_passwords_to_confirm_spend_the_same_budgets_as_a_login() {
+    let s = setup().await;
+    let browser = Browser::new();
+    browser.register(&s.app, "ada@example.com").await;
+    let confirm = |password: &str| {
+        let request = browser.client.post(s.app.url("/api/auth/reauthenticate")).json(&json!({"password": password}));
+        async move { request.send().await.unwrap() }
+    };
+    // RATE_LIMIT_MAX_PER_EMAIL, as shipped: 10 failures in the window.
+    for _ in 0..10 {
+        assert_problem(confirm("not-the-password").await, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    }
+    let refused = confirm(PASSWORD).await;
+    assert!(refused.headers().contains_key(header::RETRY_AFTER));
+    assert_problem(refused, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // The email's budget is the login's: a guesser holding a session cannot try more passwords
+    // here than at the login form.
+    let login = s.app.login("ada@example.com", PASSWORD).await;
+    assert_problem(login, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+}
