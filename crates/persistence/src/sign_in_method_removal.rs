@@ -5,7 +5,7 @@
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QuerySelect,
 };
 use yoshikosan_domain::ports::{PasswordWrite, RemovedMethod, SignInMethodRemoval};
 
@@ -25,8 +25,7 @@ pub(crate) async fn remove_sign_in_method(
         changes.push((users::Column::PasswordHash, Expr::value(Option::<String>::None)));
     }
     let expect = Expect::Password(removal.password.as_ref());
-    if !lock_user(txn, removal.user_id, expect, changes).await? || linked_now(txn, removal).await? != removal.providers
-    {
+    if !lock_user(txn, removal.user_id, expect, changes).await? || !still_linked_as_read(txn, removal).await? {
         return Ok(PasswordWrite::Stale);
     }
     if !session_is_valid(txn, removal.user_id, removal.keep, removal.now).await? {
@@ -54,21 +53,23 @@ pub(crate) async fn remove_sign_in_method(
     Ok(PasswordWrite::Done)
 }
 
-/// The providers linked now, read as the decision read them.
-async fn linked_now(
-    txn: &DatabaseTransaction,
-    removal: &SignInMethodRemoval,
-) -> Result<Vec<yoshikosan_domain::ProviderId>, DbErr> {
+/// Whether the providers linked now are those the decision read. Compared as sets of names
+/// with their counts, not in order: two links written in the same microsecond come back in
+/// either order, and that is no change.
+async fn still_linked_as_read(txn: &DatabaseTransaction, removal: &SignInMethodRemoval) -> Result<bool, DbErr> {
     let user = removal.user_id.as_uuid();
     let names: Vec<String> = oauth_accounts::Entity::find()
         .select_only()
         .column(oauth_accounts::Column::Provider)
         .filter(oauth_accounts::Column::UserId.eq(user))
-        .order_by_asc(oauth_accounts::Column::CreatedAt)
         .into_tuple()
         .all(txn)
         .await?;
-    Ok(known_providers(user, names.iter().map(String::as_str), false))
+    let mut now = known_providers(user, names.iter().map(String::as_str), false);
+    let mut read = removal.providers.clone();
+    now.sort();
+    read.sort();
+    Ok(now == read)
 }
 
 /// Deletes the user's links to `provider`, remembering each identity as unlinked by them.

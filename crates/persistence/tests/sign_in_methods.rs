@@ -114,6 +114,17 @@ async fn db_sessions(db: &TestDatabase, id: SessionId) -> bool {
     db.database.sessions().find_with_user(id).await.unwrap().is_some()
 }
 
+/// Links written in the same microsecond come back in either order: the same links, read in
+/// another order, are no change to the account.
+#[tokio::test]
+async fn links_read_in_another_order_are_the_same_links() {
+    let db = TestDatabase::fresh().await;
+    let (mut user, keep) = account(&db, &["google", "discord"]).await;
+    user.linked_providers.reverse();
+    let unlink = removal(&user, &keep, RemovedMethod::Provider(provider("google")));
+    assert_eq!(db.database.users().remove_sign_in_method(&unlink).await.unwrap(), PasswordWrite::Done);
+}
+
 #[tokio::test]
 async fn removing_the_password_ends_the_other_password_sessions() {
     let db = TestDatabase::fresh().await;
