@@ -1499,7 +1499,7 @@ export interface operations {
           /**
            * @example {
            *       "code": "invalid_credentials",
-           *       "detail": "Email or password is incorrect",
+           *       "detail": "The password is incorrect",
            *       "status": 401,
            *       "title": "Unauthorized",
            *       "type": "about:blank"

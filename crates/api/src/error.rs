@@ -28,6 +28,9 @@ pub enum ApiError {
     TokenExpired,
     #[error("invalid credentials")]
     InvalidCredentials,
+    /// A signed-in person's password, given again, is wrong (or the account has none).
+    #[error("wrong password")]
+    WrongPassword,
     #[error("cross-site request refused")]
     CsrfRejected,
     #[error("not found")]
@@ -126,6 +129,7 @@ impl ApiError {
             Self::Unauthenticated => text(Code::Unauthenticated, "Authentication required"),
             Self::TokenExpired => text(Code::TokenExpired, "The access token has expired; sign in again"),
             Self::InvalidCredentials => text(Code::InvalidCredentials, "Email or password is incorrect"),
+            Self::WrongPassword => text(Code::InvalidCredentials, "The password is incorrect"),
             Self::CsrfRejected => text(Code::CsrfRejected, "Cross-site request refused: the Origin is not allowed"),
             Self::NotFound => text(Code::NotFound, "No such resource"),
             Self::ProviderNotConfigured => text(Code::ProviderNotConfigured, "This sign-in provider is not configured"),
@@ -159,7 +163,9 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) | Self::UnsupportedMediaType => StatusCode::BAD_REQUEST,
-            Self::Unauthenticated | Self::TokenExpired | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
+            Self::Unauthenticated | Self::TokenExpired | Self::InvalidCredentials | Self::WrongPassword => {
+                StatusCode::UNAUTHORIZED
+            }
             Self::CsrfRejected | Self::ReauthenticationRequired => StatusCode::FORBIDDEN,
             Self::NotFound | Self::ProviderNotConfigured | Self::NoSuchSignInMethod => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -187,7 +193,7 @@ impl ResponseError for ApiError {
             Self::TokenExpired => {
                 response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE_EXPIRED));
             }
-            Self::Unauthenticated | Self::InvalidCredentials => {
+            Self::Unauthenticated | Self::InvalidCredentials | Self::WrongPassword => {
                 response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE));
             }
             Self::Unavailable(_) => {

@@ -73,7 +73,7 @@ impl From<ReauthenticateError> for ApiError {
     fn from(error: ReauthenticateError) -> Self {
         match error {
             ReauthenticateError::Invalid(errors) => errors.into(),
-            ReauthenticateError::InvalidCredentials => Self::InvalidCredentials,
+            ReauthenticateError::InvalidCredentials => Self::WrongPassword,
             ReauthenticateError::RateLimited(throttled) => throttled.into(),
             ReauthenticateError::SessionEnded => Self::Unauthenticated,
             ReauthenticateError::Infrastructure(e) => e.into(),

@@ -121,7 +121,8 @@ async fn a_token_older_than_the_window_can_neither_add_nor_remove_a_way_in() {
     let wrong =
         send(&browser, &s.app, Method::POST, "/api/auth/reauthenticate", Some(json!({"password": "not-the-password"})))
             .await;
-    assert_problem(wrong, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    let problem = assert_problem(wrong, StatusCode::UNAUTHORIZED, "invalid_credentials").await;
+    assert_eq!(problem["detail"], "The password is incorrect", "no email was given here");
     let right =
         send(&browser, &s.app, Method::POST, "/api/auth/reauthenticate", Some(json!({"password": PASSWORD}))).await;
     assert_eq!(right.status(), StatusCode::NO_CONTENT);

@@ -42,7 +42,7 @@ pub struct ReauthenticateRequest {
     request_body = ReauthenticateRequest,
     responses(
         (status = 204, description = "Proven: this session may change how the account signs in for the next `REAUTH_WINDOW_SECS`"),
-        (status = 401, description = "The password is wrong, or the account has none (`invalid_credentials`); or not signed in (`unauthenticated`, `token_expired`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::InvalidCredentials.problem())),
+        (status = 401, description = "The password is wrong, or the account has none (`invalid_credentials`); or not signed in (`unauthenticated`, `token_expired`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::WrongPassword.problem())),
         (status = 422, description = "No password given", body = Problem, content_type = "application/problem+json", example = json!(ApiError::invalid_field("password", FieldErrorCode::Required, "password is required").problem())),
         BodyRejected, CsrfRejected, RateLimited, Unavailable,
     )
