@@ -3,6 +3,7 @@
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use yoshikosan_domain::SignInMethod;
 use yoshikosan_domain::ports::UserRepository;
 use yoshikosan_persistence::testing::TestDatabase;
 use yoshikosan_persistence::{Database, DatabaseOptions};
@@ -78,7 +79,8 @@ async fn user_count(db: &TestDatabase) -> i64 {
 async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema() {
     let db = TestDatabase::fresh().await;
     let ada = support::new_user("ada@example.com");
-    db.database.users().create_with_session(&ada, &support::new_session(&ada)).await.unwrap();
+    let session = support::new_session(&ada);
+    db.database.users().create_with_session(&ada, &session).await.unwrap();
     assert_eq!(user_count(&db).await, 1);
 
     let undone = db.database.rollback(1).await.unwrap();
@@ -86,6 +88,9 @@ async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema()
     let status = db.database.migration_status().await.unwrap();
     assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 1, "{status:?}");
     assert_eq!(db.database.migrate().await.unwrap(), ["m20261206_000004_session_proof"]);
+    // A session from before the columns reads as proven when it was created, by an unknown way.
+    let (before, _) = db.database.sessions().find_with_user(session.id).await.unwrap().unwrap();
+    assert_eq!((before.authenticated_at, before.method), (session.created_at, SignInMethod::Unknown));
 
     let applied = db.database.reset().await.unwrap();
     assert_eq!(applied.len(), Migrator::migrations().len());
