@@ -167,6 +167,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/auth/password/forgot": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Ask for a password-reset link by mail. */
+    post: operations["forgot_password"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/password/reset": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Set a new password with a password-reset link. */
+    post: operations["reset_password"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/auth/providers": {
     parameters: {
       query?: never;
@@ -434,6 +468,13 @@ export interface components {
       token_type: string;
       user: components["schemas"]["UserResponse"];
     };
+    ForgotPasswordRequest: {
+      /**
+       * Format: email
+       * @example ada@example.com
+       */
+      email: string;
+    };
     /**
      * @description Why a field was refused
      * @enum {string}
@@ -545,6 +586,8 @@ export interface components {
      */
     ProblemCode:
       | "bad_request"
+      | "invalid_link"
+      | "link_expired"
       | "unauthenticated"
       | "invalid_credentials"
       | "token_expired"
@@ -609,6 +652,8 @@ export interface components {
      *     }
      */
     ProvidersResponse: {
+      /** @description Links by mail (password reset) are sent. */
+      email_links: boolean;
       /** @description Email/password sign-in is available. */
       password: boolean;
       /** @description The configured OAuth providers only, in the order of the sign-in buttons. */
@@ -640,6 +685,16 @@ export interface components {
        * @example violet-harbour-42
        */
       password: string;
+    };
+    ResetPasswordRequest: {
+      /**
+       * Format: password
+       * @description 8 characters at least, 72 bytes (UTF-8) at most, not a common password, not the email.
+       * @example amber-lantern-77
+       */
+      new_password: string;
+      /** @description The `token` of the mail's link (43 characters of base64url). */
+      token: string;
     };
     /**
      * @example {
@@ -1428,6 +1483,116 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["PasswordPolicyResponse"];
+        };
+      };
+    };
+  };
+  forgot_password: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ForgotPasswordRequest"];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": Record<string, never>;
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  reset_password: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ResetPasswordRequest"];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthResponse"];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
         };
       };
     };

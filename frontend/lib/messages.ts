@@ -43,6 +43,28 @@ export function signInNotice(why: { ended: boolean; protectedPage: boolean }): s
   return null;
 }
 
+/** What the mail pages say when the service sends no mail (`email_links: false`, or a 404). */
+export const mailLinksUnavailable =
+  "Password reset by mail is not available here. If you cannot sign in, contact the site's administrator.";
+
+/** Said after a reset link was asked for: the same whether or not the address has an account. */
+export const resetLinkSent =
+  "If an account uses this address, we've sent a link to reset its password. It works for 30 minutes.";
+
+/** The notices another page sends to the account page (`/account?notice=`). */
+export const accountNotices = {
+  "password-reset":
+    "Your password was reset and you are signed in. Every other device was signed out.",
+} as const;
+
+export type AccountNotice = keyof typeof accountNotices;
+
+/** The account page's notice for `?notice=`; null for none or one this build does not know. */
+export function accountNotice(value: string | null | undefined): string | null {
+  if (!value) return null;
+  return lookUp(accountNotices, value) ?? null;
+}
+
 /**
  * A sentence for an OAuth failure code from `?error=`; a code this build does not know (a
  * newer backend's) gets a generic one, never the code itself.
@@ -82,6 +104,10 @@ export function fieldErrorMessage(code: FieldErrorCode, serverMessage?: string):
  */
 export const problemSentences: Readonly<Record<ProblemCode, string | null>> = {
   bad_request: "The service could not read that request. Reload the page and try again.",
+  // The reset page follows these two with an "Ask for a new link" link.
+  invalid_link:
+    "This link cannot be used: it was already used, a newer link replaced it, or it was not copied whole.",
+  link_expired: "This link has expired: a password reset link works for 30 minutes.",
   unauthenticated: "You are not signed in. Sign in and try again.",
   // "Email or password is incorrect": said as it is, so it never tells which one.
   invalid_credentials: null,

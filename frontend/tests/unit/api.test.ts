@@ -15,11 +15,14 @@ const client = () => makeClient("http://backend.test");
 
 describe("call", () => {
   test("returns the data of a success", async () => {
-    answer(200, JSON.stringify({ password: true, providers: [] }), {
+    answer(200, JSON.stringify({ password: true, email_links: true, providers: [] }), {
       "content-type": "application/json",
     });
     const result = await call(client().GET("/api/auth/providers"));
-    expect(result).toEqual({ ok: true, data: { password: true, providers: [] } });
+    expect(result).toEqual({
+      ok: true,
+      data: { password: true, email_links: true, providers: [] },
+    });
   });
 
   test("keeps the backend's problem+json: code, detail and field errors", async () => {

@@ -1,13 +1,16 @@
 import { describe, expect, test } from "bun:test";
 import type { FieldErrorCode, OAuthErrorCode, Problem, ProblemCode } from "@/lib/api";
 import {
+  accountNotice,
   asSentence,
   fieldErrorMessage,
   fieldErrorSentences,
   oauthErrorMessage,
+  mailLinksUnavailable,
   oauthErrors,
   problemCodeMessage,
   problemSentences,
+  resetLinkSent,
   signInNotice,
 } from "@/lib/messages";
 
@@ -99,6 +102,13 @@ describe("problem sentences", () => {
       "Set a password or link a provider first.",
     );
   });
+  test("a mail link refused says why, in words of its own for each", () => {
+    expect(problemCodes).toEqual(expect.arrayContaining(["invalid_link", "link_expired"]));
+    expect(problemCodeMessage("invalid_link")).toContain("already used");
+    expect(problemCodeMessage("link_expired")).toContain("expired");
+    expect(problemCodeMessage("link_expired")).toContain("30 minutes");
+    expect(problemCodeMessage("invalid_link")).not.toBe(problemCodeMessage("link_expired"));
+  });
   test("codes whose server detail is for a person keep it", () => {
     expect(problemCodeMessage("invalid_credentials")).toBeUndefined();
     expect(problemCodeMessage("rate_limited")).toBeUndefined();
@@ -136,6 +146,9 @@ describe("full sentences", () => {
       fieldErrorMessage(newerFieldCode),
       signInNotice({ ended: true, protectedPage: true }) ?? "",
       signInNotice({ ended: false, protectedPage: true }) ?? "",
+      mailLinksUnavailable,
+      resetLinkSent,
+      accountNotice("password-reset") ?? "",
     ];
     for (const sentence of own) expect(sentence).toMatch(fullSentence);
   });
@@ -150,5 +163,21 @@ describe("why the login page is shown", () => {
       "Sign in to see your account.",
     );
     expect(signInNotice({ ended: false, protectedPage: false })).toBeNull();
+  });
+});
+
+describe("the mail pages", () => {
+  test("the answer to a reset request never tells whether the address has an account", () => {
+    expect(resetLinkSent).toBe(
+      "If an account uses this address, we've sent a link to reset its password. It works for 30 minutes.",
+    );
+  });
+  test("the account page's notice after a reset says every other device was signed out", () => {
+    expect(accountNotice("password-reset")).toContain("Every other device was signed out.");
+    expect(accountNotice(null)).toBeNull();
+    expect(accountNotice("")).toBeNull();
+    // Anything else in the address shows nothing, never itself.
+    expect(accountNotice("<b>hi</b>")).toBeNull();
+    expect(accountNotice("constructor")).toBeNull();
   });
 });
