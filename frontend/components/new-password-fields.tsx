@@ -5,8 +5,11 @@ import { checkPassword, markRefused, passwordAcceptable } from "@/lib/validation
 import { Field } from "@/components/field";
 import { PasswordRules } from "@/components/password-rules";
 
-/** A new password and its confirmation, checked against the policy as the user types. */
-export function useNewPassword(policy: PasswordPolicy | null, email: string) {
+/**
+ * A new password and its confirmation, checked against the policy as the user types; `email`
+ * null when the account's address is not known (the server then checks that rule alone).
+ */
+export function useNewPassword(policy: PasswordPolicy | null, email: string | null) {
   const [password, setPassword] = useState("");
   const [confirm, setConfirm] = useState("");
   // The server's refusal (a field error code) of the password as it was sent: its rule stays

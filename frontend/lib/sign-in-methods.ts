@@ -5,6 +5,9 @@ import type { Provider } from "./api";
 /** The password's entry in `User.providers`, where it comes first when the account has one. */
 export const passwordMethod = "password";
 
+/** What `Session.method` says for a session a mail's password reset link signed in. */
+export const passwordResetMethod = "password_reset";
+
 /** What `Session.method` says for a session created before the method was recorded. */
 export const unknownMethod = "unknown";
 
@@ -39,6 +42,7 @@ export function sessionMethodText(
   providers: readonly Pick<Provider, "id" | "name">[],
 ): string {
   if (method === passwordMethod) return "Signed in with password";
+  if (method === passwordResetMethod) return "Signed in by resetting the password";
   if (method === unknownMethod) return "Signed in before this was recorded";
   return `Signed in with ${providerName(method, providers)}`;
 }

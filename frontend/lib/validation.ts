@@ -35,15 +35,17 @@ export type RuleCheck = { id: string; description: string; state: RuleState };
  * Ticks each rule of the policy against the password as typed. Rules that need the server
  * (the common-password list, unknown future rules) are marked "server": checked on submit.
  * Without a policy (the backend did not answer) there is nothing to tick: the server checks.
+ * `email` null: the account's address is not known here (a reset link's page), so the
+ * email rule is the server's too.
  */
 export function checkPassword(
   password: string,
   policy: PasswordPolicy | null,
-  email = "",
+  email: string | null = "",
 ): RuleCheck[] {
   if (policy === null) return [];
   const lowered = password.toLowerCase();
-  const address = email.trim().toLowerCase();
+  const address = (email ?? "").trim().toLowerCase();
   const local = address.split("@")[0] ?? "";
   return policy.rules.map((rule) => {
     let state: RuleState;
@@ -55,6 +57,10 @@ export function checkPassword(
         state = password !== "" && byteLength(password) <= policy.max_bytes ? "met" : "unmet";
         break;
       case "not_email":
+        if (email === null) {
+          state = "server";
+          break;
+        }
         state =
           password !== "" && lowered !== address && (local === "" || lowered !== local)
             ? "met"

@@ -54,6 +54,10 @@ describe("how a session signed in", () => {
     expect(sessionMethodText("google", providers)).toBe("Signed in with Google");
     expect(sessionMethodText("discord", providers)).toBe("Signed in with Discord");
     expect(sessionMethodText("unknown", providers)).toBe("Signed in before this was recorded");
+    // A mail's reset link signs the browser in: said in words, never as its id.
+    expect(sessionMethodText("password_reset", providers)).toBe(
+      "Signed in by resetting the password",
+    );
     // A provider no longer configured has no name here: its id says which.
     expect(sessionMethodText("github", providers)).toBe("Signed in with github");
   });

@@ -50,6 +50,14 @@ describe("password rules", () => {
     expect(state("violet-harbour-42", "ada.lovelace@example.com").not_email).toBe("met");
   });
 
+  test("without the account's address (a reset link's page) the email rule is the server's", () => {
+    const checks = checkPassword("ada.lovelace", policy, null);
+    expect(Object.fromEntries(checks.map((c) => [c.id, c.state])).not_email).toBe("server");
+    expect(Object.fromEntries(checks.map((c) => [c.id, c.state])).min_length).toBe("met");
+    expect(passwordAcceptable(checks)).toBe(true);
+    expect(passwordAcceptable(checkPassword("short", policy, null))).toBe(false);
+  });
+
   test("the common-password list is left to the server", () => {
     expect(state("password").not_common).toBe("server");
     expect(passwordAcceptable(checkPassword("violet-harbour-42", policy))).toBe(true);
