@@ -15,12 +15,21 @@ type Props = {
   /** The provider a link from another site asked for: offered first, never started unasked. */
   suggested: Provider | null;
   callbackUrl: string;
+  /** The backend sends password-reset links by mail: the form offers one. */
+  emailLinks: boolean;
   /** Why the person is asked to sign in (their session ended, a protected page), if not by choice. */
   notice: string | null;
   oauthError: string | null;
 };
 
-export function LoginForm({ providers, suggested, callbackUrl, notice, oauthError }: Props) {
+export function LoginForm({
+  providers,
+  suggested,
+  callbackUrl,
+  emailLinks,
+  notice,
+  oauthError,
+}: Props) {
   const { login } = useAuth();
   const router = useRouter();
   const [email, setEmail] = useState("");
@@ -108,6 +117,11 @@ export function LoginForm({ providers, suggested, callbackUrl, notice, oauthErro
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </PasswordFormShell>
+      {emailLinks ? (
+        <p className="muted">
+          <Link href="/forgot-password">Forgot your password?</Link>
+        </p>
+      ) : null}
       {others.length > 0 ? (
         <>
           <p className="divider">or</p>
