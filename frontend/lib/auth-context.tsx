@@ -11,6 +11,8 @@ export type AuthContextValue = {
   loading: boolean;
   login: (email: string, password: string) => Promise<ApiResult<User>>;
   register: (email: string, name: string, password: string) => Promise<ApiResult<User>>;
+  /** A new password with a mail's reset link; signs this browser in as the link's account. */
+  resetPassword: (token: string, newPassword: string) => Promise<ApiResult<User>>;
   logout: () => Promise<void>;
   refresh: () => Promise<User | null>;
 };
@@ -66,6 +68,15 @@ export function AuthProvider({ children, initialUser }: Props) {
     return { ok: true as const, data: result.data.user };
   }, []);
 
+  const resetPassword = useCallback(async (token: string, newPassword: string) => {
+    const result = await call(
+      api.POST("/api/auth/password/reset", { body: { token, new_password: newPassword } }),
+    );
+    if (!result.ok) return result;
+    setUser(result.data.user);
+    return { ok: true as const, data: result.data.user };
+  }, []);
+
   const logout = useCallback(async () => {
     // Logout is idempotent on the server; the local state is cleared whatever it answers.
     await call(api.POST("/api/auth/logout"));
@@ -73,8 +84,8 @@ export function AuthProvider({ children, initialUser }: Props) {
   }, []);
 
   const value = useMemo(
-    () => ({ user, loading, login, register, logout, refresh }),
-    [user, loading, login, register, logout, refresh],
+    () => ({ user, loading, login, register, resetPassword, logout, refresh }),
+    [user, loading, login, register, resetPassword, logout, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -17,9 +17,11 @@ type Props = {
   proofFor: ProofFor | null;
   /** A provider confirmed it's them: what to do again. */
   afterProof: string | null;
+  /** What another page sent the person here to read (`?notice=`): a password reset. */
+  notice: string | null;
 };
 
-export function AccountView({ providers, policy, linkError, proofFor, afterProof }: Props) {
+export function AccountView({ providers, policy, linkError, proofFor, afterProof, notice }: Props) {
   const { user, loading } = useAuth();
   // Bumped by every change that may end or confirm sessions: the sessions list loads again.
   const [changes, setChanges] = useState(0);
@@ -45,6 +47,11 @@ export function AccountView({ providers, policy, linkError, proofFor, afterProof
       {linkError ? (
         <p className="alert alert-error" role="alert" data-testid="link-error">
           {linkError}
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="alert alert-ok" role="status" data-testid="account-notice">
+          {notice}
         </p>
       ) : null}
       {afterProof ? (

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { oauthErrorMessage } from "@/lib/messages";
+import { accountNotice, oauthErrorMessage } from "@/lib/messages";
 import { signInOptions } from "@/lib/server-session";
 import { afterProofNotice, parseProofKey, providerName } from "@/lib/sign-in-methods";
 import { AccountView } from "./account-view";
@@ -36,6 +36,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
       linkError={oauthErrorMessage(error)}
       proofFor={proofFor}
       afterProof={afterProof}
+      notice={accountNotice(first(params.notice))}
     />
   );
 }
