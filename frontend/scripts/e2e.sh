@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end run, one origin as in production: the backend binary, the production build of the
-# frontend (standalone server), the stand-in providers, and Debian's nginx with
+# frontend (standalone server), the stand-in providers, a mail catcher (Debian's aiosmtpd, writing
+# every mail the backend sends into a Maildir, E2E_MAILDIR) and Debian's nginx with
 # deploy/nginx/nginx.conf on :6666 in front. Starts them, runs Playwright in Debian's Chromium,
 # stops them. Needs: YOSHIKOSAN_BIN (the backend binary), nginx, sqlite3 (the tests age a
-# session's proof in the database, E2E_DATABASE), `bun run build` done.
+# session's proof in the database, E2E_DATABASE), python3-aiosmtpd, `bun run build` done.
 # Extra arguments go to `playwright test`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,10 @@ source "$root/deploy/checks.sh"
 bin=${YOSHIKOSAN_BIN:-$root/target/debug/yoshikosan}
 [ -x "$bin" ] || { echo "YOSHIKOSAN_BIN must point at the backend binary (tried $bin)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "sqlite3 is needed (apt-get install sqlite3)" >&2; exit 2; }
+# Debian's Python, whose aiosmtpd is the package's (a python3 earlier on PATH may lack it).
+mail_python=${E2E_MAIL_PYTHON:-/usr/bin/python3}
+"$mail_python" -c 'import aiosmtpd' 2>/dev/null \
+    || { echo "aiosmtpd is needed (apt-get install python3-aiosmtpd)" >&2; exit 2; }
 [ -f .next/standalone/server.js ] || { echo "no production build: run 'bun run build' first" >&2; exit 2; }
 port=${E2E_PORT:-6666}
 public=http://127.0.0.1:$port
@@ -37,6 +42,7 @@ backend_port=$(free_port)
 frontend_port=$(free_port)
 google_port=$(free_port)
 discord_port=$(free_port)
+smtp_port=$(free_port)
 logs=${E2E_LOGS:-e2e-artifacts/logs}
 mkdir -p "$logs"
 
@@ -44,6 +50,15 @@ OIDC_PORT=$google_port OIDC_REDIRECT_URIS=$public/api/auth/callback/google \
     node e2e/stand-ins/google.mjs >"$logs/google.log" 2>&1 &
 pids+=($!)
 DISCORD_PORT=$discord_port node e2e/stand-ins/discord.mjs >"$logs/discord.log" 2>&1 &
+pids+=($!)
+
+# The mail catcher: every message the backend sends lands as a file in $E2E_MAILDIR/new, which
+# the tests read (e2e/mail.ts).
+export E2E_MAILDIR=$work/mail
+"$mail_python" -c 'import mailbox, sys; mailbox.Maildir(sys.argv[1], create=True)' "$E2E_MAILDIR" \
+    || exit 1
+"$mail_python" -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox \
+    "$E2E_MAILDIR" >"$logs/smtp.log" 2>&1 &
 pids+=($!)
 
 APP_ENV=development HOST=127.0.0.1 PORT=$backend_port \
@@ -57,6 +72,7 @@ APP_ENV=development HOST=127.0.0.1 PORT=$backend_port \
     DISCORD_AUTH_URL=http://127.0.0.1:$discord_port/oauth2/authorize \
     DISCORD_TOKEN_URL=http://127.0.0.1:$discord_port/api/oauth2/token \
     DISCORD_API_URL=http://127.0.0.1:$discord_port/api \
+    SMTP_URL=smtp://127.0.0.1:$smtp_port MAIL_FROM='Yoshikosan <no-reply@example.com>' \
     "$bin" >"$logs/backend.log" 2>&1 &
 pids+=($!)
 
@@ -78,8 +94,19 @@ ready() {
     echo "not ready: $1" >&2
     return 1
 }
+# An SMTP server that greets and says goodbye: the catcher is listening.
+smtp_ready() {
+    for _ in $(seq 150); do
+        "$mail_python" -c 'import smtplib, sys; smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=2).quit()' \
+            "$1" 2>/dev/null && return 0
+        sleep 0.2
+    done
+    echo "not ready: the mail catcher on 127.0.0.1:$1" >&2
+    return 1
+}
 ready "$public/health" && ready "$public/login" \
     && ready "http://127.0.0.1:$google_port/.well-known/openid-configuration" \
+    && smtp_ready "$smtp_port" \
     || { tail -n 20 "$logs"/*.log >&2; exit 1; }
 
 E2E_BASE_URL=$public PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 bunx playwright test "$@"
