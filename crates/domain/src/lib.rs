@@ -6,6 +6,7 @@
 pub mod clock;
 mod display_name;
 pub mod email;
+pub mod mail;
 mod id;
 pub mod oauth;
 pub mod oauth_flow;

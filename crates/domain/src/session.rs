@@ -72,6 +72,8 @@ pub struct ClientInfo {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignInMethod {
     Password,
+    /// A password reset through a mail link: the person proved they hold the address.
+    PasswordReset,
     Provider(ProviderId),
     /// A session written before methods were recorded, or under a name this build does not know.
     Unknown,
@@ -81,6 +83,7 @@ impl SignInMethod {
     pub fn as_str(&self) -> &str {
         match self {
             Self::Password => "password",
+            Self::PasswordReset => "password_reset",
             Self::Provider(id) => id.as_str(),
             Self::Unknown => "unknown",
         }
@@ -95,6 +98,7 @@ impl SignInMethod {
     pub fn from_stored(stored: Option<&str>) -> Self {
         match stored {
             Some("password") => Self::Password,
+            Some("password_reset") => Self::PasswordReset,
             Some(other) => ProviderId::parse(other).map(Self::Provider).unwrap_or(Self::Unknown),
             None => Self::Unknown,
         }
@@ -167,7 +171,7 @@ mod tests {
 
     #[test]
     fn methods_read_back_as_stored_and_unknown_names_stay_unknown() {
-        for method in [SignInMethod::Password, SignInMethod::Provider(ProviderId::parse("discord").unwrap())] {
+        for method in [SignInMethod::Password, SignInMethod::PasswordReset, SignInMethod::Provider(ProviderId::parse("discord").unwrap())] {
             assert_eq!(SignInMethod::from_stored(method.stored()), method);
         }
         assert_eq!(SignInMethod::Unknown.stored(), None);

@@ -31,18 +31,19 @@ pub(crate) async fn remove_sign_in_method(
     if !session_is_valid(txn, removal.user_id, removal.keep, removal.now).await? {
         return Ok(PasswordWrite::SessionEnded);
     }
-    let method = match &removal.remove {
-        RemovedMethod::Password => "password",
+    // A reset sets the password, so the sessions it opened are the password's too.
+    let methods = match &removal.remove {
+        RemovedMethod::Password => vec!["password", "password_reset"],
         RemovedMethod::Provider(provider) => {
             unlink(txn, removal, provider.as_str()).await?;
-            provider.as_str()
+            vec![provider.as_str()]
         }
     };
     // The other sessions this way in opened end with it, and so do those whose way in is not
     // known (written before it was recorded, or by an older replica): any of them may be one.
     // The asking session stays.
     let opened_by_it =
-        Condition::any().add(sessions::Column::Method.eq(method)).add(sessions::Column::Method.is_null());
+        Condition::any().add(sessions::Column::Method.is_in(methods)).add(sessions::Column::Method.is_null());
     sessions::Entity::delete_many()
         .filter(sessions::Column::UserId.eq(removal.user_id.as_uuid()))
         .filter(opened_by_it)

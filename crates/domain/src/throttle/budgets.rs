@@ -15,6 +15,10 @@ pub enum ThrottledAction {
     SetFirstPassword,
     /// A signed-in person's password, checked again before an account change.
     Reauthenticate,
+    /// A request for a password-reset link: it costs a mail, never the email's login budget.
+    ForgotPassword,
+    /// A new password through a mail link: every refused link and every new password hashed.
+    ResetPassword,
 }
 
 /// When a unit of a budget stays spent.
@@ -30,8 +34,15 @@ pub enum Spend {
 }
 
 impl ThrottledAction {
-    pub const ALL: [Self; 5] =
-        [Self::LogIn, Self::Register, Self::ChangePassword, Self::SetFirstPassword, Self::Reauthenticate];
+    pub const ALL: [Self; 7] = [
+        Self::LogIn,
+        Self::Register,
+        Self::ChangePassword,
+        Self::SetFirstPassword,
+        Self::Reauthenticate,
+        Self::ForgotPassword,
+        Self::ResetPassword,
+    ];
 
     pub fn route(self) -> &'static str {
         match self {
@@ -40,6 +51,8 @@ impl ThrottledAction {
             Self::ChangePassword => "PUT /api/auth/password (with current_password)",
             Self::SetFirstPassword => "PUT /api/auth/password (first password)",
             Self::Reauthenticate => "POST /api/auth/reauthenticate",
+            Self::ForgotPassword => "POST /api/auth/password/forgot",
+            Self::ResetPassword => "POST /api/auth/password/reset",
         }
     }
 
@@ -48,7 +61,7 @@ impl ThrottledAction {
         match self {
             Self::LogIn | Self::ChangePassword | Self::Reauthenticate => Spend::OnFailure,
             Self::Register => Spend::WhenEmailTaken,
-            Self::SetFirstPassword => Spend::Never,
+            Self::SetFirstPassword | Self::ForgotPassword | Self::ResetPassword => Spend::Never,
         }
     }
 
@@ -56,7 +69,11 @@ impl ThrottledAction {
     pub fn address(self) -> Spend {
         match self {
             Self::LogIn | Self::Reauthenticate => Spend::OnFailure,
-            Self::Register | Self::ChangePassword | Self::SetFirstPassword => Spend::Always,
+            Self::Register
+            | Self::ChangePassword
+            | Self::SetFirstPassword
+            | Self::ForgotPassword
+            | Self::ResetPassword => Spend::Always,
         }
     }
 
@@ -64,6 +81,12 @@ impl ThrottledAction {
     pub fn keys(self, email: &Email, ip: Option<&str>) -> AttemptKeys {
         let email = (self.email() != Spend::Never).then_some(email);
         AttemptKeys::new(email, ip)
+    }
+
+    /// The keys of an action that spends the address's budget only.
+    pub fn address_keys(self, ip: Option<&str>) -> AttemptKeys {
+        debug_assert_eq!(self.email(), Spend::Never);
+        AttemptKeys::new(None, ip)
     }
 
     /// This action's row of the table in docs/reliability.md.

@@ -51,11 +51,14 @@ infrastructure_error!(
     CompleteOAuthError,
     StartOAuthError,
     ReauthenticateError,
-    RemoveSignInMethodError
+    RemoveSignInMethodError,
+    RequestPasswordResetError,
+    ResetPasswordError
 );
 
 mod authenticate;
 mod complete_oauth;
+mod deliver_mail;
 mod link_identity;
 mod log_in;
 mod log_out;
@@ -64,6 +67,8 @@ mod oauth_sign_in;
 mod reauthenticate;
 mod register;
 mod remove_sign_in_method;
+mod request_password_reset;
+mod reset_password;
 mod sessions;
 mod set_password;
 mod start_oauth;
@@ -73,6 +78,7 @@ pub(crate) mod test_support;
 
 pub use authenticate::{Authenticate, AuthenticateError, Authenticated};
 pub use complete_oauth::{AUTH_TIME_LEEWAY, CompleteOAuth, CompleteOAuthCommand, CompleteOAuthPorts, CompletedOAuth};
+pub use deliver_mail::{DeliverMail, DeliverMailPorts, Delivery, DropReason, GIVE_UP_AFTER, LEASE, backoff};
 pub use link_identity::LinkedIdentity;
 pub use log_in::{LogIn, LogInCommand, LogInError};
 pub use log_out::{LogOut, LogOutError, LoggedOut};
@@ -84,6 +90,10 @@ pub use remove_sign_in_method::{RemoveSignInMethod, RemoveSignInMethodCommand, R
 pub use sessions::{
     ListSessions, ListSessionsError, ListedSession, LogOutEverywhere, LogOutEverywhereError, PurgeExpiredSessions,
     PurgeExpiredSessionsError, RevokeSession, RevokeSessionError,
+};
+pub use request_password_reset::{RequestPasswordReset, RequestPasswordResetError};
+pub use reset_password::{
+    PasswordWasReset, ResetPassword, ResetPasswordCommand, ResetPasswordError, ResetPasswordPorts,
 };
 pub use set_password::{PasswordRules, PasswordSet, SetPassword, SetPasswordCommand, SetPasswordError};
 pub use start_oauth::{FLOW_LIFETIME, StartOAuth, StartOAuthError, StartedOAuth};

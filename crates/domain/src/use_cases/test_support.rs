@@ -83,3 +83,33 @@ pub fn proven(proven_ago: chrono::Duration) -> crate::proof::RecentProof {
     sessions.expect_find_proof().returning(move |_, _| Ok(Some(proof)));
     crate::proof::RecentProof::new(Arc::new(sessions), clock_at(t0()), crate::proof::ReauthWindow::default())
 }
+
+/// A throttle that counts reservations per key for real, within one window that never ends.
+pub fn throttle_with_limits(max_per_email: u32, max_per_ip: u32) -> Throttle {
+    let counts = Arc::new(std::sync::Mutex::new(std::collections::HashMap::<String, u32>::new()));
+    let mut counter = MockFailureCounter::new();
+    let reserved = counts.clone();
+    counter.expect_reserve().returning(move |key, now, window, max| {
+        let mut counts = reserved.lock().unwrap();
+        let count = counts.entry(key.to_owned()).or_default();
+        let ends_at = now + window;
+        if *count >= max {
+            return Ok(Reservation::Refused(crate::ports::FailureWindow { failures: *count, ends_at }));
+        }
+        *count += 1;
+        Ok(Reservation::Granted(crate::ports::FailureWindow { failures: *count, ends_at }))
+    });
+    counter.expect_release().returning(move |key, _| {
+        if let Some(count) = counts.lock().unwrap().get_mut(key) {
+            *count = count.saturating_sub(1);
+        }
+        Ok(())
+    });
+    counter.expect_clear().returning(|_| Ok(()));
+    let limits = RateLimits { max_per_email, max_per_ip, ..RateLimits::default() };
+    Throttle::new(Arc::new(counter), limits)
+}
+
+pub fn clock() -> Arc<MockClock> {
+    clock_at(t0())
+}

@@ -1,0 +1,187 @@
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::clock::Clock;
+use crate::mail::{
+    AttachedLink, LeasedMail, LinkPurpose, LinkSealer, LinkToken, Mail, MailJob, MailMessage, MailOutbox, Mailer,
+    NewLink,
+};
+use crate::ports::{FailureCounter, Reservation, StoreError, UserRepository};
+
+/// How long a sender holds the rows it leased before another may take them.
+pub const LEASE: Duration = Duration::minutes(2);
+/// After this long in the outbox a mail is given up.
+pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
+/// Rows leased at once.
+const BATCH: u32 = 20;
+/// The window of the per-address cap.
+const CAP_WINDOW: Duration = Duration::hours(1);
+
+/// What became of one outbox row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    Sent,
+    /// The mail server refused or could not be reached: tried again later.
+    Retrying,
+    /// Nothing to send: no account has the address.
+    NoAccount,
+    Dropped(DropReason),
+}
+
+/// Why a mail was dropped unsent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    /// Its link expired before it could be sent.
+    Expired,
+    /// The address had its `MAIL_MAX_PER_ADDRESS` mails this hour.
+    OverCap,
+    /// Its token was sealed under another `SECRET_KEY`.
+    Unreadable,
+    /// It could not be sent for [`GIVE_UP_AFTER`].
+    GaveUp,
+}
+
+impl DropReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Expired => "expired",
+            Self::OverCap => "over_cap",
+            Self::Unreadable => "unreadable",
+            Self::GaveUp => "gave_up",
+        }
+    }
+}
+
+/// The ports the sender needs.
+#[derive(Clone)]
+pub struct DeliverMailPorts {
+    pub outbox: Arc<dyn MailOutbox>,
+    pub users: Arc<dyn UserRepository>,
+    pub sealer: Arc<dyn LinkSealer>,
+    pub mailer: Arc<dyn Mailer>,
+    /// Counts mail per address for the cap.
+    pub counter: Arc<dyn FailureCounter>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// Sends what is due in the outbox: each row is leased, decided, sent, and removed or left for
+/// another attempt. Run by every instance; a lease keeps two from sending a row at once.
+#[derive(Clone)]
+pub struct DeliverMail {
+    ports: DeliverMailPorts,
+    max_per_address: u32,
+}
+
+impl DeliverMail {
+    pub fn new(ports: DeliverMailPorts, max_per_address: u32) -> Self {
+        Self { ports, max_per_address }
+    }
+
+    /// One pass over the due rows; what became of each.
+    pub async fn run_once(&self) -> Result<Vec<Delivery>, StoreError> {
+        let now = self.ports.clock.now();
+        let leased = self.ports.outbox.lease(now, now + LEASE, BATCH).await?;
+        let mut deliveries = Vec::with_capacity(leased.len());
+        for mail in leased {
+            deliveries.push(self.deliver(mail).await?);
+        }
+        Ok(deliveries)
+    }
+
+    async fn deliver(&self, mail: LeasedMail) -> Result<Delivery, StoreError> {
+        let now = self.ports.clock.now();
+        let outbox = &self.ports.outbox;
+        if now >= mail.created_at + GIVE_UP_AFTER {
+            outbox.remove(mail.id).await?;
+            return Ok(Delivery::Dropped(DropReason::GaveUp));
+        }
+        let link = match &mail.link {
+            Some(link) => link.clone(),
+            None => match self.attach(&mail, now).await? {
+                Ok(link) => link,
+                Err(delivery) => {
+                    outbox.remove(mail.id).await?;
+                    return Ok(delivery);
+                }
+            },
+        };
+        if now >= link.expires_at {
+            outbox.remove(mail.id).await?;
+            return Ok(Delivery::Dropped(DropReason::Expired));
+        }
+        let Some(token) = self.ports.sealer.open(&link.sealed_token) else {
+            outbox.remove(mail.id).await?;
+            return Ok(Delivery::Dropped(DropReason::Unreadable));
+        };
+        let Some(user) = self.ports.users.find_by_id(link.user_id).await? else {
+            outbox.remove(mail.id).await?;
+            return Ok(Delivery::NoAccount);
+        };
+        let message = match mail.job {
+            MailJob::PasswordResetRequested { .. } => MailMessage::PasswordReset { token, expires_at: link.expires_at },
+        };
+        let to = mail.job.recipient().clone();
+        match self.ports.mailer.send(&Mail { to, name: user.name, message }).await {
+            Ok(()) => {
+                outbox.remove(mail.id).await?;
+                Ok(Delivery::Sent)
+            }
+            Err(error) => {
+                let next = now + backoff(mail.attempts);
+                tracing::warn!(%error, attempts = mail.attempts, next_attempt = %next, "mail not sent; will retry");
+                if next >= mail.created_at + GIVE_UP_AFTER {
+                    outbox.remove(mail.id).await?;
+                    return Ok(Delivery::Dropped(DropReason::GaveUp));
+                }
+                outbox.retry(mail.id, next).await?;
+                Ok(Delivery::Retrying)
+            }
+        }
+    }
+
+    /// Decides whether the job's mail goes out; if so, makes its link and attaches it.
+    async fn attach(&self, mail: &LeasedMail, now: DateTime<Utc>) -> Result<Result<AttachedLink, Delivery>, StoreError> {
+        let MailJob::PasswordResetRequested { email } = &mail.job;
+        let Some(user) = self.ports.users.find_by_email(email).await? else { return Ok(Err(Delivery::NoAccount)) };
+        if !self.within_cap(email.as_str(), now).await {
+            return Ok(Err(Delivery::Dropped(DropReason::OverCap)));
+        }
+        let purpose = LinkPurpose::PasswordReset;
+        let token = LinkToken::generate();
+        let Some(sealed_token) = self.ports.sealer.seal(&token) else {
+            return Err(StoreError::Unexpected("a link token could not be sealed".into()));
+        };
+        let link = AttachedLink { user_id: user.id, sealed_token, expires_at: mail.created_at + purpose.lifetime() };
+        let new = NewLink { mail_id: mail.id, purpose, hash: token.hash(), email: email.clone(), link, now };
+        self.ports.outbox.attach_link(&new).await?;
+        Ok(Ok(new.link))
+    }
+
+    /// Counts one mail to the address; false when it has had its share this hour. A counter
+    /// that cannot be reached lets the mail go: a lost notice is worse than one too many.
+    async fn within_cap(&self, address: &str, now: DateTime<Utc>) -> bool {
+        let key = format!("mail:{}", hex::encode(Sha256::digest(address.as_bytes())));
+        match self.ports.counter.reserve(&key, now, CAP_WINDOW, self.max_per_address).await {
+            Ok(Reservation::Granted(_)) => true,
+            Ok(Reservation::Refused(_)) => false,
+            Err(error) => {
+                tracing::error!(%error, "mail cap counter unavailable; mail sent");
+                true
+            }
+        }
+    }
+}
+
+/// 30 s after the first failure, doubling, at most 30 minutes apart.
+pub fn backoff(attempts: u32) -> Duration {
+    let doublings = attempts.saturating_sub(1).min(6);
+    (Duration::seconds(30) * 2_i32.pow(doublings)).min(Duration::minutes(30))
+}
+
+opaque_debug!(DeliverMail, DeliverMailPorts);
+
+#[cfg(test)]
+#[path = "deliver_mail_tests.rs"]
+mod tests;
