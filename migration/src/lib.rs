@@ -8,6 +8,7 @@ mod m20261122_000001_create_auth_tables;
 mod m20261122_000002_create_oauth_states;
 mod m20261123_000003_notify_session_changes;
 mod m20261206_000004_session_proof;
+mod m20261206_000005_mail;
 
 pub use m20261123_000003_notify_session_changes::{
     CHANNEL as SESSION_CHANGES_CHANNEL, TRIGGERS as SESSION_CHANGE_TRIGGERS,
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_oauth_states::Migration),
             Box::new(m20261123_000003_notify_session_changes::Migration),
             Box::new(m20261206_000004_session_proof::Migration),
+            Box::new(m20261206_000005_mail::Migration),
         ]
     }
 }
@@ -39,7 +41,7 @@ mod tests {
     use super::*;
 
     async fn table_count(db: &DatabaseConnection) -> i64 {
-        let sql = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'sessions', 'oauth_accounts', 'oauth_states', 'unlinked_identities')";
+        let sql = "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name IN ('users', 'sessions', 'oauth_accounts', 'oauth_states', 'unlinked_identities', 'link_tokens', 'mail_outbox')";
         let row = db.query_one_raw(Statement::from_string(DbBackend::Sqlite, sql)).await.unwrap().unwrap();
         row.try_get("", "n").unwrap()
     }
@@ -48,11 +50,11 @@ mod tests {
     async fn every_migration_applies_and_rolls_back_cleanly() {
         let db = Database::connect("sqlite::memory:").await.unwrap();
         Migrator::up(&db, None).await.unwrap();
-        assert_eq!(table_count(&db).await, 5);
+        assert_eq!(table_count(&db).await, 7);
         assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
         Migrator::down(&db, None).await.unwrap();
         assert_eq!(table_count(&db).await, 0);
         Migrator::up(&db, None).await.unwrap();
-        assert_eq!(table_count(&db).await, 5);
+        assert_eq!(table_count(&db).await, 7);
     }
 }

@@ -13,9 +13,11 @@ use yoshikosan_domain::ports::SessionRepository;
 
 use crate::cached_session_repository::CachedSessionRepository;
 use crate::invalidation;
+use crate::mail_outbox::SeaMailOutbox;
 use crate::oauth_account_repository::SeaOAuthAccountRepository;
 use crate::oauth_sign_in_store::SeaOAuthSignInStore;
 use crate::oauth_state_store::SeaOAuthStateStore;
+use crate::password_reset_store::SeaPasswordResetStore;
 use crate::session_cache::SessionCache;
 use crate::session_repository::SeaSessionRepository;
 use crate::unit_of_work::Writes;
@@ -246,6 +248,16 @@ impl Database {
     /// The OAuth `state` values already used, so that each is accepted once.
     pub fn oauth_states(&self) -> Arc<SeaOAuthStateStore> {
         Arc::new(SeaOAuthStateStore::new(self.conn.clone()))
+    }
+
+    /// The mail waiting to be sent, and the links it carries.
+    pub fn mail_outbox(&self) -> Arc<SeaMailOutbox> {
+        Arc::new(SeaMailOutbox::new(self.conn.clone()))
+    }
+
+    /// Password resets, evicting from the session cache the sessions they revoke.
+    pub fn password_resets(&self) -> Arc<SeaPasswordResetStore> {
+        Arc::new(SeaPasswordResetStore::new(self.writes()))
     }
 
     /// The pool itself, for tests that write or inspect rows directly. The service reaches

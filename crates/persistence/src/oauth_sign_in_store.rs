@@ -8,6 +8,7 @@ use yoshikosan_domain::ports::{
 use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, unlinked_identities, users};
 use crate::errors::{is_unique_violation, store_error};
+use crate::password_reset_store::remove_for_claim;
 use crate::rows::{link_row, session_row, user_row};
 use crate::unit_of_work::{Changed, Writes};
 
@@ -105,11 +106,7 @@ async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<(
     if account.change != AccountChange::Claim {
         return Ok(());
     }
-    oauth_accounts::Entity::delete_many()
-        .filter(oauth_accounts::Column::UserId.eq(user_id))
-        .exec(txn)
-        .await
-        .map_err(store_error)?;
+    remove_for_claim(txn, account.user_id).await.map_err(store_error)?;
     sessions::Entity::delete_many()
         .filter(sessions::Column::UserId.eq(user_id))
         .exec(txn)

@@ -25,7 +25,16 @@ async fn down_removes_the_schema_and_up_restores_it() {
     let conn = db.database.connection();
     assert_eq!(
         tables(&db).await,
-        ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "unlinked_identities", "users"]
+        [
+            "link_tokens",
+            "mail_outbox",
+            "oauth_accounts",
+            "oauth_states",
+            "seaql_migrations",
+            "sessions",
+            "unlinked_identities",
+            "users"
+        ]
     );
 
     Migrator::down(conn, None).await.unwrap();
@@ -35,7 +44,16 @@ async fn down_removes_the_schema_and_up_restores_it() {
     Migrator::up(conn, None).await.unwrap();
     assert_eq!(
         tables(&db).await,
-        ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "unlinked_identities", "users"]
+        [
+            "link_tokens",
+            "mail_outbox",
+            "oauth_accounts",
+            "oauth_states",
+            "seaql_migrations",
+            "sessions",
+            "unlinked_identities",
+            "users"
+        ]
     );
     assert!(Migrator::get_pending_migrations(conn).await.unwrap().is_empty());
 }
@@ -83,11 +101,11 @@ async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema()
     db.database.users().create_with_session(&ada, &session).await.unwrap();
     assert_eq!(user_count(&db).await, 1);
 
-    let undone = db.database.rollback(1).await.unwrap();
-    assert_eq!(undone, ["m20261206_000004_session_proof"]);
+    let undone = db.database.rollback(2).await.unwrap();
+    assert_eq!(undone, ["m20261206_000005_mail", "m20261206_000004_session_proof"]);
     let status = db.database.migration_status().await.unwrap();
-    assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 1, "{status:?}");
-    assert_eq!(db.database.migrate().await.unwrap(), ["m20261206_000004_session_proof"]);
+    assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 2, "{status:?}");
+    assert_eq!(db.database.migrate().await.unwrap(), ["m20261206_000004_session_proof", "m20261206_000005_mail"]);
     // A session from before the columns reads as proven when it was created, by an unknown way.
     let (before, _) = db.database.sessions().find_with_user(session.id).await.unwrap().unwrap();
     assert_eq!((before.authenticated_at, before.method), (session.created_at, SignInMethod::Unknown));
@@ -97,7 +115,16 @@ async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema()
     assert_eq!(user_count(&db).await, 0);
     assert_eq!(
         tables(&db).await,
-        ["oauth_accounts", "oauth_states", "seaql_migrations", "sessions", "unlinked_identities", "users"]
+        [
+            "link_tokens",
+            "mail_outbox",
+            "oauth_accounts",
+            "oauth_states",
+            "seaql_migrations",
+            "sessions",
+            "unlinked_identities",
+            "users"
+        ]
     );
     assert!(db.database.reset().await.is_ok(), "a reset schema can be reset again");
 }

@@ -36,7 +36,7 @@ fn rollback_names_what_it_undid_and_reset_asks_for_yes() {
     assert_eq!(unconfirmed.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("reset --yes"));
     let reset = run(&["reset", "--yes"]);
-    assert!(String::from_utf8_lossy(&reset.stdout).contains("applied again: 4 migration(s)"), "{reset:?}");
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("applied again: 5 migration(s)"), "{reset:?}");
 }
 
 #[test]

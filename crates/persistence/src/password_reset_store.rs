@@ -1,0 +1,79 @@
+//! A password set through a reset link: the link used, the password set, the address verified,
+//! every session replaced by the new one, and for an unverified account the rest of a claim,
+//! in one transaction under the user's lock.
+
+use async_trait::async_trait;
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use yoshikosan_domain::UserId;
+use yoshikosan_domain::mail::{LinkPurpose, PasswordReset, PasswordResetStore, ResetWrite};
+use yoshikosan_domain::ports::StoreError;
+
+use crate::account_lock::{Expect, lock_user};
+use crate::entities::{link_tokens, mail_outbox, oauth_accounts, sessions, users};
+use crate::errors::store_error;
+use crate::rows::session_row;
+use crate::unit_of_work::{Changed, Writes};
+
+#[derive(Debug, Clone)]
+pub struct SeaPasswordResetStore {
+    writes: Writes,
+}
+
+impl SeaPasswordResetStore {
+    pub(crate) fn new(writes: Writes) -> Self {
+        Self { writes }
+    }
+}
+
+#[async_trait]
+impl PasswordResetStore for SeaPasswordResetStore {
+    async fn reset(&self, reset: &PasswordReset) -> Result<ResetWrite, StoreError> {
+        self.write(reset).await.map_err(store_error)
+    }
+}
+
+impl SeaPasswordResetStore {
+    async fn write(&self, reset: &PasswordReset) -> Result<ResetWrite, DbErr> {
+        let work = self.writes.begin().await?;
+        let txn = work.txn();
+        let changes = vec![
+            (users::Column::PasswordHash, Expr::value(reset.new.as_str())),
+            (users::Column::EmailVerified, Expr::value(true)),
+            (users::Column::UpdatedAt, Expr::value(reset.now)),
+        ];
+        // The user's lock first, as every other account write takes it: a claim by a provider
+        // at the same moment waits here rather than deadlocking on the link.
+        if !lock_user(txn, reset.user_id, Expect::EmailVerified(reset.email_verified), changes).await? {
+            return Ok(ResetWrite::Stale);
+        }
+        let used = link_tokens::Entity::delete_many()
+            .filter(link_tokens::Column::TokenHash.eq(reset.link.as_str()))
+            .filter(link_tokens::Column::UserId.eq(reset.user_id.as_uuid()))
+            .filter(link_tokens::Column::Purpose.eq(LinkPurpose::PasswordReset.as_str()))
+            .filter(link_tokens::Column::ExpiresAt.gt(reset.now))
+            .exec(txn)
+            .await?;
+        if used.rows_affected != 1 {
+            // Dropped unit of work: the password written above is rolled back.
+            return Ok(ResetWrite::LinkUsed);
+        }
+        if !reset.email_verified {
+            remove_for_claim(txn, reset.user_id).await?;
+        }
+        sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(reset.user_id.as_uuid())).exec(txn).await?;
+        session_row(&reset.session).insert(txn).await?;
+        work.commit(Changed::Accounts).await?;
+        Ok(ResetWrite::Done)
+    }
+}
+
+/// What a claim removes besides the password and the sessions: every provider link, every
+/// pending mail link and the mail that would carry one. One definition, for every claim.
+pub(crate) async fn remove_for_claim(txn: &DatabaseTransaction, user_id: UserId) -> Result<(), DbErr> {
+    let user = user_id.as_uuid();
+    oauth_accounts::Entity::delete_many().filter(oauth_accounts::Column::UserId.eq(user)).exec(txn).await?;
+    link_tokens::Entity::delete_many().filter(link_tokens::Column::UserId.eq(user)).exec(txn).await?;
+    mail_outbox::Entity::delete_many().filter(mail_outbox::Column::UserId.eq(user)).exec(txn).await?;
+    Ok(())
+}
