@@ -1,0 +1,145 @@
+//! What each mail says, as plain text and HTML, rendered when it is sent.
+
+use chrono::{DateTime, Utc};
+use html_escape::{encode_double_quoted_attribute, encode_text};
+use yoshikosan_domain::mail::{Mail, MailMessage};
+
+/// What every mail names: the site, and where its pages are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    pub name: String,
+    /// `FRONTEND_URL` without a trailing slash.
+    pub frontend: String,
+}
+
+/// A mail ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The parts a mail is made of; each kind of mail fills them in.
+struct Parts {
+    subject: String,
+    what_happened: String,
+    action: Option<(String, String)>,
+    expiry: Option<String>,
+    not_you: String,
+}
+
+pub fn render(mail: &Mail, site: &Site) -> Rendered {
+    let parts = match &mail.message {
+        MailMessage::PasswordReset { token, expires_at } => Parts {
+            subject: format!("Reset your {} password", site.name),
+            what_happened: format!(
+                "Someone asked to reset the password of your {} account ({}).",
+                site.name,
+                mail.to.as_str()
+            ),
+            action: Some((
+                "Choose a new password".to_owned(),
+                format!("{}/reset-password#token={}", site.frontend, token.expose()),
+            )),
+            expiry: Some(format!("The link works once, until {}.", when(*expires_at))),
+            not_you: "If this was not you, ignore this mail: your password stays as it is, and the link is \
+                      of no use to anyone without this mailbox."
+                .to_owned(),
+        },
+    };
+    let greeting = format!("Hello {},", mail.name.as_str());
+    Rendered { text: text(&parts, &greeting, site), html: html(&parts, &greeting, site), subject: parts.subject }
+}
+
+fn when(at: DateTime<Utc>) -> String {
+    at.format("%H:%M UTC on %-d %B %Y").to_string()
+}
+
+fn text(parts: &Parts, greeting: &str, site: &Site) -> String {
+    let mut body = format!("{greeting}\n\n{}\n", parts.what_happened);
+    if let Some((label, url)) = &parts.action {
+        body.push_str(&format!("\n{label}:\n{url}\n"));
+    }
+    if let Some(expiry) = &parts.expiry {
+        body.push_str(&format!("\n{expiry}\n"));
+    }
+    body.push_str(&format!("\n{}\n\n{}\n", parts.not_you, site.name));
+    body
+}
+
+fn html(parts: &Parts, greeting: &str, site: &Site) -> String {
+    let mut body = format!(
+        "<!doctype html>\n<html><body style=\"font-family: sans-serif; line-height: 1.5\">\n<p>{}</p>\n<p>{}</p>\n",
+        encode_text(greeting),
+        encode_text(&parts.what_happened)
+    );
+    if let Some((label, url)) = &parts.action {
+        body.push_str(&format!(
+            "<p><a href=\"{}\">{}</a></p>\n<p>Or copy this address into your browser: {}</p>\n",
+            encode_double_quoted_attribute(url),
+            encode_text(label),
+            encode_text(url)
+        ));
+    }
+    if let Some(expiry) = &parts.expiry {
+        body.push_str(&format!("<p>{}</p>\n", encode_text(expiry)));
+    }
+    body.push_str(&format!(
+        "<p>{}</p>\n<p>{}</p>\n</body></html>\n",
+        encode_text(&parts.not_you),
+        encode_text(&site.name)
+    ));
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use chrono::TimeZone;
+    use yoshikosan_domain::mail::LinkToken;
+    use yoshikosan_domain::{DisplayName, Email};
+
+    use super::*;
+
+    fn reset_mail(name: &str) -> (Mail, LinkToken) {
+        let token = LinkToken::generate();
+        let expires_at = Utc.with_ymd_and_hms(2026, 12, 6, 14, 5, 0).unwrap();
+        let message = MailMessage::PasswordReset { token: token.clone(), expires_at };
+        let mail = Mail { to: Email::parse("ada@example.com").unwrap(), name: DisplayName::parse(name).unwrap(), message };
+        (mail, token)
+    }
+
+    fn site() -> Site {
+        Site { name: "Yoshikosan".into(), frontend: "https://app.example.com".into() }
+    }
+
+    #[test]
+    fn a_reset_mail_says_what_happened_where_to_go_until_when_and_what_if_it_was_not_you() {
+        let (mail, token) = reset_mail("Ada");
+        let rendered = render(&mail, &site());
+        let link = format!("https://app.example.com/reset-password#token={}", token.expose());
+        assert_eq!(rendered.subject, "Reset your Yoshikosan password");
+        for part in [&rendered.text, &rendered.html] {
+            assert!(part.contains(&link), "{part}");
+            assert!(part.contains("14:05 UTC on 6 December 2026"), "{part}");
+            assert!(part.contains("If this was not you"), "{part}");
+            assert!(part.contains("Yoshikosan"), "{part}");
+            assert!(part.contains("ada@example.com"), "{part}");
+        }
+        assert_eq!(rendered.text.matches(token.expose()).count(), 1, "the token appears in its link only");
+    }
+
+    #[test]
+    fn names_in_any_script_are_written_as_they_are_and_never_as_html() {
+        for name in ["<b>Mallory</b>", "山田 太郎", "Zoë 👩‍👩‍👧", "محمد"] {
+            let (mail, _) = reset_mail(name);
+            let rendered = render(&mail, &site());
+            assert!(rendered.text.contains(name), "{name}");
+            assert!(!rendered.html.contains("<b>Mallory"), "escaped in HTML");
+        }
+        let (mail, _) = reset_mail("<b>Mallory</b>");
+        assert!(render(&mail, &site()).html.contains("&lt;b&gt;Mallory&lt;/b&gt;"));
+    }
+}
