@@ -27,6 +27,9 @@ pub enum AuditEvent {
     OAuthUnlinked,
     Reauthenticated,
     ReauthenticationFailed,
+    PasswordResetRequested,
+    PasswordReset,
+    PasswordResetFailed,
 }
 
 impl AuditEvent {
@@ -49,6 +52,9 @@ impl AuditEvent {
             Self::PasswordRemoved => "password_removed",
             Self::OAuthUnlinked => "oauth_unlinked",
             Self::Reauthenticated => "reauthenticated",
+            Self::PasswordResetRequested => "password_reset_requested",
+            Self::PasswordReset => "password_reset",
+            Self::PasswordResetFailed => "password_reset_failed",
             Self::ReauthenticationFailed => "reauthentication_failed",
         }
     }

@@ -22,6 +22,11 @@ const WWW_AUTHENTICATE_EXPIRED: &str =
 pub enum ApiError {
     #[error("bad request: {0}")]
     BadRequest(String),
+    /// A mail link that is unknown, used or voided.
+    #[error("invalid link")]
+    InvalidLink,
+    #[error("link expired")]
+    LinkExpired,
     #[error("unauthenticated")]
     Unauthenticated,
     #[error("token expired")]
@@ -126,6 +131,10 @@ impl ApiError {
         let text = |code, detail: &str| (code, detail.to_owned());
         match self {
             Self::BadRequest(detail) => (Code::BadRequest, detail.clone()),
+            Self::InvalidLink => {
+                text(Code::InvalidLink, "This link is not valid: it was used already, or a newer one was sent")
+            }
+            Self::LinkExpired => text(Code::LinkExpired, "This link has expired: ask for a new one"),
             Self::Unauthenticated => text(Code::Unauthenticated, "Authentication required"),
             Self::TokenExpired => text(Code::TokenExpired, "The access token has expired; sign in again"),
             Self::InvalidCredentials => text(Code::InvalidCredentials, "Email or password is incorrect"),
@@ -162,7 +171,9 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) | Self::UnsupportedMediaType => StatusCode::BAD_REQUEST,
+            Self::BadRequest(_) | Self::UnsupportedMediaType | Self::InvalidLink | Self::LinkExpired => {
+                StatusCode::BAD_REQUEST
+            }
             Self::Unauthenticated | Self::TokenExpired | Self::InvalidCredentials | Self::WrongPassword => {
                 StatusCode::UNAUTHORIZED
             }

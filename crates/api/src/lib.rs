@@ -9,6 +9,7 @@ pub mod database_commands;
 pub mod database_wait;
 pub mod error;
 pub mod http;
+pub mod mail_sender;
 pub mod prometheus;
 pub mod routes;
 pub mod startup;

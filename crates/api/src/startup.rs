@@ -15,8 +15,8 @@ use utoipa_actix_web::AppExt;
 use yoshikosan_domain::ports::{FailureCounter, PasswordHasher, SessionRepository, TokenCodec, UserRepository};
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, CompleteOAuthPorts, FLOW_LIFETIME, ListSessions, LogIn, LogOut, LogOutEverywhere,
-    PasswordRules, PurgeExpiredSessions, Reauthenticate, Register, RemoveSignInMethod, RevokeSession, SetPassword,
-    StartOAuth,
+    PasswordRules, PurgeExpiredSessions, Reauthenticate, Register, RemoveSignInMethod, RequestPasswordReset,
+    ResetPassword, ResetPasswordPorts, RevokeSession, SetPassword, StartOAuth,
 };
 use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, RecentProof, SessionIssuer, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
@@ -32,10 +32,11 @@ use crate::http::client_ip::{self, TrustedProxies};
 use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
 use crate::http::{body_deadline, csrf, oauth_flow, request_metrics, security_headers};
+use crate::mail_sender::{self, MailSender};
 use crate::prometheus;
 use crate::routes;
 use crate::routes::fallback::RouteTable;
-use crate::state::{AccountFlows, AppState, OAuthFlows, Operations, SessionsState, WebSettings};
+use crate::state::{AccountFlows, AppState, MailFlows, OAuthFlows, Operations, SessionsState, WebSettings};
 
 /// Request bodies above this are refused with 413, streamed (chunked) or not.
 pub const MAX_BODY_BYTES: usize = 65_536;
@@ -54,6 +55,8 @@ pub enum StartupError {
     OAuthClient(String),
     #[error("{0}")]
     Providers(#[from] yoshikosan_domain::DuplicateProvider),
+    #[error("{0}")]
+    Mail(#[from] yoshikosan_mail::MailSetupError),
 }
 
 /// Expired sessions are deleted this often (and once at start-up).
@@ -64,6 +67,7 @@ pub struct Application {
     server: Server,
     database: Database,
     purge: tokio::task::JoinHandle<()>,
+    mail: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -95,10 +99,16 @@ impl Application {
         // After the migrations, which create the triggers the listener needs.
         database.start_change_listener();
         let counter = failure_counter(&settings)?;
-        let state = state(&settings, database.clone(), clock.clone(), counter)?;
+        let mailer = mail_sender::mailer(&settings)?;
+        let wake = Arc::new(tokio::sync::Notify::new());
+        let sender = mailer
+            .clone()
+            .map(|mailer| MailSender::new(&settings, &database, mailer, counter.clone(), clock.clone(), wake.clone()));
+        let state = state(&settings, database.clone(), clock.clone(), counter, (mailer.is_some(), wake))?;
         let server = serve(listener, &settings, state).map_err(bind_error)?;
         let purge = tokio::spawn(purge_expired_sessions(PurgeExpiredSessions::new(database.sessions(), clock)));
-        Ok(Self { port, server, database, purge })
+        let mail = sender.map(|sender| tokio::spawn(sender.run()));
+        Ok(Self { port, server, database, purge, mail })
     }
 
     pub fn port(&self) -> u16 {
@@ -109,6 +119,9 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let served = self.server.await;
         self.purge.abort();
+        if let Some(mail) = &self.mail {
+            mail.abort();
+        }
         if let Err(error) = self.database.close().await {
             tracing::warn!(%error, "closing the database pool failed");
         }
@@ -148,6 +161,7 @@ fn state(
     database: Database,
     clock: Arc<dyn Clock>,
     counter: Arc<dyn FailureCounter>,
+    (mail_enabled, wake): (bool, Arc<tokio::sync::Notify>),
 ) -> Result<AppState, StartupError> {
     // Before anything records (the warm-up below does): what comes earlier is lost.
     let metrics = prometheus::handle();
@@ -176,6 +190,23 @@ fn state(
         store: database.oauth_sign_ins(),
         tokens: tokens.clone(),
         clock: clock.clone(),
+    };
+    let mail = MailFlows {
+        enabled: mail_enabled,
+        request_reset: RequestPasswordReset::new(database.mail_outbox(), throttle.clone(), clock.clone()),
+        reset: ResetPassword::new(
+            ResetPasswordPorts {
+                links: database.mail_outbox(),
+                users: users.clone(),
+                store: database.password_resets(),
+                hasher: hasher.clone(),
+                clock: clock.clone(),
+            },
+            issuer.clone(),
+            policy,
+            throttle.clone(),
+        ),
+        wake,
     };
     let oauth = OAuthFlows {
         start: StartOAuth::new(providers.clone(), proof.clone(), clock.clone()),
@@ -235,6 +266,7 @@ fn state(
             access_token_ttl: settings.access_token_ttl,
         },
         operations: Operations { database, started_at: Instant::now(), metrics },
+        mail,
     })
 }
 

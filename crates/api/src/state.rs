@@ -4,7 +4,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthErrorCode, Reauthenticate,
-    Register, RemoveSignInMethod, RevokeSession, SetPassword, StartOAuth,
+    Register, RemoveSignInMethod, RequestPasswordReset, ResetPassword, RevokeSession, SetPassword, StartOAuth,
 };
 
 use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};
@@ -24,6 +24,18 @@ pub struct AppState {
     pub oauth: OAuthFlows,
     pub web: WebSettings,
     pub operations: Operations,
+    pub mail: MailFlows,
+}
+
+/// What goes by mail: a password reset.
+#[derive(Debug)]
+pub struct MailFlows {
+    /// False in production without SMTP_URL: the mail routes answer 404.
+    pub enabled: bool,
+    pub request_reset: RequestPasswordReset,
+    pub reset: ResetPassword,
+    /// Wakes the sender when a request enqueued a mail.
+    pub wake: Arc<tokio::sync::Notify>,
 }
 
 /// Email and password: registering, signing in and out, setting a password; and the account's

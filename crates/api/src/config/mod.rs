@@ -5,6 +5,7 @@ mod dotenv;
 mod environment;
 mod interpolate;
 mod limits;
+mod mail;
 mod parse;
 mod providers;
 mod settings;
@@ -17,6 +18,7 @@ use std::path::Path;
 
 use environment::merge;
 pub use environment::{DOTENV, Environment, environment};
+pub use mail::MailSettings;
 pub use parse::ConfigError;
 pub use providers::BUILT_IN_PROVIDERS;
 pub use settings::{AppEnv, CookieSettings, LogFormat, Settings};

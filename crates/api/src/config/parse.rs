@@ -5,6 +5,7 @@ use yoshikosan_persistence::DEFAULT_DATABASE_URL;
 
 use super::environment::Environment;
 use super::limits::{rate_limits, redis_url};
+use super::mail::mail;
 use super::providers::{discord, google};
 use super::settings::{AppEnv, CookieSettings, LogFormat, Settings};
 use super::strength::{bcrypt_cost, secret_key};
@@ -64,6 +65,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
     let discord = problems.check(discord(&vars, public_url.as_ref()));
     let rate_limits = rate_limits(&vars, &mut problems);
     let redis_url = problems.check(redis_url(get("REDIS_URL")));
+    let mail = mail(&vars, frontend_url.as_ref(), &mut problems);
 
     let frontend_ports = problems.check(frontend_ports(get("FRONTEND_EXTRA_PORTS")));
     // The frontend may always call the API from the browser, and a plain-http one (a local
@@ -109,6 +111,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
             discord: discord?,
             rate_limits: rate_limits?,
             redis_url: redis_url?,
+            mail: mail?,
             read_warnings: Vec::new(),
         })
     })();

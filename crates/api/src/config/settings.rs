@@ -62,9 +62,15 @@ pub struct Settings {
     pub rate_limits: RateLimits,
     /// Where instances share their rate-limit counts; in memory when unset.
     pub redis_url: Option<SecretString>,
+    pub mail: super::MailSettings,
 }
 
 impl Settings {
+    /// Whether links by mail are offered: with an SMTP server, or in development (to the log).
+    pub fn email_links(&self) -> bool {
+        self.mail.smtp_url.is_some() || self.env == AppEnv::Development
+    }
+
     pub fn bind_address(&self) -> String {
         if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)

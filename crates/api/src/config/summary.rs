@@ -28,6 +28,11 @@ impl Settings {
             .redis_url
             .as_ref()
             .map_or("not set (limits counted per instance)".to_owned(), |url| redact_password(url.expose_secret()));
+        let smtp = match (&self.mail.smtp_url, self.email_links()) {
+            (Some(url), _) => redact_password(url.expose_secret()),
+            (None, true) => "not set (development: each mail is written to the log)".to_owned(),
+            (None, false) => "not set (password reset by mail is off)".to_owned(),
+        };
         let rows = [
             ("APP_ENV", self.env.to_string()),
             ("HOST, PORT", format!("{} (listen)", self.bind_address())),
@@ -63,6 +68,9 @@ impl Settings {
                 ),
             ),
             ("REDIS_URL", redis),
+            ("SMTP_URL", smtp),
+            ("MAIL_FROM", self.mail.from.clone()),
+            ("MAIL_MAX_PER_ADDRESS", format!("{} mails an hour to one address", self.mail.max_per_address)),
             ("LOG_FORMAT", format!("{:?}", self.log_format).to_lowercase()),
             ("RUST_LOG", self.log_filter.clone().unwrap_or_else(|| "not set (info)".to_owned())),
         ];

@@ -26,6 +26,13 @@ impl Settings {
                     .to_owned(),
             );
         }
+        if self.mail.smtp_url.is_none() {
+            warnings.push(
+                "SMTP_URL is not set in production: no mail is sent, so nobody can reset a forgotten password \
+                 (the mail routes answer 404 and the pages hide them). Set SMTP_URL (docs/deployment.md, Mail)"
+                    .to_owned(),
+            );
+        }
         if !self.cookie.secure {
             warnings.push(
                 "COOKIE_SECURE=false in production: the session cookie is also sent over plain HTTP, where anyone \
@@ -55,7 +62,12 @@ mod tests {
     const KEY: &str = "0123456789abcdef0123456789abcdef";
 
     fn warnings(vars: &[(&str, &str)]) -> Vec<String> {
-        let base = [("APP_ENV", "production"), ("SECRET_KEY", KEY), ("DATABASE_URL", "postgres://db/auth")];
+        let base = [
+            ("APP_ENV", "production"),
+            ("SECRET_KEY", KEY),
+            ("DATABASE_URL", "postgres://db/auth"),
+            ("SMTP_URL", "smtp://mail.example.com:587?tls=required"),
+        ];
         let all = base.iter().chain(vars).map(|&(k, v)| (k, v));
         // Later entries win, as a second assignment in .env does.
         let map: std::collections::HashMap<_, _> = all.collect();

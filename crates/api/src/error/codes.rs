@@ -13,6 +13,8 @@ use yoshikosan_domain::use_cases::OAuthErrorCode;
 #[serde(rename_all = "snake_case")]
 pub enum ProblemCode {
     BadRequest,
+    InvalidLink,
+    LinkExpired,
     Unauthenticated,
     InvalidCredentials,
     TokenExpired,
@@ -36,6 +38,8 @@ impl ProblemCode {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::BadRequest => "bad_request",
+            Self::InvalidLink => "invalid_link",
+            Self::LinkExpired => "link_expired",
             Self::Unauthenticated => "unauthenticated",
             Self::InvalidCredentials => "invalid_credentials",
             Self::TokenExpired => "token_expired",

@@ -4,7 +4,8 @@
 use yoshikosan_domain::ports::{Infrastructure, StoreError};
 use yoshikosan_domain::use_cases::{
     AuthenticateError, ListSessionsError, LogInError, LogOutError, LogOutEverywhereError, ReauthenticateError,
-    RegisterError, RemoveSignInMethodError, RevokeSessionError, SetPasswordError,
+    RegisterError, RemoveSignInMethodError, RequestPasswordResetError, ResetPasswordError, RevokeSessionError,
+    SetPasswordError,
 };
 use yoshikosan_domain::{Throttled, ValidationErrors};
 
@@ -77,6 +78,28 @@ impl From<ReauthenticateError> for ApiError {
             ReauthenticateError::RateLimited(throttled) => throttled.into(),
             ReauthenticateError::SessionEnded => Self::Unauthenticated,
             ReauthenticateError::Infrastructure(e) => e.into(),
+        }
+    }
+}
+
+impl From<RequestPasswordResetError> for ApiError {
+    fn from(error: RequestPasswordResetError) -> Self {
+        match error {
+            RequestPasswordResetError::Invalid(errors) => errors.into(),
+            RequestPasswordResetError::RateLimited(throttled) => throttled.into(),
+            RequestPasswordResetError::Infrastructure(e) => e.into(),
+        }
+    }
+}
+
+impl From<ResetPasswordError> for ApiError {
+    fn from(error: ResetPasswordError) -> Self {
+        match error {
+            ResetPasswordError::Invalid(errors) => errors.into(),
+            ResetPasswordError::InvalidLink => Self::InvalidLink,
+            ResetPasswordError::LinkExpired => Self::LinkExpired,
+            ResetPasswordError::RateLimited(throttled) => throttled.into(),
+            ResetPasswordError::Infrastructure(e) => e.into(),
         }
     }
 }

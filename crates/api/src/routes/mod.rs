@@ -34,6 +34,8 @@ pub fn table(routes: &mut ServiceConfig) {
         .service(auth::sessions::log_out_everywhere) //    POST   /api/auth/logout-all
         .service(auth::password::set_password) //          PUT    /api/auth/password
         .service(auth::password::remove_password) //       DELETE /api/auth/password
+        .service(auth::password_reset::forgot_password) // POST   /api/auth/password/forgot
+        .service(auth::password_reset::reset_password) //  POST   /api/auth/password/reset
         .service(auth::reauthenticate::reauthenticate) //  POST   /api/auth/reauthenticate
         // The provider routes last: a named `/api/auth/…` route always wins over `{provider}`.
         .service(auth::oauth::callback) //                 GET    /api/auth/callback/{provider}
