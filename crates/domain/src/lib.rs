@@ -6,8 +6,8 @@
 pub mod clock;
 mod display_name;
 pub mod email;
-pub mod mail;
 mod id;
+pub mod mail;
 pub mod oauth;
 pub mod oauth_flow;
 pub mod password;

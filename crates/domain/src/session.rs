@@ -171,7 +171,11 @@ mod tests {
 
     #[test]
     fn methods_read_back_as_stored_and_unknown_names_stay_unknown() {
-        for method in [SignInMethod::Password, SignInMethod::PasswordReset, SignInMethod::Provider(ProviderId::parse("discord").unwrap())] {
+        for method in [
+            SignInMethod::Password,
+            SignInMethod::PasswordReset,
+            SignInMethod::Provider(ProviderId::parse("discord").unwrap()),
+        ] {
             assert_eq!(SignInMethod::from_stored(method.stored()), method);
         }
         assert_eq!(SignInMethod::Unknown.stored(), None);

@@ -107,7 +107,8 @@ mod tests {
         let token = LinkToken::generate();
         let expires_at = Utc.with_ymd_and_hms(2026, 12, 6, 14, 5, 0).unwrap();
         let message = MailMessage::PasswordReset { token: token.clone(), expires_at };
-        let mail = Mail { to: Email::parse("ada@example.com").unwrap(), name: DisplayName::parse(name).unwrap(), message };
+        let mail =
+            Mail { to: Email::parse("ada@example.com").unwrap(), name: DisplayName::parse(name).unwrap(), message };
         (mail, token)
     }
 

@@ -76,12 +76,7 @@ pub trait MailOutbox: Send + Sync {
     async fn enqueue(&self, job: &MailJob, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// Leases up to `limit` rows that are due at `now` and not leased, until `until`; each
     /// lease counts an attempt. A row is leased by one caller at a time, on any instance.
-    async fn lease(
-        &self,
-        now: DateTime<Utc>,
-        until: DateTime<Utc>,
-        limit: u32,
-    ) -> Result<Vec<LeasedMail>, StoreError>;
+    async fn lease(&self, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> Result<Vec<LeasedMail>, StoreError>;
     /// Stores the link's token hash (voiding the user's older links of that purpose) and
     /// attaches the sealed token to the row, in one transaction.
     async fn attach_link(&self, link: &NewLink) -> Result<(), StoreError>;

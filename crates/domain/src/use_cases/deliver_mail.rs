@@ -142,7 +142,11 @@ impl DeliverMail {
     }
 
     /// Decides whether the job's mail goes out; if so, makes its link and attaches it.
-    async fn attach(&self, mail: &LeasedMail, now: DateTime<Utc>) -> Result<Result<AttachedLink, Delivery>, StoreError> {
+    async fn attach(
+        &self,
+        mail: &LeasedMail,
+        now: DateTime<Utc>,
+    ) -> Result<Result<AttachedLink, Delivery>, StoreError> {
         let MailJob::PasswordResetRequested { email } = &mail.job;
         let Some(user) = self.ports.users.find_by_email(email).await? else { return Ok(Err(Delivery::NoAccount)) };
         if !self.within_cap(email.as_str(), now).await {

@@ -41,9 +41,9 @@ fn setup(mail: LeasedMail, account: Option<User>) -> Setup {
     sealer.expect_seal().returning(|token| Some(format!("sealed:{}", token.expose())));
     sealer.expect_open().returning(|sealed| sealed.strip_prefix("sealed:").and_then(LinkToken::parse));
     let mut counter = MockFailureCounter::new();
-    counter.expect_reserve().returning(|_, now, window, _| {
-        Ok(Reservation::Granted(FailureWindow { failures: 1, ends_at: now + window }))
-    });
+    counter
+        .expect_reserve()
+        .returning(|_, now, window, _| Ok(Reservation::Granted(FailureWindow { failures: 1, ends_at: now + window })));
     Setup { outbox, users, sealer, mailer: MockMailer::new(), counter, now: t0() }
 }
 

@@ -87,13 +87,13 @@ pub use oauth_sign_in::{OAuthOutcome, OAuthSignedIn};
 pub use reauthenticate::{Reauthenticate, ReauthenticateCommand, ReauthenticateError};
 pub use register::{Register, RegisterCommand, RegisterError};
 pub use remove_sign_in_method::{RemoveSignInMethod, RemoveSignInMethodCommand, RemoveSignInMethodError};
-pub use sessions::{
-    ListSessions, ListSessionsError, ListedSession, LogOutEverywhere, LogOutEverywhereError, PurgeExpiredSessions,
-    PurgeExpiredSessionsError, RevokeSession, RevokeSessionError,
-};
 pub use request_password_reset::{RequestPasswordReset, RequestPasswordResetError};
 pub use reset_password::{
     PasswordWasReset, ResetPassword, ResetPasswordCommand, ResetPasswordError, ResetPasswordPorts,
+};
+pub use sessions::{
+    ListSessions, ListSessionsError, ListedSession, LogOutEverywhere, LogOutEverywhereError, PurgeExpiredSessions,
+    PurgeExpiredSessionsError, RevokeSession, RevokeSessionError,
 };
 pub use set_password::{PasswordRules, PasswordSet, SetPassword, SetPasswordCommand, SetPasswordError};
 pub use start_oauth::{FLOW_LIFETIME, StartOAuth, StartOAuthError, StartedOAuth};

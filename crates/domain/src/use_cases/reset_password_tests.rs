@@ -31,7 +31,14 @@ fn setup(account: &User, expires_in: Duration) -> Setup {
     users.expect_find_by_id().returning(move |_| Ok(Some(found.clone())));
     let mut hasher = MockPasswordHasher::new();
     hasher.expect_hash().returning(|_| Ok(PasswordHash::new("$2b$04$new")));
-    Setup { links, users, store: MockPasswordResetStore::new(), hasher, throttle: throttle_with_limits(10, 2), now: t0() }
+    Setup {
+        links,
+        users,
+        store: MockPasswordResetStore::new(),
+        hasher,
+        throttle: throttle_with_limits(10, 2),
+        now: t0(),
+    }
 }
 
 fn reset(setup: Setup) -> ResetPassword {
@@ -114,7 +121,10 @@ async fn a_weak_password_is_refused_before_the_link_is_used_and_spends_nothing()
     let token = LinkToken::generate();
     for weak in ["short", "password123", "ada@example.com"] {
         let refused = reset.execute(&command(token.expose(), weak)).await;
-        assert!(matches!(&refused, Err(ResetPasswordError::Invalid(e)) if e.errors()[0].field == "new_password"), "{refused:?}");
+        assert!(
+            matches!(&refused, Err(ResetPasswordError::Invalid(e)) if e.errors()[0].field == "new_password"),
+            "{refused:?}"
+        );
     }
     reset.execute(&command(token.expose(), STRONG)).await.unwrap();
 }
@@ -149,9 +159,9 @@ async fn a_token_of_another_purpose_is_invalid() {
     let mut s = setup(&account, Duration::minutes(30));
     s.links = MockLinkTokens::new();
     let user_id = account.id;
-    s.links.expect_find().returning(move |_| {
-        Ok(Some(StoredLink { user_id, purpose: None, expires_at: t0() + Duration::minutes(30) }))
-    });
+    s.links
+        .expect_find()
+        .returning(move |_| Ok(Some(StoredLink { user_id, purpose: None, expires_at: t0() + Duration::minutes(30) })));
     let refused = reset(s).execute(&command(LinkToken::generate().expose(), STRONG)).await;
     assert!(matches!(refused, Err(ResetPasswordError::InvalidLink)), "{refused:?}");
 }
