@@ -176,7 +176,12 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Ask for a password-reset link by mail. */
+    /**
+     * Ask for a password-reset link.
+     * @description Answers 202 for every well-formed address, known or not, and does the same work for both:
+     *     a mail goes out only to an address with an account, with a link that works once, for 30
+     *     minutes. Spends the client address's budget, never the email's.
+     */
     post: operations["forgot_password"];
     delete?: never;
     options?: never;
@@ -193,7 +198,13 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Set a new password with a password-reset link. */
+    /**
+     * Set a new password with a reset link.
+     * @description Uses the link's token (once), sets the password, marks the address verified, revokes every
+     *     session of the account and signs this browser in (`method: "password_reset"`, a recent
+     *     proof). A reset of an account whose address was never verified is a claim: its provider
+     *     links go too. A refused new password (422) leaves the link usable.
+     */
     post: operations["reset_password"];
     delete?: never;
     options?: never;
@@ -468,13 +479,6 @@ export interface components {
       token_type: string;
       user: components["schemas"]["UserResponse"];
     };
-    ForgotPasswordRequest: {
-      /**
-       * Format: email
-       * @example ada@example.com
-       */
-      email: string;
-    };
     /**
      * @description Why a field was refused
      * @enum {string}
@@ -501,6 +505,13 @@ export interface components {
       code: components["schemas"]["FieldErrorCode"];
       field: string;
       message: string;
+    };
+    ForgotPasswordRequest: {
+      /**
+       * @description The account's address.
+       * @example ada@example.com
+       */
+      email: string;
     };
     /**
      * @example {
@@ -637,6 +648,7 @@ export interface components {
     };
     /**
      * @example {
+     *       "email_links": true,
      *       "password": true,
      *       "providers": [
      *         {
@@ -652,7 +664,7 @@ export interface components {
      *     }
      */
     ProvidersResponse: {
-      /** @description Links by mail (password reset) are sent. */
+      /** @description Links by mail (password reset) are sent; when false the mail routes answer 404. */
       email_links: boolean;
       /** @description Email/password sign-in is available. */
       password: boolean;
@@ -689,11 +701,13 @@ export interface components {
     ResetPasswordRequest: {
       /**
        * Format: password
-       * @description 8 characters at least, 72 bytes (UTF-8) at most, not a common password, not the email.
-       * @example amber-lantern-77
+       * @example violet-harbour-42
        */
       new_password: string;
-      /** @description The `token` of the mail's link (43 characters of base64url). */
+      /**
+       * @description The token from the link's fragment (`#token=…`).
+       * @example q3Yc1xN0lQ7x0uVQwJ5m9E8b6F1n2T3r4S5u6V7w8X9
+       */
       token: string;
     };
     /**
@@ -1500,43 +1514,148 @@ export interface operations {
       };
     };
     responses: {
+      /** @description If an account has this address, a link is on its way */
       202: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /** @example {} */
           "application/json": Record<string, never>;
         };
       };
+      /** @description Malformed JSON or not application/json (`bad_request`) */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "bad_request",
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "status": 400,
+           *       "title": "Bad Request",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "csrf_rejected",
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Mail is off here (`GET /api/auth/providers` says `email_links: false`) */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "not_found",
+           *       "detail": "No such resource",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
+      /** @description Body over 65,536 bytes (`payload_too_large`) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "payload_too_large",
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "status": 413,
+           *       "title": "Payload Too Large",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not an address */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "validation_failed",
+           *       "detail": "The request has invalid fields",
+           *       "errors": [
+           *         {
+           *           "code": "invalid_email",
+           *           "field": "email",
+           *           "message": "email must be a valid email address"
+           *         }
+           *       ],
+           *       "status": 422,
+           *       "title": "Unprocessable Entity",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
+      /** @description Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds */
       429: {
+        headers: {
+          /** @description Seconds until an attempt may succeed */
+          "retry-after"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "status": 429,
+           *       "title": "Too Many Requests",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1555,43 +1674,149 @@ export interface operations {
       };
     };
     responses: {
+      /** @description Signed in; sets the session cookie */
       200: {
         headers: {
+          /** @description access_token=(the JWT); HttpOnly; Path=/; SameSite=Lax; Max-Age=(ACCESS_TOKEN_TTL) */
+          "set-cookie"?: string;
           [name: string]: unknown;
         };
         content: {
           "application/json": components["schemas"]["AuthResponse"];
         };
       };
+      /** @description Malformed JSON or not application/json (`bad_request`) */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "bad_request",
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "status": 400,
+           *       "title": "Bad Request",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "csrf_rejected",
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Mail is off here */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "not_found",
+           *       "detail": "No such resource",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
+      /** @description Body over 65,536 bytes (`payload_too_large`) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "payload_too_large",
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "status": 413,
+           *       "title": "Payload Too Large",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The new password breaks a rule; the link stays usable */
       422: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "validation_failed",
+           *       "detail": "The request has invalid fields",
+           *       "errors": [
+           *         {
+           *           "code": "too_short",
+           *           "field": "new_password",
+           *           "message": "password must be at least 8 characters"
+           *         }
+           *       ],
+           *       "status": 422,
+           *       "title": "Unprocessable Entity",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
+      /** @description Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds */
       429: {
+        headers: {
+          /** @description Seconds until an attempt may succeed */
+          "retry-after"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "status": 429,
+           *       "title": "Too Many Requests",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
