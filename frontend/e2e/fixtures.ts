@@ -114,3 +114,21 @@ export function ageProof(email: string, seconds: number): void {
     );
   }
 }
+
+/**
+ * Makes the account's mail links (password reset) `seconds` older, as if they had been asked
+ * for that long ago: the backend reads a link's expiry from its row.
+ */
+export function ageMailLinks(email: string, seconds: number): void {
+  const owner = `lower(email) = lower('${email.replace(/'/g, "''")}')`;
+  const rows = sqlite(`SELECT rowid, created_at, expires_at FROM link_tokens WHERE ${owner};`)
+    .split("\n")
+    .filter(Boolean);
+  expect(rows.length, `mail links of ${email}`).toBeGreaterThan(0);
+  for (const row of rows) {
+    const [rowid, created, expires] = row.split("|");
+    sqlite(
+      `UPDATE link_tokens SET created_at = '${earlier(created ?? "", seconds)}', expires_at = '${earlier(expires ?? "", seconds)}' WHERE rowid = ${Number(rowid)};`,
+    );
+  }
+}
