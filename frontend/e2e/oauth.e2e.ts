@@ -101,6 +101,9 @@ test("setting a password on an account made by Google", async ({ page }) => {
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole("heading", { name: "Set a password" })).toBeVisible();
   await expect(page.getByLabel("Current password")).toHaveCount(0);
+  // Typed only once the page's script runs: text typed into the server's HTML before that is
+  // wiped by the first render after hydration.
+  await expect(page.locator("form[data-usable]:has(#new_password)")).toBeAttached();
   await page.getByLabel("New password", { exact: true }).fill(password);
   await expect(page.locator('#new-password-rules [data-rule="min_length"]')).toHaveAttribute(
     "data-state",
