@@ -118,4 +118,11 @@ if grep -q 'violet-harbour-42' "$logs/nginx.log"; then
     grep 'violet-harbour-42' "$logs/nginx.log" | head -n 3 >&2
     status=1
 fi
+# A reset link's token travels in the URL's fragment, which browsers never send: a request line
+# with one would mean a page moved it into a path or query.
+if grep -qE '"[A-Z]+ [^"]*token=' "$logs/nginx.log"; then
+    echo "a link's token reached nginx's access log:" >&2
+    grep -E '"[A-Z]+ [^"]*token=' "$logs/nginx.log" | head -n 3 >&2
+    status=1
+fi
 exit $status
