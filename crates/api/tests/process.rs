@@ -11,6 +11,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+#[path = "support/mail_catcher.rs"]
+mod mail_catcher;
+
 const PASSWORD: &str = "violet-harbour-42";
 const WRONG: &str = "orange-quarry-17";
 const AGENT: &str = "process-test/1.0";
@@ -26,9 +29,14 @@ async fn start(db: &std::path::Path, bcrypt_cost: &str) -> Service {
 }
 
 async fn start_on(database_url: &str, bcrypt_cost: &str) -> Service {
+    start_with(database_url, bcrypt_cost, &[]).await
+}
+
+async fn start_with(database_url: &str, bcrypt_cost: &str, extra: &[(&str, &str)]) -> Service {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new(env!("CARGO_BIN_EXE_yoshikosan"))
         .env_clear()
+        .envs(extra.iter().copied())
         .current_dir(std::env::temp_dir())
         .env("HOST", "127.0.0.1")
         .env("PORT", port.to_string())
@@ -218,4 +226,41 @@ async fn a_first_start_on_an_empty_postgres_database_reports_no_missing_triggers
     admin.execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).await.unwrap();
     assert!(logs.contains("applying pending database migrations"), "{logs}");
     assert!(!logs.contains("session cache off"), "{logs}");
+}
+
+/// A password reset end to end through the binary and a real SMTP server: the link's token is
+/// in the mail and nowhere in the logs, neither is the new password; the audit trail has both.
+#[tokio::test]
+async fn a_password_reset_keeps_its_token_out_of_every_log_line() {
+    let Some(catcher) = mail_catcher::MailCatcher::start() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}?mode=rwc", dir.path().join("reset.db").display());
+    let smtp = catcher.url();
+    let service = start_with(&database, "4", &[("SMTP_URL", &smtp), ("FRONTEND_URL", "https://app.example.com")]).await;
+    let base = &service.base;
+    let post = reqwest::Method::POST;
+    let body = json!({"email": "ada@example.com", "password": PASSWORD, "name": "Ada"});
+    call(post.clone(), format!("{base}/api/auth/register"), "req-register", None, Some(body)).await;
+    let forgot = Some(json!({"email": "ada@example.com"}));
+    call(post.clone(), format!("{base}/api/auth/password/forgot"), "req-forgot", None, forgot).await;
+    let mails = catcher.wait_for("ada@example.com", 1, Duration::from_secs(10)).await;
+    let token = mails.first().expect("the mail arrived").token();
+    let reset = Some(json!({"token": token, "new_password": WRONG}));
+    let signed_in = call(post, format!("{base}/api/auth/password/reset"), "req-reset", None, reset).await;
+    let access = signed_in["access_token"].as_str().expect("signed in").to_owned();
+
+    service.terminate();
+    let (_, logs) = service.wait_output();
+    for secret in [token.as_str(), WRONG, PASSWORD, &access, "$2b$"] {
+        assert!(!logs.contains(secret), "the logs contain a secret ({secret}):\n{logs}");
+    }
+    let hash = hex::encode(Sha256::digest(token.as_bytes()));
+    assert!(!logs.contains(&hash), "the logs contain the link's hash");
+    for (request_id, event) in [("req-forgot", "password_reset_requested"), ("req-reset", "password_reset")] {
+        let found = logs
+            .lines()
+            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+            .any(|e| e["target"] == "audit" && e["request_id"] == request_id && e["event"] == event);
+        assert!(found, "no {event} audit event:\n{logs}");
+    }
 }

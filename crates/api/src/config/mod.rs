@@ -59,3 +59,6 @@ mod tests;
 
 #[cfg(test)]
 mod name_tests;
+
+#[cfg(test)]
+mod mail_tests;

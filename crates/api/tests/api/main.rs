@@ -11,6 +11,8 @@ mod helpers;
 mod hostile_input;
 mod login;
 mod logout;
+#[path = "../support/mail_catcher.rs"]
+mod mail_catcher;
 mod metrics;
 mod oauth_accounts;
 mod oauth_discord;
@@ -18,6 +20,7 @@ mod oauth_google;
 mod oauth_support;
 mod older_rows;
 mod password;
+mod password_reset;
 mod rate_limits;
 mod rate_limits_at_once;
 mod reauthentication;

@@ -85,7 +85,12 @@ impl DeliverMail {
         let leased = self.ports.outbox.lease(now, now + LEASE, BATCH).await?;
         let mut deliveries = Vec::with_capacity(leased.len());
         for mail in leased {
-            deliveries.push(self.deliver(mail).await?);
+            // One row that cannot be handled now holds up no other: its lease runs out and it
+            // is tried again, until it is given up.
+            match self.deliver(mail).await {
+                Ok(delivery) => deliveries.push(delivery),
+                Err(error) => tracing::warn!(%error, "a mail could not be handled; it will be tried again"),
+            }
         }
         Ok(deliveries)
     }

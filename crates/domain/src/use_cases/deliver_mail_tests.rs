@@ -31,8 +31,12 @@ fn request(created_at: DateTime<Utc>, attempts: u32) -> LeasedMail {
 
 /// An outbox that leases `mail` once; a known account; a sealer that seals as "sealed:<token>".
 fn setup(mail: LeasedMail, account: Option<User>) -> Setup {
+    setup_many(vec![mail], account)
+}
+
+fn setup_many(mails: Vec<LeasedMail>, account: Option<User>) -> Setup {
     let mut outbox = MockMailOutbox::new();
-    outbox.expect_lease().times(1).return_once(move |_, _, _| Ok(vec![mail]));
+    outbox.expect_lease().times(1).return_once(move |_, _, _| Ok(mails));
     let mut users = MockUserRepository::new();
     let by_email = account.clone();
     users.expect_find_by_email().returning(move |_| Ok(by_email.clone()));
@@ -165,4 +169,25 @@ async fn a_token_sealed_under_another_key_is_dropped_not_sent() {
 fn backoff_doubles_from_30_seconds_to_at_most_30_minutes() {
     let waits: Vec<i64> = (1..=9).map(|n| backoff(n).num_seconds()).collect();
     assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
+}
+
+#[tokio::test]
+async fn a_row_that_cannot_be_handled_holds_up_no_other() {
+    let mut broken = request(t0(), 1);
+    broken.job = MailJob::PasswordResetRequested { email: Email::parse("broken@example.com").unwrap() };
+    let fine = request(t0(), 1);
+    let mut s = setup_many(vec![broken, fine], Some(user(None)));
+    s.users = MockUserRepository::new();
+    s.users.expect_find_by_email().returning(|email| {
+        if email.as_str() == "broken@example.com" {
+            Err(StoreError::Unexpected("a row this build cannot read".into()))
+        } else {
+            Ok(Some(user(None)))
+        }
+    });
+    s.users.expect_find_by_id().returning(|_| Ok(Some(user(None))));
+    s.outbox.expect_attach_link().returning(|_| Ok(()));
+    s.mailer.expect_send().times(1).returning(|_| Ok(()));
+    s.outbox.expect_remove().times(1).returning(|_| Ok(()));
+    assert_eq!(deliver(s).run_once().await.unwrap(), [Delivery::Sent]);
 }
