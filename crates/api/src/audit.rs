@@ -30,6 +30,9 @@ pub enum AuditEvent {
     PasswordResetRequested,
     PasswordReset,
     PasswordResetFailed,
+    VerificationSent,
+    EmailVerified,
+    EmailVerificationFailed,
 }
 
 impl AuditEvent {
@@ -55,6 +58,9 @@ impl AuditEvent {
             Self::PasswordResetRequested => "password_reset_requested",
             Self::PasswordReset => "password_reset",
             Self::PasswordResetFailed => "password_reset_failed",
+            Self::VerificationSent => "verification_sent",
+            Self::EmailVerified => "email_verified",
+            Self::EmailVerificationFailed => "email_verification_failed",
             Self::ReauthenticationFailed => "reauthentication_failed",
         }
     }

@@ -46,6 +46,11 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("email taken")]
     EmailTaken,
+    #[error("already verified")]
+    AlreadyVerified,
+    /// A mail link of another account than the signed-in one.
+    #[error("another account's link")]
+    OtherAccountsLink,
     /// The account has no password, or no link to the provider named.
     #[error("no such sign-in method")]
     NoSuchSignInMethod,
@@ -144,6 +149,11 @@ impl ApiError {
             Self::ProviderNotConfigured => text(Code::ProviderNotConfigured, "This sign-in provider is not configured"),
             Self::MethodNotAllowed => text(Code::MethodNotAllowed, "This method is not allowed on this resource"),
             Self::EmailTaken => text(Code::EmailTaken, "An account with this email already exists"),
+            Self::AlreadyVerified => text(Code::AlreadyVerified, "This address is already verified"),
+            Self::OtherAccountsLink => text(
+                Code::Unauthenticated,
+                "This link is for another account: sign in to the account it was sent for, then open it again",
+            ),
             Self::NoSuchSignInMethod => text(Code::NotFound, "The account has no such way to sign in"),
             Self::ReauthenticationRequired => text(
                 Code::ReauthenticationRequired,
@@ -174,13 +184,15 @@ impl ResponseError for ApiError {
             Self::BadRequest(_) | Self::UnsupportedMediaType | Self::InvalidLink | Self::LinkExpired => {
                 StatusCode::BAD_REQUEST
             }
-            Self::Unauthenticated | Self::TokenExpired | Self::InvalidCredentials | Self::WrongPassword => {
-                StatusCode::UNAUTHORIZED
-            }
+            Self::Unauthenticated
+            | Self::TokenExpired
+            | Self::InvalidCredentials
+            | Self::WrongPassword
+            | Self::OtherAccountsLink => StatusCode::UNAUTHORIZED,
             Self::CsrfRejected | Self::ReauthenticationRequired => StatusCode::FORBIDDEN,
             Self::NotFound | Self::ProviderNotConfigured | Self::NoSuchSignInMethod => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::EmailTaken | Self::LastSignInMethod => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::LastSignInMethod | Self::AlreadyVerified => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -204,7 +216,7 @@ impl ResponseError for ApiError {
             Self::TokenExpired => {
                 response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE_EXPIRED));
             }
-            Self::Unauthenticated | Self::InvalidCredentials | Self::WrongPassword => {
+            Self::Unauthenticated | Self::InvalidCredentials | Self::WrongPassword | Self::OtherAccountsLink => {
                 response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE));
             }
             Self::Unavailable(_) => {

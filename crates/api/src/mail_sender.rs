@@ -103,7 +103,7 @@ fn record(delivery: Delivery) {
     match delivery {
         Delivery::Sent => counter!(MAIL_SENT).increment(1),
         Delivery::Retrying => counter!(MAIL_FAILED).increment(1),
-        Delivery::NoAccount => {}
+        Delivery::NothingToSend => {}
         Delivery::Dropped(reason) => {
             if reason == DropReason::GaveUp {
                 tracing::error!("a mail could not be sent for 24 hours and was given up");

@@ -16,7 +16,8 @@ use yoshikosan_domain::ports::{FailureCounter, PasswordHasher, SessionRepository
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, CompleteOAuthPorts, FLOW_LIFETIME, ListSessions, LogIn, LogOut, LogOutEverywhere,
     PasswordRules, PurgeExpiredSessions, Reauthenticate, Register, RemoveSignInMethod, RequestPasswordReset,
-    ResetPassword, ResetPasswordPorts, RevokeSession, SetPassword, StartOAuth,
+    ResetPassword, ResetPasswordPorts, RevokeSession, SendVerification, SetPassword, StartOAuth, VerificationPorts,
+    VerifyEmailAddress,
 };
 use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, RecentProof, SessionIssuer, SystemClock, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
@@ -177,7 +178,7 @@ fn state(
     let sessions: Arc<dyn SessionRepository> = database.sessions();
     let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
     let policy = PasswordPolicy::default();
-    let throttle = Throttle::new(counter, settings.rate_limits).with_gate(gate);
+    let throttle = Throttle::new(counter.clone(), settings.rate_limits).with_gate(gate);
     let providers = Arc::new(provider_registry(settings)?);
     // Read from the sessions table itself, past any cache.
     let proof = RecentProof::new(sessions.clone(), clock.clone(), settings.reauth_window);
@@ -191,6 +192,17 @@ fn state(
         tokens: tokens.clone(),
         clock: clock.clone(),
     };
+    let register = Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy, throttle.clone());
+    // With mail on, a new account is sent the link that proves its address.
+    let register = if mail_enabled { register.sending_verification() } else { register };
+    let verification = VerificationPorts {
+        users: users.clone(),
+        outbox: database.mail_outbox(),
+        links: database.mail_outbox(),
+        store: database.link_uses(),
+        counter: counter.clone(),
+        clock: clock.clone(),
+    };
     let mail = MailFlows {
         enabled: mail_enabled,
         request_reset: RequestPasswordReset::new(database.mail_outbox(), throttle.clone(), clock.clone()),
@@ -198,7 +210,7 @@ fn state(
             ResetPasswordPorts {
                 links: database.mail_outbox(),
                 users: users.clone(),
-                store: database.password_resets(),
+                store: database.link_uses(),
                 hasher: hasher.clone(),
                 clock: clock.clone(),
             },
@@ -206,6 +218,8 @@ fn state(
             policy,
             throttle.clone(),
         ),
+        send_verification: SendVerification::new(verification.clone(), throttle.clone()),
+        verify_email: VerifyEmailAddress::new(verification, throttle.clone()),
         wake,
     };
     let oauth = OAuthFlows {
@@ -217,14 +231,7 @@ fn state(
     };
     Ok(AppState {
         accounts: AccountFlows {
-            register: Register::new(
-                users.clone(),
-                hasher.clone(),
-                clock.clone(),
-                issuer.clone(),
-                policy,
-                throttle.clone(),
-            ),
+            register,
             log_in: LogIn::new(
                 users.clone(),
                 sessions.clone(),

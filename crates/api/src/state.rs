@@ -4,7 +4,8 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use yoshikosan_domain::use_cases::{
     Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthErrorCode, Reauthenticate,
-    Register, RemoveSignInMethod, RequestPasswordReset, ResetPassword, RevokeSession, SetPassword, StartOAuth,
+    Register, RemoveSignInMethod, RequestPasswordReset, ResetPassword, RevokeSession, SendVerification, SetPassword,
+    StartOAuth, VerifyEmailAddress,
 };
 
 use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};
@@ -27,13 +28,15 @@ pub struct AppState {
     pub mail: MailFlows,
 }
 
-/// What goes by mail: a password reset.
+/// What goes by mail: a password reset, the proof of an address.
 #[derive(Debug)]
 pub struct MailFlows {
     /// False in production without SMTP_URL: the mail routes answer 404.
     pub enabled: bool,
     pub request_reset: RequestPasswordReset,
     pub reset: ResetPassword,
+    pub send_verification: SendVerification,
+    pub verify_email: VerifyEmailAddress,
     /// Wakes the sender when a request enqueued a mail.
     pub wake: Arc<tokio::sync::Notify>,
 }

@@ -243,7 +243,7 @@ async fn a_password_reset_keeps_its_token_out_of_every_log_line() {
     call(post.clone(), format!("{base}/api/auth/register"), "req-register", None, Some(body)).await;
     let forgot = Some(json!({"email": "ada@example.com"}));
     call(post.clone(), format!("{base}/api/auth/password/forgot"), "req-forgot", None, forgot).await;
-    let mails = catcher.wait_for("ada@example.com", 1, Duration::from_secs(10)).await;
+    let mails = catcher.wait_for("ada@example.com", "Reset your", 1, Duration::from_secs(10)).await;
     let token = mails.first().expect("the mail arrived").token();
     let reset = Some(json!({"token": token, "new_password": WRONG}));
     let signed_in = call(post, format!("{base}/api/auth/password/reset"), "req-reset", None, reset).await;

@@ -55,8 +55,14 @@ pub trait UserRepository: Send + Sync {
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, StoreError>;
     /// `email` is already lower-case, so this is a case-insensitive match.
     async fn find_by_email(&self, email: &Email) -> Result<Option<User>, StoreError>;
-    /// Inserts a new user and its first session in one transaction: both or neither.
-    async fn create_with_session(&self, user: &User, session: &Session) -> Result<(), CreateUserError>;
+    /// Inserts a new user, its first session and the mail it is sent (if any) in one
+    /// transaction: all or nothing.
+    async fn create_with_session(
+        &self,
+        user: &User,
+        session: &Session,
+        mail: Option<crate::mail::MailJob>,
+    ) -> Result<(), CreateUserError>;
     /// Replaces the password (`previous` is the hash as read, None for an account without one)
     /// and revokes every session of the user but `keep`, in one transaction under the user's
     /// lock; nothing changes unless the hash is still `previous` and `keep` is still valid.

@@ -47,6 +47,25 @@ pub fn render(mail: &Mail, site: &Site) -> Rendered {
                       of no use to anyone without this mailbox."
                 .to_owned(),
         },
+        MailMessage::VerifyEmail { token, expires_at } => Parts {
+            subject: format!("Confirm your address for {}", site.name),
+            what_happened: format!(
+                "Please confirm that {} is your address, so that it can be used to recover your {} account.",
+                mail.to.as_str(),
+                site.name
+            ),
+            action: Some((
+                "Confirm your address".to_owned(),
+                format!("{}/verify-email#token={}", site.frontend, token.expose()),
+            )),
+            expiry: Some(format!(
+                "The link works once, until {}, for the account it was sent for: sign in to it when asked.",
+                when(*expires_at)
+            )),
+            not_you: "If you did not create this account, ignore this mail: nothing is confirmed unless the \
+                      link is opened while signed in to the account."
+                .to_owned(),
+        },
     };
     let greeting = format!("Hello {},", mail.name.as_str());
     Rendered { text: text(&parts, &greeting, site), html: html(&parts, &greeting, site), subject: parts.subject }
@@ -142,5 +161,32 @@ mod tests {
         }
         let (mail, _) = reset_mail("<b>Mallory</b>");
         assert!(render(&mail, &site()).html.contains("&lt;b&gt;Mallory&lt;/b&gt;"));
+    }
+}
+
+#[cfg(test)]
+mod verify_tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use chrono::TimeZone;
+    use yoshikosan_domain::mail::LinkToken;
+    use yoshikosan_domain::{DisplayName, Email};
+
+    use super::*;
+
+    #[test]
+    fn a_verification_mail_links_to_the_verify_page_for_24_hours() {
+        let token = LinkToken::generate();
+        let expires_at = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
+        let message = MailMessage::VerifyEmail { token: token.clone(), expires_at };
+        let mail = Mail { to: Email::parse("ada@example.com").unwrap(), name: DisplayName::parse("Ada").unwrap(), message };
+        let site = Site { name: "Yoshikosan".into(), frontend: "https://app.example.com".into() };
+        let rendered = render(&mail, &site);
+        assert_eq!(rendered.subject, "Confirm your address for Yoshikosan");
+        let link = format!("https://app.example.com/verify-email#token={}", token.expose());
+        for part in [&rendered.text, &rendered.html] {
+            assert!(part.contains(&link) && part.contains("09:00 UTC on 7 December 2026"), "{part}");
+            assert!(part.contains("If you did not create this account"), "{part}");
+        }
     }
 }

@@ -13,11 +13,11 @@ use yoshikosan_domain::ports::SessionRepository;
 
 use crate::cached_session_repository::CachedSessionRepository;
 use crate::invalidation;
+use crate::link_uses::SeaLinkUses;
 use crate::mail_outbox::SeaMailOutbox;
 use crate::oauth_account_repository::SeaOAuthAccountRepository;
 use crate::oauth_sign_in_store::SeaOAuthSignInStore;
 use crate::oauth_state_store::SeaOAuthStateStore;
-use crate::password_reset_store::SeaPasswordResetStore;
 use crate::session_cache::SessionCache;
 use crate::session_repository::SeaSessionRepository;
 use crate::unit_of_work::Writes;
@@ -255,9 +255,10 @@ impl Database {
         Arc::new(SeaMailOutbox::new(self.conn.clone()))
     }
 
-    /// Password resets, evicting from the session cache the sessions they revoke.
-    pub fn password_resets(&self) -> Arc<SeaPasswordResetStore> {
-        Arc::new(SeaPasswordResetStore::new(self.writes()))
+    /// What mail links do when used (a reset, a verification), evicting from the session cache
+    /// what they change.
+    pub fn link_uses(&self) -> Arc<SeaLinkUses> {
+        Arc::new(SeaLinkUses::new(self.writes()))
     }
 
     /// The pool itself, for tests that write or inspect rows directly. The service reaches

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
@@ -21,8 +21,9 @@ use crate::entities::{link_tokens, mail_outbox};
 use crate::errors::store_error;
 
 const RESET_REQUESTED: &str = "password_reset_requested";
+const VERIFY_EMAIL: &str = "verify_email";
 /// The kinds this build can send; a newer replica's kinds are left to it.
-const KNOWN_KINDS: [&str; 1] = [RESET_REQUESTED];
+const KNOWN_KINDS: [&str; 2] = [RESET_REQUESTED, VERIFY_EMAIL];
 
 #[derive(Debug, Clone)]
 pub struct SeaMailOutbox {
@@ -37,8 +38,9 @@ impl SeaMailOutbox {
 
 fn leased(row: mail_outbox::Model) -> Option<LeasedMail> {
     let email = Email::from_stored(row.recipient);
-    let job = match row.kind.as_str() {
-        RESET_REQUESTED => MailJob::PasswordResetRequested { email },
+    let job = match (row.kind.as_str(), row.user_id) {
+        (RESET_REQUESTED, _) => MailJob::PasswordResetRequested { email },
+        (VERIFY_EMAIL, Some(user_id)) => MailJob::VerifyEmail { user_id: UserId::from_uuid(user_id), email },
         _ => return None,
     };
     let link = match (row.user_id, row.sealed_token, row.link_expires_at) {
@@ -63,24 +65,33 @@ fn free_at(now: DateTime<Utc>) -> Condition {
         .add(mail_outbox::Column::Kind.is_in(KNOWN_KINDS))
 }
 
+/// Writes a job as an outbox row, on `conn`: the pool, or the transaction of the change that
+/// causes the mail, so that the two are committed together.
+pub(crate) async fn insert_job<C: ConnectionTrait>(conn: &C, job: &MailJob, now: DateTime<Utc>) -> Result<(), DbErr> {
+    let (kind, user_id) = match job {
+        MailJob::PasswordResetRequested { .. } => (RESET_REQUESTED, None),
+        MailJob::VerifyEmail { user_id, .. } => (VERIFY_EMAIL, Some(user_id.as_uuid())),
+    };
+    let row = mail_outbox::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(kind.to_owned()),
+        recipient: Set(job.recipient().as_str().to_owned()),
+        user_id: Set(user_id),
+        sealed_token: Set(None),
+        link_expires_at: Set(None),
+        created_at: Set(now),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        attempts: Set(0),
+    };
+    row.insert(conn).await?;
+    Ok(())
+}
+
 #[async_trait]
 impl MailOutbox for SeaMailOutbox {
     async fn enqueue(&self, job: &MailJob, now: DateTime<Utc>) -> Result<(), StoreError> {
-        let MailJob::PasswordResetRequested { email } = job;
-        let row = mail_outbox::ActiveModel {
-            id: Set(Uuid::now_v7()),
-            kind: Set(RESET_REQUESTED.to_owned()),
-            recipient: Set(email.as_str().to_owned()),
-            user_id: Set(None),
-            sealed_token: Set(None),
-            link_expires_at: Set(None),
-            created_at: Set(now),
-            next_attempt_at: Set(now),
-            locked_until: Set(None),
-            attempts: Set(0),
-        };
-        row.insert(&self.conn).await.map_err(store_error)?;
-        Ok(())
+        insert_job(&self.conn, job, now).await.map_err(store_error)
     }
 
     async fn lease(&self, now: DateTime<Utc>, until: DateTime<Utc>, limit: u32) -> Result<Vec<LeasedMail>, StoreError> {
@@ -182,6 +193,7 @@ impl LinkTokens for SeaMailOutbox {
             link_tokens::Entity::find_by_id(hash.as_str().to_owned()).one(&self.conn).await.map_err(store_error)?;
         Ok(row.map(|row| StoredLink {
             user_id: UserId::from_uuid(row.user_id),
+            email: Email::from_stored(row.email),
             purpose: LinkPurpose::from_stored(&row.purpose),
             expires_at: row.expires_at,
         }))

@@ -8,7 +8,7 @@ use yoshikosan_domain::ports::{
 use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, unlinked_identities, users};
 use crate::errors::{is_unique_violation, store_error};
-use crate::password_reset_store::remove_for_claim;
+use crate::link_uses::remove_for_claim;
 use crate::rows::{link_row, session_row, user_row};
 use crate::unit_of_work::{Changed, Writes};
 

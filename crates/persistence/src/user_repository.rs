@@ -4,11 +4,13 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use yoshikosan_domain::ports::{
     CreateUserError, PasswordChange, PasswordWrite, SignInMethodRemoval, StoreError, UserRepository,
 };
+use yoshikosan_domain::mail::MailJob;
 use yoshikosan_domain::{Email, Session, User, UserId};
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
+use crate::mail_outbox::insert_job;
 use crate::rows::{known_providers, session_row, to_user, user_row};
 use crate::sign_in_method_removal::remove_sign_in_method;
 use crate::unit_of_work::{Changed, Writes};
@@ -53,13 +55,21 @@ impl UserRepository for SeaUserRepository {
         self.with_providers(row).await
     }
 
-    async fn create_with_session(&self, user: &User, session: &Session) -> Result<(), CreateUserError> {
+    async fn create_with_session(
+        &self,
+        user: &User,
+        session: &Session,
+        mail: Option<MailJob>,
+    ) -> Result<(), CreateUserError> {
         let work = self.writes.begin().await.map_err(store_error)?;
         user_row(user).insert(work.txn()).await.map_err(|e| {
             // `email` is the only unique column a new user can collide on.
             if is_unique_violation(&e) { CreateUserError::EmailTaken } else { store_error(e).into() }
         })?;
         session_row(session).insert(work.txn()).await.map_err(store_error)?;
+        if let Some(mail) = &mail {
+            insert_job(work.txn(), mail, user.created_at).await.map_err(store_error)?;
+        }
         work.commit(Changed::NewRows).await.map_err(store_error)?;
         Ok(())
     }

@@ -25,7 +25,7 @@ fn reset_request(email: &str) -> MailJob {
 async fn account(db: &TestDatabase) -> (User, Session) {
     let user = new_user("ada@example.com");
     let session = new_session(&user);
-    db.database.users().create_with_session(&user, &session).await.unwrap();
+    db.database.users().create_with_session(&user, &session, None).await.unwrap();
     (user, session)
 }
 
@@ -122,7 +122,7 @@ async fn a_reset_uses_its_link_once_sets_the_password_and_replaces_every_session
     let (mut user, old_session) = account(&db).await;
     user.email_verified = true;
     let token = attach(&db, &user).await;
-    let store = db.database.password_resets();
+    let store = db.database.link_uses();
     // Read as unverified: the account is claimed.
     let reset = reset_of(&user, &token, false);
     assert_eq!(store.reset(&reset).await.unwrap(), ResetWrite::Done);
@@ -148,7 +148,7 @@ async fn two_resets_with_one_link_at_once_succeed_once() {
     let (user, _) = account(&db).await;
     let token = attach(&db, &user).await;
     let (a, b) = (reset_of(&user, &token, false), reset_of(&user, &token, false));
-    let (first, second) = (db.database.password_resets(), db.database.password_resets());
+    let (first, second) = (db.database.link_uses(), db.database.link_uses());
     let (a, b) = tokio::join!(first.reset(&a), second.reset(&b));
     let mut outcomes = [a.unwrap(), b.unwrap()];
     outcomes.sort_by_key(|o| format!("{o:?}"));
@@ -163,7 +163,7 @@ async fn an_expired_link_changes_nothing() {
     let token = attach(&db, &user).await;
     let mut reset = reset_of(&user, &token, false);
     reset.now = now() + Duration::minutes(31);
-    assert_eq!(db.database.password_resets().reset(&reset).await.unwrap(), ResetWrite::LinkUsed);
+    assert_eq!(db.database.link_uses().reset(&reset).await.unwrap(), ResetWrite::LinkUsed);
     let stored = stored_user(&db, &user).await;
     assert_eq!(stored.password_hash, user.password_hash, "rolled back");
     assert!(!stored.email_verified);
@@ -176,6 +176,50 @@ async fn a_reset_read_under_another_verification_is_stale() {
     let (user, _) = account(&db).await;
     let token = attach(&db, &user).await;
     let reset = reset_of(&user, &token, true);
-    assert_eq!(db.database.password_resets().reset(&reset).await.unwrap(), ResetWrite::Stale);
+    assert_eq!(db.database.link_uses().reset(&reset).await.unwrap(), ResetWrite::Stale);
     assert!(db.database.mail_outbox().find(&token.hash()).await.unwrap().is_some(), "the link stays usable");
+}
+
+#[tokio::test]
+async fn a_registration_s_verification_mail_is_written_with_the_account_or_not_at_all() {
+    let db = TestDatabase::fresh().await;
+    let user = new_user("ada@example.com");
+    let job = MailJob::VerifyEmail { user_id: user.id, email: user.email.clone() };
+    db.database.users().create_with_session(&user, &new_session(&user), Some(job.clone())).await.unwrap();
+    let twin = new_user("ada@example.com");
+    let again = MailJob::VerifyEmail { user_id: twin.id, email: twin.email.clone() };
+    let refused = db.database.users().create_with_session(&twin, &new_session(&twin), Some(again)).await;
+    assert!(refused.is_err(), "the address is taken");
+    let leased = db.database.mail_outbox().lease(now(), now() + Duration::minutes(2), 10).await.unwrap();
+    assert_eq!(leased.iter().map(|m| m.job.clone()).collect::<Vec<_>>(), [job], "one row: the refused sign-up's went with it");
+}
+
+#[tokio::test]
+async fn a_verification_link_verifies_only_the_address_it_was_sent_to_and_only_once() {
+    use yoshikosan_domain::mail::{EmailVerification, EmailVerificationStore, VerifyWrite};
+    let db = TestDatabase::fresh().await;
+    let (user, _) = account(&db).await;
+    let token = LinkToken::generate();
+    let outbox = db.database.mail_outbox();
+    outbox.enqueue(&MailJob::VerifyEmail { user_id: user.id, email: user.email.clone() }, now()).await.unwrap();
+    let mail = outbox.lease(now(), now() + Duration::minutes(2), 10).await.unwrap().remove(0);
+    let link = AttachedLink { user_id: user.id, sealed_token: "sealed".into(), expires_at: now() + Duration::hours(24) };
+    let new = NewLink {
+        mail_id: mail.id,
+        purpose: LinkPurpose::VerifyEmail,
+        hash: token.hash(),
+        email: user.email.clone(),
+        link,
+        now: now(),
+    };
+    outbox.attach_link(&new).await.unwrap();
+    let stores = db.database.link_uses();
+    let elsewhere = Email::parse("changed@example.com").unwrap();
+    let wrong = EmailVerification { link: token.hash(), user_id: user.id, email: elsewhere, now: now() };
+    assert_eq!(stores.verify(&wrong).await.unwrap(), VerifyWrite::LinkUsed, "another address: nothing");
+    assert!(!stored_user(&db, &user).await.email_verified);
+    let right = EmailVerification { email: user.email.clone(), ..wrong };
+    assert_eq!(stores.verify(&right).await.unwrap(), VerifyWrite::Done);
+    assert!(stored_user(&db, &user).await.email_verified);
+    assert_eq!(stores.verify(&right).await.unwrap(), VerifyWrite::LinkUsed, "single use");
 }

@@ -98,7 +98,7 @@ async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema()
     let db = TestDatabase::fresh().await;
     let ada = support::new_user("ada@example.com");
     let session = support::new_session(&ada);
-    db.database.users().create_with_session(&ada, &session).await.unwrap();
+    db.database.users().create_with_session(&ada, &session, None).await.unwrap();
     assert_eq!(user_count(&db).await, 1);
 
     let undone = db.database.rollback(2).await.unwrap();

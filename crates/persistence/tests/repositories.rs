@@ -42,7 +42,7 @@ async fn user_and_session_round_trip_unchanged() {
     let (users, sessions) = (db.database.users(), db.database.sessions());
     let user = new_user("round.trip@example.com");
     let session = new_session(&user);
-    users.create_with_session(&user, &session).await.unwrap();
+    users.create_with_session(&user, &session, None).await.unwrap();
 
     assert_eq!(users.find_by_id(user.id).await.unwrap(), Some(user.clone()));
     let by_email = users.find_by_email(&Email::parse("Round.Trip@EXAMPLE.com").unwrap()).await.unwrap();
@@ -56,10 +56,10 @@ async fn a_taken_email_is_email_taken_and_writes_nothing() {
     let db = TestDatabase::fresh().await;
     let users = db.database.users();
     let first = new_user("taken@example.com");
-    users.create_with_session(&first, &new_session(&first)).await.unwrap();
+    users.create_with_session(&first, &new_session(&first), None).await.unwrap();
 
     let second = new_user("taken@example.com");
-    let result = users.create_with_session(&second, &new_session(&second)).await;
+    let result = users.create_with_session(&second, &new_session(&second), None).await;
     assert_eq!(result, Err(CreateUserError::EmailTaken));
     let conn = db.database.connection();
     assert_eq!(users::Entity::find().count(conn).await.unwrap(), 1);
@@ -72,12 +72,12 @@ async fn a_failed_session_insert_rolls_back_the_user() {
     let users = db.database.users();
     let first = new_user("first@example.com");
     let session = new_session(&first);
-    users.create_with_session(&first, &session).await.unwrap();
+    users.create_with_session(&first, &session, None).await.unwrap();
 
     // Same token hash as an existing session: the second insert of the transaction fails.
     let second = new_user("second@example.com");
     let clash = Session { id: SessionId::generate(), user_id: second.id, ..session };
-    assert!(matches!(users.create_with_session(&second, &clash).await, Err(CreateUserError::Store(_))));
+    assert!(matches!(users.create_with_session(&second, &clash, None).await, Err(CreateUserError::Store(_))));
     assert_eq!(users.find_by_id(second.id).await.unwrap(), None, "user written without its session");
 }
 
@@ -86,7 +86,7 @@ async fn deleting_a_session_is_idempotent() {
     let db = TestDatabase::fresh().await;
     let user = new_user("logout@example.com");
     let session = new_session(&user);
-    db.database.users().create_with_session(&user, &session).await.unwrap();
+    db.database.users().create_with_session(&user, &session, None).await.unwrap();
     let sessions = db.database.sessions();
     let second = new_session(&user);
     sessions.create(&second).await.unwrap();
@@ -102,7 +102,7 @@ async fn linked_providers_show_on_the_user_and_are_unique_per_provider_id() {
     let db = TestDatabase::fresh().await;
     let users = db.database.users();
     let user = new_user("linked@example.com");
-    users.create_with_session(&user, &new_session(&user)).await.unwrap();
+    users.create_with_session(&user, &new_session(&user), None).await.unwrap();
     link(&db, &user, support::provider("google"), "google-sub-1").await.unwrap();
     link(&db, &user, support::provider("discord"), "80351110224678912").await.unwrap();
 
@@ -110,7 +110,7 @@ async fn linked_providers_show_on_the_user_and_are_unique_per_provider_id() {
     assert_eq!(support::sign_in_methods(&found), ["password", "google", "discord"]);
 
     let other = new_user("other@example.com");
-    users.create_with_session(&other, &new_session(&other)).await.unwrap();
+    users.create_with_session(&other, &new_session(&other), None).await.unwrap();
     let duplicate = link(&db, &other, support::provider("google"), "google-sub-1").await.unwrap_err();
     assert!(matches!(duplicate.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))));
 
@@ -125,7 +125,7 @@ async fn linked_providers_show_on_the_user_and_are_unique_per_provider_id() {
 async fn deleting_a_user_cascades_to_sessions_and_links() {
     let db = TestDatabase::fresh().await;
     let user = new_user("cascade@example.com");
-    db.database.users().create_with_session(&user, &new_session(&user)).await.unwrap();
+    db.database.users().create_with_session(&user, &new_session(&user), None).await.unwrap();
     link(&db, &user, support::provider("discord"), "1").await.unwrap();
 
     let conn = db.database.connection();

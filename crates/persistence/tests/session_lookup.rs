@@ -33,7 +33,7 @@ fn linking(user: &User) -> AccountWrite {
 async fn signed_in(db: &Database) -> (User, Session) {
     let user = new_user("ada@example.com");
     let session = new_session(&user);
-    db.users().create_with_session(&user, &session).await.unwrap();
+    db.users().create_with_session(&user, &session, None).await.unwrap();
     (user, session)
 }
 

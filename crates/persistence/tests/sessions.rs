@@ -23,14 +23,14 @@ async fn two_users_with_sessions(db: &TestDatabase, ages: &[i64]) -> (Vec<Sessio
             ..base
         };
         if i == 0 {
-            db.database.users().create_with_session(&ada, &session).await.unwrap();
+            db.database.users().create_with_session(&ada, &session, None).await.unwrap();
         } else {
             sessions.create(&session).await.unwrap();
         }
         created.push(session);
     }
     let bobs = new_session(&bob);
-    db.database.users().create_with_session(&bob, &bobs).await.unwrap();
+    db.database.users().create_with_session(&bob, &bobs, None).await.unwrap();
     (created, bobs)
 }
 

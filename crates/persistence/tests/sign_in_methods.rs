@@ -59,7 +59,7 @@ async fn link(db: &TestDatabase, user: &User, provider_id: &str, sub: &str) {
 async fn account(db: &TestDatabase, providers: &[&str]) -> (User, Session) {
     let mut user = new_user("ada@example.com");
     let keep = new_session(&user);
-    db.database.users().create_with_session(&user, &keep).await.unwrap();
+    db.database.users().create_with_session(&user, &keep, None).await.unwrap();
     for (i, p) in providers.iter().enumerate() {
         link(db, &user, p, &format!("{p}-sub-{i}")).await;
         user.linked_providers.push(provider(p));

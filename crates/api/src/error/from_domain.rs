@@ -5,7 +5,7 @@ use yoshikosan_domain::ports::{Infrastructure, StoreError};
 use yoshikosan_domain::use_cases::{
     AuthenticateError, ListSessionsError, LogInError, LogOutError, LogOutEverywhereError, ReauthenticateError,
     RegisterError, RemoveSignInMethodError, RequestPasswordResetError, ResetPasswordError, RevokeSessionError,
-    SetPasswordError,
+    SendVerificationError, SetPasswordError, VerifyEmailError,
 };
 use yoshikosan_domain::{Throttled, ValidationErrors};
 
@@ -100,6 +100,29 @@ impl From<ResetPasswordError> for ApiError {
             ResetPasswordError::LinkExpired => Self::LinkExpired,
             ResetPasswordError::RateLimited(throttled) => throttled.into(),
             ResetPasswordError::Infrastructure(e) => e.into(),
+        }
+    }
+}
+
+impl From<SendVerificationError> for ApiError {
+    fn from(error: SendVerificationError) -> Self {
+        match error {
+            SendVerificationError::AlreadyVerified => Self::AlreadyVerified,
+            SendVerificationError::RateLimited(throttled) => throttled.into(),
+            SendVerificationError::SessionEnded => Self::Unauthenticated,
+            SendVerificationError::Infrastructure(e) => e.into(),
+        }
+    }
+}
+
+impl From<VerifyEmailError> for ApiError {
+    fn from(error: VerifyEmailError) -> Self {
+        match error {
+            VerifyEmailError::InvalidLink => Self::InvalidLink,
+            VerifyEmailError::LinkExpired => Self::LinkExpired,
+            VerifyEmailError::OtherAccount => Self::OtherAccountsLink,
+            VerifyEmailError::RateLimited(throttled) => throttled.into(),
+            VerifyEmailError::Infrastructure(e) => e.into(),
         }
     }
 }

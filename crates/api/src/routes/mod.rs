@@ -37,6 +37,8 @@ pub fn table(routes: &mut ServiceConfig) {
         .service(auth::password_reset::forgot_password) // POST   /api/auth/password/forgot
         .service(auth::password_reset::reset_password) //  POST   /api/auth/password/reset
         .service(auth::reauthenticate::reauthenticate) //  POST   /api/auth/reauthenticate
+        .service(auth::email::send_verification) //        POST   /api/auth/email/verification
+        .service(auth::email::verify_email) //             POST   /api/auth/email/verify
         // The provider routes last: a named `/api/auth/…` route always wins over `{provider}`.
         .service(auth::oauth::callback) //                 GET    /api/auth/callback/{provider}
         .service(auth::oauth::start) //                    GET    /api/auth/{provider}

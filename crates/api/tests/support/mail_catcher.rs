@@ -111,16 +111,17 @@ impl MailCatcher {
         files
     }
 
-    /// Every mail received so far to `to`.
-    pub fn mails_to(&self, to: &str) -> Vec<CaughtMail> {
-        self.files().iter().filter_map(|path| parse(&std::fs::read(path).ok()?)).filter(|m| m.to.contains(to)).collect()
+    /// Every mail received so far to `to` whose subject has `subject` in it.
+    pub fn mails_to(&self, to: &str, subject: &str) -> Vec<CaughtMail> {
+        let mails = self.files().iter().filter_map(|path| parse(&std::fs::read(path).ok()?)).collect::<Vec<_>>();
+        mails.into_iter().filter(|m| m.to.contains(to) && m.subject.contains(subject)).collect()
     }
 
-    /// Waits (up to `within`) until `count` mails to `to` have arrived; returns them.
-    pub async fn wait_for(&self, to: &str, count: usize, within: Duration) -> Vec<CaughtMail> {
+    /// Waits (up to `within`) until `count` such mails have arrived; returns them.
+    pub async fn wait_for(&self, to: &str, subject: &str, count: usize, within: Duration) -> Vec<CaughtMail> {
         let deadline = Instant::now() + within;
         loop {
-            let mails = self.mails_to(to);
+            let mails = self.mails_to(to, subject);
             if mails.len() >= count || Instant::now() > deadline {
                 return mails;
             }

@@ -12,24 +12,28 @@ use sha2::{Digest, Sha256};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkPurpose {
     PasswordReset,
+    /// Proves the account's address: its owner opened a link sent to it.
+    VerifyEmail,
 }
 
 impl LinkPurpose {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PasswordReset => "password_reset",
+            Self::VerifyEmail => "verify_email",
         }
     }
 
     /// None for a purpose this build does not know (a newer replica's row).
     pub fn from_stored(stored: &str) -> Option<Self> {
-        (stored == "password_reset").then_some(Self::PasswordReset)
+        [Self::PasswordReset, Self::VerifyEmail].into_iter().find(|purpose| purpose.as_str() == stored)
     }
 
     /// How long a link lives, counted from the request that asked for it.
     pub fn lifetime(self) -> Duration {
         match self {
             Self::PasswordReset => Duration::minutes(30),
+            Self::VerifyEmail => Duration::hours(24),
         }
     }
 }
@@ -126,7 +130,9 @@ mod tests {
 
     #[test]
     fn purposes_are_stored_by_name() {
-        assert_eq!(LinkPurpose::from_stored(LinkPurpose::PasswordReset.as_str()), Some(LinkPurpose::PasswordReset));
+        for purpose in [LinkPurpose::PasswordReset, LinkPurpose::VerifyEmail] {
+            assert_eq!(LinkPurpose::from_stored(purpose.as_str()), Some(purpose));
+        }
         assert_eq!(LinkPurpose::from_stored("verify_email_v9"), None);
     }
 }

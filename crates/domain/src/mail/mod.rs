@@ -18,13 +18,16 @@ pub enum MailJob {
     /// Someone asked for a password-reset link for this address; a mail goes out only if an
     /// account has it.
     PasswordResetRequested { email: Email },
+    /// A link that proves the account's address, sent to it; none goes out once the address is
+    /// verified or has changed.
+    VerifyEmail { user_id: UserId, email: Email },
 }
 
 impl MailJob {
     /// The address the job is about.
     pub fn recipient(&self) -> &Email {
         match self {
-            Self::PasswordResetRequested { email } => email,
+            Self::PasswordResetRequested { email } | Self::VerifyEmail { email, .. } => email,
         }
     }
 }
@@ -91,6 +94,8 @@ pub trait MailOutbox: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredLink {
     pub user_id: UserId,
+    /// The address the link was sent to.
+    pub email: Email,
     pub purpose: Option<LinkPurpose>,
     pub expires_at: DateTime<Utc>,
 }
@@ -113,6 +118,7 @@ pub trait LinkSealer: Send + Sync {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailMessage {
     PasswordReset { token: LinkToken, expires_at: DateTime<Utc> },
+    VerifyEmail { token: LinkToken, expires_at: DateTime<Utc> },
 }
 
 /// One mail to one person.
@@ -166,4 +172,30 @@ pub trait PasswordResetStore: Send + Sync {
     /// unverified account also removes its provider links and pending links (a claim). One
     /// transaction under the user's lock.
     async fn reset(&self, reset: &PasswordReset) -> Result<ResetWrite, StoreError>;
+}
+
+/// An address proven by a verification link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailVerification {
+    pub link: LinkTokenHash,
+    pub user_id: UserId,
+    /// The address the link was sent to: the account's must still be this one.
+    pub email: Email,
+    pub now: DateTime<Utc>,
+}
+
+/// How a verification's write ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyWrite {
+    Done,
+    /// The link was used, voided or expired meanwhile, or the address changed: nothing changed.
+    LinkUsed,
+}
+
+#[cfg_attr(test, mockall::automock)]
+#[async_trait]
+pub trait EmailVerificationStore: Send + Sync {
+    /// Uses the link and marks the account's address verified, in one transaction under the
+    /// user's lock.
+    async fn verify(&self, verification: &EmailVerification) -> Result<VerifyWrite, StoreError>;
 }

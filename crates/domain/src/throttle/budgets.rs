@@ -19,6 +19,10 @@ pub enum ThrottledAction {
     ForgotPassword,
     /// A new password through a mail link: every refused link and every new password hashed.
     ResetPassword,
+    /// A new verification mail, asked for by a signed-in person.
+    SendVerification,
+    /// An address proven by a link: a refused link spends.
+    VerifyEmail,
 }
 
 /// When a unit of a budget stays spent.
@@ -34,7 +38,7 @@ pub enum Spend {
 }
 
 impl ThrottledAction {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::LogIn,
         Self::Register,
         Self::ChangePassword,
@@ -42,6 +46,8 @@ impl ThrottledAction {
         Self::Reauthenticate,
         Self::ForgotPassword,
         Self::ResetPassword,
+        Self::SendVerification,
+        Self::VerifyEmail,
     ];
 
     pub fn route(self) -> &'static str {
@@ -53,6 +59,8 @@ impl ThrottledAction {
             Self::Reauthenticate => "POST /api/auth/reauthenticate",
             Self::ForgotPassword => "POST /api/auth/password/forgot",
             Self::ResetPassword => "POST /api/auth/password/reset",
+            Self::SendVerification => "POST /api/auth/email/verification",
+            Self::VerifyEmail => "POST /api/auth/email/verify",
         }
     }
 
@@ -61,19 +69,24 @@ impl ThrottledAction {
         match self {
             Self::LogIn | Self::ChangePassword | Self::Reauthenticate => Spend::OnFailure,
             Self::Register => Spend::WhenEmailTaken,
-            Self::SetFirstPassword | Self::ForgotPassword | Self::ResetPassword => Spend::Never,
+            Self::SetFirstPassword
+            | Self::ForgotPassword
+            | Self::ResetPassword
+            | Self::SendVerification
+            | Self::VerifyEmail => Spend::Never,
         }
     }
 
     /// The client address's budget (`RATE_LIMIT_MAX_PER_IP`).
     pub fn address(self) -> Spend {
         match self {
-            Self::LogIn | Self::Reauthenticate => Spend::OnFailure,
+            Self::LogIn | Self::Reauthenticate | Self::VerifyEmail => Spend::OnFailure,
             Self::Register
             | Self::ChangePassword
             | Self::SetFirstPassword
             | Self::ForgotPassword
-            | Self::ResetPassword => Spend::Always,
+            | Self::ResetPassword
+            | Self::SendVerification => Spend::Always,
         }
     }
 

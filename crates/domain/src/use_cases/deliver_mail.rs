@@ -25,8 +25,9 @@ pub enum Delivery {
     Sent,
     /// The mail server refused or could not be reached: tried again later.
     Retrying,
-    /// Nothing to send: no account has the address.
-    NoAccount,
+    /// Nothing to send: no account has the address, or it no longer needs the mail (an address
+    /// verified or changed since).
+    NothingToSend,
     Dropped(DropReason),
 }
 
@@ -122,10 +123,12 @@ impl DeliverMail {
         };
         let Some(user) = self.ports.users.find_by_id(link.user_id).await? else {
             outbox.remove(mail.id).await?;
-            return Ok(Delivery::NoAccount);
+            return Ok(Delivery::NothingToSend);
         };
+        let expires_at = link.expires_at;
         let message = match mail.job {
-            MailJob::PasswordResetRequested { .. } => MailMessage::PasswordReset { token, expires_at: link.expires_at },
+            MailJob::PasswordResetRequested { .. } => MailMessage::PasswordReset { token, expires_at },
+            MailJob::VerifyEmail { .. } => MailMessage::VerifyEmail { token, expires_at },
         };
         let to = mail.job.recipient().clone();
         match self.ports.mailer.send(&Mail { to, name: user.name, message }).await {
@@ -147,17 +150,23 @@ impl DeliverMail {
     }
 
     /// Decides whether the job's mail goes out; if so, makes its link and attaches it.
-    async fn attach(
-        &self,
-        mail: &LeasedMail,
-        now: DateTime<Utc>,
-    ) -> Result<Result<AttachedLink, Delivery>, StoreError> {
-        let MailJob::PasswordResetRequested { email } = &mail.job;
-        let Some(user) = self.ports.users.find_by_email(email).await? else { return Ok(Err(Delivery::NoAccount)) };
+    async fn attach(&self, mail: &LeasedMail, now: DateTime<Utc>) -> Result<Result<AttachedLink, Delivery>, StoreError> {
+        let (user, purpose) = match &mail.job {
+            MailJob::PasswordResetRequested { email } => {
+                (self.ports.users.find_by_email(email).await?, LinkPurpose::PasswordReset)
+            }
+            MailJob::VerifyEmail { user_id, email } => {
+                let user = self.ports.users.find_by_id(*user_id).await?;
+                // Proven or changed meanwhile: the link would be of no use.
+                let user = user.filter(|user| !user.email_verified && user.email == *email);
+                (user, LinkPurpose::VerifyEmail)
+            }
+        };
+        let Some(user) = user else { return Ok(Err(Delivery::NothingToSend)) };
+        let email = mail.job.recipient();
         if !self.within_cap(email.as_str(), now).await {
             return Ok(Err(Delivery::Dropped(DropReason::OverCap)));
         }
-        let purpose = LinkPurpose::PasswordReset;
         let token = LinkToken::generate();
         let Some(sealed_token) = self.ports.sealer.seal(&token) else {
             return Err(StoreError::Unexpected("a link token could not be sealed".into()));

@@ -94,7 +94,7 @@ async fn a_reset_request_for_an_account_gets_a_link_that_lives_30_minutes_from_t
 async fn an_address_without_an_account_gets_no_mail() {
     let mut s = setup(request(t0(), 1), None);
     s.outbox.expect_remove().times(1).returning(|_| Ok(()));
-    assert_eq!(deliver(s).run_once().await.unwrap(), [Delivery::NoAccount]);
+    assert_eq!(deliver(s).run_once().await.unwrap(), [Delivery::NothingToSend]);
 }
 
 #[tokio::test]

@@ -53,7 +53,9 @@ infrastructure_error!(
     ReauthenticateError,
     RemoveSignInMethodError,
     RequestPasswordResetError,
-    ResetPasswordError
+    ResetPasswordError,
+    SendVerificationError,
+    VerifyEmailError
 );
 
 mod authenticate;
@@ -72,6 +74,7 @@ mod reset_password;
 mod sessions;
 mod set_password;
 mod start_oauth;
+mod verify_email;
 
 #[cfg(test)]
 pub(crate) mod test_support;
@@ -97,6 +100,10 @@ pub use sessions::{
 };
 pub use set_password::{PasswordRules, PasswordSet, SetPassword, SetPasswordCommand, SetPasswordError};
 pub use start_oauth::{FLOW_LIFETIME, StartOAuth, StartOAuthError, StartedOAuth};
+pub use verify_email::{
+    SendVerification, SendVerificationError, VERIFICATION_EVERY, VerificationPorts, VerifyEmailAddress,
+    VerifyEmailError,
+};
 
 /// The outcome of a successful sign-in: the user and a fresh access token for a new session.
 #[derive(Debug, Clone)]

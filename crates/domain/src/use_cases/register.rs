@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::email::Email;
+use crate::mail::MailJob;
 use crate::password::{Password, PasswordPolicy};
 use crate::ports::Infrastructure;
 use crate::ports::{CreateUserError, PasswordHasher, UserRepository};
@@ -58,6 +59,8 @@ pub struct Register {
     issuer: SessionIssuer,
     policy: PasswordPolicy,
     throttle: Throttle,
+    /// Mail is on: a new account is sent a link that proves its address.
+    verification_mail: bool,
 }
 
 impl Register {
@@ -69,7 +72,14 @@ impl Register {
         policy: PasswordPolicy,
         throttle: Throttle,
     ) -> Self {
-        Self { users, hasher, clock, issuer, policy, throttle }
+        Self { users, hasher, clock, issuer, policy, throttle, verification_mail: false }
+    }
+
+    /// Sends each new account a link that proves its address, written with the account.
+    #[must_use]
+    pub fn sending_verification(mut self) -> Self {
+        self.verification_mail = true;
+        self
     }
 
     #[tracing::instrument(name = "register", skip_all)]
@@ -111,7 +121,8 @@ impl Register {
         let hash = attempt.hash::<RegisterError>(&*self.hasher, &password).await?;
         let user = User::with_password(email, name, hash, self.clock.now());
         let (session, access_token) = self.issuer.issue(user.id, client, SignInMethod::Password)?;
-        self.users.create_with_session(&user, &session).await?;
+        let mail = self.verification_mail.then(|| MailJob::VerifyEmail { user_id: user.id, email: user.email.clone() });
+        self.users.create_with_session(&user, &session, mail).await?;
         Ok(SignedIn { user, access_token, session_id: session.id, expires_at: session.expires_at })
     }
 }
@@ -179,7 +190,7 @@ mod tests {
     async fn a_created_account_spends_the_address_unit_and_gives_back_the_emails() {
         let mut users = MockUserRepository::new();
         users.expect_find_by_email().returning(|_| Ok(None));
-        users.expect_create_with_session().returning(|_, _| Ok(()));
+        users.expect_create_with_session().returning(|_, _, _| Ok(()));
         let mut hasher = MockPasswordHasher::new();
         hasher.expect_hash().returning(|_| Ok(PasswordHash::new("h")));
         let result = register_throttled(users, hasher, counting_throttle("email:", 1))
@@ -231,8 +242,9 @@ mod tests {
         users.expect_find_by_email().returning(|_| Ok(None));
         users
             .expect_create_with_session()
-            .withf(|user, session| {
-                session.user_id == user.id
+            .withf(|user, session, mail| {
+                mail.is_none()
+                    && session.user_id == user.id
                     && user.email.as_str() == "new@example.com"
                     && user.name.as_str() == "New Person"
                     && !user.email_verified
@@ -257,7 +269,7 @@ mod tests {
     async fn a_concurrent_registration_of_the_same_email_is_email_taken() {
         let mut users = MockUserRepository::new();
         users.expect_find_by_email().returning(|_| Ok(None));
-        users.expect_create_with_session().returning(|_, _| Err(CreateUserError::EmailTaken));
+        users.expect_create_with_session().returning(|_, _, _| Err(CreateUserError::EmailTaken));
         let mut hasher = MockPasswordHasher::new();
         hasher.expect_hash().returning(|_| Ok(PasswordHash::new("h")));
         let result = register(users, hasher).execute(command("a@example.com", "violet-harbour-42", "A")).await;

@@ -2,6 +2,7 @@
 
 mod current_user;
 mod dto;
+pub(super) mod email;
 pub(super) mod log_in;
 pub(super) mod log_out;
 pub(super) mod me;
@@ -16,6 +17,7 @@ pub(super) mod sessions;
 pub(super) mod unlink;
 
 pub use current_user::CurrentUser;
+pub use email::VerifyEmailRequest;
 pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
 pub use oauth::ProviderPathId;
 pub use password::SetPasswordRequest;

@@ -1,12 +1,14 @@
-//! A password set through a reset link: the link used, the password set, the address verified,
-//! every session replaced by the new one, and for an unverified account the rest of a claim,
-//! in one transaction under the user's lock.
+//! What a mail link does when it is used, each in one transaction under the user's lock: a
+//! reset (the password set, the address verified, every session replaced by the new one, and for
+//! an unverified account the rest of a claim) and a verification (the address verified).
 
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use yoshikosan_domain::UserId;
-use yoshikosan_domain::mail::{LinkPurpose, PasswordReset, PasswordResetStore, ResetWrite};
+use yoshikosan_domain::mail::{
+    EmailVerification, EmailVerificationStore, LinkPurpose, PasswordReset, PasswordResetStore, ResetWrite, VerifyWrite,
+};
 use yoshikosan_domain::ports::StoreError;
 
 use crate::account_lock::{Expect, lock_user};
@@ -16,24 +18,24 @@ use crate::rows::session_row;
 use crate::unit_of_work::{Changed, Writes};
 
 #[derive(Debug, Clone)]
-pub struct SeaPasswordResetStore {
+pub struct SeaLinkUses {
     writes: Writes,
 }
 
-impl SeaPasswordResetStore {
+impl SeaLinkUses {
     pub(crate) fn new(writes: Writes) -> Self {
         Self { writes }
     }
 }
 
 #[async_trait]
-impl PasswordResetStore for SeaPasswordResetStore {
+impl PasswordResetStore for SeaLinkUses {
     async fn reset(&self, reset: &PasswordReset) -> Result<ResetWrite, StoreError> {
         self.write(reset).await.map_err(store_error)
     }
 }
 
-impl SeaPasswordResetStore {
+impl SeaLinkUses {
     async fn write(&self, reset: &PasswordReset) -> Result<ResetWrite, DbErr> {
         let work = self.writes.begin().await?;
         let txn = work.txn();
@@ -65,6 +67,41 @@ impl SeaPasswordResetStore {
         session_row(&reset.session).insert(txn).await?;
         work.commit(Changed::Accounts).await?;
         Ok(ResetWrite::Done)
+    }
+}
+
+#[async_trait]
+impl EmailVerificationStore for SeaLinkUses {
+    async fn verify(&self, verification: &EmailVerification) -> Result<VerifyWrite, StoreError> {
+        self.write_verification(verification).await.map_err(store_error)
+    }
+}
+
+impl SeaLinkUses {
+    async fn write_verification(&self, verification: &EmailVerification) -> Result<VerifyWrite, DbErr> {
+        let work = self.writes.begin().await?;
+        let txn = work.txn();
+        let user = verification.user_id.as_uuid();
+        // Verified only while the account still has the address the link was sent to.
+        let verified = users::Entity::update_many()
+            .col_expr(users::Column::EmailVerified, Expr::value(true))
+            .col_expr(users::Column::UpdatedAt, Expr::value(verification.now))
+            .filter(users::Column::Id.eq(user))
+            .filter(users::Column::Email.eq(verification.email.as_str()))
+            .exec(txn)
+            .await?;
+        let used = link_tokens::Entity::delete_many()
+            .filter(link_tokens::Column::TokenHash.eq(verification.link.as_str()))
+            .filter(link_tokens::Column::UserId.eq(user))
+            .filter(link_tokens::Column::Purpose.eq(LinkPurpose::VerifyEmail.as_str()))
+            .filter(link_tokens::Column::ExpiresAt.gt(verification.now))
+            .exec(txn)
+            .await?;
+        if verified.rows_affected != 1 || used.rows_affected != 1 {
+            return Ok(VerifyWrite::LinkUsed);
+        }
+        work.commit(Changed::Accounts).await?;
+        Ok(VerifyWrite::Done)
     }
 }
 
