@@ -12,6 +12,9 @@ PROJECT ?= yoshikosan
 BUILD_FLAGS ?= $(if $(filter podman,$(notdir $(DOCKER))),--format docker --network host)
 # SCALE=1: two backend replicas and Redis (deploy/docker-compose.scale.yml).
 SCALE ?=
+# MAILDEV=1: a mail catcher that receives every mail, at http://127.0.0.1:1080
+# (deploy/docker-compose.maildev.yml; for trials and tests, never production).
+MAILDEV ?=
 # The Next.js app, as a path relative to the repository root (compose reads it the same way).
 FRONTEND_DIR ?= frontend
 BUN ?= bun
@@ -24,7 +27,7 @@ ENV_FILE ?= .env
 FUZZ_TIME ?= 300
 FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
 DC = FRONTEND_DIR=$(FRONTEND_DIR) $(COMPOSE) -p $(PROJECT) --env-file $(ENV_FILE) -f $(COMPOSE_FILE) \
-	$(if $(SCALE),-f deploy/docker-compose.scale.yml)
+	$(if $(SCALE),-f deploy/docker-compose.scale.yml) $(if $(MAILDEV),-f deploy/docker-compose.maildev.yml)
 # Sets $url to the database for db-shell's psql or sqlite3: DATABASE_URL from the environment,
 # else from .env (read as text, never run as a script), else the SQLite default.
 DATABASE_OF = url=$${DATABASE_URL:-$$(test -f .env && awk '/^[[:space:]]*DATABASE_URL=/ { sub(/^[^=]*=/, ""); gsub(/^[\042\047]|[\042\047]$$/, ""); v = $$0 } END { print v }' .env)}; \

@@ -36,7 +36,9 @@ for port in 6666 "$http_port"; do
 done
 work=$(mktemp -d)
 stack=$work/yoshikosan
-m() { make -C "$stack" --no-print-directory DOCKER=$DOCKER PROJECT=$project ${SCALE:+SCALE=1} "$@"; }
+# Every run has the mail catcher (deploy/docker-compose.maildev.yml): the stack sends real mail.
+export MAILDEV=1
+m() { make -C "$stack" --no-print-directory DOCKER=$DOCKER PROJECT=$project ${SCALE:+SCALE=1} MAILDEV=1 "$@"; }
 cleanup() {
     step "cleaning up"
     [[ -d $stack ]] && SCALE=1 quiet clean m docker-clean
@@ -219,6 +221,36 @@ check "a login from a localhost origin the stack was not given is refused as cro
     says csrf_rejected curl -s -X POST -H 'Origin: http://localhost:3000' -H 'Content-Type: application/json' \
     -d '{"email":"nobody@example.com","password":"x"}' $site/api/auth/login
 
+step "a forgotten password through nginx and a real mail server (MailDev)"
+# The token of the newest mail to $1 whose subject has $2, read from MailDev's REST API.
+mailed_token() {
+    python3 - "$1" "$2" <<'PY'
+import json, re, sys, time, urllib.request
+to, subject = sys.argv[1], sys.argv[2]
+for _ in range(100):
+    mails = json.load(urllib.request.urlopen("http://127.0.0.1:1080/email"))
+    found = [m for m in mails if subject in m.get("subject", "") and any(to == a.get("address") for a in m.get("to", []))]
+    if found:
+        print(re.search(r"#token=([A-Za-z0-9_-]{43})", found[-1]["text"]).group(1))
+        sys.exit(0)
+    time.sleep(0.2)
+sys.exit(1)
+PY
+}
+json_post() { curl -s -X POST -H "Origin: $site" -H 'Content-Type: application/json' -d "$2" "$site$1"; }
+check "a sign-up through nginx" test "$(status_of -X POST -H "Origin: $site" -H 'Content-Type: application/json' \
+    -d '{"email":"reset@example.com","password":"violet-harbour-42","name":"Reset"}' $site/api/auth/register)" = 201
+check "asks for a reset link (202)" test "$(status_of -X POST -H "Origin: $site" -H 'Content-Type: application/json' \
+    -d '{"email":"reset@example.com"}' $site/api/auth/password/forgot)" = 202
+reset_token=$(mailed_token reset@example.com 'Reset your')
+check "the mail reached MailDev with its link" test -n "$reset_token"
+check "the link's token sets a new password and signs in" says '"email_verified":true' \
+    json_post /api/auth/password/reset "{\"token\":\"$reset_token\",\"new_password\":\"copper-lantern-88\"}"
+check "the new password signs in" test "$(status_of -X POST -H "Origin: $site" -H 'Content-Type: application/json' \
+    -d '{"email":"reset@example.com","password":"copper-lantern-88"}' $site/api/auth/login)" = 200
+check "no link token reached nginx's access log" not sh -c "$DOCKER logs '$(one nginx)' 2>&1 | grep -q '$reset_token'"
+check "nor the backend's log" not sh -c "$DOCKER logs '$backend' 2>&1 | grep -q '$reset_token'"
+
 step "browser tests through the stack (Debian's Chromium)"
 (cd frontend && { [[ -d node_modules ]] || bun install --frozen-lockfile >/dev/null; })
 browser() {
@@ -235,7 +267,7 @@ check "no password reached nginx's access log" not sh -c "$DOCKER logs '$(one ng
 step "make targets on the running stack"
 check "make db-migrate runs the migrations inside the stack" says 'no pending migrations' m db-migrate
 check "make db-init says the same" says 'no pending migrations' m db-init
-check "make db-status lists them applied" says 'applied  m20261206_000004' m db-status
+check "make db-status lists them applied" says 'applied  m20261206_000005' m db-status
 check "make env-check checks the backend container's own configuration" \
     says "DATABASE_URL       postgres://yoshikosan:\*\*\*@postgres" m env-check
 check "and finds nothing to warn about" not says 'warning(s):' m env-check

@@ -116,8 +116,10 @@ fn a_valid_but_risky_production_configuration_is_accepted_with_warnings() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{stdout}");
     for expected in [
-        "2 warning(s):",
+        "3 warning(s):",
         "PUBLIC_URL is http://auth.example.com/ (http://) in production",
+        "SMTP_URL is not set in production",
+        "SMTP_URL           not set (password reset by mail is off)",
         "DATABASE_URL is SQLite in production",
         "TRUSTED_PROXIES    172.16.0.0/12",
         "LOG_FORMAT         json",

@@ -29,7 +29,7 @@ fn rollback_names_what_it_undid_and_reset_asks_for_yes() {
     let run = |args: &[&str]| service().env("DATABASE_URL", &url).env("RUST_LOG", "warn").args(args).output().unwrap();
     assert!(run(&["migrate"]).status.success());
     let rolled = run(&["rollback"]);
-    assert!(String::from_utf8_lossy(&rolled.stdout).contains("rolled back m20261206_000004_session_proof"));
+    assert!(String::from_utf8_lossy(&rolled.stdout).contains("rolled back m20261206_000005_mail"));
     assert_eq!(run(&["rollback", "zero"]).status.code(), Some(2));
 
     let unconfirmed = run(&["reset"]);

@@ -80,7 +80,7 @@ async fn a_reset_request_for_an_account_gets_a_link_that_lives_30_minutes_from_t
     let sent = attached.clone();
     s.mailer.expect_send().times(1).returning(move |mail| {
         let new = sent.lock().unwrap().clone().unwrap();
-        let MailMessage::PasswordReset { token, expires_at } = &mail.message;
+        let MailMessage::PasswordReset { token, expires_at } = &mail.message else { panic!("a reset mail") };
         assert_eq!(token.hash(), new.hash, "the mail carries the stored link's token");
         assert_eq!(*expires_at, new.link.expires_at);
         assert_eq!(mail.to.as_str(), "ada@example.com");

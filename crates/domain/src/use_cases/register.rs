@@ -251,7 +251,7 @@ mod tests {
                     && user.password_hash == Some(PasswordHash::new("bcrypt-hash"))
             })
             .times(1)
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         let mut hasher = MockPasswordHasher::new();
         hasher.expect_hash().times(1).returning(|_| Ok(PasswordHash::new("bcrypt-hash")));
 

@@ -9,6 +9,10 @@ use crate::ports::{MockPasswordHasher, MockUserRepository};
 use crate::use_cases::test_support::{clock_at, codec_for, issuer, t0, throttle_with_limits, user};
 use crate::user::User;
 
+fn ada() -> crate::email::Email {
+    crate::email::Email::parse("ada@example.com").unwrap()
+}
+
 const STRONG: &str = "a quite long new passphrase";
 
 struct Setup {
@@ -24,7 +28,7 @@ fn setup(account: &User, expires_in: Duration) -> Setup {
     let mut links = MockLinkTokens::new();
     let user_id = account.id;
     links.expect_find().returning(move |_| {
-        Ok(Some(StoredLink { user_id, purpose: Some(LinkPurpose::PasswordReset), expires_at: t0() + expires_in }))
+        Ok(Some(StoredLink { user_id, email: ada(), purpose: Some(LinkPurpose::PasswordReset), expires_at: t0() + expires_in }))
     });
     let mut users = MockUserRepository::new();
     let found = account.clone();
@@ -161,7 +165,7 @@ async fn a_token_of_another_purpose_is_invalid() {
     let user_id = account.id;
     s.links
         .expect_find()
-        .returning(move |_| Ok(Some(StoredLink { user_id, purpose: None, expires_at: t0() + Duration::minutes(30) })));
+        .returning(move |_| Ok(Some(StoredLink { user_id, email: ada(), purpose: None, expires_at: t0() + Duration::minutes(30) })));
     let refused = reset(s).execute(&command(LinkToken::generate().expose(), STRONG)).await;
     assert!(matches!(refused, Err(ResetPasswordError::InvalidLink)), "{refused:?}");
 }
