@@ -116,8 +116,8 @@ export function ageProof(email: string, seconds: number): void {
 }
 
 /**
- * Makes the account's mail links (password reset) `seconds` older, as if they had been asked
- * for that long ago: the backend reads a link's expiry from its row.
+ * Makes the account's mail links (password reset, address verification) `seconds` older, as if
+ * they had been asked for that long ago: the backend reads a link's expiry from its row.
  */
 export function ageMailLinks(email: string, seconds: number): void {
   const owner = `lower(email) = lower('${email.replace(/'/g, "''")}')`;

@@ -23,8 +23,21 @@ export type Mail = {
   html: string;
 };
 
-/** The mails to `address`, oldest first (by when the catcher wrote them). */
-async function mailsTo(address: string): Promise<Mail[]> {
+/** The subjects of the backend's mails (the site is named "Yoshikosan" in the run). */
+export const subjects = {
+  reset: "Reset your Yoshikosan password",
+  verify: "Confirm your address for Yoshikosan",
+} as const;
+
+/**
+ * Which mails: those to an address, or to an address with one subject. One address gets mail of
+ * several kinds (a registration's verification mail, then a reset's), sent in no set order.
+ */
+export type MailQuery = string | { to: string; subject: string };
+
+/** The mails `query` names, oldest first (by when the catcher wrote them). */
+async function mailsTo(query: MailQuery): Promise<Mail[]> {
+  const { to: address, subject } = typeof query === "string" ? { to: query } : query;
   const dir = join(maildir(), "new");
   const found: { at: number; mail: Mail }[] = [];
   for (const file of await readdir(dir)) {
@@ -35,6 +48,7 @@ async function mailsTo(address: string): Promise<Mail[]> {
       skipTextToHtml: true,
     });
     if (!recipients(parsed).includes(address.toLowerCase())) continue;
+    if (subject !== undefined && parsed.subject !== subject) continue;
     found.push({
       at: (await stat(join(dir, file))).mtimeMs,
       mail: {
@@ -48,26 +62,38 @@ async function mailsTo(address: string): Promise<Mail[]> {
 }
 
 /**
- * The newest mail to `address` beyond the `seen` first ones (the mails it had before), waiting
+ * The newest mail `query` names beyond the `seen` first ones (the mails it had before), waiting
  * up to `timeoutMs` for the backend's sender to deliver it.
  */
-export async function waitForMail(address: string, seen = 0, timeoutMs = 15_000): Promise<Mail> {
+export async function waitForMail(query: MailQuery, seen = 0, timeoutMs = 15_000): Promise<Mail> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const mails = await mailsTo(address);
+    const mails = await mailsTo(query);
     const newest = mails.length > seen ? mails[mails.length - 1] : undefined;
     if (newest) return newest;
-    if (Date.now() > deadline) throw new Error(`no mail to ${address} within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`no mail (${JSON.stringify(query)}) within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-/** How many mails `address` has had so far. */
-export async function mailCount(address: string): Promise<number> {
-  return (await mailsTo(address)).length;
+/** How many mails `query` names so far. */
+export async function mailCount(query: MailQuery): Promise<number> {
+  return (await mailsTo(query)).length;
+}
+
+/** Every `http(s)://…/<page>#…` link of a part, in order. */
+function linksTo(page: string, part: string): string[] {
+  const link = new RegExp(`https?://[^\\s"'<>]+/${page}#[^\\s"'<>]+`, "g");
+  return [...part.matchAll(link)].map((m) => m[0]);
 }
 
 /** Every `http(s)://…/reset-password#…` link of a part, in order. */
 export function resetLinks(part: string): string[] {
-  return [...part.matchAll(/https?:\/\/[^\s"'<>]+\/reset-password#[^\s"'<>]+/g)].map((m) => m[0]);
+  return linksTo("reset-password", part);
+}
+
+/** Every `http(s)://…/verify-email#…` link of a part, in order. */
+export function verifyLinks(part: string): string[] {
+  return linksTo("verify-email", part);
 }

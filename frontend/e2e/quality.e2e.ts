@@ -139,6 +139,29 @@ test("forgot and reset password: no serious accessibility violation; screenshots
   await noSeriousViolations(page);
 });
 
+test("verify email: no serious accessibility violation; screenshots", async ({ page }) => {
+  // Signed out, with a token (not one the backend made: nothing is sent before the button).
+  await page.goto(`/verify-email#token=${"A".repeat(43)}`);
+  await expect(page.getByTestId("verify-sign-in")).toBeVisible();
+  await noSeriousViolations(page);
+  await shoot(page, "verify-email-signed-out");
+  // Signed in, back on the page (the tab kept the token): the address and the button.
+  await register(page, uniqueEmail("axeverify"), "Axe Verify");
+  await page.goto("/verify-email");
+  await expect(page.getByTestId("verify-address")).toBeVisible();
+  await noSeriousViolations(page);
+  await shoot(page, "verify-email");
+  // Refused (the backend never made that token), with "Send a new link".
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+  await expect(page.getByTestId("link-refused")).toBeVisible();
+  await noSeriousViolations(page);
+  // Without a token.
+  await page.evaluate(() => sessionStorage.clear());
+  await page.goto("/verify-email");
+  await expect(page.getByTestId("link-incomplete")).toBeVisible();
+  await noSeriousViolations(page);
+});
+
 test("the login form is keyboard-usable", async ({ page }) => {
   await page.goto("/login");
   await page.keyboard.press("Tab");

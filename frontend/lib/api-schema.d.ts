@@ -46,6 +46,49 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/auth/email/verification": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a new verification mail.
+     * @description Sends the signed-in account's address a link that proves it (24 hours). At most one a
+     *     minute; spends the client address's budget.
+     */
+    post: operations["send_verification"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/email/verify": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Verify the account's address with the mailed link.
+     * @description Only the account the link was sent for, signed in, can use it: opened from another account's
+     *     session, or none, it is 401 and verifies nothing (so a link that someone else's sign-up sent
+     *     you cannot confirm their account). The page keeps the token while the person signs in.
+     */
+    post: operations["verify_email"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/auth/login": {
     parameters: {
       query?: never;
@@ -609,6 +652,7 @@ export interface components {
       | "method_not_allowed"
       | "request_timeout"
       | "email_taken"
+      | "already_verified"
       | "last_sign_in_method"
       | "payload_too_large"
       | "validation_failed"
@@ -798,6 +842,13 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
     };
+    VerifyEmailRequest: {
+      /**
+       * @description The token from the link's fragment (`#token=…`).
+       * @example q3Yc1xN0lQ7x0uVQwJ5m9E8b6F1n2T3r4S5u6V7w8X9
+       */
+      token: string;
+    };
   };
   responses: never;
   parameters: never;
@@ -861,6 +912,289 @@ export interface operations {
            *       "detail": "This sign-in provider is not configured",
            *       "status": 404,
            *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  send_verification: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A link is on its way to the account's address */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example {} */
+          "application/json": Record<string, never>;
+        };
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unauthenticated",
+           *       "detail": "Authentication required",
+           *       "status": 401,
+           *       "title": "Unauthorized",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "csrf_rejected",
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Mail is off here (`email_links: false`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "not_found",
+           *       "detail": "No such resource",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The address is already verified (`already_verified`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "already_verified",
+           *       "detail": "This address is already verified",
+           *       "status": 409,
+           *       "title": "Conflict",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds until an attempt may succeed */
+          "retry-after"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "status": 429,
+           *       "title": "Too Many Requests",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  verify_email: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["VerifyEmailRequest"];
+      };
+    };
+    responses: {
+      /** @description The address is verified */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["UserResponse"];
+        };
+      };
+      /** @description Malformed JSON or not application/json (`bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "bad_request",
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "status": 400,
+           *       "title": "Bad Request",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Not signed in, or signed in to another account than the link's (`unauthenticated`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unauthenticated",
+           *       "detail": "This link is for another account: sign in to the account it was sent for, then open it again",
+           *       "status": 401,
+           *       "title": "Unauthorized",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "csrf_rejected",
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Mail is off here */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "not_found",
+           *       "detail": "No such resource",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Body over 65,536 bytes (`payload_too_large`) */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "payload_too_large",
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "status": 413,
+           *       "title": "Payload Too Large",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds until an attempt may succeed */
+          "retry-after"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "status": 429,
+           *       "title": "Too Many Requests",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
            *       "type": "about:blank"
            *     }
            */

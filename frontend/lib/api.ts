@@ -3,7 +3,7 @@
 import createClient from "openapi-fetch";
 import type { components, paths } from "./api-schema";
 import type { LocalProblemCode, ProblemCode } from "./codes";
-import { asSentence, problemCodeMessage } from "./messages";
+import { asSentence, problemCodeMessage, waitTime } from "./messages";
 
 export type { FieldErrorCode, LocalProblemCode, OAuthErrorCode, ProblemCode } from "./codes";
 
@@ -90,10 +90,7 @@ export function problemMessage(problem: Problem): string {
   if (problem.status === 429) {
     const wait = problem.retryAfter;
     if (wait === undefined) return "Too many attempts. Please wait a moment and try again.";
-    const minutes = Math.ceil(wait / 60);
-    return wait < 60
-      ? `Too many attempts. Try again in ${wait} second${wait === 1 ? "" : "s"}.`
-      : `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
+    return `Too many attempts. Try again in ${waitTime(wait)}.`;
   }
   return problemCodeMessage(problem.code) ?? asSentence(problem.detail);
 }

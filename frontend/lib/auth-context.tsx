@@ -13,6 +13,8 @@ export type AuthContextValue = {
   register: (email: string, name: string, password: string) => Promise<ApiResult<User>>;
   /** A new password with a mail's reset link; signs this browser in as the link's account. */
   resetPassword: (token: string, newPassword: string) => Promise<ApiResult<User>>;
+  /** Confirms the signed-in account's address with a mail's verification link. */
+  verifyEmail: (token: string) => Promise<ApiResult<User>>;
   logout: () => Promise<void>;
   refresh: () => Promise<User | null>;
 };
@@ -77,6 +79,12 @@ export function AuthProvider({ children, initialUser }: Props) {
     return { ok: true as const, data: result.data.user };
   }, []);
 
+  const verifyEmail = useCallback(async (token: string) => {
+    const result = await call(api.POST("/api/auth/email/verify", { body: { token } }));
+    if (result.ok) setUser(result.data);
+    return result;
+  }, []);
+
   const logout = useCallback(async () => {
     // Logout is idempotent on the server; the local state is cleared whatever it answers.
     await call(api.POST("/api/auth/logout"));
@@ -84,8 +92,8 @@ export function AuthProvider({ children, initialUser }: Props) {
   }, []);
 
   const value = useMemo(
-    () => ({ user, loading, login, register, resetPassword, logout, refresh }),
-    [user, loading, login, register, resetPassword, logout, refresh],
+    () => ({ user, loading, login, register, resetPassword, verifyEmail, logout, refresh }),
+    [user, loading, login, register, resetPassword, verifyEmail, logout, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

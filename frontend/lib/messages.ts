@@ -37,9 +37,16 @@ export const oauthErrors: Readonly<Record<OAuthErrorCode, string>> = {
  * Why the login page is shown, when it is not the person's own idea: their session ended
  * (revoked from another device, or expired), or they opened a page that needs a sign-in.
  */
-export function signInNotice(why: { ended: boolean; protectedPage: boolean }): string | null {
+export function signInNotice(why: {
+  ended: boolean;
+  protectedPage: boolean;
+  /** Sent here by a verification link's page (`redirect_to=/verify-email`). */
+  verifying?: boolean;
+}): string | null {
   if (why.ended) return "You were signed out. Sign in again to continue.";
   if (why.protectedPage) return "Sign in to see your account.";
+  if (why.verifying)
+    return "Sign in to the account the link was sent for, and you'll come back to confirm its address.";
   return null;
 }
 
@@ -50,6 +57,48 @@ export const mailLinksUnavailable =
 /** Said after a reset link was asked for: the same whether or not the address has an account. */
 export const resetLinkSent =
   "If an account uses this address, we've sent a link to reset its password. It works for 30 minutes.";
+
+/** How long to wait, in words: "45 seconds", "2 minutes" (rounded up). */
+export function waitTime(seconds: number): string {
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
+
+/** The verification page and the account page when the service sends no mail. */
+export const verifyMailUnavailable =
+  "Confirming an address by mail is not available here, so there is nothing to do.";
+
+/** The verification page, signed out: the link is used only by its own account's session. */
+export const verifySignInFirst =
+  "Sign in to the account this link was sent for, then you can confirm it.";
+
+/** A verification link refused, in the page's words (the reset link's 30 minutes are not these). */
+export const verifyLinkRefusals: Readonly<Record<"invalid_link" | "link_expired", string>> = {
+  invalid_link:
+    "This link cannot be used: it was already used, a newer link replaced it, or it was not copied whole.",
+  link_expired: "This link has expired: a confirmation link works for 24 hours.",
+};
+
+/** After `POST /api/auth/email/verification`: where the link went and how long it works. */
+export function verificationMailSent(email: string): string {
+  return `We've sent a new link to ${email}. Check your inbox: the link works for 24 hours.`;
+}
+
+/** A verification mail asked for again too soon (429): the wait from `Retry-After`. */
+export function verificationMailWait(seconds: number | undefined): string {
+  return seconds === undefined
+    ? "A mail was sent a moment ago. Wait a minute before asking for another."
+    : `A mail was sent a moment ago. You can ask for another in ${waitTime(seconds)}.`;
+}
+
+/**
+ * The verification link was opened in another account's session: the backend verified nothing
+ * (401). `email` is the signed-in account's address, which the link is not for.
+ */
+export function verifyOtherAccount(email: string): string {
+  return `This link was sent for another account, not for ${email}, so nothing was confirmed. To confirm that account's address, sign out and sign in to it.`;
+}
 
 /** The notices another page sends to the account page (`/account?notice=`). */
 export const accountNotices = {
@@ -124,6 +173,8 @@ export const problemSentences: Readonly<Record<ProblemCode, string | null>> = {
   request_timeout: "The request took too long to arrive. Check your connection and try again.",
   // The registration form follows it with a "Sign in instead" link.
   email_taken: "An account with this email already exists.",
+  // A verification mail asked for an address that is verified (another tab confirmed it).
+  already_verified: "Your address is already confirmed: there is nothing more to do.",
   last_sign_in_method:
     "That is the only way left to sign in to your account, so it cannot be removed. Set a password or link a provider first.",
   payload_too_large: "What you entered is too long to send. Shorten it and try again.",

@@ -12,6 +12,13 @@ import {
   problemSentences,
   resetLinkSent,
   signInNotice,
+  verificationMailSent,
+  verificationMailWait,
+  verifyLinkRefusals,
+  verifyMailUnavailable,
+  verifyOtherAccount,
+  verifySignInFirst,
+  waitTime,
 } from "@/lib/messages";
 
 // The tables are typed Record<Code, …>, so tsc fails when the backend publishes a code without
@@ -146,9 +153,17 @@ describe("full sentences", () => {
       fieldErrorMessage(newerFieldCode),
       signInNotice({ ended: true, protectedPage: true }) ?? "",
       signInNotice({ ended: false, protectedPage: true }) ?? "",
+      signInNotice({ ended: false, protectedPage: false, verifying: true }) ?? "",
       mailLinksUnavailable,
       resetLinkSent,
       accountNotice("password-reset") ?? "",
+      verifyMailUnavailable,
+      verifySignInFirst,
+      ...Object.values(verifyLinkRefusals),
+      verificationMailSent("ada@example.com"),
+      verificationMailWait(30),
+      verificationMailWait(undefined),
+      verifyOtherAccount("ada@example.com"),
     ];
     for (const sentence of own) expect(sentence).toMatch(fullSentence);
   });
@@ -164,9 +179,39 @@ describe("why the login page is shown", () => {
     );
     expect(signInNotice({ ended: false, protectedPage: false })).toBeNull();
   });
+  test("a verification link's page sends the person here to sign in to the link's account", () => {
+    expect(signInNotice({ ended: false, protectedPage: false, verifying: true })).toBe(
+      "Sign in to the account the link was sent for, and you'll come back to confirm its address.",
+    );
+    // An ended session is said first.
+    expect(signInNotice({ ended: true, protectedPage: false, verifying: true })).toBe(
+      "You were signed out. Sign in again to continue.",
+    );
+  });
 });
 
 describe("the mail pages", () => {
+  test("a verification mail asked for an address already verified has its own sentence", () => {
+    expect(problemCodes).toContain("already_verified");
+    expect(problemCodeMessage("already_verified")).toBe(
+      "Your address is already confirmed: there is nothing more to do.",
+    );
+  });
+  test("a verification link's lifetime is its own, not the reset link's", () => {
+    expect(verifyLinkRefusals.link_expired).toContain("24 hours");
+    expect(verifyLinkRefusals.link_expired).not.toBe(problemCodeMessage("link_expired"));
+    expect(verifyLinkRefusals.invalid_link).toBe(problemCodeMessage("invalid_link")!);
+  });
+  test("the link opened in another account's session names the account that is signed in", () => {
+    expect(verifyOtherAccount("ada@example.com")).toContain("not for ada@example.com");
+    expect(verifyOtherAccount("ada@example.com")).toContain("nothing was confirmed");
+  });
+  test("waits in words: seconds under a minute, whole minutes rounded up above", () => {
+    expect(waitTime(1)).toBe("1 second");
+    expect(waitTime(59)).toBe("59 seconds");
+    expect(waitTime(60)).toBe("1 minute");
+    expect(waitTime(61)).toBe("2 minutes");
+  });
   test("the answer to a reset request never tells whether the address has an account", () => {
     expect(resetLinkSent).toBe(
       "If an account uses this address, we've sent a link to reset its password. It works for 30 minutes.",

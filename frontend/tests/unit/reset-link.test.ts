@@ -1,9 +1,12 @@
 import { describe, expect, test } from "bun:test";
 import {
+  forgetLinkToken,
   forgetResetToken,
   resetTokenKey,
+  takeLinkToken,
   takeResetToken,
   tokenFromFragment,
+  verifyTokenKey,
   type LinkWindow,
 } from "@/lib/reset-link";
 
@@ -46,6 +49,10 @@ function fakeWindow(hash: string, stored: Record<string, string> = {}, refuse = 
   const items = new Map(Object.entries(stored));
   const replaced: string[] = [];
   const location = { hash, pathname: "/reset-password", search: "?x=1" };
+  // The page the link opened, then (after a sign-in elsewhere) opened again without it.
+  const reopen = (nextHash = "") => {
+    location.hash = nextHash;
+  };
   const storage: LinkWindow["storage"] = {
     getItem: (key) => {
       if (refuse) throw new Error("SecurityError");
@@ -70,7 +77,7 @@ function fakeWindow(hash: string, stored: Record<string, string> = {}, refuse = 
     },
     storage,
   };
-  return { win, items, replaced };
+  return { win, items, replaced, reopen };
 }
 
 describe("reading the link when the page opens", () => {
@@ -118,5 +125,28 @@ describe("reading the link when the page opens", () => {
     expect(items.has(resetTokenKey)).toBe(false);
     expect(takeResetToken(win)).toBeNull();
     forgetResetToken(null);
+  });
+});
+
+describe("a verification link's token", () => {
+  test("is kept under its own key, and survives leaving the page to sign in", () => {
+    const { win, items, replaced, reopen } = fakeWindow(`#token=${token}`);
+    expect(takeLinkToken(win, verifyTokenKey)).toBe(token);
+    expect(replaced).toEqual(["/reset-password?x=1"]);
+    expect(items.get(verifyTokenKey)).toBe(token);
+    expect(items.has(resetTokenKey)).toBe(false);
+    // Back from /login in the same tab: no fragment, the tab still has it.
+    reopen();
+    expect(takeLinkToken(win, verifyTokenKey)).toBe(token);
+    forgetLinkToken(win.storage, verifyTokenKey);
+    expect(takeLinkToken(win, verifyTokenKey)).toBeNull();
+  });
+  test("one kind of link never stands in for the other", () => {
+    const { win } = fakeWindow("", { [resetTokenKey]: "reset", [verifyTokenKey]: "verify" });
+    expect(takeLinkToken(win, verifyTokenKey)).toBe("verify");
+    expect(takeResetToken(win)).toBe("reset");
+    forgetResetToken(win.storage);
+    expect(takeLinkToken(win, verifyTokenKey)).toBe("verify");
+    expect(takeResetToken(win)).toBeNull();
   });
 });

@@ -4,6 +4,7 @@ import { type PasswordPolicy, type Provider } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
 import type { ProofFor } from "@/lib/sign-in-methods";
 import { NeedsJavaScript } from "@/components/needs-javascript";
+import { SendVerificationMail } from "@/components/verification-mail";
 import { ConfirmIdentity } from "./confirm-identity";
 import { PasswordForm } from "./password-form";
 import { SessionsCard } from "./sessions-card";
@@ -12,6 +13,8 @@ import { SignInMethods } from "./sign-in-methods";
 type Props = {
   providers: Provider[];
   policy: PasswordPolicy | null;
+  /** The backend sends links by mail: an unverified address can ask for a verification mail. */
+  emailLinks: boolean;
   linkError: string | null;
   /** A change that needs a proof first: a link start the backend sent back here for one. */
   proofFor: ProofFor | null;
@@ -21,7 +24,15 @@ type Props = {
   notice: string | null;
 };
 
-export function AccountView({ providers, policy, linkError, proofFor, afterProof, notice }: Props) {
+export function AccountView({
+  providers,
+  policy,
+  emailLinks,
+  linkError,
+  proofFor,
+  afterProof,
+  notice,
+}: Props) {
   const { user, loading } = useAuth();
   // Bumped by every change that may end or confirm sessions: the sessions list loads again.
   const [changes, setChanges] = useState(0);
@@ -74,6 +85,7 @@ export function AccountView({ providers, policy, linkError, proofFor, afterProof
             ) : (
               <span className="badge badge-warn">not verified</span>
             )}
+            {emailLinks ? <SendVerificationMail label="Send verification mail" /> : null}
           </dd>
         </dl>
       </section>

@@ -30,7 +30,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       suggested={suggested}
       callbackUrl={callbackUrl}
       emailLinks={emailLinks === true}
-      notice={signInNotice({ ended: session.ended, protectedPage: isProtected(callbackUrl) })}
+      notice={signInNotice({
+        ended: session.ended,
+        protectedPage: isProtected(callbackUrl),
+        verifying: callbackUrl === "/verify-email",
+      })}
       oauthError={oauthErrorMessage(first(params.error))}
     />
   );
