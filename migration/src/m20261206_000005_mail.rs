@@ -71,6 +71,10 @@ fn mail_outbox() -> TableCreateStatement {
         .col(ColumnDef::new(MailOutbox::NextAttemptAt).timestamp_with_time_zone().not_null())
         .col(ColumnDef::new(MailOutbox::LockedUntil).timestamp_with_time_zone().null())
         .col(ColumnDef::new(MailOutbox::Attempts).integer().not_null().default(0))
+        // A notice's kind of change, and the browser and address that made it.
+        .col(ColumnDef::new(MailOutbox::Detail).string_len(600).null())
+        .col(ColumnDef::new(MailOutbox::ClientIp).string_len(64).null())
+        .col(ColumnDef::new(MailOutbox::UserAgent).text().null())
         .foreign_key(
             ForeignKey::create()
                 .name("fk_mail_outbox_user_id")
@@ -105,6 +109,9 @@ enum MailOutbox {
     NextAttemptAt,
     LockedUntil,
     Attempts,
+    Detail,
+    ClientIp,
+    UserAgent,
 }
 
 #[derive(DeriveIden)]

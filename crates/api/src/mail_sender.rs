@@ -9,7 +9,9 @@ use tokio::sync::Notify;
 use yoshikosan_domain::Clock;
 use yoshikosan_domain::mail::{MailOutbox, Mailer};
 use yoshikosan_domain::ports::FailureCounter;
-use yoshikosan_domain::use_cases::{DeliverMail, DeliverMailPorts, Delivery, DropReason};
+use yoshikosan_domain::use_cases::{
+    CompleteOAuth, DeliverMail, DeliverMailPorts, Delivery, DropReason, RemoveSignInMethod, ResetPassword, SetPassword,
+};
 use yoshikosan_mail::{LogMailer, MailSetupError, Site, SmtpMailer};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::LinkCipher;
@@ -38,6 +40,27 @@ pub fn mailer(settings: &Settings) -> Result<Option<Arc<dyn Mailer>>, MailSetupE
         (None, AppEnv::Production) => Ok(None),
     }
 }
+
+/// The use cases that tell an account's owner of a change by mail, told to when mail is on.
+pub trait NotifyingIf: Sized {
+    fn sending_notices(self) -> Self;
+
+    fn notifying_if(self, mail: bool) -> Self {
+        if mail { self.sending_notices() } else { self }
+    }
+}
+
+macro_rules! notifying {
+    ($($use_case:ty),*) => {$(
+        impl NotifyingIf for $use_case {
+            fn sending_notices(self) -> Self {
+                <$use_case>::sending_notices(self)
+            }
+        }
+    )*};
+}
+
+notifying!(SetPassword, RemoveSignInMethod, ResetPassword, CompleteOAuth);
 
 /// Drains the outbox: woken at once by a request that enqueued, else every [`POLL_EVERY`].
 pub struct MailSender {

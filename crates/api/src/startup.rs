@@ -33,7 +33,7 @@ use crate::http::client_ip::{self, TrustedProxies};
 use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
 use crate::http::{body_deadline, csrf, oauth_flow, request_metrics, security_headers};
-use crate::mail_sender::{self, MailSender};
+use crate::mail_sender::{self, MailSender, NotifyingIf};
 use crate::prometheus;
 use crate::routes;
 use crate::routes::fallback::RouteTable;
@@ -192,7 +192,8 @@ fn state(
         tokens: tokens.clone(),
         clock: clock.clone(),
     };
-    let register = Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy, throttle.clone());
+    let register =
+        Register::new(users.clone(), hasher.clone(), clock.clone(), issuer.clone(), policy, throttle.clone());
     // With mail on, a new account is sent the link that proves its address.
     let register = if mail_enabled { register.sending_verification() } else { register };
     let verification = VerificationPorts {
@@ -217,7 +218,8 @@ fn state(
             issuer.clone(),
             policy,
             throttle.clone(),
-        ),
+        )
+        .notifying_if(mail_enabled),
         send_verification: SendVerification::new(verification.clone(), throttle.clone()),
         verify_email: VerifyEmailAddress::new(verification, throttle.clone()),
         wake,
@@ -225,7 +227,7 @@ fn state(
     let oauth = OAuthFlows {
         start: StartOAuth::new(providers.clone(), proof.clone(), clock.clone()),
         providers: providers.clone(),
-        complete: CompleteOAuth::new(ports, issuer.clone()),
+        complete: CompleteOAuth::new(ports, issuer.clone()).notifying_if(mail_enabled),
         ciphers: oauth_flow::FlowCiphers::new(&settings.secret_key),
         frontend: settings.frontend_url.as_str().trim_end_matches('/').to_owned(),
     };
@@ -247,13 +249,15 @@ fn state(
                 throttle.clone(),
                 clock.clone(),
             ),
-            remove_sign_in_method: RemoveSignInMethod::new(users.clone(), proof.clone(), providers, clock.clone()),
+            remove_sign_in_method: RemoveSignInMethod::new(users.clone(), proof.clone(), providers, clock.clone())
+                .notifying_if(mail_enabled),
             set_password: SetPassword::new(
                 users.clone(),
                 hasher,
                 PasswordRules { policy, throttle, proof },
                 clock.clone(),
-            ),
+            )
+            .notifying_if(mail_enabled),
             log_out: LogOut::new(sessions.clone(), tokens.clone()),
             password_policy: policy,
         },

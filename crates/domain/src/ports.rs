@@ -92,6 +92,8 @@ pub struct SignInMethodRemoval {
     /// The session asking: it stays.
     pub keep: SessionId,
     pub now: DateTime<Utc>,
+    /// The owner's notice, written with the removal.
+    pub notice: Option<crate::mail::MailJob>,
 }
 
 /// How a write of an account's ways in ended.
@@ -112,6 +114,8 @@ pub struct PasswordChange {
     pub new: PasswordHash,
     pub keep: SessionId,
     pub now: DateTime<Utc>,
+    /// The owner's notice, written with the change.
+    pub notice: Option<crate::mail::MailJob>,
 }
 
 #[cfg_attr(test, mockall::automock)]
@@ -230,6 +234,8 @@ pub struct OAuthSignInWrite {
     pub session: Option<Session>,
     /// The browser's previous session, which a sign-in replaces: revoked in the same commit.
     pub replaces: Option<SessionId>,
+    /// The owner's notice (a link, a claim), written in the same commit.
+    pub notice: Option<crate::mail::MailJob>,
 }
 
 /// The user a write is for.

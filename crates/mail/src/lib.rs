@@ -2,6 +2,7 @@
 //! SMTP through lettre (rustls), or the log in development; and what each mail says.
 
 mod log_mailer;
+mod notices;
 mod render;
 mod smtp;
 

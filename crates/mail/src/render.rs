@@ -4,6 +4,8 @@ use chrono::{DateTime, Utc};
 use html_escape::{encode_double_quoted_attribute, encode_text};
 use yoshikosan_domain::mail::{Mail, MailMessage};
 
+use crate::notices::notice_parts;
+
 /// What every mail names: the site, and where its pages are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Site {
@@ -21,12 +23,12 @@ pub struct Rendered {
 }
 
 /// The parts a mail is made of; each kind of mail fills them in.
-struct Parts {
-    subject: String,
-    what_happened: String,
-    action: Option<(String, String)>,
-    expiry: Option<String>,
-    not_you: String,
+pub(crate) struct Parts {
+    pub(crate) subject: String,
+    pub(crate) what_happened: String,
+    pub(crate) action: Option<(String, String)>,
+    pub(crate) expiry: Option<String>,
+    pub(crate) not_you: String,
 }
 
 pub fn render(mail: &Mail, site: &Site) -> Rendered {
@@ -66,12 +68,13 @@ pub fn render(mail: &Mail, site: &Site) -> Rendered {
                       link is opened while signed in to the account."
                 .to_owned(),
         },
+        MailMessage::Notice { notice, at, client } => notice_parts(notice, *at, client, &mail.to, site),
     };
     let greeting = format!("Hello {},", mail.name.as_str());
     Rendered { text: text(&parts, &greeting, site), html: html(&parts, &greeting, site), subject: parts.subject }
 }
 
-fn when(at: DateTime<Utc>) -> String {
+pub(crate) fn when(at: DateTime<Utc>) -> String {
     at.format("%H:%M UTC on %-d %B %Y").to_string()
 }
 
@@ -179,7 +182,8 @@ mod verify_tests {
         let token = LinkToken::generate();
         let expires_at = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
         let message = MailMessage::VerifyEmail { token: token.clone(), expires_at };
-        let mail = Mail { to: Email::parse("ada@example.com").unwrap(), name: DisplayName::parse("Ada").unwrap(), message };
+        let mail =
+            Mail { to: Email::parse("ada@example.com").unwrap(), name: DisplayName::parse("Ada").unwrap(), message };
         let site = Site { name: "Yoshikosan".into(), frontend: "https://app.example.com".into() };
         let rendered = render(&mail, &site);
         assert_eq!(rendered.subject, "Confirm your address for Yoshikosan");

@@ -23,12 +23,12 @@ mod user_repository;
 pub mod testing;
 
 pub use database::{Database, DatabaseOptions, PoolStats};
+pub use link_uses::SeaLinkUses;
 pub use mail_outbox::SeaMailOutbox;
 pub use migration::DEFAULT_DATABASE_URL;
 pub use oauth_account_repository::SeaOAuthAccountRepository;
 pub use oauth_sign_in_store::SeaOAuthSignInStore;
 pub use oauth_state_store::SeaOAuthStateStore;
-pub use link_uses::SeaLinkUses;
 pub use sea_orm::DbErr;
 pub use session_repository::SeaSessionRepository;
 pub use user_repository::SeaUserRepository;

@@ -14,6 +14,7 @@ use yoshikosan_domain::ports::StoreError;
 use crate::account_lock::{Expect, lock_user};
 use crate::entities::{link_tokens, mail_outbox, oauth_accounts, sessions, users};
 use crate::errors::store_error;
+use crate::mail_outbox::insert_job;
 use crate::rows::session_row;
 use crate::unit_of_work::{Changed, Writes};
 
@@ -65,6 +66,9 @@ impl SeaLinkUses {
         }
         sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(reset.user_id.as_uuid())).exec(txn).await?;
         session_row(&reset.session).insert(txn).await?;
+        if let Some(notice) = &reset.notice {
+            insert_job(txn, notice, reset.now).await?;
+        }
         work.commit(Changed::Accounts).await?;
         Ok(ResetWrite::Done)
     }

@@ -6,13 +6,14 @@ use chrono::{DateTime, Utc};
 use sea_orm::ActiveValue::Set;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 use uuid::Uuid;
+use yoshikosan_domain::ClientInfo;
 use yoshikosan_domain::mail::{
-    AttachedLink, LeasedMail, LinkPurpose, LinkTokenHash, LinkTokens, MailJob, MailOutbox, NewLink, OutboxStats,
-    StoredLink,
+    AttachedLink, LeasedMail, LinkPurpose, LinkTokenHash, LinkTokens, MailJob, MailOutbox, NewLink, Notice,
+    OutboxStats, StoredLink,
 };
 use yoshikosan_domain::ports::StoreError;
 use yoshikosan_domain::{Email, UserId};
@@ -22,8 +23,9 @@ use crate::errors::store_error;
 
 const RESET_REQUESTED: &str = "password_reset_requested";
 const VERIFY_EMAIL: &str = "verify_email";
+const NOTICE: &str = "notice";
 /// The kinds this build can send; a newer replica's kinds are left to it.
-const KNOWN_KINDS: [&str; 2] = [RESET_REQUESTED, VERIFY_EMAIL];
+const KNOWN_KINDS: [&str; 3] = [RESET_REQUESTED, VERIFY_EMAIL, NOTICE];
 
 #[derive(Debug, Clone)]
 pub struct SeaMailOutbox {
@@ -41,6 +43,12 @@ fn leased(row: mail_outbox::Model) -> Option<LeasedMail> {
     let job = match (row.kind.as_str(), row.user_id) {
         (RESET_REQUESTED, _) => MailJob::PasswordResetRequested { email },
         (VERIFY_EMAIL, Some(user_id)) => MailJob::VerifyEmail { user_id: UserId::from_uuid(user_id), email },
+        (NOTICE, Some(user_id)) => MailJob::Notice {
+            user_id: UserId::from_uuid(user_id),
+            email,
+            notice: Notice::from_stored(row.detail.as_deref()?)?,
+            client: ClientInfo { ip: row.client_ip, user_agent: row.user_agent },
+        },
         _ => return None,
     };
     let link = match (row.user_id, row.sealed_token, row.link_expires_at) {
@@ -68,10 +76,15 @@ fn free_at(now: DateTime<Utc>) -> Condition {
 /// Writes a job as an outbox row, on `conn`: the pool, or the transaction of the change that
 /// causes the mail, so that the two are committed together.
 pub(crate) async fn insert_job<C: ConnectionTrait>(conn: &C, job: &MailJob, now: DateTime<Utc>) -> Result<(), DbErr> {
-    let (kind, user_id) = match job {
-        MailJob::PasswordResetRequested { .. } => (RESET_REQUESTED, None),
-        MailJob::VerifyEmail { user_id, .. } => (VERIFY_EMAIL, Some(user_id.as_uuid())),
+    let (kind, user_id, detail, client) = match job {
+        MailJob::PasswordResetRequested { .. } => (RESET_REQUESTED, None, None, None),
+        MailJob::VerifyEmail { user_id, .. } => (VERIFY_EMAIL, Some(user_id.as_uuid()), None, None),
+        MailJob::Notice { user_id, notice, client, .. } => {
+            (NOTICE, Some(user_id.as_uuid()), Some(notice.stored()), Some(client))
+        }
     };
+    // A user agent is the client's to write: kept within what a mail shows.
+    let user_agent = client.and_then(|c| c.user_agent.as_ref()).map(|ua| ua.chars().take(400).collect::<String>());
     let row = mail_outbox::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(kind.to_owned()),
@@ -83,6 +96,9 @@ pub(crate) async fn insert_job<C: ConnectionTrait>(conn: &C, job: &MailJob, now:
         next_attempt_at: Set(now),
         locked_until: Set(None),
         attempts: Set(0),
+        detail: Set(detail),
+        client_ip: Set(client.and_then(|c| c.ip.clone())),
+        user_agent: Set(user_agent),
     };
     row.insert(conn).await?;
     Ok(())

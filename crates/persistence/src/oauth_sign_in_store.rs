@@ -9,6 +9,7 @@ use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, unlinked_identities, users};
 use crate::errors::{is_unique_violation, store_error};
 use crate::link_uses::remove_for_claim;
+use crate::mail_outbox::insert_job;
 use crate::rows::{link_row, session_row, user_row};
 use crate::unit_of_work::{Changed, Writes};
 
@@ -56,6 +57,13 @@ impl OAuthSignInStore for SeaOAuthSignInStore {
         }
         if let Some(session) = &write.session {
             session_row(session).insert(txn).await.map_err(store_error)?;
+        }
+        if let Some(notice) = &write.notice {
+            let now = match &write.account {
+                AccountWrite::Create(user) => user.created_at,
+                AccountWrite::Existing(existing) => existing.now,
+            };
+            insert_job(txn, notice, now).await.map_err(store_error)?;
         }
         // What this instance remembers of the user (links, verified, sessions after a claim) is
         // stale after a change of the account; a sign-in alone replaces one session.

@@ -11,6 +11,7 @@ use yoshikosan_domain::ports::{PasswordWrite, RemovedMethod, SignInMethodRemoval
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
 use crate::entities::{oauth_accounts, sessions, unlinked_identities, users};
+use crate::mail_outbox::insert_job;
 use crate::rows::known_providers;
 use crate::unit_of_work::{Changed, Writes};
 
@@ -50,6 +51,9 @@ pub(crate) async fn remove_sign_in_method(
         .filter(sessions::Column::Id.ne(removal.keep.as_uuid()))
         .exec(txn)
         .await?;
+    if let Some(notice) = &removal.notice {
+        insert_job(txn, notice, removal.now).await?;
+    }
     work.commit(Changed::Accounts).await?;
     Ok(PasswordWrite::Done)
 }

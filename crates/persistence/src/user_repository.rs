@@ -1,10 +1,10 @@
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use yoshikosan_domain::mail::MailJob;
 use yoshikosan_domain::ports::{
     CreateUserError, PasswordChange, PasswordWrite, SignInMethodRemoval, StoreError, UserRepository,
 };
-use yoshikosan_domain::mail::MailJob;
 use yoshikosan_domain::{Email, Session, User, UserId};
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
@@ -95,6 +95,9 @@ impl UserRepository for SeaUserRepository {
             .exec(txn)
             .await
             .map_err(store_error)?;
+        if let Some(notice) = &change.notice {
+            insert_job(txn, notice, change.now).await.map_err(store_error)?;
+        }
         work.commit(Changed::Accounts).await.map_err(store_error)?;
         Ok(PasswordWrite::Done)
     }

@@ -53,6 +53,7 @@ async fn attach(db: &TestDatabase, user: &User) -> LinkToken {
 fn reset_of(user: &User, token: &LinkToken, email_verified: bool) -> PasswordReset {
     let session = Session { method: SignInMethod::PasswordReset, ..new_session(user) };
     PasswordReset {
+        notice: None,
         link: token.hash(),
         user_id: user.id,
         email_verified,
@@ -191,7 +192,11 @@ async fn a_registration_s_verification_mail_is_written_with_the_account_or_not_a
     let refused = db.database.users().create_with_session(&twin, &new_session(&twin), Some(again)).await;
     assert!(refused.is_err(), "the address is taken");
     let leased = db.database.mail_outbox().lease(now(), now() + Duration::minutes(2), 10).await.unwrap();
-    assert_eq!(leased.iter().map(|m| m.job.clone()).collect::<Vec<_>>(), [job], "one row: the refused sign-up's went with it");
+    assert_eq!(
+        leased.iter().map(|m| m.job.clone()).collect::<Vec<_>>(),
+        [job],
+        "one row: the refused sign-up's went with it"
+    );
 }
 
 #[tokio::test]
@@ -203,7 +208,8 @@ async fn a_verification_link_verifies_only_the_address_it_was_sent_to_and_only_o
     let outbox = db.database.mail_outbox();
     outbox.enqueue(&MailJob::VerifyEmail { user_id: user.id, email: user.email.clone() }, now()).await.unwrap();
     let mail = outbox.lease(now(), now() + Duration::minutes(2), 10).await.unwrap().remove(0);
-    let link = AttachedLink { user_id: user.id, sealed_token: "sealed".into(), expires_at: now() + Duration::hours(24) };
+    let link =
+        AttachedLink { user_id: user.id, sealed_token: "sealed".into(), expires_at: now() + Duration::hours(24) };
     let new = NewLink {
         mail_id: mail.id,
         purpose: LinkPurpose::VerifyEmail,

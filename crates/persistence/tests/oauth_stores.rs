@@ -71,6 +71,7 @@ fn session(user_id: UserId) -> Session {
 fn new_account(email: &str, provider_user_id: &str) -> OAuthSignInWrite {
     let user = provider_user(email);
     OAuthSignInWrite {
+        notice: None,
         replaces: None,
         new_link: Some(link(user.id, provider_user_id)),
         session: Some(session(user.id)),
@@ -142,6 +143,7 @@ async fn squatted(db: &TestDatabase) -> (User, Session) {
     user.password_hash = Some(PasswordHash::new("squatters-hash"));
     let squatter_session = session(user.id);
     let write = OAuthSignInWrite {
+        notice: None,
         replaces: None,
         account: AccountWrite::Create(user.clone()),
         new_link: Some(link(user.id, "squatter-sub")),
@@ -168,6 +170,7 @@ async fn a_claim_removes_the_password_links_and_sessions_in_one_commit() {
     let (user, squatter_session) = squatted(&db).await;
     let owner_session = session(user.id);
     let claim = OAuthSignInWrite {
+        notice: None,
         replaces: None,
         account: AccountWrite::Existing(existing(&user, AccountChange::Claim)),
         new_link: Some(link(user.id, "owner-sub")),
@@ -183,6 +186,7 @@ async fn a_claim_removes_the_password_links_and_sessions_in_one_commit() {
 
     // A second claim decided on the same (now stale) read conflicts instead of undoing the first.
     let again = OAuthSignInWrite {
+        notice: None,
         replaces: None,
         account: AccountWrite::Existing(existing(&user, AccountChange::Claim)),
         new_link: Some(link(user.id, "second-sub")),
@@ -200,6 +204,7 @@ async fn a_write_whose_link_or_session_is_gone_changes_nothing() {
     let mut through_a_removed_link = existing(&user, AccountChange::None);
     through_a_removed_link.through_link = Some(Uuid::now_v7());
     let write = OAuthSignInWrite {
+        notice: None,
         replaces: None,
         account: AccountWrite::Existing(through_a_removed_link),
         new_link: None,
@@ -211,6 +216,7 @@ async fn a_write_whose_link_or_session_is_gone_changes_nothing() {
     let mut link_flow = existing(&user, AccountChange::None);
     link_flow.started_by = Some(squatter_session.id);
     let write = OAuthSignInWrite {
+        notice: None,
         replaces: None,
         account: AccountWrite::Existing(link_flow),
         new_link: Some(link(user.id, "late-sub")),
@@ -230,6 +236,7 @@ async fn a_session_opens_for_a_password_only_while_it_is_the_accounts() {
     let checked = PasswordHash::new("squatters-hash");
     assert!(sessions.create_for_password(&session(user.id), &checked).await.unwrap());
     let change = PasswordChange {
+        notice: None,
         user_id: user.id,
         previous: Some(checked.clone()),
         new: PasswordHash::new("new-hash"),
@@ -244,8 +251,12 @@ async fn a_session_opens_for_a_password_only_while_it_is_the_accounts() {
     assert_eq!(listed.iter().map(|s| s.id).collect::<Vec<_>>(), [kept.id], "other sessions are revoked");
     // Changing it again from the old hash, or from a revoked session, changes nothing.
     assert_eq!(db.database.users().set_password(&change).await.unwrap(), PasswordWrite::Stale);
-    let from_revoked =
-        PasswordChange { previous: Some(PasswordHash::new("new-hash")), keep: SessionId::generate(), ..change };
+    let from_revoked = PasswordChange {
+        notice: None,
+        previous: Some(PasswordHash::new("new-hash")),
+        keep: SessionId::generate(),
+        ..change
+    };
     assert_eq!(db.database.users().set_password(&from_revoked).await.unwrap(), PasswordWrite::SessionEnded);
     let stored = db.database.users().find_by_id(user.id).await.unwrap().unwrap();
     assert_eq!(stored.password_hash, Some(PasswordHash::new("new-hash")));

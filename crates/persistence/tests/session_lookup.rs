@@ -71,6 +71,7 @@ async fn finds_the_session_with_its_user_and_linked_providers() {
 
     for provider in [support::provider("discord"), support::provider("google")] {
         let write = OAuthSignInWrite {
+            notice: None,
             replaces: None,
             account: linking(&user),
             new_link: Some(link(&user, provider)),
@@ -143,6 +144,7 @@ async fn another_instances_changes_reach_this_cache() {
     sessions.find_with_user(session.id).await.unwrap().unwrap();
 
     let write = OAuthSignInWrite {
+        notice: None,
         replaces: None,
         account: linking(&user),
         new_link: Some(link(&user, support::provider("google"))),

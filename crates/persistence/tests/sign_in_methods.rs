@@ -47,6 +47,7 @@ async fn link(db: &TestDatabase, user: &User, provider_id: &str, sub: &str) {
         now: now(),
     };
     let write = OAuthSignInWrite {
+        notice: None,
         account: AccountWrite::Existing(account),
         new_link: Some(link),
         session: None,
@@ -69,6 +70,7 @@ async fn account(db: &TestDatabase, providers: &[&str]) -> (User, Session) {
 
 fn removal(user: &User, keep: &Session, remove: RemovedMethod) -> SignInMethodRemoval {
     SignInMethodRemoval {
+        notice: None,
         user_id: user.id,
         password: user.password_hash.clone(),
         providers: user.linked_providers.clone(),

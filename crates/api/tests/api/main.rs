@@ -15,6 +15,7 @@ mod logout;
 #[path = "../support/mail_catcher.rs"]
 mod mail_catcher;
 mod metrics;
+mod notices;
 mod oauth_accounts;
 mod oauth_discord;
 mod oauth_google;

@@ -10,6 +10,8 @@ pub use link::{LinkPurpose, LinkToken, LinkTokenHash};
 
 use crate::email::Email;
 use crate::ports::StoreError;
+use crate::provider_id::ProviderId;
+use crate::session::ClientInfo;
 use crate::user::{DisplayName, UserId};
 
 /// What a row of the outbox asks for. Decided when the job is sent, not when it is enqueued.
@@ -21,13 +23,17 @@ pub enum MailJob {
     /// A link that proves the account's address, sent to it; none goes out once the address is
     /// verified or has changed.
     VerifyEmail { user_id: UserId, email: Email },
+    /// A change the account's owner is told about; the row's creation is when it happened.
+    Notice { user_id: UserId, email: Email, notice: Notice, client: ClientInfo },
 }
 
 impl MailJob {
     /// The address the job is about.
     pub fn recipient(&self) -> &Email {
         match self {
-            Self::PasswordResetRequested { email } | Self::VerifyEmail { email, .. } => email,
+            Self::PasswordResetRequested { email } | Self::VerifyEmail { email, .. } | Self::Notice { email, .. } => {
+                email
+            }
         }
     }
 }
@@ -117,8 +123,20 @@ pub trait LinkSealer: Send + Sync {
 /// What a mail says; the sender renders it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MailMessage {
-    PasswordReset { token: LinkToken, expires_at: DateTime<Utc> },
-    VerifyEmail { token: LinkToken, expires_at: DateTime<Utc> },
+    PasswordReset {
+        token: LinkToken,
+        expires_at: DateTime<Utc>,
+    },
+    VerifyEmail {
+        token: LinkToken,
+        expires_at: DateTime<Utc>,
+    },
+    /// What happened, when, and from which browser and address.
+    Notice {
+        notice: Notice,
+        at: DateTime<Utc>,
+        client: ClientInfo,
+    },
 }
 
 /// One mail to one person.
@@ -152,6 +170,8 @@ pub struct PasswordReset {
     /// The new session of the browser that reset it; every other session is revoked.
     pub session: crate::session::Session,
     pub now: DateTime<Utc>,
+    /// The owner's notice, written with the reset.
+    pub notice: Option<MailJob>,
 }
 
 /// How a reset's write ended.
@@ -198,4 +218,65 @@ pub trait EmailVerificationStore: Send + Sync {
     /// Uses the link and marks the account's address verified, in one transaction under the
     /// user's lock.
     async fn verify(&self, verification: &EmailVerification) -> Result<VerifyWrite, StoreError>;
+}
+
+/// A change to an account that its owner is told about by mail, at the account's address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    PasswordChanged,
+    PasswordSet,
+    PasswordRemoved,
+    PasswordReset,
+    ProviderLinked(ProviderId),
+    ProviderUnlinked(ProviderId),
+    /// Someone proved they own the address of this unverified account and took it over: what it
+    /// lost.
+    AccountClaimed {
+        password: bool,
+        providers: Vec<ProviderId>,
+    },
+}
+
+impl Notice {
+    /// The notice as stored: a name, and for some a detail after a colon.
+    pub fn stored(&self) -> String {
+        let names = |providers: &[ProviderId]| providers.iter().map(ProviderId::as_str).collect::<Vec<_>>().join(",");
+        match self {
+            Self::PasswordChanged => "password_changed".into(),
+            Self::PasswordSet => "password_set".into(),
+            Self::PasswordRemoved => "password_removed".into(),
+            Self::PasswordReset => "password_reset".into(),
+            Self::ProviderLinked(p) => format!("provider_linked:{p}"),
+            Self::ProviderUnlinked(p) => format!("provider_unlinked:{p}"),
+            Self::AccountClaimed { password, providers } => {
+                format!("account_claimed:{}{}", if *password { "password," } else { "" }, names(providers))
+            }
+        }
+    }
+
+    /// None for a notice this build does not know (a newer replica's row).
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        let (name, detail) = stored.split_once(':').unwrap_or((stored, ""));
+        let provider = || ProviderId::parse(detail).ok();
+        Some(match name {
+            "password_changed" => Self::PasswordChanged,
+            "password_set" => Self::PasswordSet,
+            "password_removed" => Self::PasswordRemoved,
+            "password_reset" => Self::PasswordReset,
+            "provider_linked" => Self::ProviderLinked(provider()?),
+            "provider_unlinked" => Self::ProviderUnlinked(provider()?),
+            "account_claimed" => {
+                let items: Vec<&str> = detail.split(',').filter(|item| !item.is_empty()).collect();
+                let password = items.contains(&"password");
+                let providers = items.iter().filter(|i| **i != "password").filter_map(|i| ProviderId::parse(i).ok());
+                Self::AccountClaimed { password, providers: providers.collect() }
+            }
+            _ => return None,
+        })
+    }
+
+    /// The mail job telling `user` about this, from the browser and address in `client`.
+    pub fn to(self, user: &crate::user::User, client: &ClientInfo) -> MailJob {
+        MailJob::Notice { user_id: user.id, email: user.email.clone(), notice: self, client: client.clone() }
+    }
 }

@@ -84,9 +84,18 @@ impl CompleteOAuth {
             store: store.clone(),
             clock: clock.clone(),
             issuer,
+            notices: false,
         };
-        let link = IdentityLink { users, accounts, sessions, store, clock: clock.clone() };
+        let link = IdentityLink { users, accounts, sessions, store, clock: clock.clone(), notices: false };
         Self { providers, states, tokens, clock, sign_in, link }
+    }
+
+    /// Tells owners by mail of a provider linked and of a claim, written with the change.
+    #[must_use]
+    pub fn sending_notices(mut self) -> Self {
+        self.sign_in.notices = true;
+        self.link.notices = true;
+        self
     }
 
     #[tracing::instrument(name = "complete_oauth", skip_all, fields(provider = %command.provider))]
@@ -132,7 +141,7 @@ impl CompleteOAuth {
                 if browser_session != Some(session_id) {
                     return Err(CompleteOAuthError::SessionExpired);
                 }
-                let linked = self.link.execute(&identity, user_id, session_id).await?;
+                let linked = self.link.execute(&identity, user_id, session_id, &client).await?;
                 Ok(CompletedOAuth::Linked { linked, redirect_to })
             }
             FlowPurpose::Reauthenticate { user_id, session_id } => {

@@ -10,6 +10,9 @@ use crate::mail::{
 };
 use crate::ports::{FailureCounter, Reservation, StoreError, UserRepository};
 
+/// A mail ready to send (the addressee's name and what it says), or what became of it instead.
+type Composed = Result<(crate::user::DisplayName, MailMessage), Delivery>;
+
 /// How long a sender holds the rows it leased before another may take them.
 pub const LEASE: Duration = Duration::minutes(2);
 /// After this long in the outbox a mail is given up.
@@ -103,35 +106,19 @@ impl DeliverMail {
             outbox.remove(mail.id).await?;
             return Ok(Delivery::Dropped(DropReason::GaveUp));
         }
-        let link = match &mail.link {
-            Some(link) => link.clone(),
-            None => match self.attach(&mail, now).await? {
-                Ok(link) => link,
-                Err(delivery) => {
-                    outbox.remove(mail.id).await?;
-                    return Ok(delivery);
-                }
-            },
+        let composed = match &mail.job {
+            MailJob::Notice { .. } => self.notice(&mail, now).await?,
+            _ => self.with_link(&mail, now).await?,
         };
-        if now >= link.expires_at {
-            outbox.remove(mail.id).await?;
-            return Ok(Delivery::Dropped(DropReason::Expired));
-        }
-        let Some(token) = self.ports.sealer.open(&link.sealed_token) else {
-            outbox.remove(mail.id).await?;
-            return Ok(Delivery::Dropped(DropReason::Unreadable));
-        };
-        let Some(user) = self.ports.users.find_by_id(link.user_id).await? else {
-            outbox.remove(mail.id).await?;
-            return Ok(Delivery::NothingToSend);
-        };
-        let expires_at = link.expires_at;
-        let message = match mail.job {
-            MailJob::PasswordResetRequested { .. } => MailMessage::PasswordReset { token, expires_at },
-            MailJob::VerifyEmail { .. } => MailMessage::VerifyEmail { token, expires_at },
+        let (name, message) = match composed {
+            Ok(composed) => composed,
+            Err(delivery) => {
+                outbox.remove(mail.id).await?;
+                return Ok(delivery);
+            }
         };
         let to = mail.job.recipient().clone();
-        match self.ports.mailer.send(&Mail { to, name: user.name, message }).await {
+        match self.ports.mailer.send(&Mail { to, name, message }).await {
             Ok(()) => {
                 outbox.remove(mail.id).await?;
                 Ok(Delivery::Sent)
@@ -149,8 +136,54 @@ impl DeliverMail {
         }
     }
 
+    /// A mail that carries a link: the link made (the first time), checked, and opened.
+    async fn with_link(&self, mail: &LeasedMail, now: DateTime<Utc>) -> Result<Composed, StoreError> {
+        let link = match &mail.link {
+            Some(link) => link.clone(),
+            None => match self.attach(mail, now).await? {
+                Ok(link) => link,
+                Err(delivery) => return Ok(Err(delivery)),
+            },
+        };
+        if now >= link.expires_at {
+            return Ok(Err(Delivery::Dropped(DropReason::Expired)));
+        }
+        let Some(token) = self.ports.sealer.open(&link.sealed_token) else {
+            return Ok(Err(Delivery::Dropped(DropReason::Unreadable)));
+        };
+        let Some(user) = self.ports.users.find_by_id(link.user_id).await? else {
+            return Ok(Err(Delivery::NothingToSend));
+        };
+        let expires_at = link.expires_at;
+        let message = match mail.job {
+            MailJob::VerifyEmail { .. } => MailMessage::VerifyEmail { token, expires_at },
+            _ => MailMessage::PasswordReset { token, expires_at },
+        };
+        Ok(Ok((user.name, message)))
+    }
+
+    /// A notice: counted against the address's cap at its first attempt, sent while the
+    /// account exists.
+    async fn notice(&self, mail: &LeasedMail, now: DateTime<Utc>) -> Result<Composed, StoreError> {
+        let MailJob::Notice { user_id, email, notice, client } = &mail.job else {
+            return Ok(Err(Delivery::NothingToSend));
+        };
+        if mail.attempts <= 1 && !self.within_cap(email.as_str(), now).await {
+            return Ok(Err(Delivery::Dropped(DropReason::OverCap)));
+        }
+        let Some(user) = self.ports.users.find_by_id(*user_id).await? else {
+            return Ok(Err(Delivery::NothingToSend));
+        };
+        let message = MailMessage::Notice { notice: notice.clone(), at: mail.created_at, client: client.clone() };
+        Ok(Ok((user.name, message)))
+    }
+
     /// Decides whether the job's mail goes out; if so, makes its link and attaches it.
-    async fn attach(&self, mail: &LeasedMail, now: DateTime<Utc>) -> Result<Result<AttachedLink, Delivery>, StoreError> {
+    async fn attach(
+        &self,
+        mail: &LeasedMail,
+        now: DateTime<Utc>,
+    ) -> Result<Result<AttachedLink, Delivery>, StoreError> {
         let (user, purpose) = match &mail.job {
             MailJob::PasswordResetRequested { email } => {
                 (self.ports.users.find_by_email(email).await?, LinkPurpose::PasswordReset)
@@ -161,6 +194,7 @@ impl DeliverMail {
                 let user = user.filter(|user| !user.email_verified && user.email == *email);
                 (user, LinkPurpose::VerifyEmail)
             }
+            MailJob::Notice { .. } => return Ok(Err(Delivery::NothingToSend)),
         };
         let Some(user) = user else { return Ok(Err(Delivery::NothingToSend)) };
         let email = mail.job.recipient();

@@ -3,12 +3,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 
 use crate::clock::Clock;
+use crate::mail::Notice;
 use crate::oauth::ProviderIdentity;
 use crate::ports::{
     AccountChange, AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
     SessionRepository, UserRepository,
 };
-use crate::session::SessionId;
+use crate::session::{ClientInfo, SessionId};
 use crate::user::UserId;
 
 use super::oauth_attempt::{ATTEMPTS, CompleteOAuthError, DecisionError, link_for, verifies};
@@ -36,6 +37,8 @@ pub(crate) struct IdentityLink {
     pub(crate) sessions: Arc<dyn SessionRepository>,
     pub(crate) store: Arc<dyn OAuthSignInStore>,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Mail is on: the owner is told of a new link.
+    pub(crate) notices: bool,
 }
 
 impl IdentityLink {
@@ -44,14 +47,15 @@ impl IdentityLink {
         identity: &ProviderIdentity,
         user_id: UserId,
         session_id: SessionId,
+        client: &ClientInfo,
     ) -> Result<LinkedIdentity, CompleteOAuthError> {
         for _ in 1..ATTEMPTS {
-            match self.attempt(identity, user_id, session_id).await {
+            match self.attempt(identity, user_id, session_id, client).await {
                 Err(DecisionError::Conflict) => continue,
                 other => return other.map_err(DecisionError::into_error),
             }
         }
-        self.attempt(identity, user_id, session_id).await.map_err(DecisionError::into_error)
+        self.attempt(identity, user_id, session_id, client).await.map_err(DecisionError::into_error)
     }
 
     /// Refreshes the proof of the session that started a re-authentication flow, when the
@@ -84,6 +88,7 @@ impl IdentityLink {
         identity: &ProviderIdentity,
         user_id: UserId,
         session_id: SessionId,
+        client: &ClientInfo,
     ) -> Result<LinkedIdentity, DecisionError> {
         let now = self.clock.now();
         match self.sessions.find_with_user(session_id).await? {
@@ -114,8 +119,15 @@ impl IdentityLink {
             started_by: Some(session_id),
             now,
         };
-        let write =
-            OAuthSignInWrite { account: AccountWrite::Existing(account), new_link, session: None, replaces: None };
+        let notice =
+            (self.notices && newly_linked).then(|| Notice::ProviderLinked(identity.provider.clone()).to(&user, client));
+        let write = OAuthSignInWrite {
+            account: AccountWrite::Existing(account),
+            new_link,
+            session: None,
+            replaces: None,
+            notice,
+        };
         self.store.commit(&write).await?;
         Ok(LinkedIdentity { user_id, session_id, newly_linked })
     }

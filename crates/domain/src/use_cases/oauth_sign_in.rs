@@ -3,6 +3,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use crate::clock::Clock;
+use crate::mail::Notice;
 use crate::oauth::ProviderIdentity;
 use crate::ports::{
     AccountChange, AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
@@ -46,6 +47,8 @@ pub(crate) struct IdentitySignIn {
     pub(crate) store: Arc<dyn OAuthSignInStore>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) issuer: SessionIssuer,
+    /// Mail is on: the owner is told of a claim, or of a provider linked by its verified email.
+    pub(crate) notices: bool,
 }
 
 /// Who signs in, and how.
@@ -107,7 +110,18 @@ impl IdentitySignIn {
             }),
         };
         let new_link = (outcome != OAuthOutcome::SignedIn).then(|| link_for(identity, user.id, now));
-        let write = OAuthSignInWrite { account, new_link, session: Some(session.clone()), replaces };
+        let notice = match outcome {
+            _ if !self.notices => None,
+            // What the claim takes from the account, told to its address.
+            OAuthOutcome::Claimed => Some(Notice::AccountClaimed {
+                password: user.password_hash.is_some(),
+                providers: user.linked_providers.clone(),
+            }),
+            OAuthOutcome::Linked => Some(Notice::ProviderLinked(identity.provider.clone())),
+            OAuthOutcome::SignedIn | OAuthOutcome::Created => None,
+        };
+        let notice = notice.map(|notice| notice.to(&user, client));
+        let write = OAuthSignInWrite { account, new_link, session: Some(session.clone()), replaces, notice };
         self.store.commit(&write).await?;
         user.apply(change, now);
         if write.new_link.is_some() {

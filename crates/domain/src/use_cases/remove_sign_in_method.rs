@@ -1,9 +1,11 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
+use crate::mail::Notice;
 use crate::ports::{Infrastructure, PasswordWrite, RemovedMethod, SignInMethodRemoval, StoreError, UserRepository};
 use crate::proof::{Proof, RecentProof};
 use crate::provider_registry::ProviderRegistry;
+use crate::session::ClientInfo;
 use crate::session::SessionId;
 use crate::user::UserId;
 
@@ -16,6 +18,8 @@ pub struct RemoveSignInMethodCommand {
     /// The session asking: it stays.
     pub session_id: SessionId,
     pub method: RemovedMethod,
+    /// The browser and address asking, for the owner's notice.
+    pub client: ClientInfo,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +46,8 @@ pub struct RemoveSignInMethod {
     proof: RecentProof,
     providers: Arc<ProviderRegistry>,
     clock: Arc<dyn Clock>,
+    /// Mail is on: the owner is told.
+    notices: bool,
 }
 
 impl RemoveSignInMethod {
@@ -51,7 +57,14 @@ impl RemoveSignInMethod {
         providers: Arc<ProviderRegistry>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { users, proof, providers, clock }
+        Self { users, proof, providers, clock, notices: false }
+    }
+
+    /// Tells the owner by mail, with the removal.
+    #[must_use]
+    pub fn sending_notices(mut self) -> Self {
+        self.notices = true;
+        self
     }
 
     #[tracing::instrument(name = "remove_sign_in_method", skip_all, fields(user = %command.user_id))]
@@ -91,7 +104,15 @@ impl RemoveSignInMethod {
             Proof::Stale => return Err(RemoveSignInMethodError::ReauthenticationRequired),
             Proof::Ended => return Err(RemoveSignInMethodError::SessionEnded),
         }
+        let notice = self.notices.then(|| {
+            let notice = match &command.method {
+                RemovedMethod::Password => Notice::PasswordRemoved,
+                RemovedMethod::Provider(provider) => Notice::ProviderUnlinked(provider.clone()),
+            };
+            notice.to(&user, &command.client)
+        });
         let removal = SignInMethodRemoval {
+            notice,
             user_id: user.id,
             password: user.password_hash.clone(),
             providers: user.linked_providers.clone(),

@@ -49,7 +49,12 @@ fn use_case(
 }
 
 fn command(user: &User, method: RemovedMethod) -> RemoveSignInMethodCommand {
-    RemoveSignInMethodCommand { user_id: user.id, session_id: SessionId::generate(), method }
+    RemoveSignInMethodCommand {
+        user_id: user.id,
+        session_id: SessionId::generate(),
+        method,
+        client: ClientInfo::default(),
+    }
 }
 
 const FRESH: Duration = Duration::seconds(30);

@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::mail::{LinkPurpose, LinkToken, LinkTokens, PasswordReset, PasswordResetStore, ResetWrite};
+use crate::mail::{LinkPurpose, LinkToken, LinkTokens, Notice, PasswordReset, PasswordResetStore, ResetWrite};
 use crate::password::PasswordPolicy;
 use crate::ports::{Infrastructure, PasswordHasher, StoreError, UserRepository};
 use crate::session::{ClientInfo, SignInMethod};
@@ -65,6 +65,9 @@ pub struct ResetPassword {
     issuer: SessionIssuer,
     policy: PasswordPolicy,
     throttle: Throttle,
+    /// Mail is on: the owner is told (the same address the link went to: a reset by someone who
+    /// got into the mailbox is seen there too).
+    notices: bool,
 }
 
 const NEW: &str = "new_password";
@@ -73,7 +76,14 @@ const ATTEMPTS: usize = 3;
 
 impl ResetPassword {
     pub fn new(ports: ResetPasswordPorts, issuer: SessionIssuer, policy: PasswordPolicy, throttle: Throttle) -> Self {
-        Self { ports, issuer, policy, throttle }
+        Self { ports, issuer, policy, throttle, notices: false }
+    }
+
+    /// Tells the owner by mail, with the reset.
+    #[must_use]
+    pub fn sending_notices(mut self) -> Self {
+        self.notices = true;
+        self
     }
 
     #[tracing::instrument(name = "reset_password", skip_all)]
@@ -105,7 +115,15 @@ impl ResetPassword {
             self.issuer.issue(user.id, &command.client, SignInMethod::PasswordReset).map_err(Infrastructure::from)?;
         let mut user = user;
         for _ in 0..ATTEMPTS {
+            let notice = match user.email_verified {
+                true => Notice::PasswordReset,
+                false => Notice::AccountClaimed {
+                    password: user.password_hash.is_some(),
+                    providers: user.linked_providers.clone(),
+                },
+            };
             let reset = PasswordReset {
+                notice: self.notices.then(|| notice.to(&user, &command.client)),
                 link: token.hash(),
                 user_id: user.id,
                 email_verified: user.email_verified,

@@ -28,7 +28,12 @@ fn setup(account: &User, expires_in: Duration) -> Setup {
     let mut links = MockLinkTokens::new();
     let user_id = account.id;
     links.expect_find().returning(move |_| {
-        Ok(Some(StoredLink { user_id, email: ada(), purpose: Some(LinkPurpose::PasswordReset), expires_at: t0() + expires_in }))
+        Ok(Some(StoredLink {
+            user_id,
+            email: ada(),
+            purpose: Some(LinkPurpose::PasswordReset),
+            expires_at: t0() + expires_in,
+        }))
     });
     let mut users = MockUserRepository::new();
     let found = account.clone();
@@ -163,9 +168,9 @@ async fn a_token_of_another_purpose_is_invalid() {
     let mut s = setup(&account, Duration::minutes(30));
     s.links = MockLinkTokens::new();
     let user_id = account.id;
-    s.links
-        .expect_find()
-        .returning(move |_| Ok(Some(StoredLink { user_id, email: ada(), purpose: None, expires_at: t0() + Duration::minutes(30) })));
+    s.links.expect_find().returning(move |_| {
+        Ok(Some(StoredLink { user_id, email: ada(), purpose: None, expires_at: t0() + Duration::minutes(30) }))
+    });
     let refused = reset(s).execute(&command(LinkToken::generate().expose(), STRONG)).await;
     assert!(matches!(refused, Err(ResetPasswordError::InvalidLink)), "{refused:?}");
 }

@@ -1,10 +1,12 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
+use crate::mail::Notice;
 use crate::password::PasswordPolicy;
 use crate::ports::Infrastructure;
 use crate::ports::{PasswordChange, PasswordHasher, PasswordWrite, StoreError, UserRepository};
 use crate::proof::{Proof, RecentProof};
+use crate::session::ClientInfo;
 use crate::session::SessionId;
 use crate::throttle::{Throttle, Throttled, ThrottledAction};
 use crate::user::UserId;
@@ -22,8 +24,9 @@ pub struct SetPasswordCommand {
     pub new_password: String,
     /// Required when the account has a password.
     pub current_password: Option<String>,
-    /// The client's address: every change spends its budget and waits for its hashing turn.
-    pub client_ip: Option<String>,
+    /// The client: every change spends its address's budget and waits for its hashing turn;
+    /// the owner's notice names it.
+    pub client: ClientInfo,
 }
 
 impl std::fmt::Debug for SetPasswordCommand {
@@ -65,6 +68,8 @@ pub struct SetPassword {
     throttle: Throttle,
     proof: RecentProof,
     clock: Arc<dyn Clock>,
+    /// Mail is on: the owner is told.
+    notices: bool,
 }
 
 /// What a password write needs besides the user store and the hasher.
@@ -83,7 +88,14 @@ impl SetPassword {
         clock: Arc<dyn Clock>,
     ) -> Self {
         let PasswordRules { policy, throttle, proof } = rules;
-        Self { users, hasher, policy, throttle, proof, clock }
+        Self { users, hasher, policy, throttle, proof, clock, notices: false }
+    }
+
+    /// Tells the owner by mail, with the change.
+    #[must_use]
+    pub fn sending_notices(mut self) -> Self {
+        self.notices = true;
+        self
     }
 
     #[tracing::instrument(name = "set_password", skip_all, fields(user = %command.user_id))]
@@ -137,7 +149,7 @@ impl SetPassword {
         let guessed = user.password_hash.as_ref().zip(current);
         let action =
             if guessed.is_some() { ThrottledAction::ChangePassword } else { ThrottledAction::SetFirstPassword };
-        let keys = action.keys(&user.email, command.client_ip.as_deref());
+        let keys = action.keys(&user.email, command.client.ip.as_deref());
         let mut attempt = self.throttle.admit(&keys, self.clock.now()).await?;
         let checked = guessed.map(|(hash, current)| (current, hash.clone()));
         let hashed = attempt.verify_and_hash::<SetPasswordError>(&*self.hasher, checked, &new).await?;
@@ -147,7 +159,9 @@ impl SetPassword {
             return Err(ValidationErrors::from(wrong).into());
         };
         attempt.changed().await;
+        let notice = if user.password_hash.is_some() { Notice::PasswordChanged } else { Notice::PasswordSet };
         let change = PasswordChange {
+            notice: self.notices.then(|| notice.to(&user, &command.client)),
             user_id: user.id,
             previous: user.password_hash.clone(),
             new: new_hash,

@@ -18,7 +18,7 @@ fn command(user: &User, current: Option<&str>) -> SetPasswordCommand {
         session_id: SessionId::generate(),
         new_password: NEW_PASSWORD.into(),
         current_password: current.map(str::to_owned),
-        client_ip: Some("198.51.100.7".into()),
+        client: ClientInfo { ip: Some("198.51.100.7".into()), user_agent: None },
     }
 }
 

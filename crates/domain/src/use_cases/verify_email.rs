@@ -99,9 +99,18 @@ impl VerifyEmailAddress {
     }
 
     #[tracing::instrument(name = "verify_email", skip_all, fields(user = %user_id))]
-    pub async fn execute(&self, user_id: UserId, token: &str, client_ip: Option<&str>) -> Result<User, VerifyEmailError> {
+    pub async fn execute(
+        &self,
+        user_id: UserId,
+        token: &str,
+        client_ip: Option<&str>,
+    ) -> Result<User, VerifyEmailError> {
         match self.attempt(user_id, token).await {
-            Err(refused @ (VerifyEmailError::InvalidLink | VerifyEmailError::LinkExpired | VerifyEmailError::OtherAccount)) => {
+            Err(
+                refused @ (VerifyEmailError::InvalidLink
+                | VerifyEmailError::LinkExpired
+                | VerifyEmailError::OtherAccount),
+            ) => {
                 // A wrong link spends the address's budget: guessing tokens costs.
                 let keys = ThrottledAction::VerifyEmail.address_keys(client_ip);
                 self.throttle.admit(&keys, self.ports.clock.now()).await?.failed();

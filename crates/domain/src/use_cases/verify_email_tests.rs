@@ -19,9 +19,9 @@ fn setup(account: &User) -> Setup {
     let found = account.clone();
     users.expect_find_by_id().returning(move |_| Ok(Some(found.clone())));
     let mut counter = MockFailureCounter::new();
-    counter.expect_reserve().returning(|_, now, window, _| {
-        Ok(Reservation::Granted(FailureWindow { failures: 1, ends_at: now + window }))
-    });
+    counter
+        .expect_reserve()
+        .returning(|_, now, window, _| Ok(Reservation::Granted(FailureWindow { failures: 1, ends_at: now + window })));
     Setup {
         users,
         outbox: MockMailOutbox::new(),
@@ -58,7 +58,9 @@ async fn a_new_verification_mail_is_enqueued_for_the_account_address() {
     let id = account.id;
     s.outbox
         .expect_enqueue()
-        .withf(move |job, _| *job == MailJob::VerifyEmail { user_id: id, email: Email::parse("ada@example.com").unwrap() })
+        .withf(move |job, _| {
+            *job == MailJob::VerifyEmail { user_id: id, email: Email::parse("ada@example.com").unwrap() }
+        })
         .times(1)
         .returning(|_, _| Ok(()));
     SendVerification::new(ports(s), throttle_with_limits(10, 10)).execute(account.id, None).await.unwrap();

@@ -14,6 +14,9 @@ pub struct Model {
     pub next_attempt_at: DateTimeUtc,
     pub locked_until: Option<DateTimeUtc>,
     pub attempts: i32,
+    pub detail: Option<String>,
+    pub client_ip: Option<String>,
+    pub user_agent: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -17,8 +17,8 @@ pub(super) mod sessions;
 pub(super) mod unlink;
 
 pub use current_user::CurrentUser;
-pub use email::VerifyEmailRequest;
 pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
+pub use email::VerifyEmailRequest;
 pub use oauth::ProviderPathId;
 pub use password::SetPasswordRequest;
 pub use password_policy::{PasswordPolicyResponse, PasswordRuleResponse};

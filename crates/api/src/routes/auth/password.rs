@@ -60,7 +60,7 @@ pub async fn set_password(
         session_id: current.session.id,
         new_password,
         current_password,
-        client_ip: client.info.ip.clone(),
+        client: client.info.clone(),
     };
     let event = match state.accounts.set_password.execute(&command).await? {
         PasswordSet::Set => AuditEvent::PasswordSet,
@@ -93,6 +93,7 @@ pub async fn remove_password(
         user_id: current.user.id,
         session_id: current.session.id,
         method: RemovedMethod::Password,
+        client: client.info.clone(),
     };
     state.accounts.remove_sign_in_method.execute(&command).await?;
     Audit::new(AuditEvent::PasswordRemoved, &client).user(current.user.id).session(current.session.id).emit();

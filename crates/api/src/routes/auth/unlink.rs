@@ -51,6 +51,7 @@ pub async fn unlink(
         user_id: current.user.id,
         session_id: current.session.id,
         method: RemovedMethod::Provider(provider.clone()),
+        client: client.info.clone(),
     };
     app.accounts.remove_sign_in_method.execute(&command).await?;
     Audit::new(AuditEvent::OAuthUnlinked, &client)
