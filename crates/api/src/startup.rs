@@ -14,6 +14,7 @@ use tracing_actix_web::TracingLogger;
 use utoipa_actix_web::AppExt;
 use yoshikosan_domain::ports::{FailureCounter, PasswordHasher, SessionRepository, TokenCodec, UserRepository};
 use yoshikosan_domain::use_cases::{
+    ChangeEmail, ChangeEmailPorts, ConfirmEmailChange,
     Authenticate, CompleteOAuth, CompleteOAuthPorts, FLOW_LIFETIME, ListSessions, LogIn, LogOut, LogOutEverywhere,
     PasswordRules, PurgeExpiredSessions, Reauthenticate, Register, RemoveSignInMethod, RequestPasswordReset,
     ResetPassword, ResetPasswordPorts, RevokeSession, SendVerification, SetPassword, StartOAuth, VerificationPorts,
@@ -204,6 +205,13 @@ fn state(
         counter: counter.clone(),
         clock: clock.clone(),
     };
+    let email_change = ChangeEmailPorts {
+        users: users.clone(),
+        outbox: database.mail_outbox(),
+        links: database.mail_outbox(),
+        store: database.link_uses(),
+        clock: clock.clone(),
+    };
     let mail = MailFlows {
         enabled: mail_enabled,
         request_reset: RequestPasswordReset::new(database.mail_outbox(), throttle.clone(), clock.clone()),
@@ -222,6 +230,8 @@ fn state(
         .notifying_if(mail_enabled),
         send_verification: SendVerification::new(verification.clone(), throttle.clone()),
         verify_email: VerifyEmailAddress::new(verification, throttle.clone()),
+        change_email: ChangeEmail::new(email_change.clone(), proof.clone(), throttle.clone()),
+        confirm_email_change: ConfirmEmailChange::new(email_change, throttle.clone()).notifying_if(mail_enabled),
         wake,
     };
     let oauth = OAuthFlows {

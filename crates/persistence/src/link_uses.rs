@@ -7,13 +7,14 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use yoshikosan_domain::UserId;
 use yoshikosan_domain::mail::{
-    EmailVerification, EmailVerificationStore, LinkPurpose, PasswordReset, PasswordResetStore, ResetWrite, VerifyWrite,
+    ChangeWrite, EmailChange, EmailChangeStore, EmailVerification, EmailVerificationStore, LinkPurpose, PasswordReset,
+    PasswordResetStore, ResetWrite, VerifyWrite,
 };
 use yoshikosan_domain::ports::StoreError;
 
 use crate::account_lock::{Expect, lock_user};
 use crate::entities::{link_tokens, mail_outbox, oauth_accounts, sessions, users};
-use crate::errors::store_error;
+use crate::errors::{is_unique_violation, store_error};
 use crate::mail_outbox::insert_job;
 use crate::rows::session_row;
 use crate::unit_of_work::{Changed, Writes};
@@ -106,6 +107,50 @@ impl SeaLinkUses {
         }
         work.commit(Changed::Accounts).await?;
         Ok(VerifyWrite::Done)
+    }
+}
+
+#[async_trait]
+impl EmailChangeStore for SeaLinkUses {
+    async fn change_email(&self, change: &EmailChange) -> Result<ChangeWrite, StoreError> {
+        match self.write_email_change(change).await {
+            Ok(done) => Ok(done),
+            // Another account took the address since the link was sent.
+            Err(error) if is_unique_violation(&error) => Ok(ChangeWrite::Taken),
+            Err(error) => Err(store_error(error)),
+        }
+    }
+}
+
+impl SeaLinkUses {
+    async fn write_email_change(&self, change: &EmailChange) -> Result<ChangeWrite, DbErr> {
+        let work = self.writes.begin().await?;
+        let txn = work.txn();
+        let user = change.user_id.as_uuid();
+        let moved = users::Entity::update_many()
+            .col_expr(users::Column::Email, Expr::value(change.new.as_str()))
+            .col_expr(users::Column::EmailVerified, Expr::value(true))
+            .col_expr(users::Column::UpdatedAt, Expr::value(change.now))
+            .filter(users::Column::Id.eq(user))
+            .exec(txn)
+            .await?;
+        let used = link_tokens::Entity::delete_many()
+            .filter(link_tokens::Column::TokenHash.eq(change.link.as_str()))
+            .filter(link_tokens::Column::UserId.eq(user))
+            .filter(link_tokens::Column::Purpose.eq(LinkPurpose::ChangeEmail.as_str()))
+            .filter(link_tokens::Column::ExpiresAt.gt(change.now))
+            .exec(txn)
+            .await?;
+        if moved.rows_affected != 1 || used.rows_affected != 1 {
+            return Ok(ChangeWrite::LinkUsed);
+        }
+        // Every other pending link went to the old address, or proves it: void them.
+        link_tokens::Entity::delete_many().filter(link_tokens::Column::UserId.eq(user)).exec(txn).await?;
+        if let Some(notice) = &change.notice {
+            insert_job(txn, notice, change.now).await?;
+        }
+        work.commit(Changed::Accounts).await?;
+        Ok(ChangeWrite::Done)
     }
 }
 
