@@ -29,6 +29,13 @@ pub struct AppState {
     pub mail: MailFlows,
 }
 
+impl MailFlows {
+    /// The mail routes answer 404 while mail is off: they are not there.
+    pub fn available(&self) -> Result<(), crate::error::ApiError> {
+        if self.enabled { Ok(()) } else { Err(crate::error::ApiError::NotFound) }
+    }
+}
+
 /// What goes by mail: a password reset, the proof of an address, a change of address.
 #[derive(Debug)]
 pub struct MailFlows {

@@ -2,7 +2,8 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::email::Email;
-use crate::mail::{ChangeWrite, EmailChange, EmailChangeStore, LinkPurpose, LinkToken, LinkTokens, MailJob, MailOutbox, Notice};
+use crate::mail::{ChangeWrite, EmailChange, EmailChangeStore, LinkPurpose, LinkTokens, MailJob, MailOutbox, Notice};
+use crate::use_cases::mail_link::{Refused, spend_for_refusal, usable_link};
 use crate::ports::{Infrastructure, StoreError, UserRepository};
 use crate::proof::{Proof, RecentProof};
 use crate::session::{ClientInfo, SessionId};
@@ -128,30 +129,20 @@ impl ConfirmEmailChange {
         token: &str,
         client: &ClientInfo,
     ) -> Result<User, ConfirmEmailChangeError> {
-        use ConfirmEmailChangeError as E;
-        match self.attempt(user_id, token, client).await {
-            Err(refused @ (E::InvalidLink | E::LinkExpired | E::OtherAccount)) => {
-                let keys = ThrottledAction::ConfirmEmailChange.address_keys(client.ip.as_deref());
-                self.throttle.admit(&keys, self.ports.clock.now()).await?.failed();
-                Err(refused)
-            }
-            other => other,
-        }
-    }
-
-    async fn attempt(&self, user_id: UserId, token: &str, client: &ClientInfo) -> Result<User, ConfirmEmailChangeError> {
-        let token = LinkToken::parse(token.trim()).ok_or(ConfirmEmailChangeError::InvalidLink)?;
-        let stored = self.ports.links.find(&token.hash()).await?.ok_or(ConfirmEmailChangeError::InvalidLink)?;
-        if stored.purpose != Some(LinkPurpose::ChangeEmail) {
-            return Err(ConfirmEmailChangeError::InvalidLink);
-        }
-        if stored.user_id != user_id {
-            return Err(ConfirmEmailChangeError::OtherAccount);
-        }
         let now = self.ports.clock.now();
-        if now >= stored.expires_at {
-            return Err(ConfirmEmailChangeError::LinkExpired);
-        }
+        let found = usable_link(&*self.ports.links, token, LinkPurpose::ChangeEmail, Some(user_id), now).await?;
+        let (token, stored) = match found {
+            Ok(found) => found,
+            Err(refusal) => {
+                let ip = client.ip.as_deref();
+                spend_for_refusal(&self.throttle, ThrottledAction::ConfirmEmailChange, ip, now).await?;
+                return Err(match refusal {
+                    Refused::Invalid => ConfirmEmailChangeError::InvalidLink,
+                    Refused::Expired => ConfirmEmailChangeError::LinkExpired,
+                    Refused::OtherAccount => ConfirmEmailChangeError::OtherAccount,
+                });
+            }
+        };
         let user = self.ports.users.find_by_id(user_id).await?.ok_or(ConfirmEmailChangeError::InvalidLink)?;
         let notice = self.notices.then(|| Notice::EmailChanged { to: stored.email.clone() }.to(&user, client));
         let change = EmailChange { link: token.hash(), user_id, new: stored.email, notice, now };

@@ -67,6 +67,7 @@ mod deliver_mail;
 mod link_identity;
 mod log_in;
 mod log_out;
+mod mail_link;
 mod oauth_attempt;
 mod oauth_sign_in;
 mod reauthenticate;

@@ -50,9 +50,7 @@ pub async fn change_email(
     client: ClientContext,
     body: JsonBody<ChangeEmailRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.mail.enabled {
-        return Err(ApiError::NotFound);
-    }
+    state.mail.available()?;
     let command = ChangeEmailCommand {
         user_id: current.user.id,
         session_id: current.session.id,
@@ -89,9 +87,7 @@ pub async fn confirm_email_change(
     client: ClientContext,
     body: JsonBody<VerifyEmailRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
-    if !state.mail.enabled {
-        return Err(ApiError::NotFound);
-    }
+    state.mail.available()?;
     let token = body.into_inner().token;
     let audit = |event| Audit::new(event, &client).user(current.user.id).session(current.session.id);
     match state.mail.confirm_email_change.execute(current.user.id, &token, &client.info).await {
