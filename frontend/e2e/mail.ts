@@ -27,6 +27,10 @@ export type Mail = {
 export const subjects = {
   reset: "Reset your Yoshikosan password",
   verify: "Confirm your address for Yoshikosan",
+  /** To the new address: its link moves the account there. */
+  changeEmail: "Confirm your new address for Yoshikosan",
+  /** To the address the account left, once it moved. */
+  emailChanged: "Your address was changed (Yoshikosan)",
 } as const;
 
 /**
@@ -96,4 +100,9 @@ export function resetLinks(part: string): string[] {
 /** Every `http(s)://…/verify-email#…` link of a part, in order. */
 export function verifyLinks(part: string): string[] {
   return linksTo("verify-email", part);
+}
+
+/** Every `http(s)://…/confirm-email#…` link of a part (a change of address), in order. */
+export function confirmEmailLinks(part: string): string[] {
+  return linksTo("confirm-email", part);
 }

@@ -162,6 +162,36 @@ test("verify email: no serious accessibility violation; screenshots", async ({ p
   await noSeriousViolations(page);
 });
 
+test("change email: no serious accessibility violation; screenshots", async ({ page }) => {
+  // Signed out, with a token (not one the backend made: nothing is sent before the button).
+  await page.goto(`/confirm-email#token=${"A".repeat(43)}`);
+  await expect(page.getByTestId("confirm-email-sign-in")).toBeVisible();
+  await noSeriousViolations(page);
+  await shoot(page, "confirm-email-signed-out");
+  // The account page's form, open, with a sentence beside the field.
+  await register(page, uniqueEmail("axemove"), "Axe Move");
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Change email" }).click();
+  await page.getByLabel("New email").fill("not an address");
+  await page.getByRole("button", { name: "Send link" }).click();
+  await expect(page.locator("#new_email-error")).toBeVisible();
+  await noSeriousViolations(page);
+  await shoot(page, "account-change-email");
+  // Signed in, back on the page (the tab kept the token): who is signed in, and the button.
+  await page.goto("/confirm-email");
+  await expect(page.getByTestId("confirm-email-account")).toBeVisible();
+  await noSeriousViolations(page);
+  await shoot(page, "confirm-email");
+  // Refused (the backend never made that token).
+  await page.getByRole("button", { name: "Confirm the new address" }).click();
+  await expect(page.getByTestId("link-refused")).toBeVisible();
+  await noSeriousViolations(page);
+  // Without a token (a refused one is forgotten).
+  await page.goto("/confirm-email");
+  await expect(page.getByTestId("link-incomplete")).toBeVisible();
+  await noSeriousViolations(page);
+});
+
 test("the login form is keyboard-usable", async ({ page }) => {
   await page.goto("/login");
   await page.keyboard.press("Tab");

@@ -15,6 +15,8 @@ export type AuthContextValue = {
   resetPassword: (token: string, newPassword: string) => Promise<ApiResult<User>>;
   /** Confirms the signed-in account's address with a mail's verification link. */
   verifyEmail: (token: string) => Promise<ApiResult<User>>;
+  /** Moves the signed-in account to the address a change of address link was sent to. */
+  confirmEmail: (token: string) => Promise<ApiResult<User>>;
   logout: () => Promise<void>;
   refresh: () => Promise<User | null>;
 };
@@ -85,6 +87,12 @@ export function AuthProvider({ children, initialUser }: Props) {
     return result;
   }, []);
 
+  const confirmEmail = useCallback(async (token: string) => {
+    const result = await call(api.POST("/api/auth/email/confirm", { body: { token } }));
+    if (result.ok) setUser(result.data);
+    return result;
+  }, []);
+
   const logout = useCallback(async () => {
     // Logout is idempotent on the server; the local state is cleared whatever it answers.
     await call(api.POST("/api/auth/logout"));
@@ -92,8 +100,18 @@ export function AuthProvider({ children, initialUser }: Props) {
   }, []);
 
   const value = useMemo(
-    () => ({ user, loading, login, register, resetPassword, verifyEmail, logout, refresh }),
-    [user, loading, login, register, resetPassword, verifyEmail, logout, refresh],
+    () => ({
+      user,
+      loading,
+      login,
+      register,
+      resetPassword,
+      verifyEmail,
+      confirmEmail,
+      logout,
+      refresh,
+    }),
+    [user, loading, login, register, resetPassword, verifyEmail, confirmEmail, logout, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

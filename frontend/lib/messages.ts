@@ -42,11 +42,15 @@ export function signInNotice(why: {
   protectedPage: boolean;
   /** Sent here by a verification link's page (`redirect_to=/verify-email`). */
   verifying?: boolean;
+  /** Sent here by a change of address link's page (`redirect_to=/confirm-email`). */
+  changingEmail?: boolean;
 }): string | null {
   if (why.ended) return "You were signed out. Sign in again to continue.";
   if (why.protectedPage) return "Sign in to see your account.";
   if (why.verifying)
     return "Sign in to the account the link was sent for, and you'll come back to confirm its address.";
+  if (why.changingEmail)
+    return "Sign in to the account that asked for the new address, and you'll come back to confirm it.";
   return null;
 }
 
@@ -98,6 +102,64 @@ export function verificationMailWait(seconds: number | undefined): string {
  */
 export function verifyOtherAccount(email: string): string {
   return `This link was sent for another account, not for ${email}, so nothing was confirmed. To confirm that account's address, sign out and sign in to it.`;
+}
+
+/** The account page and the new address's page when the service sends no mail. */
+export const changeEmailUnavailable =
+  "Changing your address by mail is not available here, so your address stays as it is.";
+
+/** After `PUT /api/auth/email`: where the link went; nothing changes until it is opened. */
+export function changeEmailSent(email: string): string {
+  return `We've sent a link to ${email}. Your address changes once you open it (it works for 24 hours).`;
+}
+
+/**
+ * What the change of address form says beside the new address, for the field codes whose
+ * general sentence is not about an address (`same_as_current` is the password's otherwise).
+ */
+export const newEmailFieldSentences: Readonly<
+  Record<Extract<FieldErrorCode, "required" | "same_as_current">, string>
+> = {
+  required: "Enter the new address.",
+  same_as_current: "This is already your account's address. Enter the new one.",
+};
+
+/** A new address refused (`PUT /api/auth/email`), for the codes the route has its own words for. */
+export const changeEmailRefusals: Readonly<
+  Record<Extract<ProblemCode, "email_taken" | "not_found">, string>
+> = {
+  // Said only to the signed-in owner with a recent proof.
+  email_taken: "Another account already uses this address. Enter a different one.",
+  not_found: changeEmailUnavailable,
+};
+
+/** The new address's page, signed out: the link is used only by the account that asked. */
+export const changeEmailSignInFirst =
+  "Sign in to the account that asked for this address, then you can confirm it.";
+
+/** A change of address link refused, in the page's words; the account keeps its address. */
+export const changeLinkRefusals: Readonly<
+  Record<Extract<ProblemCode, "invalid_link" | "link_expired" | "email_taken">, string>
+> = {
+  invalid_link:
+    "This link cannot be used: it was already used, a newer link replaced it, or it was not copied whole.",
+  link_expired: "This link has expired: a link to confirm a new address works for 24 hours.",
+  // 409 at the confirmation: someone registered (or moved to) the address after the mail.
+  email_taken:
+    "Another account started using this address after the link was sent, so your address was not changed.",
+};
+
+/** After `POST /api/auth/email/confirm`: the account's address now. */
+export function emailChanged(email: string): string {
+  return `Your account's address is now ${email}.`;
+}
+
+/**
+ * The change of address link was opened in another account's session: the backend changed
+ * nothing (401). `email` is the signed-in account's address, which the link is not for.
+ */
+export function changeEmailOtherAccount(email: string): string {
+  return `This link was sent for another account, not for ${email}, so nothing was changed. To move that account to its new address, sign out and sign in to it.`;
 }
 
 /** The notices another page sends to the account page (`/account?notice=`). */

@@ -1,16 +1,21 @@
-// The links a mail carries: `{FRONTEND_URL}/reset-password#token=…` (a password reset) and
-// `{FRONTEND_URL}/verify-email#token=…` (confirming the address). The token is in the fragment,
-// so it reaches no server log and no Referer. The page reads it, takes it out of the address bar
-// at once, and keeps it in memory (and in this tab's sessionStorage, so a reload, or a sign-in
-// in between, still finds it) until the page's button sends it: opening the link uses nothing.
+// The links a mail carries: `{FRONTEND_URL}/reset-password#token=…` (a password reset),
+// `{FRONTEND_URL}/verify-email#token=…` (confirming the address) and
+// `{FRONTEND_URL}/confirm-email#token=…` (moving the account to a new address). The token is in
+// the fragment, so it reaches no server log and no Referer. The page reads it, takes it out of
+// the address bar at once, and keeps it in memory (and in this tab's sessionStorage, so a
+// reload, or a sign-in in between, still finds it) until the page's button sends it: opening the
+// link uses nothing.
 
 /** Where the token waits in this tab between reading the link and a successful reset. */
 export const resetTokenKey = "yoshikosan:reset-token";
 /** Where a verification link's token waits in this tab, also while the person signs in. */
 export const verifyTokenKey = "yoshikosan:verify-token";
+/** Where a change of address link's token waits in this tab, also while the person signs in. */
+export const changeEmailTokenKey = "yoshikosan:change-email-token";
 
 /** Each kind of link keeps its token under a key of its own: one never stands in for another. */
-export type LinkTokenKey = typeof resetTokenKey | typeof verifyTokenKey;
+export type LinkTokenKey =
+  typeof resetTokenKey | typeof verifyTokenKey | typeof changeEmailTokenKey;
 
 /** A token as the backend makes them: base64url (the mail's are 43 characters). */
 const tokenShape = /^[A-Za-z0-9_-]+$/;

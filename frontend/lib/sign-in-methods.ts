@@ -58,16 +58,23 @@ export function reconfirmedAt(session: { created_at: string; authenticated_at: s
   return confirmed - created >= 60_000 ? session.authenticated_at : null;
 }
 
-/** A change to how the account signs in, which needs a recent proof that it's them. */
+/**
+ * A change to how the account signs in (its address included), which needs a recent proof that
+ * it's them.
+ */
 export type ProofFor =
   | { kind: "unlink"; provider: string }
   | { kind: "link"; provider: string }
   | { kind: "remove-password" }
-  | { kind: "set-password" };
+  | { kind: "set-password" }
+  | { kind: "change-email" };
 
 const providerId = /^[a-z][a-z0-9]{0,31}$/;
 
-/** The change as a URL word: `unlink.google`, `link.discord`, `remove-password`, `set-password`. */
+/**
+ * The change as a URL word: `unlink.google`, `link.discord`, `remove-password`, `set-password`,
+ * `change-email`.
+ */
 export function proofKey(action: ProofFor): string {
   return action.kind === "unlink" || action.kind === "link"
     ? `${action.kind}.${action.provider}`
@@ -76,7 +83,8 @@ export function proofKey(action: ProofFor): string {
 
 /** The change a URL word names, or null for anything else (the page then says it generally). */
 export function parseProofKey(value: string | null | undefined): ProofFor | null {
-  if (value === "remove-password" || value === "set-password") return { kind: value };
+  if (value === "remove-password" || value === "set-password" || value === "change-email")
+    return { kind: value };
   const match = /^(unlink|link)\.(.+)$/.exec(value ?? "");
   if (!match || !providerId.test(match[2] ?? "")) return null;
   return { kind: match[1] as "unlink" | "link", provider: match[2] as string };
@@ -107,6 +115,8 @@ export function proofPurpose(action: ProofFor, name: (id: string) => string): st
       return "To remove your password, confirm it's you.";
     case "set-password":
       return "To set a password, confirm it's you.";
+    case "change-email":
+      return "To change your address, confirm it's you.";
   }
 }
 
@@ -122,6 +132,8 @@ export function afterProofNotice(action: ProofFor | null, name: (id: string) => 
       return `${done} Press Remove password again to finish.`;
     case "set-password":
       return `${done} Enter your new password again to finish setting it.`;
+    case "change-email":
+      return `${done} Press Change email and send the link again to finish.`;
     default:
       return `${done} You can now make the change you started.`;
   }

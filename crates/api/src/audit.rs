@@ -33,6 +33,9 @@ pub enum AuditEvent {
     VerificationSent,
     EmailVerified,
     EmailVerificationFailed,
+    EmailChangeRequested,
+    EmailChanged,
+    EmailChangeFailed,
 }
 
 impl AuditEvent {
@@ -61,6 +64,9 @@ impl AuditEvent {
             Self::VerificationSent => "verification_sent",
             Self::EmailVerified => "email_verified",
             Self::EmailVerificationFailed => "email_verification_failed",
+            Self::EmailChangeRequested => "email_change_requested",
+            Self::EmailChanged => "email_changed",
+            Self::EmailChangeFailed => "email_change_failed",
             Self::ReauthenticationFailed => "reauthentication_failed",
         }
     }

@@ -10,7 +10,7 @@ use yoshikosan_domain::Clock;
 use yoshikosan_domain::mail::{MailOutbox, Mailer};
 use yoshikosan_domain::ports::FailureCounter;
 use yoshikosan_domain::use_cases::{
-    CompleteOAuth, DeliverMail, DeliverMailPorts, Delivery, DropReason, RemoveSignInMethod, ResetPassword, SetPassword,
+    CompleteOAuth, ConfirmEmailChange, DeliverMail, DeliverMailPorts, Delivery, DropReason, RemoveSignInMethod, ResetPassword, SetPassword,
 };
 use yoshikosan_mail::{LogMailer, MailSetupError, Site, SmtpMailer};
 use yoshikosan_persistence::Database;
@@ -60,7 +60,7 @@ macro_rules! notifying {
     )*};
 }
 
-notifying!(SetPassword, RemoveSignInMethod, ResetPassword, CompleteOAuth);
+notifying!(SetPassword, RemoveSignInMethod, ResetPassword, CompleteOAuth, ConfirmEmailChange);
 
 /// Drains the outbox: woken at once by a request that enqueued, else every [`POLL_EVERY`].
 pub struct MailSender {

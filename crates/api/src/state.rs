@@ -3,6 +3,7 @@ use std::time::Instant;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use yoshikosan_domain::use_cases::{
+    ChangeEmail, ConfirmEmailChange,
     Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthErrorCode, Reauthenticate,
     Register, RemoveSignInMethod, RequestPasswordReset, ResetPassword, RevokeSession, SendVerification, SetPassword,
     StartOAuth, VerifyEmailAddress,
@@ -28,7 +29,14 @@ pub struct AppState {
     pub mail: MailFlows,
 }
 
-/// What goes by mail: a password reset, the proof of an address.
+impl MailFlows {
+    /// The mail routes answer 404 while mail is off: they are not there.
+    pub fn available(&self) -> Result<(), crate::error::ApiError> {
+        if self.enabled { Ok(()) } else { Err(crate::error::ApiError::NotFound) }
+    }
+}
+
+/// What goes by mail: a password reset, the proof of an address, a change of address.
 #[derive(Debug)]
 pub struct MailFlows {
     /// False in production without SMTP_URL: the mail routes answer 404.
@@ -37,6 +45,8 @@ pub struct MailFlows {
     pub reset: ResetPassword,
     pub send_verification: SendVerification,
     pub verify_email: VerifyEmailAddress,
+    pub change_email: ChangeEmail,
+    pub confirm_email_change: ConfirmEmailChange,
     /// Wakes the sender when a request enqueued a mail.
     pub wake: Arc<tokio::sync::Notify>,
 }

@@ -68,6 +68,25 @@ pub fn render(mail: &Mail, site: &Site) -> Rendered {
                       link is opened while signed in to the account."
                 .to_owned(),
         },
+        MailMessage::ConfirmNewEmail { token, expires_at } => Parts {
+            subject: format!("Confirm your new address for {}", site.name),
+            what_happened: format!(
+                "Someone asked to move a {} account to this address ({}). It moves once you confirm.",
+                site.name,
+                mail.to.as_str()
+            ),
+            action: Some((
+                "Confirm the new address".to_owned(),
+                format!("{}/confirm-email#token={}", site.frontend, token.expose()),
+            )),
+            expiry: Some(format!(
+                "The link works once, until {}, while signed in to the account that asked.",
+                when(*expires_at)
+            )),
+            not_you: "If this was not you, ignore this mail: no account takes this address unless the link is \
+                      opened while signed in to it."
+                .to_owned(),
+        },
         MailMessage::Notice { notice, at, client } => notice_parts(notice, *at, client, &mail.to, site),
     };
     let greeting = format!("Hello {},", mail.name.as_str());

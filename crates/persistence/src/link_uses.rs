@@ -5,15 +5,17 @@
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use chrono::{DateTime, Utc};
 use yoshikosan_domain::UserId;
 use yoshikosan_domain::mail::{
-    EmailVerification, EmailVerificationStore, LinkPurpose, PasswordReset, PasswordResetStore, ResetWrite, VerifyWrite,
+    ChangeWrite, EmailChange, EmailChangeStore, EmailVerification, EmailVerificationStore, LinkPurpose, LinkTokenHash,
+    PasswordReset, PasswordResetStore, ResetWrite, VerifyWrite,
 };
 use yoshikosan_domain::ports::StoreError;
 
 use crate::account_lock::{Expect, lock_user};
 use crate::entities::{link_tokens, mail_outbox, oauth_accounts, sessions, users};
-use crate::errors::store_error;
+use crate::errors::{is_unique_violation, store_error};
 use crate::mail_outbox::insert_job;
 use crate::rows::session_row;
 use crate::unit_of_work::{Changed, Writes};
@@ -50,14 +52,7 @@ impl SeaLinkUses {
         if !lock_user(txn, reset.user_id, Expect::EmailVerified(reset.email_verified), changes).await? {
             return Ok(ResetWrite::Stale);
         }
-        let used = link_tokens::Entity::delete_many()
-            .filter(link_tokens::Column::TokenHash.eq(reset.link.as_str()))
-            .filter(link_tokens::Column::UserId.eq(reset.user_id.as_uuid()))
-            .filter(link_tokens::Column::Purpose.eq(LinkPurpose::PasswordReset.as_str()))
-            .filter(link_tokens::Column::ExpiresAt.gt(reset.now))
-            .exec(txn)
-            .await?;
-        if used.rows_affected != 1 {
+        if !use_link(txn, &reset.link, reset.user_id, LinkPurpose::PasswordReset, reset.now).await? {
             // Dropped unit of work: the password written above is rolled back.
             return Ok(ResetWrite::LinkUsed);
         }
@@ -94,19 +89,70 @@ impl SeaLinkUses {
             .filter(users::Column::Email.eq(verification.email.as_str()))
             .exec(txn)
             .await?;
-        let used = link_tokens::Entity::delete_many()
-            .filter(link_tokens::Column::TokenHash.eq(verification.link.as_str()))
-            .filter(link_tokens::Column::UserId.eq(user))
-            .filter(link_tokens::Column::Purpose.eq(LinkPurpose::VerifyEmail.as_str()))
-            .filter(link_tokens::Column::ExpiresAt.gt(verification.now))
-            .exec(txn)
-            .await?;
-        if verified.rows_affected != 1 || used.rows_affected != 1 {
+        let used = use_link(txn, &verification.link, verification.user_id, LinkPurpose::VerifyEmail, verification.now);
+        if verified.rows_affected != 1 || !used.await? {
             return Ok(VerifyWrite::LinkUsed);
         }
         work.commit(Changed::Accounts).await?;
         Ok(VerifyWrite::Done)
     }
+}
+
+#[async_trait]
+impl EmailChangeStore for SeaLinkUses {
+    async fn change_email(&self, change: &EmailChange) -> Result<ChangeWrite, StoreError> {
+        match self.write_email_change(change).await {
+            Ok(done) => Ok(done),
+            // Another account took the address since the link was sent.
+            Err(error) if is_unique_violation(&error) => Ok(ChangeWrite::Taken),
+            Err(error) => Err(store_error(error)),
+        }
+    }
+}
+
+impl SeaLinkUses {
+    async fn write_email_change(&self, change: &EmailChange) -> Result<ChangeWrite, DbErr> {
+        let work = self.writes.begin().await?;
+        let txn = work.txn();
+        let user = change.user_id.as_uuid();
+        let moved = users::Entity::update_many()
+            .col_expr(users::Column::Email, Expr::value(change.new.as_str()))
+            .col_expr(users::Column::EmailVerified, Expr::value(true))
+            .col_expr(users::Column::UpdatedAt, Expr::value(change.now))
+            .filter(users::Column::Id.eq(user))
+            .exec(txn)
+            .await?;
+        let used = use_link(txn, &change.link, change.user_id, LinkPurpose::ChangeEmail, change.now);
+        if moved.rows_affected != 1 || !used.await? {
+            return Ok(ChangeWrite::LinkUsed);
+        }
+        // Every other pending link went to the old address, or proves it: void them.
+        link_tokens::Entity::delete_many().filter(link_tokens::Column::UserId.eq(user)).exec(txn).await?;
+        if let Some(notice) = &change.notice {
+            insert_job(txn, notice, change.now).await?;
+        }
+        work.commit(Changed::Accounts).await?;
+        Ok(ChangeWrite::Done)
+    }
+}
+
+/// Uses the link: deletes it if it is still there, the user's, of `purpose` and unexpired at
+/// `now`. False when it was not (used or voided meanwhile, or expired).
+async fn use_link(
+    txn: &DatabaseTransaction,
+    link: &LinkTokenHash,
+    user_id: UserId,
+    purpose: LinkPurpose,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let used = link_tokens::Entity::delete_many()
+        .filter(link_tokens::Column::TokenHash.eq(link.as_str()))
+        .filter(link_tokens::Column::UserId.eq(user_id.as_uuid()))
+        .filter(link_tokens::Column::Purpose.eq(purpose.as_str()))
+        .filter(link_tokens::Column::ExpiresAt.gt(now))
+        .exec(txn)
+        .await?;
+    Ok(used.rows_affected == 1)
 }
 
 /// What a claim removes besides the password and the sessions: every provider link, every

@@ -24,8 +24,9 @@ use crate::errors::store_error;
 const RESET_REQUESTED: &str = "password_reset_requested";
 const VERIFY_EMAIL: &str = "verify_email";
 const NOTICE: &str = "notice";
+const CONFIRM_NEW_EMAIL: &str = "confirm_new_email";
 /// The kinds this build can send; a newer replica's kinds are left to it.
-const KNOWN_KINDS: [&str; 3] = [RESET_REQUESTED, VERIFY_EMAIL, NOTICE];
+const KNOWN_KINDS: [&str; 4] = [RESET_REQUESTED, VERIFY_EMAIL, NOTICE, CONFIRM_NEW_EMAIL];
 
 #[derive(Debug, Clone)]
 pub struct SeaMailOutbox {
@@ -43,6 +44,9 @@ fn leased(row: mail_outbox::Model) -> Option<LeasedMail> {
     let job = match (row.kind.as_str(), row.user_id) {
         (RESET_REQUESTED, _) => MailJob::PasswordResetRequested { email },
         (VERIFY_EMAIL, Some(user_id)) => MailJob::VerifyEmail { user_id: UserId::from_uuid(user_id), email },
+        (CONFIRM_NEW_EMAIL, Some(user_id)) => {
+            MailJob::ConfirmNewEmail { user_id: UserId::from_uuid(user_id), email }
+        }
         (NOTICE, Some(user_id)) => MailJob::Notice {
             user_id: UserId::from_uuid(user_id),
             email,
@@ -79,6 +83,7 @@ pub(crate) async fn insert_job<C: ConnectionTrait>(conn: &C, job: &MailJob, now:
     let (kind, user_id, detail, client) = match job {
         MailJob::PasswordResetRequested { .. } => (RESET_REQUESTED, None, None, None),
         MailJob::VerifyEmail { user_id, .. } => (VERIFY_EMAIL, Some(user_id.as_uuid()), None, None),
+        MailJob::ConfirmNewEmail { user_id, .. } => (CONFIRM_NEW_EMAIL, Some(user_id.as_uuid()), None, None),
         MailJob::Notice { user_id, notice, client, .. } => {
             (NOTICE, Some(user_id.as_uuid()), Some(notice.stored()), Some(client))
         }

@@ -3,10 +3,18 @@ import type { FieldErrorCode, OAuthErrorCode, Problem, ProblemCode } from "@/lib
 import {
   accountNotice,
   asSentence,
+  changeEmailOtherAccount,
+  changeEmailRefusals,
+  changeEmailSent,
+  changeEmailSignInFirst,
+  changeEmailUnavailable,
+  changeLinkRefusals,
+  emailChanged,
   fieldErrorMessage,
   fieldErrorSentences,
   oauthErrorMessage,
   mailLinksUnavailable,
+  newEmailFieldSentences,
   oauthErrors,
   problemCodeMessage,
   problemSentences,
@@ -164,6 +172,15 @@ describe("full sentences", () => {
       verificationMailWait(30),
       verificationMailWait(undefined),
       verifyOtherAccount("ada@example.com"),
+      signInNotice({ ended: false, protectedPage: false, changingEmail: true }) ?? "",
+      changeEmailUnavailable,
+      changeEmailSent("ada@new.example.com"),
+      ...Object.values(newEmailFieldSentences),
+      ...Object.values(changeEmailRefusals),
+      changeEmailSignInFirst,
+      ...Object.values(changeLinkRefusals),
+      emailChanged("ada@new.example.com"),
+      changeEmailOtherAccount("ada@example.com"),
     ];
     for (const sentence of own) expect(sentence).toMatch(fullSentence);
   });
@@ -224,5 +241,47 @@ describe("the mail pages", () => {
     // Anything else in the address shows nothing, never itself.
     expect(accountNotice("<b>hi</b>")).toBeNull();
     expect(accountNotice("constructor")).toBeNull();
+  });
+});
+
+describe("a change of address", () => {
+  test("the login page says why a change of address link's page sent the person there", () => {
+    expect(signInNotice({ ended: false, protectedPage: false, changingEmail: true })).toBe(
+      "Sign in to the account that asked for the new address, and you'll come back to confirm it.",
+    );
+    expect(signInNotice({ ended: true, protectedPage: false, changingEmail: true })).toBe(
+      "You were signed out. Sign in again to continue.",
+    );
+  });
+  test("sent: where the link went, that nothing changes before it is opened, and for how long", () => {
+    expect(changeEmailSent("ada@new.example.com")).toBe(
+      "We've sent a link to ada@new.example.com. Your address changes once you open it (it works for 24 hours).",
+    );
+  });
+  test("the account's own address is said as an address, not as the password's same_as_current", () => {
+    expect(fieldCodes).toContain("same_as_current");
+    expect(newEmailFieldSentences.same_as_current).toContain("already your account's address");
+    expect(newEmailFieldSentences.same_as_current).not.toBe(fieldErrorMessage("same_as_current"));
+  });
+  test("another account's address and mail being off have the form's own words", () => {
+    expect(problemCodes).toEqual(expect.arrayContaining(["email_taken", "not_found"]));
+    expect(changeEmailRefusals.email_taken).toBe(
+      "Another account already uses this address. Enter a different one.",
+    );
+    expect(changeEmailRefusals.not_found).toBe(changeEmailUnavailable);
+  });
+  test("a refused link says why, with the change link's own 24 hours", () => {
+    expect(changeLinkRefusals.link_expired).toContain("24 hours");
+    expect(changeLinkRefusals.link_expired).not.toBe(problemCodeMessage("link_expired"));
+    expect(changeLinkRefusals.email_taken).toContain("your address was not changed");
+    const all = Object.values(changeLinkRefusals);
+    expect(new Set(all).size).toBe(all.length);
+  });
+  test("done, and another account's link, name the addresses", () => {
+    expect(emailChanged("ada@new.example.com")).toBe(
+      "Your account's address is now ada@new.example.com.",
+    );
+    expect(changeEmailOtherAccount("ada@example.com")).toContain("not for ada@example.com");
+    expect(changeEmailOtherAccount("ada@example.com")).toContain("nothing was changed");
   });
 });

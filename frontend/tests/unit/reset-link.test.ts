@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import {
+  changeEmailTokenKey,
   forgetLinkToken,
   forgetResetToken,
   resetTokenKey,
@@ -148,5 +149,28 @@ describe("a verification link's token", () => {
     forgetResetToken(win.storage);
     expect(takeLinkToken(win, verifyTokenKey)).toBe("verify");
     expect(takeResetToken(win)).toBeNull();
+  });
+});
+
+describe("a change of address link's token", () => {
+  test("is kept under its own key, and survives leaving the page to sign in", () => {
+    const { win, items, replaced, reopen } = fakeWindow(`#token=${token}`);
+    expect(takeLinkToken(win, changeEmailTokenKey)).toBe(token);
+    expect(replaced).toHaveLength(1);
+    expect(items.get(changeEmailTokenKey)).toBe(token);
+    expect(items.has(verifyTokenKey)).toBe(false);
+    reopen();
+    expect(takeLinkToken(win, changeEmailTokenKey)).toBe(token);
+    forgetLinkToken(win.storage, changeEmailTokenKey);
+    expect(takeLinkToken(win, changeEmailTokenKey)).toBeNull();
+  });
+  test("neither a verification link's nor a reset's stands in for it, nor it for them", () => {
+    const { win } = fakeWindow("", { [verifyTokenKey]: "verify", [resetTokenKey]: "reset" });
+    expect(takeLinkToken(win, changeEmailTokenKey)).toBeNull();
+    const kept = fakeWindow("", { [changeEmailTokenKey]: "change" }).win;
+    expect(takeLinkToken(kept, verifyTokenKey)).toBeNull();
+    expect(takeResetToken(kept)).toBeNull();
+    expect(takeLinkToken(kept, changeEmailTokenKey)).toBe("change");
+    expect(new Set([resetTokenKey, verifyTokenKey, changeEmailTokenKey]).size).toBe(3);
   });
 });

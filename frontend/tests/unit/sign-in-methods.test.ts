@@ -77,6 +77,7 @@ describe("the change that waits for a proof", () => {
     { kind: "link", provider: "discord" },
     { kind: "remove-password" },
     { kind: "set-password" },
+    { kind: "change-email" },
   ];
   test("each change survives the trip through a URL word", () => {
     expect(changes.map(proofKey)).toEqual([
@@ -84,6 +85,7 @@ describe("the change that waits for a proof", () => {
       "link.discord",
       "remove-password",
       "set-password",
+      "change-email",
     ]);
     for (const change of changes) expect(parseProofKey(proofKey(change))).toEqual(change);
   });
@@ -111,6 +113,12 @@ describe("the change that waits for a proof", () => {
     );
     expect(afterProofNotice({ kind: "link", provider: "discord" }, name)).toBe(
       "You confirmed it's you. Press Link Discord again to finish.",
+    );
+    expect(proofPurpose({ kind: "change-email" }, name)).toBe(
+      "To change your address, confirm it's you.",
+    );
+    expect(afterProofNotice({ kind: "change-email" }, name)).toBe(
+      "You confirmed it's you. Press Change email and send the link again to finish.",
     );
     expect(afterProofNotice(null, name)).toBe(
       "You confirmed it's you. You can now make the change you started.",

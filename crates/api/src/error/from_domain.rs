@@ -5,7 +5,7 @@ use yoshikosan_domain::ports::{Infrastructure, StoreError};
 use yoshikosan_domain::use_cases::{
     AuthenticateError, ListSessionsError, LogInError, LogOutError, LogOutEverywhereError, ReauthenticateError,
     RegisterError, RemoveSignInMethodError, RequestPasswordResetError, ResetPasswordError, RevokeSessionError,
-    SendVerificationError, SetPasswordError, VerifyEmailError,
+    SendVerificationError, SetPasswordError, VerifyEmailError, ChangeEmailError, ConfirmEmailChangeError,
 };
 use yoshikosan_domain::{Throttled, ValidationErrors};
 
@@ -123,6 +123,32 @@ impl From<VerifyEmailError> for ApiError {
             VerifyEmailError::OtherAccount => Self::OtherAccountsLink,
             VerifyEmailError::RateLimited(throttled) => throttled.into(),
             VerifyEmailError::Infrastructure(e) => e.into(),
+        }
+    }
+}
+
+impl From<ChangeEmailError> for ApiError {
+    fn from(error: ChangeEmailError) -> Self {
+        match error {
+            ChangeEmailError::Invalid(errors) => errors.into(),
+            ChangeEmailError::EmailTaken => Self::EmailTaken,
+            ChangeEmailError::ReauthenticationRequired => Self::ReauthenticationRequired,
+            ChangeEmailError::SessionEnded => Self::Unauthenticated,
+            ChangeEmailError::RateLimited(throttled) => throttled.into(),
+            ChangeEmailError::Infrastructure(e) => e.into(),
+        }
+    }
+}
+
+impl From<ConfirmEmailChangeError> for ApiError {
+    fn from(error: ConfirmEmailChangeError) -> Self {
+        match error {
+            ConfirmEmailChangeError::InvalidLink => Self::InvalidLink,
+            ConfirmEmailChangeError::LinkExpired => Self::LinkExpired,
+            ConfirmEmailChangeError::OtherAccount => Self::OtherAccountsLink,
+            ConfirmEmailChangeError::EmailTaken => Self::EmailTaken,
+            ConfirmEmailChangeError::RateLimited(throttled) => throttled.into(),
+            ConfirmEmailChangeError::Infrastructure(e) => e.into(),
         }
     }
 }

@@ -39,6 +39,8 @@ pub fn table(routes: &mut ServiceConfig) {
         .service(auth::reauthenticate::reauthenticate) //  POST   /api/auth/reauthenticate
         .service(auth::email::send_verification) //        POST   /api/auth/email/verification
         .service(auth::email::verify_email) //             POST   /api/auth/email/verify
+        .service(auth::email_change::change_email) //      PUT    /api/auth/email
+        .service(auth::email_change::confirm_email_change) // POST /api/auth/email/confirm
         // The provider routes last: a named `/api/auth/…` route always wins over `{provider}`.
         .service(auth::oauth::callback) //                 GET    /api/auth/callback/{provider}
         .service(auth::oauth::start) //                    GET    /api/auth/{provider}

@@ -5,6 +5,7 @@
 mod bcrypt_offload;
 mod database_outage;
 mod docs;
+mod email_change;
 mod email_verification;
 mod fair_hashing;
 mod health;

@@ -14,6 +14,8 @@ pub enum LinkPurpose {
     PasswordReset,
     /// Proves the account's address: its owner opened a link sent to it.
     VerifyEmail,
+    /// Proves a new address before the account takes it.
+    ChangeEmail,
 }
 
 impl LinkPurpose {
@@ -21,19 +23,20 @@ impl LinkPurpose {
         match self {
             Self::PasswordReset => "password_reset",
             Self::VerifyEmail => "verify_email",
+            Self::ChangeEmail => "change_email",
         }
     }
 
     /// None for a purpose this build does not know (a newer replica's row).
     pub fn from_stored(stored: &str) -> Option<Self> {
-        [Self::PasswordReset, Self::VerifyEmail].into_iter().find(|purpose| purpose.as_str() == stored)
+        [Self::PasswordReset, Self::VerifyEmail, Self::ChangeEmail].into_iter().find(|purpose| purpose.as_str() == stored)
     }
 
     /// How long a link lives, counted from the request that asked for it.
     pub fn lifetime(self) -> Duration {
         match self {
             Self::PasswordReset => Duration::minutes(30),
-            Self::VerifyEmail => Duration::hours(24),
+            Self::VerifyEmail | Self::ChangeEmail => Duration::hours(24),
         }
     }
 }
@@ -130,7 +133,7 @@ mod tests {
 
     #[test]
     fn purposes_are_stored_by_name() {
-        for purpose in [LinkPurpose::PasswordReset, LinkPurpose::VerifyEmail] {
+        for purpose in [LinkPurpose::PasswordReset, LinkPurpose::VerifyEmail, LinkPurpose::ChangeEmail] {
             assert_eq!(LinkPurpose::from_stored(purpose.as_str()), Some(purpose));
         }
         assert_eq!(LinkPurpose::from_stored("verify_email_v9"), None);

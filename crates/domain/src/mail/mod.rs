@@ -23,6 +23,9 @@ pub enum MailJob {
     /// A link that proves the account's address, sent to it; none goes out once the address is
     /// verified or has changed.
     VerifyEmail { user_id: UserId, email: Email },
+    /// A link that proves a new address, sent to it; the account takes the address once the
+    /// link is used.
+    ConfirmNewEmail { user_id: UserId, email: Email },
     /// A change the account's owner is told about; the row's creation is when it happened.
     Notice { user_id: UserId, email: Email, notice: Notice, client: ClientInfo },
 }
@@ -31,9 +34,10 @@ impl MailJob {
     /// The address the job is about.
     pub fn recipient(&self) -> &Email {
         match self {
-            Self::PasswordResetRequested { email } | Self::VerifyEmail { email, .. } | Self::Notice { email, .. } => {
-                email
-            }
+            Self::PasswordResetRequested { email }
+            | Self::VerifyEmail { email, .. }
+            | Self::ConfirmNewEmail { email, .. }
+            | Self::Notice { email, .. } => email,
         }
     }
 }
@@ -251,6 +255,7 @@ impl Notice {
             Self::AccountClaimed { password, providers } => {
                 format!("account_claimed:{}{}", if *password { "password," } else { "" }, names(providers))
             }
+            Self::EmailChanged { to } => format!("email_changed:{}", to.as_str()),
         }
     }
 
@@ -271,6 +276,7 @@ impl Notice {
                 let providers = items.iter().filter(|i| **i != "password").filter_map(|i| ProviderId::parse(i).ok());
                 Self::AccountClaimed { password, providers: providers.collect() }
             }
+            "email_changed" if !detail.is_empty() => Self::EmailChanged { to: Email::from_stored(detail.to_owned()) },
             _ => return None,
         })
     }
@@ -279,4 +285,34 @@ impl Notice {
     pub fn to(self, user: &crate::user::User, client: &ClientInfo) -> MailJob {
         MailJob::Notice { user_id: user.id, email: user.email.clone(), notice: self, client: client.clone() }
     }
+}
+
+/// A new address taken by an account through the link sent to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailChange {
+    pub link: LinkTokenHash,
+    pub user_id: UserId,
+    pub new: Email,
+    /// Told to the address the account leaves, written with the change.
+    pub notice: Option<MailJob>,
+    pub now: DateTime<Utc>,
+}
+
+/// How a change of address's write ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeWrite {
+    Done,
+    /// The link was used, voided or expired meanwhile: nothing changed.
+    LinkUsed,
+    /// Another account has the address now: nothing changed.
+    Taken,
+}
+
+#[cfg_attr(test, mockall::automock)]
+#[async_trait]
+pub trait EmailChangeStore: Send + Sync {
+    /// Uses the link and moves the account to the new address, verified, voiding every other
+    /// pending link of the account (they went to the old address), in one transaction under the
+    /// user's lock.
+    async fn change_email(&self, change: &EmailChange) -> Result<ChangeWrite, StoreError>;
 }

@@ -23,6 +23,10 @@ pub enum ThrottledAction {
     SendVerification,
     /// An address proven by a link: a refused link spends.
     VerifyEmail,
+    /// A link asked for to move the account to another address.
+    ChangeEmail,
+    /// A new address confirmed by its link: a refused link spends.
+    ConfirmEmailChange,
 }
 
 /// When a unit of a budget stays spent.
@@ -38,7 +42,7 @@ pub enum Spend {
 }
 
 impl ThrottledAction {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 11] = [
         Self::LogIn,
         Self::Register,
         Self::ChangePassword,
@@ -48,6 +52,8 @@ impl ThrottledAction {
         Self::ResetPassword,
         Self::SendVerification,
         Self::VerifyEmail,
+        Self::ChangeEmail,
+        Self::ConfirmEmailChange,
     ];
 
     pub fn route(self) -> &'static str {
@@ -61,6 +67,8 @@ impl ThrottledAction {
             Self::ResetPassword => "POST /api/auth/password/reset",
             Self::SendVerification => "POST /api/auth/email/verification",
             Self::VerifyEmail => "POST /api/auth/email/verify",
+            Self::ChangeEmail => "PUT /api/auth/email",
+            Self::ConfirmEmailChange => "POST /api/auth/email/confirm",
         }
     }
 
@@ -73,20 +81,23 @@ impl ThrottledAction {
             | Self::ForgotPassword
             | Self::ResetPassword
             | Self::SendVerification
-            | Self::VerifyEmail => Spend::Never,
+            | Self::VerifyEmail
+            | Self::ChangeEmail
+            | Self::ConfirmEmailChange => Spend::Never,
         }
     }
 
     /// The client address's budget (`RATE_LIMIT_MAX_PER_IP`).
     pub fn address(self) -> Spend {
         match self {
-            Self::LogIn | Self::Reauthenticate | Self::VerifyEmail => Spend::OnFailure,
+            Self::LogIn | Self::Reauthenticate | Self::VerifyEmail | Self::ConfirmEmailChange => Spend::OnFailure,
             Self::Register
             | Self::ChangePassword
             | Self::SetFirstPassword
             | Self::ForgotPassword
             | Self::ResetPassword
-            | Self::SendVerification => Spend::Always,
+            | Self::SendVerification
+            | Self::ChangeEmail => Spend::Always,
         }
     }
 

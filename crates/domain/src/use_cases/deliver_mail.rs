@@ -157,6 +157,7 @@ impl DeliverMail {
         let expires_at = link.expires_at;
         let message = match mail.job {
             MailJob::VerifyEmail { .. } => MailMessage::VerifyEmail { token, expires_at },
+            MailJob::ConfirmNewEmail { .. } => MailMessage::ConfirmNewEmail { token, expires_at },
             _ => MailMessage::PasswordReset { token, expires_at },
         };
         Ok(Ok((user.name, message)))
@@ -193,6 +194,11 @@ impl DeliverMail {
                 // Proven or changed meanwhile: the link would be of no use.
                 let user = user.filter(|user| !user.email_verified && user.email == *email);
                 (user, LinkPurpose::VerifyEmail)
+            }
+            MailJob::ConfirmNewEmail { user_id, email } => {
+                let user = self.ports.users.find_by_id(*user_id).await?;
+                // Already the account's address (a confirmation sent twice): nothing to prove.
+                (user.filter(|user| user.email != *email), LinkPurpose::ChangeEmail)
             }
             MailJob::Notice { .. } => return Ok(Err(Delivery::NothingToSend)),
         };

@@ -55,15 +55,19 @@ infrastructure_error!(
     RequestPasswordResetError,
     ResetPasswordError,
     SendVerificationError,
-    VerifyEmailError
+    VerifyEmailError,
+    ChangeEmailError,
+    ConfirmEmailChangeError
 );
 
 mod authenticate;
+mod change_email;
 mod complete_oauth;
 mod deliver_mail;
 mod link_identity;
 mod log_in;
 mod log_out;
+mod mail_link;
 mod oauth_attempt;
 mod oauth_sign_in;
 mod reauthenticate;
@@ -80,6 +84,9 @@ mod verify_email;
 pub(crate) mod test_support;
 
 pub use authenticate::{Authenticate, AuthenticateError, Authenticated};
+pub use change_email::{
+    ChangeEmail, ChangeEmailCommand, ChangeEmailError, ChangeEmailPorts, ConfirmEmailChange, ConfirmEmailChangeError,
+};
 pub use complete_oauth::{AUTH_TIME_LEEWAY, CompleteOAuth, CompleteOAuthCommand, CompleteOAuthPorts, CompletedOAuth};
 pub use deliver_mail::{DeliverMail, DeliverMailPorts, Delivery, DropReason, GIVE_UP_AFTER, LEASE, backoff};
 pub use link_identity::LinkedIdentity;

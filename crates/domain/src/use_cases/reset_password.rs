@@ -1,13 +1,14 @@
 use std::sync::Arc;
 
 use crate::clock::Clock;
-use crate::mail::{LinkPurpose, LinkToken, LinkTokens, Notice, PasswordReset, PasswordResetStore, ResetWrite};
+use crate::mail::{LinkPurpose, LinkTokens, Notice, PasswordReset, PasswordResetStore, ResetWrite};
 use crate::password::PasswordPolicy;
 use crate::ports::{Infrastructure, PasswordHasher, StoreError, UserRepository};
 use crate::session::{ClientInfo, SignInMethod};
 use crate::session_issuer::SessionIssuer;
 use crate::throttle::{Throttle, Throttled, ThrottledAction};
 use crate::use_cases::SignedIn;
+use crate::use_cases::mail_link::{Refused, spend_for_refusal, usable_link};
 use crate::validation::{FieldError, ValidationErrors};
 
 /// A new password through a reset link.
@@ -88,19 +89,23 @@ impl ResetPassword {
 
     #[tracing::instrument(name = "reset_password", skip_all)]
     pub async fn execute(&self, command: &ResetPasswordCommand) -> Result<PasswordWasReset, ResetPasswordError> {
-        let keys = ThrottledAction::ResetPassword.address_keys(command.client.ip.as_deref());
+        let client_ip = command.client.ip.as_deref();
+        let keys = ThrottledAction::ResetPassword.address_keys(client_ip);
         let now = self.ports.clock.now();
-        let link = match self.find_link(&command.token).await? {
-            Ok(link) => link,
-            Err(refused) => {
-                // A wrong link spends the address's budget: guessing tokens costs.
-                self.throttle.admit(&keys, now).await?.failed();
-                return Err(refused);
+        let refused = |refusal| match refusal {
+            Refused::Expired => ResetPasswordError::LinkExpired,
+            Refused::Invalid | Refused::OtherAccount => ResetPasswordError::InvalidLink,
+        };
+        let found = usable_link(&*self.ports.links, &command.token, LinkPurpose::PasswordReset, None, now).await?;
+        let user = match found {
+            Ok((token, stored)) => self.ports.users.find_by_id(stored.user_id).await?.map(|user| (token, user)),
+            Err(refusal) => {
+                spend_for_refusal(&self.throttle, ThrottledAction::ResetPassword, client_ip, now).await?;
+                return Err(refused(refusal));
             }
         };
-        let (token, stored) = link;
-        let Some(user) = self.ports.users.find_by_id(stored.user_id).await? else {
-            self.throttle.admit(&keys, now).await?.failed();
+        let Some((token, user)) = user else {
+            spend_for_refusal(&self.throttle, ThrottledAction::ResetPassword, client_ip, now).await?;
             return Err(ResetPasswordError::InvalidLink);
         };
         // Checked before the link is used: a weak password leaves it usable.
@@ -151,24 +156,6 @@ impl ResetPassword {
             }
         }
         Err(StoreError::Unexpected("the account kept changing during a reset".into()).into())
-    }
-
-    /// The link the token names, if it is a live reset link.
-    async fn find_link(
-        &self,
-        token: &str,
-    ) -> Result<Result<(LinkToken, crate::mail::StoredLink), ResetPasswordError>, ResetPasswordError> {
-        let Some(token) = LinkToken::parse(token.trim()) else { return Ok(Err(ResetPasswordError::InvalidLink)) };
-        let Some(stored) = self.ports.links.find(&token.hash()).await? else {
-            return Ok(Err(ResetPasswordError::InvalidLink));
-        };
-        if stored.purpose != Some(LinkPurpose::PasswordReset) {
-            return Ok(Err(ResetPasswordError::InvalidLink));
-        }
-        if self.ports.clock.now() >= stored.expires_at {
-            return Ok(Err(ResetPasswordError::LinkExpired));
-        }
-        Ok(Ok((token, stored)))
     }
 }
 

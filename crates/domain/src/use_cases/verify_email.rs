@@ -3,7 +3,8 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use crate::clock::Clock;
-use crate::mail::{EmailVerification, EmailVerificationStore, LinkPurpose, LinkToken, LinkTokens, MailJob, MailOutbox};
+use crate::mail::{EmailVerification, EmailVerificationStore, LinkPurpose, LinkTokens, MailJob, MailOutbox, VerifyWrite};
+use crate::use_cases::mail_link::{Refused, spend_for_refusal, usable_link};
 use crate::ports::{FailureCounter, Infrastructure, Reservation, StoreError, UserRepository};
 use crate::throttle::{Throttle, Throttled, ThrottledAction};
 use crate::user::{User, UserId};
@@ -99,44 +100,24 @@ impl VerifyEmailAddress {
     }
 
     #[tracing::instrument(name = "verify_email", skip_all, fields(user = %user_id))]
-    pub async fn execute(
-        &self,
-        user_id: UserId,
-        token: &str,
-        client_ip: Option<&str>,
-    ) -> Result<User, VerifyEmailError> {
-        match self.attempt(user_id, token).await {
-            Err(
-                refused @ (VerifyEmailError::InvalidLink
-                | VerifyEmailError::LinkExpired
-                | VerifyEmailError::OtherAccount),
-            ) => {
-                // A wrong link spends the address's budget: guessing tokens costs.
-                let keys = ThrottledAction::VerifyEmail.address_keys(client_ip);
-                self.throttle.admit(&keys, self.ports.clock.now()).await?.failed();
-                Err(refused)
-            }
-            other => other,
-        }
-    }
-
-    async fn attempt(&self, user_id: UserId, token: &str) -> Result<User, VerifyEmailError> {
-        let token = LinkToken::parse(token.trim()).ok_or(VerifyEmailError::InvalidLink)?;
-        let stored = self.ports.links.find(&token.hash()).await?.ok_or(VerifyEmailError::InvalidLink)?;
-        if stored.purpose != Some(LinkPurpose::VerifyEmail) {
-            return Err(VerifyEmailError::InvalidLink);
-        }
-        if stored.user_id != user_id {
-            return Err(VerifyEmailError::OtherAccount);
-        }
+    pub async fn execute(&self, user_id: UserId, token: &str, client_ip: Option<&str>) -> Result<User, VerifyEmailError> {
         let now = self.ports.clock.now();
-        if now >= stored.expires_at {
-            return Err(VerifyEmailError::LinkExpired);
-        }
+        let found = usable_link(&*self.ports.links, token, LinkPurpose::VerifyEmail, Some(user_id), now).await?;
+        let (token, stored) = match found {
+            Ok(found) => found,
+            Err(refusal) => {
+                spend_for_refusal(&self.throttle, ThrottledAction::VerifyEmail, client_ip, now).await?;
+                return Err(match refusal {
+                    Refused::Invalid => VerifyEmailError::InvalidLink,
+                    Refused::Expired => VerifyEmailError::LinkExpired,
+                    Refused::OtherAccount => VerifyEmailError::OtherAccount,
+                });
+            }
+        };
         let verification = EmailVerification { link: token.hash(), user_id, email: stored.email, now };
         match self.ports.store.verify(&verification).await? {
-            crate::mail::VerifyWrite::Done => {}
-            crate::mail::VerifyWrite::LinkUsed => return Err(VerifyEmailError::InvalidLink),
+            VerifyWrite::Done => {}
+            VerifyWrite::LinkUsed => return Err(VerifyEmailError::InvalidLink),
         }
         let user = self.ports.users.find_by_id(user_id).await?;
         user.ok_or_else(|| StoreError::Unexpected("the verified user is gone".into()).into())

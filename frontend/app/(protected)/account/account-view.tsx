@@ -5,6 +5,7 @@ import { useAuth } from "@/lib/auth-context";
 import type { ProofFor } from "@/lib/sign-in-methods";
 import { NeedsJavaScript } from "@/components/needs-javascript";
 import { SendVerificationMail } from "@/components/verification-mail";
+import { ChangeEmail } from "./change-email";
 import { ConfirmIdentity } from "./confirm-identity";
 import { PasswordForm } from "./password-form";
 import { SessionsCard } from "./sessions-card";
@@ -13,7 +14,10 @@ import { SignInMethods } from "./sign-in-methods";
 type Props = {
   providers: Provider[];
   policy: PasswordPolicy | null;
-  /** The backend sends links by mail: an unverified address can ask for a verification mail. */
+  /**
+   * The backend sends links by mail: an unverified address can ask for a verification mail, and
+   * the address can be changed (by a link to the new one).
+   */
   emailLinks: boolean;
   linkError: string | null;
   /** A change that needs a proof first: a link start the backend sent back here for one. */
@@ -86,6 +90,7 @@ export function AccountView({
               <span className="badge badge-warn">not verified</span>
             )}
             {emailLinks ? <SendVerificationMail label="Send verification mail" /> : null}
+            {emailLinks ? <ChangeEmail /> : null}
           </dd>
         </dl>
       </section>

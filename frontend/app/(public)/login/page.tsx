@@ -34,6 +34,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
         ended: session.ended,
         protectedPage: isProtected(callbackUrl),
         verifying: callbackUrl === "/verify-email",
+        changingEmail: callbackUrl === "/confirm-email",
       })}
       oauthError={oauthErrorMessage(first(params.error))}
     />

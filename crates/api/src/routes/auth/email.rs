@@ -48,9 +48,7 @@ pub async fn send_verification(
     CurrentUser(current): CurrentUser,
     client: ClientContext,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.mail.enabled {
-        return Err(ApiError::NotFound);
-    }
+    state.mail.available()?;
     state.mail.send_verification.execute(current.user.id, client.info.ip.as_deref()).await?;
     Audit::new(AuditEvent::VerificationSent, &client).user(current.user.id).session(current.session.id).emit();
     state.mail.wake.notify_one();
@@ -81,9 +79,7 @@ pub async fn verify_email(
     client: ClientContext,
     body: JsonBody<VerifyEmailRequest>,
 ) -> Result<web::Json<UserResponse>, ApiError> {
-    if !state.mail.enabled {
-        return Err(ApiError::NotFound);
-    }
+    state.mail.available()?;
     let token = body.into_inner().token;
     let audit = |event| Audit::new(event, &client).user(current.user.id).session(current.session.id);
     match state.mail.verify_email.execute(current.user.id, &token, client.info.ip.as_deref()).await {

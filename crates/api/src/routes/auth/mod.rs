@@ -3,6 +3,7 @@
 mod current_user;
 mod dto;
 pub(super) mod email;
+pub(super) mod email_change;
 pub(super) mod log_in;
 pub(super) mod log_out;
 pub(super) mod me;
@@ -19,6 +20,7 @@ pub(super) mod unlink;
 pub use current_user::CurrentUser;
 pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
 pub use email::VerifyEmailRequest;
+pub use email_change::ChangeEmailRequest;
 pub use oauth::ProviderPathId;
 pub use password::SetPasswordRequest;
 pub use password_policy::{PasswordPolicyResponse, PasswordRuleResponse};

@@ -62,9 +62,7 @@ pub async fn forgot_password(
     client: ClientContext,
     body: JsonBody<ForgotPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.mail.enabled {
-        return Err(ApiError::NotFound);
-    }
+    state.mail.available()?;
     let email = body.into_inner().email;
     state.mail.request_reset.execute(&email, client.info.ip.as_deref()).await?;
     Audit::new(AuditEvent::PasswordResetRequested, &client).email(email.trim()).emit();
@@ -95,9 +93,7 @@ pub async fn reset_password(
     client: ClientContext,
     body: JsonBody<ResetPasswordRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    if !state.mail.enabled {
-        return Err(ApiError::NotFound);
-    }
+    state.mail.available()?;
     let ResetPasswordRequest { token, new_password } = body.into_inner();
     let command = ResetPasswordCommand { token, new_password, client: client.info.clone() };
     match state.mail.reset.execute(&command).await {
