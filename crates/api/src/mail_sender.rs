@@ -10,7 +10,8 @@ use yoshikosan_domain::Clock;
 use yoshikosan_domain::mail::{MailOutbox, Mailer};
 use yoshikosan_domain::ports::FailureCounter;
 use yoshikosan_domain::use_cases::{
-    CompleteOAuth, ConfirmEmailChange, DeliverMail, DeliverMailPorts, Delivery, DropReason, RemoveSignInMethod, ResetPassword, SetPassword,
+    CompleteOAuth, ConfirmEmailChange, DeliverMail, DeliverMailPorts, Delivery, DropReason, RemoveSignInMethod,
+    ResetPassword, SetPassword,
 };
 use yoshikosan_mail::{LogMailer, MailSetupError, Site, SmtpMailer};
 use yoshikosan_persistence::Database;

@@ -2,7 +2,6 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::Instant;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -26,7 +25,6 @@ use crate::http::csrf::AllowedOrigins;
 use crate::http::request_id::{self, RequestSpan};
 use crate::http::{body_deadline, csrf, request_metrics, security_headers};
 use crate::mail_sender::{self, MailSender};
-use crate::prometheus;
 use crate::routes;
 use crate::routes::fallback::RouteTable;
 use crate::state::AppState;

@@ -3,10 +3,9 @@ use std::time::Instant;
 use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use yoshikosan_domain::use_cases::{
-    ChangeEmail, ConfirmEmailChange,
-    Authenticate, CompleteOAuth, ListSessions, LogIn, LogOut, LogOutEverywhere, OAuthErrorCode, Reauthenticate,
-    Register, RemoveSignInMethod, RequestPasswordReset, ResetPassword, RevokeSession, SendVerification, SetPassword,
-    StartOAuth, VerifyEmailAddress,
+    Authenticate, ChangeEmail, CompleteOAuth, ConfirmEmailChange, ListSessions, LogIn, LogOut, LogOutEverywhere,
+    OAuthErrorCode, Reauthenticate, Register, RemoveSignInMethod, RequestPasswordReset, ResetPassword, RevokeSession,
+    SendVerification, SetPassword, StartOAuth, VerifyEmailAddress,
 };
 
 use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};

@@ -32,10 +32,9 @@ pub(crate) fn notice_parts(notice: &Notice, at: DateTime<Utc>, client: &ClientIn
             format!("Sign-in with {} was removed", provider_name(provider)),
             format!("Signing in with {} was removed from {account}", provider_name(provider)),
         ),
-        Notice::EmailChanged { to: new } => (
-            "Your address was changed".to_owned(),
-            format!("The address of {account} was changed to {}", new.as_str()),
-        ),
+        Notice::EmailChanged { to: new } => {
+            ("Your address was changed".to_owned(), format!("The address of {account} was changed to {}", new.as_str()))
+        }
         Notice::AccountClaimed { password, providers } => {
             let mut removed: Vec<String> = Vec::new();
             if *password {

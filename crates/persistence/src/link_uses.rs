@@ -3,9 +3,9 @@
 //! an unverified account the rest of a claim) and a verification (the address verified).
 
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
-use chrono::{DateTime, Utc};
 use yoshikosan_domain::UserId;
 use yoshikosan_domain::mail::{
     ChangeWrite, EmailChange, EmailChangeStore, EmailVerification, EmailVerificationStore, LinkPurpose, LinkTokenHash,

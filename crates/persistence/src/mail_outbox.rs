@@ -44,9 +44,7 @@ fn leased(row: mail_outbox::Model) -> Option<LeasedMail> {
     let job = match (row.kind.as_str(), row.user_id) {
         (RESET_REQUESTED, _) => MailJob::PasswordResetRequested { email },
         (VERIFY_EMAIL, Some(user_id)) => MailJob::VerifyEmail { user_id: UserId::from_uuid(user_id), email },
-        (CONFIRM_NEW_EMAIL, Some(user_id)) => {
-            MailJob::ConfirmNewEmail { user_id: UserId::from_uuid(user_id), email }
-        }
+        (CONFIRM_NEW_EMAIL, Some(user_id)) => MailJob::ConfirmNewEmail { user_id: UserId::from_uuid(user_id), email },
         (NOTICE, Some(user_id)) => MailJob::Notice {
             user_id: UserId::from_uuid(user_id),
             email,

@@ -3,9 +3,9 @@
 
 use yoshikosan_domain::ports::{Infrastructure, StoreError};
 use yoshikosan_domain::use_cases::{
-    AuthenticateError, ListSessionsError, LogInError, LogOutError, LogOutEverywhereError, ReauthenticateError,
-    RegisterError, RemoveSignInMethodError, RequestPasswordResetError, ResetPasswordError, RevokeSessionError,
-    SendVerificationError, SetPasswordError, VerifyEmailError, ChangeEmailError, ConfirmEmailChangeError,
+    AuthenticateError, ChangeEmailError, ConfirmEmailChangeError, ListSessionsError, LogInError, LogOutError,
+    LogOutEverywhereError, ReauthenticateError, RegisterError, RemoveSignInMethodError, RequestPasswordResetError,
+    ResetPasswordError, RevokeSessionError, SendVerificationError, SetPasswordError, VerifyEmailError,
 };
 use yoshikosan_domain::{Throttled, ValidationErrors};
 

@@ -19,7 +19,8 @@ async fn change(app: &TestApp, bearer: &str, email: &str) -> reqwest::Response {
 }
 
 async fn confirm(app: &TestApp, bearer: &str, token: &str) -> reqwest::Response {
-    let request = app.client.post(app.url("/api/auth/email/confirm")).bearer_auth(bearer).json(&json!({"token": token}));
+    let request =
+        app.client.post(app.url("/api/auth/email/confirm")).bearer_auth(bearer).json(&json!({"token": token}));
     request.send().await.unwrap()
 }
 

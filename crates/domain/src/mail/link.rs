@@ -29,7 +29,9 @@ impl LinkPurpose {
 
     /// None for a purpose this build does not know (a newer replica's row).
     pub fn from_stored(stored: &str) -> Option<Self> {
-        [Self::PasswordReset, Self::VerifyEmail, Self::ChangeEmail].into_iter().find(|purpose| purpose.as_str() == stored)
+        [Self::PasswordReset, Self::VerifyEmail, Self::ChangeEmail]
+            .into_iter()
+            .find(|purpose| purpose.as_str() == stored)
     }
 
     /// How long a link lives, counted from the request that asked for it.

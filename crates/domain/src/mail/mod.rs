@@ -135,6 +135,10 @@ pub enum MailMessage {
         token: LinkToken,
         expires_at: DateTime<Utc>,
     },
+    ConfirmNewEmail {
+        token: LinkToken,
+        expires_at: DateTime<Utc>,
+    },
     /// What happened, when, and from which browser and address.
     Notice {
         notice: Notice,
@@ -238,6 +242,10 @@ pub enum Notice {
     AccountClaimed {
         password: bool,
         providers: Vec<ProviderId>,
+    },
+    /// The account moved to another address (told to the one it left).
+    EmailChanged {
+        to: Email,
     },
 }
 

@@ -3,11 +3,11 @@ use std::sync::Arc;
 use crate::clock::Clock;
 use crate::email::Email;
 use crate::mail::{ChangeWrite, EmailChange, EmailChangeStore, LinkPurpose, LinkTokens, MailJob, MailOutbox, Notice};
-use crate::use_cases::mail_link::{Refused, spend_for_refusal, usable_link};
 use crate::ports::{Infrastructure, StoreError, UserRepository};
 use crate::proof::{Proof, RecentProof};
 use crate::session::{ClientInfo, SessionId};
 use crate::throttle::{Throttle, Throttled, ThrottledAction};
+use crate::use_cases::mail_link::{Refused, spend_for_refusal, usable_link};
 use crate::user::{User, UserId};
 use crate::validation::{FieldError, FieldErrorCode, ValidationErrors};
 

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use super::*;
+use crate::mail::LinkToken;
 use crate::mail::{MockEmailChangeStore, MockLinkTokens, MockMailOutbox, StoredLink};
 use crate::ports::MockUserRepository;
 use crate::use_cases::test_support::{clock, proven, t0, throttle_with_limits, user};
@@ -49,13 +50,16 @@ async fn a_link_goes_to_the_new_address_only_with_a_recent_proof() {
     let id = account.id;
     s.outbox
         .expect_enqueue()
-        .withf(move |job, _| *job == MailJob::ConfirmNewEmail { user_id: id, email: Email::parse("new@example.com").unwrap() })
+        .withf(move |job, _| {
+            *job == MailJob::ConfirmNewEmail { user_id: id, email: Email::parse("new@example.com").unwrap() }
+        })
         .times(1)
         .returning(|_, _| Ok(()));
     let change = ChangeEmail::new(ports(s), proven(Duration::minutes(1)), throttle_with_limits(10, 10));
     change.execute(&command(&account, "New@Example.com")).await.unwrap();
 
-    let stale = ChangeEmail::new(ports(setup(&account, false)), proven(Duration::hours(1)), throttle_with_limits(10, 10));
+    let stale =
+        ChangeEmail::new(ports(setup(&account, false)), proven(Duration::hours(1)), throttle_with_limits(10, 10));
     let refused = stale.execute(&command(&account, "new@example.com")).await;
     assert!(matches!(refused, Err(ChangeEmailError::ReauthenticationRequired)), "{refused:?}");
 }
@@ -63,10 +67,12 @@ async fn a_link_goes_to_the_new_address_only_with_a_recent_proof() {
 #[tokio::test]
 async fn the_same_address_and_a_taken_one_are_refused() {
     let account = user(Some("h"));
-    let change = ChangeEmail::new(ports(setup(&account, false)), proven(Duration::minutes(1)), throttle_with_limits(10, 10));
+    let change =
+        ChangeEmail::new(ports(setup(&account, false)), proven(Duration::minutes(1)), throttle_with_limits(10, 10));
     let same = change.execute(&command(&account, "ADA@example.com")).await;
     assert!(matches!(&same, Err(ChangeEmailError::Invalid(e)) if e.errors()[0].code == FieldErrorCode::SameAsCurrent));
-    let change = ChangeEmail::new(ports(setup(&account, true)), proven(Duration::minutes(1)), throttle_with_limits(10, 10));
+    let change =
+        ChangeEmail::new(ports(setup(&account, true)), proven(Duration::minutes(1)), throttle_with_limits(10, 10));
     let taken = change.execute(&command(&account, "taken@example.com")).await;
     assert!(matches!(taken, Err(ChangeEmailError::EmailTaken)), "{taken:?}");
 }

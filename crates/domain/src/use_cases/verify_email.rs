@@ -3,10 +3,12 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use crate::clock::Clock;
-use crate::mail::{EmailVerification, EmailVerificationStore, LinkPurpose, LinkTokens, MailJob, MailOutbox, VerifyWrite};
-use crate::use_cases::mail_link::{Refused, spend_for_refusal, usable_link};
+use crate::mail::{
+    EmailVerification, EmailVerificationStore, LinkPurpose, LinkTokens, MailJob, MailOutbox, VerifyWrite,
+};
 use crate::ports::{FailureCounter, Infrastructure, Reservation, StoreError, UserRepository};
 use crate::throttle::{Throttle, Throttled, ThrottledAction};
+use crate::use_cases::mail_link::{Refused, spend_for_refusal, usable_link};
 use crate::user::{User, UserId};
 
 /// How often a person may ask for a new verification mail.
@@ -100,7 +102,12 @@ impl VerifyEmailAddress {
     }
 
     #[tracing::instrument(name = "verify_email", skip_all, fields(user = %user_id))]
-    pub async fn execute(&self, user_id: UserId, token: &str, client_ip: Option<&str>) -> Result<User, VerifyEmailError> {
+    pub async fn execute(
+        &self,
+        user_id: UserId,
+        token: &str,
+        client_ip: Option<&str>,
+    ) -> Result<User, VerifyEmailError> {
         let now = self.ports.clock.now();
         let found = usable_link(&*self.ports.links, token, LinkPurpose::VerifyEmail, Some(user_id), now).await?;
         let (token, stored) = match found {

@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use super::*;
 use crate::email::Email;
+use crate::mail::LinkToken;
 use crate::mail::{MockEmailVerificationStore, MockLinkTokens, MockMailOutbox, StoredLink, VerifyWrite};
 use crate::ports::{FailureWindow, MockFailureCounter, MockUserRepository};
 use crate::use_cases::test_support::{clock, t0, throttle_with_limits, user};
@@ -134,5 +135,8 @@ async fn expired_used_and_other_purpose_links_are_refused_and_spend_the_address_
     assert!(matches!(outcomes[0], Err(VerifyEmailError::LinkExpired)), "{outcomes:?}");
     assert!(matches!(outcomes[1], Err(VerifyEmailError::InvalidLink)), "another purpose: {outcomes:?}");
     assert!(matches!(outcomes[2], Err(VerifyEmailError::InvalidLink)), "used meanwhile: {outcomes:?}");
-    assert!(matches!(outcomes[3], Err(VerifyEmailError::RateLimited(_))), "two refusals per address here (a link used meanwhile is no guess): {outcomes:?}");
+    assert!(
+        matches!(outcomes[3], Err(VerifyEmailError::RateLimited(_))),
+        "two refusals per address here (a link used meanwhile is no guess): {outcomes:?}"
+    );
 }
