@@ -998,24 +998,51 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "bad_request",
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "status": 400,
+           *       "title": "Bad Request",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Not signed in, or the session was revoked or expired (`unauthenticated`) */
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "unauthenticated",
+           *       "detail": "Authentication required",
+           *       "status": 401,
+           *       "title": "Unauthorized",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description A recent proof of identity is needed first (`reauthentication_required`), or a cross-site request (`csrf_rejected`) */
+      /** @description A recent proof of identity is needed first (`reauthentication_required`): `POST /api/auth/reauthenticate` or `POST /api/auth/{provider}/reauthenticate`, then repeat the request; or a cross-site request from a foreign Origin (`csrf_rejected`) */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "reauthentication_required",
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1025,6 +1052,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "not_found",
+           *       "detail": "No such resource",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1034,6 +1070,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "email_taken",
+           *       "detail": "An account with this email already exists",
+           *       "status": 409,
+           *       "title": "Conflict",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1043,6 +1088,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "payload_too_large",
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "status": 413,
+           *       "title": "Payload Too Large",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1052,10 +1106,26 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "validation_failed",
+           *       "detail": "The request has invalid fields",
+           *       "errors": [
+           *         {
+           *           "code": "same_as_current",
+           *           "field": "email",
+           *           "message": "this is already the account's address"
+           *         }
+           *       ],
+           *       "status": 422,
+           *       "title": "Unprocessable Entity",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Too many attempts from this address (`rate_limited`); retry after `Retry-After` seconds */
+      /** @description Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds */
       429: {
         headers: {
           /** @description Seconds until an attempt may succeed */
@@ -1063,6 +1133,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "status": 429,
+           *       "title": "Too Many Requests",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1072,6 +1151,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1099,12 +1187,21 @@ export interface operations {
           "application/json": components["schemas"]["UserResponse"];
         };
       };
-      /** @description The link is unknown, used or voided (`invalid_link`), or expired (`link_expired`) */
+      /** @description Malformed JSON or not application/json (`bad_request`) */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "bad_request",
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "status": 400,
+           *       "title": "Bad Request",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1114,6 +1211,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "unauthenticated",
+           *       "detail": "This link is for another account: sign in to the account it was sent for, then open it again",
+           *       "status": 401,
+           *       "title": "Unauthorized",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1123,6 +1229,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "csrf_rejected",
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "status": 403,
+           *       "title": "Forbidden",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1132,6 +1247,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "not_found",
+           *       "detail": "No such resource",
+           *       "status": 404,
+           *       "title": "Not Found",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1141,6 +1265,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "email_taken",
+           *       "detail": "An account with this email already exists",
+           *       "status": 409,
+           *       "title": "Conflict",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1150,10 +1283,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "payload_too_large",
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "status": 413,
+           *       "title": "Payload Too Large",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
-      /** @description Too many failed attempts from this address (`rate_limited`); retry after `Retry-After` seconds */
+      /** @description Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds */
       429: {
         headers: {
           /** @description Seconds until an attempt may succeed */
@@ -1161,6 +1303,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "rate_limited",
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "status": 429,
+           *       "title": "Too Many Requests",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
@@ -1170,6 +1321,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
+          /**
+           * @example {
+           *       "code": "unavailable",
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "status": 503,
+           *       "title": "Service Unavailable",
+           *       "type": "about:blank"
+           *     }
+           */
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
