@@ -225,13 +225,22 @@ step "a forgotten password through nginx and a real mail server (MailDev)"
 # The token of the newest mail to $1 whose subject has $2, read from MailDev's REST API.
 mailed_token() {
     python3 - "$1" "$2" <<'PY'
-import json, re, sys, time, urllib.request
+import json, re, sys, time, urllib.error, urllib.request
 to, subject = sys.argv[1], sys.argv[2]
+def inbox():
+    # MailDev 3 serves its REST API under /api; earlier releases at the root.
+    for path in ("/api/email", "/email"):
+        try:
+            return json.load(urllib.request.urlopen("http://127.0.0.1:1080" + path))
+        except (urllib.error.URLError, ValueError):
+            continue
+    return []
 for _ in range(100):
-    mails = json.load(urllib.request.urlopen("http://127.0.0.1:1080/email"))
-    found = [m for m in mails if subject in m.get("subject", "") and any(to == a.get("address") for a in m.get("to", []))]
-    if found:
-        print(re.search(r"#token=([A-Za-z0-9_-]{43})", found[-1]["text"]).group(1))
+    # Read as text, whatever the field names: the mail to the address, with the subject.
+    found = [json.dumps(m) for m in inbox() if to in json.dumps(m.get("to", m)) and subject in json.dumps(m.get("subject", ""))]
+    tokens = [t for m in found for t in re.findall(r"#token=([A-Za-z0-9_-]{43})", m)]
+    if tokens:
+        print(tokens[-1])
         sys.exit(0)
     time.sleep(0.2)
 sys.exit(1)
