@@ -15,4 +15,4 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
-mod wiring;
+pub mod wiring;

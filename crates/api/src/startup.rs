@@ -43,10 +43,8 @@ pub enum StartupError {
     Bind { address: String, source: std::io::Error },
     #[error("REDIS_URL is not usable: {0}")]
     Redis(String),
-    #[error("could not set up the HTTP client for the OAuth providers: {0}")]
-    OAuthClient(String),
-    #[error("{0}")]
-    Providers(#[from] yoshikosan_domain::DuplicateProvider),
+    #[error(transparent)]
+    Wiring(#[from] wiring::WiringError),
     #[error("{0}")]
     Mail(#[from] yoshikosan_mail::MailSetupError),
 }

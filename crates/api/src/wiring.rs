@@ -20,8 +20,16 @@ use crate::cookies::Cookies;
 use crate::http::oauth_flow;
 use crate::mail_sender::NotifyingIf;
 use crate::prometheus;
-use crate::startup::StartupError;
 use crate::state::{AccountFlows, AppState, MailFlows, OAuthFlows, Operations, SessionsState, WebSettings};
+
+/// What can keep the use cases from being wired.
+#[derive(Debug, thiserror::Error)]
+pub enum WiringError {
+    #[error("could not set up the HTTP client for the OAuth providers: {0}")]
+    OAuthClient(String),
+    #[error("{0}")]
+    Providers(#[from] yoshikosan_domain::DuplicateProvider),
+}
 
 pub(crate) fn state(
     settings: &Settings,
@@ -29,7 +37,7 @@ pub(crate) fn state(
     clock: Arc<dyn Clock>,
     counter: Arc<dyn FailureCounter>,
     (mail_enabled, wake): (bool, Arc<tokio::sync::Notify>),
-) -> Result<AppState, StartupError> {
+) -> Result<AppState, WiringError> {
     // Before anything records (the warm-up below does): what comes earlier is lost.
     let metrics = prometheus::handle();
     let tokens: Arc<dyn TokenCodec> = Arc::new(JwtCodec::new(&settings.secret_key));
@@ -158,8 +166,8 @@ pub(crate) fn state(
 
 /// The providers whose credentials are configured, in button order, sharing one HTTP client.
 /// A provider of a new kind is one adapter and one line here.
-fn provider_registry(settings: &Settings) -> Result<ProviderRegistry, StartupError> {
-    let http = yoshikosan_oauth::http_client().map_err(|e| StartupError::OAuthClient(e.to_string()))?;
+fn provider_registry(settings: &Settings) -> Result<ProviderRegistry, WiringError> {
+    let http = yoshikosan_oauth::http_client().map_err(|e| WiringError::OAuthClient(e.to_string()))?;
     let configured = [
         settings.google.clone().map(|google| GoogleProvider::registered(google, http.clone())),
         settings.discord.clone().map(|discord| DiscordProvider::registered(discord, http.clone())),

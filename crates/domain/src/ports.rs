@@ -61,7 +61,7 @@ pub trait UserRepository: Send + Sync {
         &self,
         user: &User,
         session: &Session,
-        mail: Option<crate::mail::MailJob>,
+        mail: Option<crate::mail::job::MailJob>,
     ) -> Result<(), CreateUserError>;
     /// Replaces the password (`previous` is the hash as read, None for an account without one)
     /// and revokes every session of the user but `keep`, in one transaction under the user's
@@ -93,7 +93,7 @@ pub struct SignInMethodRemoval {
     pub keep: SessionId,
     pub now: DateTime<Utc>,
     /// The owner's notice, written with the removal.
-    pub notice: Option<crate::mail::MailJob>,
+    pub notice: Option<crate::mail::job::MailJob>,
 }
 
 /// How a write of an account's ways in ended.
@@ -115,7 +115,7 @@ pub struct PasswordChange {
     pub keep: SessionId,
     pub now: DateTime<Utc>,
     /// The owner's notice, written with the change.
-    pub notice: Option<crate::mail::MailJob>,
+    pub notice: Option<crate::mail::job::MailJob>,
 }
 
 #[cfg_attr(test, mockall::automock)]
@@ -235,7 +235,7 @@ pub struct OAuthSignInWrite {
     /// The browser's previous session, which a sign-in replaces: revoked in the same commit.
     pub replaces: Option<SessionId>,
     /// The owner's notice (a link, a claim), written in the same commit.
-    pub notice: Option<crate::mail::MailJob>,
+    pub notice: Option<crate::mail::job::MailJob>,
 }
 
 /// The user a write is for.

@@ -3,9 +3,11 @@
 
 mod log_mailer;
 mod notices;
+mod parts;
 mod render;
 mod smtp;
 
 pub use log_mailer::LogMailer;
-pub use render::{Rendered, Site, render};
+pub use parts::Site;
+pub use render::{Rendered, render};
 pub use smtp::{MailSetupError, SmtpMailer, check_sender, check_smtp_url};

@@ -1,7 +1,8 @@
 use async_trait::async_trait;
 use yoshikosan_domain::mail::{Mail, MailError, Mailer};
 
-use crate::render::{Site, render};
+use crate::parts::Site;
+use crate::render::render;
 
 /// Development without `SMTP_URL`: each mail is written to the log, links and all, so that
 /// `cargo run` alone can walk every flow. Never used in production.

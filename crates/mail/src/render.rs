@@ -1,18 +1,10 @@
 //! What each mail says, as plain text and HTML, rendered when it is sent.
 
-use chrono::{DateTime, Utc};
 use html_escape::{encode_double_quoted_attribute, encode_text};
 use yoshikosan_domain::mail::{Mail, MailMessage};
 
 use crate::notices::notice_parts;
-
-/// What every mail names: the site, and where its pages are.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Site {
-    pub name: String,
-    /// `FRONTEND_URL` without a trailing slash.
-    pub frontend: String,
-}
+use crate::parts::{Parts, Site, when};
 
 /// A mail ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,15 +12,6 @@ pub struct Rendered {
     pub subject: String,
     pub text: String,
     pub html: String,
-}
-
-/// The parts a mail is made of; each kind of mail fills them in.
-pub(crate) struct Parts {
-    pub(crate) subject: String,
-    pub(crate) what_happened: String,
-    pub(crate) action: Option<(String, String)>,
-    pub(crate) expiry: Option<String>,
-    pub(crate) not_you: String,
 }
 
 pub fn render(mail: &Mail, site: &Site) -> Rendered {
@@ -93,10 +76,6 @@ pub fn render(mail: &Mail, site: &Site) -> Rendered {
     Rendered { text: text(&parts, &greeting, site), html: html(&parts, &greeting, site), subject: parts.subject }
 }
 
-pub(crate) fn when(at: DateTime<Utc>) -> String {
-    at.format("%H:%M UTC on %-d %B %Y").to_string()
-}
-
 fn text(parts: &Parts, greeting: &str, site: &Site) -> String {
     let mut body = format!("{greeting}\n\n{}\n", parts.what_happened);
     if let Some((label, url)) = &parts.action {
@@ -138,7 +117,7 @@ fn html(parts: &Parts, greeting: &str, site: &Site) -> String {
 mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
     use yoshikosan_domain::mail::LinkToken;
     use yoshikosan_domain::{DisplayName, Email};
 
@@ -190,7 +169,7 @@ mod tests {
 mod verify_tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
 
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
     use yoshikosan_domain::mail::LinkToken;
     use yoshikosan_domain::{DisplayName, Email};
 

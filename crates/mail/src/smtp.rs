@@ -6,7 +6,8 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 use yoshikosan_domain::mail::{Mail, MailError, Mailer};
 
-use crate::render::{Site, render};
+use crate::parts::Site;
+use crate::render::render;
 
 /// A conversation with the mail server that takes longer than this fails, and is retried.
 const TIMEOUT: Duration = Duration::from_secs(15);

@@ -1,46 +1,19 @@
 //! Mail: the links it carries, the outbox that keeps it until it is sent, and the ports through
 //! which it is stored, sealed and sent.
 
+pub mod job;
 mod link;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use job::{MailJob, Notice};
 pub use link::{LinkPurpose, LinkToken, LinkTokenHash};
 
 use crate::email::Email;
 use crate::ports::StoreError;
-use crate::provider_id::ProviderId;
 use crate::session::ClientInfo;
 use crate::user::{DisplayName, UserId};
-
-/// What a row of the outbox asks for. Decided when the job is sent, not when it is enqueued.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MailJob {
-    /// Someone asked for a password-reset link for this address; a mail goes out only if an
-    /// account has it.
-    PasswordResetRequested { email: Email },
-    /// A link that proves the account's address, sent to it; none goes out once the address is
-    /// verified or has changed.
-    VerifyEmail { user_id: UserId, email: Email },
-    /// A link that proves a new address, sent to it; the account takes the address once the
-    /// link is used.
-    ConfirmNewEmail { user_id: UserId, email: Email },
-    /// A change the account's owner is told about; the row's creation is when it happened.
-    Notice { user_id: UserId, email: Email, notice: Notice, client: ClientInfo },
-}
-
-impl MailJob {
-    /// The address the job is about.
-    pub fn recipient(&self) -> &Email {
-        match self {
-            Self::PasswordResetRequested { email }
-            | Self::VerifyEmail { email, .. }
-            | Self::ConfirmNewEmail { email, .. }
-            | Self::Notice { email, .. } => email,
-        }
-    }
-}
 
 /// A link attached to an outbox row: the account it is for, and the token sealed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,73 +199,6 @@ pub trait EmailVerificationStore: Send + Sync {
     /// Uses the link and marks the account's address verified, in one transaction under the
     /// user's lock.
     async fn verify(&self, verification: &EmailVerification) -> Result<VerifyWrite, StoreError>;
-}
-
-/// A change to an account that its owner is told about by mail, at the account's address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Notice {
-    PasswordChanged,
-    PasswordSet,
-    PasswordRemoved,
-    PasswordReset,
-    ProviderLinked(ProviderId),
-    ProviderUnlinked(ProviderId),
-    /// Someone proved they own the address of this unverified account and took it over: what it
-    /// lost.
-    AccountClaimed {
-        password: bool,
-        providers: Vec<ProviderId>,
-    },
-    /// The account moved to another address (told to the one it left).
-    EmailChanged {
-        to: Email,
-    },
-}
-
-impl Notice {
-    /// The notice as stored: a name, and for some a detail after a colon.
-    pub fn stored(&self) -> String {
-        let names = |providers: &[ProviderId]| providers.iter().map(ProviderId::as_str).collect::<Vec<_>>().join(",");
-        match self {
-            Self::PasswordChanged => "password_changed".into(),
-            Self::PasswordSet => "password_set".into(),
-            Self::PasswordRemoved => "password_removed".into(),
-            Self::PasswordReset => "password_reset".into(),
-            Self::ProviderLinked(p) => format!("provider_linked:{p}"),
-            Self::ProviderUnlinked(p) => format!("provider_unlinked:{p}"),
-            Self::AccountClaimed { password, providers } => {
-                format!("account_claimed:{}{}", if *password { "password," } else { "" }, names(providers))
-            }
-            Self::EmailChanged { to } => format!("email_changed:{}", to.as_str()),
-        }
-    }
-
-    /// None for a notice this build does not know (a newer replica's row).
-    pub fn from_stored(stored: &str) -> Option<Self> {
-        let (name, detail) = stored.split_once(':').unwrap_or((stored, ""));
-        let provider = || ProviderId::parse(detail).ok();
-        Some(match name {
-            "password_changed" => Self::PasswordChanged,
-            "password_set" => Self::PasswordSet,
-            "password_removed" => Self::PasswordRemoved,
-            "password_reset" => Self::PasswordReset,
-            "provider_linked" => Self::ProviderLinked(provider()?),
-            "provider_unlinked" => Self::ProviderUnlinked(provider()?),
-            "account_claimed" => {
-                let items: Vec<&str> = detail.split(',').filter(|item| !item.is_empty()).collect();
-                let password = items.contains(&"password");
-                let providers = items.iter().filter(|i| **i != "password").filter_map(|i| ProviderId::parse(i).ok());
-                Self::AccountClaimed { password, providers: providers.collect() }
-            }
-            "email_changed" if !detail.is_empty() => Self::EmailChanged { to: Email::from_stored(detail.to_owned()) },
-            _ => return None,
-        })
-    }
-
-    /// The mail job telling `user` about this, from the browser and address in `client`.
-    pub fn to(self, user: &crate::user::User, client: &ClientInfo) -> MailJob {
-        MailJob::Notice { user_id: user.id, email: user.email.clone(), notice: self, client: client.clone() }
-    }
 }
 
 /// A new address taken by an account through the link sent to it.
