@@ -72,7 +72,7 @@ pub fn render(mail: &Mail, site: &Site) -> Rendered {
         },
         MailMessage::Notice { notice, at, client } => notice_parts(notice, *at, client, &mail.to, site),
     };
-    let greeting = format!("Hello {},", mail.name.as_str());
+    let greeting = mail.name.as_ref().map_or_else(|| "Hello,".to_owned(), |name| format!("Hello {},", name.as_str()));
     Rendered { text: text(&parts, &greeting, site), html: html(&parts, &greeting, site), subject: parts.subject }
 }
 
@@ -128,7 +128,7 @@ mod tests {
         let expires_at = Utc.with_ymd_and_hms(2026, 12, 6, 14, 5, 0).unwrap();
         let message = MailMessage::PasswordReset { token: token.clone(), expires_at };
         let mail =
-            Mail { to: Email::parse("ada@example.com").unwrap(), name: DisplayName::parse(name).unwrap(), message };
+            Mail { to: Email::parse("ada@example.com").unwrap(), name: Some(DisplayName::parse(name).unwrap()), message };
         (mail, token)
     }
 
@@ -161,6 +161,10 @@ mod tests {
             assert!(!rendered.html.contains("<b>Mallory"), "escaped in HTML");
         }
         let (mail, _) = reset_mail("<b>Mallory</b>");
+        let (anonymous, _) = reset_mail("Mallory");
+        let anonymous = Mail { name: None, ..anonymous };
+        let rendered = render(&anonymous, &site());
+        assert!(rendered.text.starts_with("Hello,\n") && !rendered.text.contains("Mallory"), "{}", rendered.text);
         assert!(render(&mail, &site()).html.contains("&lt;b&gt;Mallory&lt;/b&gt;"));
     }
 }
@@ -181,7 +185,7 @@ mod verify_tests {
         let expires_at = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
         let message = MailMessage::VerifyEmail { token: token.clone(), expires_at };
         let mail =
-            Mail { to: Email::parse("ada@example.com").unwrap(), name: DisplayName::parse("Ada").unwrap(), message };
+            Mail { to: Email::parse("ada@example.com").unwrap(), name: Some(DisplayName::parse("Ada").unwrap()), message };
         let site = Site { name: "Yoshikosan".into(), frontend: "https://app.example.com".into() };
         let rendered = render(&mail, &site);
         assert_eq!(rendered.subject, "Confirm your address for Yoshikosan");

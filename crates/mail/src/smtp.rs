@@ -67,7 +67,7 @@ impl Mailer for SmtpMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
         let rendered = render(mail, &self.site);
         let address = mail.to.as_str().parse().map_err(|_| MailError("the address is not deliverable".into()))?;
-        let to = Mailbox::new(Some(mail.name.as_str().to_owned()), address);
+        let to = Mailbox::new(mail.name.as_ref().map(|name| name.as_str().to_owned()), address);
         let message = Message::builder()
             .from(self.from.clone())
             .to(to)

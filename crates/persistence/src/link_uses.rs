@@ -59,6 +59,12 @@ impl SeaLinkUses {
         if !reset.email_verified {
             remove_for_claim(txn, reset.user_id).await?;
         }
+        // Whoever held a session may have asked for a link (a change of address): it goes with
+        // the sessions.
+        link_tokens::Entity::delete_many()
+            .filter(link_tokens::Column::UserId.eq(reset.user_id.as_uuid()))
+            .exec(txn)
+            .await?;
         sessions::Entity::delete_many().filter(sessions::Column::UserId.eq(reset.user_id.as_uuid())).exec(txn).await?;
         session_row(&reset.session).insert(txn).await?;
         if let Some(notice) = &reset.notice {

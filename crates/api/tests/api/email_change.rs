@@ -80,3 +80,18 @@ async fn another_account_s_session_cannot_use_the_link() {
     assert_eq!(me["email"], "mallory@example.com");
     assert_eq!(confirm(&app, &ada, &token).await.status(), StatusCode::OK, "the owner still can");
 }
+
+#[tokio::test]
+async fn a_reset_voids_a_pending_change_of_address() {
+    let Some(catcher) = MailCatcher::start() else { return };
+    let (app, _) = setup(&catcher).await;
+    let session = app.signed_up("ada@example.com").await;
+    change(&app, &session, "thief@example.com").await;
+    let change_token = catcher.wait_for("thief@example.com", CONFIRM, 1, WAIT).await[0].token();
+    app.post_json("/api/auth/password/forgot", &json!({"email": "ada@example.com"})).await;
+    let reset_token = catcher.wait_for("ada@example.com", "Reset your", 1, WAIT).await[0].token();
+    let body = json!({"token": reset_token, "new_password": "copper-lantern-88"});
+    let reset: Value = app.post_json("/api/auth/password/reset", &body).await.json().await.unwrap();
+    let fresh = reset["access_token"].as_str().unwrap();
+    assert_problem(confirm(&app, fresh, &change_token).await, StatusCode::BAD_REQUEST, "invalid_link").await;
+}

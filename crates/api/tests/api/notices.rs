@@ -109,3 +109,17 @@ async fn linking_and_unlinking_a_provider_and_a_claim_by_one_are_told() {
     assert_eq!(claimed.len(), 1);
     assert!(claimed[0].text.contains("its password"), "{}", claimed[0].text);
 }
+
+#[tokio::test]
+async fn reset_requests_filling_the_address_s_hour_do_not_silence_a_notice() {
+    let Some(catcher) = MailCatcher::start() else { return };
+    let app = with_mail(&catcher).await;
+    let token = app.signed_up("ada@example.com").await;
+    for _ in 0..6 {
+        app.post_json("/api/auth/password/forgot", &json!({"email": "ada@example.com"})).await;
+    }
+    catcher.wait_for("ada@example.com", "Reset your", 4, WAIT).await;
+    assert_eq!(change_password(&app, &token, PASSWORD, "copper-lantern-88").await.status(), StatusCode::NO_CONTENT);
+    let told = catcher.wait_for("ada@example.com", "Your password was changed", 1, WAIT).await;
+    assert_eq!(told.len(), 1, "notices have a share of their own");
+}

@@ -124,7 +124,9 @@ pub enum MailMessage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Mail {
     pub to: Email,
-    pub name: DisplayName,
+    /// The account's name, greeted only when the account's address is proven: otherwise whoever
+    /// registered it chose it, and a mail from us must not carry their words to the address.
+    pub name: Option<DisplayName>,
     pub message: MailMessage,
 }
 

@@ -11,14 +11,15 @@ use crate::mail::{
 use crate::ports::{FailureCounter, Reservation, StoreError, UserRepository};
 
 /// A mail ready to send (the addressee's name and what it says), or what became of it instead.
-type Composed = Result<(crate::user::DisplayName, MailMessage), Delivery>;
+type Composed = Result<(Option<crate::user::DisplayName>, MailMessage), Delivery>;
 
 /// How long a sender holds the rows it leased before another may take them.
 pub const LEASE: Duration = Duration::minutes(2);
 /// After this long in the outbox a mail is given up.
 pub const GIVE_UP_AFTER: Duration = Duration::hours(24);
-/// Rows leased at once.
-const BATCH: u32 = 20;
+/// Rows leased at once: few enough that all are sent within the lease even when each waits for
+/// the mail server's full timeout (15 s), so no other instance takes one of them meanwhile.
+const BATCH: u32 = 5;
 /// The window of the per-address cap.
 const CAP_WINDOW: Duration = Duration::hours(1);
 
@@ -155,12 +156,17 @@ impl DeliverMail {
             return Ok(Err(Delivery::NothingToSend));
         };
         let expires_at = link.expires_at;
+        // The new address is not the account's yet: no name of the account's goes to it.
+        let name = match mail.job {
+            MailJob::ConfirmNewEmail { .. } => None,
+            _ => user.email_verified.then_some(user.name),
+        };
         let message = match mail.job {
             MailJob::VerifyEmail { .. } => MailMessage::VerifyEmail { token, expires_at },
             MailJob::ConfirmNewEmail { .. } => MailMessage::ConfirmNewEmail { token, expires_at },
             _ => MailMessage::PasswordReset { token, expires_at },
         };
-        Ok(Ok((user.name, message)))
+        Ok(Ok((name, message)))
     }
 
     /// A notice: counted against the address's cap at its first attempt, sent while the
@@ -169,14 +175,14 @@ impl DeliverMail {
         let MailJob::Notice { user_id, email, notice, client } = &mail.job else {
             return Ok(Err(Delivery::NothingToSend));
         };
-        if mail.attempts <= 1 && !self.within_cap(email.as_str(), now).await {
+        if mail.attempts <= 1 && !self.within_cap(Cap::Notices, email.as_str(), now).await {
             return Ok(Err(Delivery::Dropped(DropReason::OverCap)));
         }
         let Some(user) = self.ports.users.find_by_id(*user_id).await? else {
             return Ok(Err(Delivery::NothingToSend));
         };
         let message = MailMessage::Notice { notice: notice.clone(), at: mail.created_at, client: client.clone() };
-        Ok(Ok((user.name, message)))
+        Ok(Ok((user.email_verified.then_some(user.name), message)))
     }
 
     /// Decides whether the job's mail goes out; if so, makes its link and attaches it.
@@ -204,7 +210,7 @@ impl DeliverMail {
         };
         let Some(user) = user else { return Ok(Err(Delivery::NothingToSend)) };
         let email = mail.job.recipient();
-        if !self.within_cap(email.as_str(), now).await {
+        if !self.within_cap(Cap::Links, email.as_str(), now).await {
             return Ok(Err(Delivery::Dropped(DropReason::OverCap)));
         }
         let token = LinkToken::generate();
@@ -219,8 +225,8 @@ impl DeliverMail {
 
     /// Counts one mail to the address; false when it has had its share this hour. A counter
     /// that cannot be reached lets the mail go: a lost notice is worse than one too many.
-    async fn within_cap(&self, address: &str, now: DateTime<Utc>) -> bool {
-        let key = format!("mail:{}", hex::encode(Sha256::digest(address.as_bytes())));
+    async fn within_cap(&self, cap: Cap, address: &str, now: DateTime<Utc>) -> bool {
+        let key = format!("{}:{}", cap.prefix(), hex::encode(Sha256::digest(address.as_bytes())));
         match self.ports.counter.reserve(&key, now, CAP_WINDOW, self.max_per_address).await {
             Ok(Reservation::Granted(_)) => true,
             Ok(Reservation::Refused(_)) => false,
@@ -228,6 +234,24 @@ impl DeliverMail {
                 tracing::error!(%error, "mail cap counter unavailable; mail sent");
                 true
             }
+        }
+    }
+}
+
+/// The two shares of `MAIL_MAX_PER_ADDRESS`: links anyone can ask for (a reset, for any address)
+/// are counted apart from notices, so that filling an address's hour with reset requests cannot
+/// silence the notice of a change to its account.
+#[derive(Debug, Clone, Copy)]
+enum Cap {
+    Links,
+    Notices,
+}
+
+impl Cap {
+    fn prefix(self) -> &'static str {
+        match self {
+            Self::Links => "mail",
+            Self::Notices => "mail-notice",
         }
     }
 }

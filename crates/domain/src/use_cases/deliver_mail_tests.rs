@@ -84,6 +84,7 @@ async fn a_reset_request_for_an_account_gets_a_link_that_lives_30_minutes_from_t
         assert_eq!(token.hash(), new.hash, "the mail carries the stored link's token");
         assert_eq!(*expires_at, new.link.expires_at);
         assert_eq!(mail.to.as_str(), "ada@example.com");
+        assert_eq!(mail.name, None, "an unproven address is not greeted with the name its registrant chose");
         Ok(())
     });
     s.outbox.expect_remove().withf(move |removed| *removed == id).times(1).returning(|_| Ok(()));

@@ -98,7 +98,11 @@ impl ResetPassword {
         };
         let found = usable_link(&*self.ports.links, &command.token, LinkPurpose::PasswordReset, None, now).await?;
         let user = match found {
-            Ok((token, stored)) => self.ports.users.find_by_id(stored.user_id).await?.map(|user| (token, user)),
+            // Sent to an address the account has since left: that mailbox no longer speaks for it.
+            Ok((token, stored)) => {
+                let user = self.ports.users.find_by_id(stored.user_id).await?;
+                user.filter(|user| user.email == stored.email).map(|user| (token, user))
+            }
             Err(refusal) => {
                 spend_for_refusal(&self.throttle, ThrottledAction::ResetPassword, client_ip, now).await?;
                 return Err(refused(refusal));

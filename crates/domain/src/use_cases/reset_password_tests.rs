@@ -193,3 +193,13 @@ async fn an_account_verified_meanwhile_is_decided_again_and_not_claimed() {
     let done = reset(s).execute(&command(LinkToken::generate().expose(), STRONG)).await.unwrap();
     assert!(!done.claimed);
 }
+
+#[tokio::test]
+async fn a_link_sent_to_an_address_the_account_has_left_is_invalid() {
+    let mut account = user(Some("$2b$04$old"));
+    account.email = crate::email::Email::parse("moved@example.com").unwrap();
+    let mut s = setup(&account, Duration::minutes(30));
+    s.store.expect_reset().never();
+    let refused = reset(s).execute(&command(LinkToken::generate().expose(), STRONG)).await;
+    assert!(matches!(refused, Err(ResetPasswordError::InvalidLink)), "{refused:?}");
+}
