@@ -57,7 +57,8 @@ pub(crate) fn notice_parts(notice: &Notice, at: DateTime<Utc>, client: &ClientIn
         // The client writes its user agent: shown as its own claim, without quotes it could
         // close to pass its words off as the service's.
         .map(|ua| {
-            let shown: String = ua.chars().filter(|c| !matches!(c, '"' | '\u{201c}' | '\u{201d}')).take(MAX_AGENT_CHARS).collect();
+            let shown: String =
+                ua.chars().filter(|c| !matches!(c, '"' | '\u{201c}' | '\u{201d}')).take(MAX_AGENT_CHARS).collect();
             format!("a browser that calls itself \u{201c}{shown}\u{201d}")
         })
         .unwrap_or_else(|| "an unknown browser".to_owned());

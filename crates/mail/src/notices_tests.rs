@@ -10,7 +10,8 @@ use crate::render::render;
 fn notice_mail(notice: Notice, client: ClientInfo) -> crate::Rendered {
     let at = Utc.with_ymd_and_hms(2026, 12, 6, 9, 30, 0).unwrap();
     let message = MailMessage::Notice { notice, at, client };
-    let mail = Mail { to: Email::parse("ada@example.com").unwrap(), name: Some(DisplayName::parse("Ada").unwrap()), message };
+    let mail =
+        Mail { to: Email::parse("ada@example.com").unwrap(), name: Some(DisplayName::parse("Ada").unwrap()), message };
     render(&mail, &Site { name: "Yoshikosan".into(), frontend: "https://app.example.com".into() })
 }
 

@@ -127,8 +127,11 @@ mod tests {
         let token = LinkToken::generate();
         let expires_at = Utc.with_ymd_and_hms(2026, 12, 6, 14, 5, 0).unwrap();
         let message = MailMessage::PasswordReset { token: token.clone(), expires_at };
-        let mail =
-            Mail { to: Email::parse("ada@example.com").unwrap(), name: Some(DisplayName::parse(name).unwrap()), message };
+        let mail = Mail {
+            to: Email::parse("ada@example.com").unwrap(),
+            name: Some(DisplayName::parse(name).unwrap()),
+            message,
+        };
         (mail, token)
     }
 
@@ -184,8 +187,11 @@ mod verify_tests {
         let token = LinkToken::generate();
         let expires_at = Utc.with_ymd_and_hms(2026, 12, 7, 9, 0, 0).unwrap();
         let message = MailMessage::VerifyEmail { token: token.clone(), expires_at };
-        let mail =
-            Mail { to: Email::parse("ada@example.com").unwrap(), name: Some(DisplayName::parse("Ada").unwrap()), message };
+        let mail = Mail {
+            to: Email::parse("ada@example.com").unwrap(),
+            name: Some(DisplayName::parse("Ada").unwrap()),
+            message,
+        };
         let site = Site { name: "Yoshikosan".into(), frontend: "https://app.example.com".into() };
         let rendered = render(&mail, &site);
         assert_eq!(rendered.subject, "Confirm your address for Yoshikosan");
