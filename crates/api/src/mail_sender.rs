@@ -37,7 +37,7 @@ pub fn mailer(settings: &Settings) -> Result<Option<Arc<dyn Mailer>>, MailSetupE
         Site { name: SITE_NAME.to_owned(), frontend: settings.frontend_url.as_str().trim_end_matches('/').into() };
     match (&settings.mail.smtp_url, settings.env) {
         (Some(url), _) => Ok(Some(Arc::new(SmtpMailer::new(url, &settings.mail.from, site)?))),
-        (None, AppEnv::Development) => Ok(Some(Arc::new(LogMailer::new(site)))),
+        (None, AppEnv::Development) => Ok(Some(Arc::new(LogMailer::new(site, is_local(&settings.frontend_url))))),
         (None, AppEnv::Production) => Ok(None),
     }
 }
@@ -62,6 +62,16 @@ macro_rules! notifying {
 }
 
 notifying!(SetPassword, RemoveSignInMethod, ResetPassword, CompleteOAuth, ConfirmEmailChange);
+
+/// The site is served from this machine: a development run, whose log may show working links.
+fn is_local(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost" || domain.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
 
 /// Drains the outbox: woken at once by a request that enqueued, else every [`POLL_EVERY`].
 pub struct MailSender {
