@@ -36,6 +36,10 @@ pub enum AuditEvent {
     EmailChangeRequested,
     EmailChanged,
     EmailChangeFailed,
+    PasskeyAdded,
+    PasskeyRemoved,
+    PasskeySignIn,
+    PasskeyRejected,
 }
 
 impl AuditEvent {
@@ -68,6 +72,10 @@ impl AuditEvent {
             Self::EmailChanged => "email_changed",
             Self::EmailChangeFailed => "email_change_failed",
             Self::ReauthenticationFailed => "reauthentication_failed",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
+            Self::PasskeySignIn => "passkey_sign_in",
+            Self::PasskeyRejected => "passkey_rejected",
         }
     }
 }

@@ -10,6 +10,7 @@ use yoshikosan_domain::{FieldError, FieldErrorCode};
 
 mod codes;
 mod from_domain;
+mod from_passkeys;
 
 pub use codes::{FieldErrorCodes, INVALID_TYPE, OAuthErrorCodes, ProblemCode};
 
@@ -27,6 +28,17 @@ pub enum ApiError {
     InvalidLink,
     #[error("link expired")]
     LinkExpired,
+    /// A passkey ceremony that is unknown, altered, expired, finished or another's.
+    #[error("invalid ceremony")]
+    InvalidCeremony,
+    /// A passkey sign-in or re-authentication refused: one answer for every reason.
+    #[error("passkey rejected")]
+    PasskeyRejected,
+    /// A new passkey refused at registration.
+    #[error("passkey refused at registration")]
+    PasskeyNotRegistered,
+    #[error("passkey already registered")]
+    PasskeyExists,
     #[error("unauthenticated")]
     Unauthenticated,
     #[error("token expired")]
@@ -140,6 +152,16 @@ impl ApiError {
                 text(Code::InvalidLink, "This link is not valid: it was used already, or a newer one was sent")
             }
             Self::LinkExpired => text(Code::LinkExpired, "This link has expired: ask for a new one"),
+            Self::InvalidCeremony => {
+                text(Code::InvalidCeremony, "This passkey request is no longer valid: start again")
+            }
+            Self::PasskeyRejected => text(Code::PasskeyRejected, "This passkey was not accepted"),
+            Self::PasskeyNotRegistered => text(
+                Code::PasskeyRejected,
+                "This passkey could not be added: the authenticator's answer failed a check, or it cannot keep a \
+                 passkey that signs in without typing your address",
+            ),
+            Self::PasskeyExists => text(Code::PasskeyExists, "This passkey is already registered"),
             Self::Unauthenticated => text(Code::Unauthenticated, "Authentication required"),
             Self::TokenExpired => text(Code::TokenExpired, "The access token has expired; sign in again"),
             Self::InvalidCredentials => text(Code::InvalidCredentials, "Email or password is incorrect"),
@@ -181,18 +203,24 @@ impl ApiError {
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
-            Self::BadRequest(_) | Self::UnsupportedMediaType | Self::InvalidLink | Self::LinkExpired => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::BadRequest(_)
+            | Self::UnsupportedMediaType
+            | Self::InvalidLink
+            | Self::LinkExpired
+            | Self::InvalidCeremony
+            | Self::PasskeyNotRegistered => StatusCode::BAD_REQUEST,
             Self::Unauthenticated
             | Self::TokenExpired
             | Self::InvalidCredentials
             | Self::WrongPassword
-            | Self::OtherAccountsLink => StatusCode::UNAUTHORIZED,
+            | Self::OtherAccountsLink
+            | Self::PasskeyRejected => StatusCode::UNAUTHORIZED,
             Self::CsrfRejected | Self::ReauthenticationRequired => StatusCode::FORBIDDEN,
             Self::NotFound | Self::ProviderNotConfigured | Self::NoSuchSignInMethod => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::EmailTaken | Self::LastSignInMethod | Self::AlreadyVerified => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::LastSignInMethod | Self::AlreadyVerified | Self::PasskeyExists => {
+                StatusCode::CONFLICT
+            }
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -216,7 +244,11 @@ impl ResponseError for ApiError {
             Self::TokenExpired => {
                 response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE_EXPIRED));
             }
-            Self::Unauthenticated | Self::InvalidCredentials | Self::WrongPassword | Self::OtherAccountsLink => {
+            Self::Unauthenticated
+            | Self::InvalidCredentials
+            | Self::WrongPassword
+            | Self::OtherAccountsLink
+            | Self::PasskeyRejected => {
                 response.insert_header((header::WWW_AUTHENTICATE, WWW_AUTHENTICATE));
             }
             Self::Unavailable(_) => {

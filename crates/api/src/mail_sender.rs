@@ -10,8 +10,8 @@ use yoshikosan_domain::Clock;
 use yoshikosan_domain::mail::{MailOutbox, Mailer};
 use yoshikosan_domain::ports::FailureCounter;
 use yoshikosan_domain::use_cases::{
-    CompleteOAuth, ConfirmEmailChange, DeliverMail, DeliverMailPorts, Delivery, DropReason, RemoveSignInMethod,
-    ResetPassword, SetPassword,
+    CompleteOAuth, ConfirmEmailChange, DeliverMail, DeliverMailPorts, Delivery, DropReason, RegisterPasskey,
+    RemoveSignInMethod, ResetPassword, SetPassword,
 };
 use yoshikosan_mail::{LogMailer, MailSetupError, Site, SmtpMailer};
 use yoshikosan_persistence::Database;
@@ -61,7 +61,7 @@ macro_rules! notifying {
     )*};
 }
 
-notifying!(SetPassword, RemoveSignInMethod, ResetPassword, CompleteOAuth, ConfirmEmailChange);
+notifying!(SetPassword, RemoveSignInMethod, ResetPassword, CompleteOAuth, ConfirmEmailChange, RegisterPasskey);
 
 /// The site is served from this machine: a development run, whose log may show working links.
 fn is_local(url: &url::Url) -> bool {

@@ -157,6 +157,10 @@ pub enum SignInResult {
     EmailNotVerified,
     /// OAuth: an identity the account's owner unlinked, refused by the email rules.
     IdentityUnlinked,
+    /// Passkey: the authenticator's answer failed a check.
+    PasskeyRejected,
+    /// Passkey: a ceremony unknown, expired, finished or another's.
+    InvalidCeremony,
     /// The database could not be reached (503).
     Unavailable,
     /// Anything else (500).
@@ -176,6 +180,8 @@ impl SignInResult {
             Self::ProviderError => "provider_error",
             Self::EmailNotVerified => "email_not_verified",
             Self::IdentityUnlinked => "identity_unlinked",
+            Self::PasskeyRejected => "passkey_rejected",
+            Self::InvalidCeremony => "invalid_ceremony",
             Self::Unavailable => "unavailable",
             Self::Error => "error",
         }
@@ -213,6 +219,8 @@ impl From<&ApiError> for SignInResult {
             ApiError::EmailTaken => Self::EmailTaken,
             ApiError::Validation(_) | ApiError::BadRequest(_) => Self::InvalidRequest,
             ApiError::RateLimited(_) => Self::RateLimited,
+            ApiError::PasskeyRejected => Self::PasskeyRejected,
+            ApiError::InvalidCeremony => Self::InvalidCeremony,
             ApiError::Unavailable(_) => Self::Unavailable,
             _ => Self::Error,
         }

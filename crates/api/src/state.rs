@@ -4,8 +4,9 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use std::sync::Arc;
 use yoshikosan_domain::use_cases::{
     Authenticate, ChangeEmail, CompleteOAuth, ConfirmEmailChange, ListSessions, LogIn, LogOut, LogOutEverywhere,
-    OAuthErrorCode, Reauthenticate, Register, RemoveSignInMethod, RequestPasswordReset, ResetPassword, RevokeSession,
-    SendVerification, SetPassword, StartOAuth, VerifyEmailAddress,
+    ManagePasskeys, OAuthErrorCode, Reauthenticate, ReauthenticateWithPasskey, Register, RegisterPasskey,
+    RemoveSignInMethod, RequestPasswordReset, ResetPassword, RevokeSession, SendVerification, SetPassword,
+    SignInWithPasskey, StartOAuth, VerifyEmailAddress,
 };
 
 use yoshikosan_domain::{PasswordPolicy, ProviderId, ProviderRegistry, TokenTtl};
@@ -26,6 +27,25 @@ pub struct AppState {
     pub web: WebSettings,
     pub operations: Operations,
     pub mail: MailFlows,
+    /// None when passkeys are off: their routes answer 404.
+    pub passkeys: Option<PasskeyFlows>,
+}
+
+impl AppState {
+    /// The passkey flows, or 404 while passkeys are off: the routes are not there.
+    pub fn passkeys(&self) -> Result<&PasskeyFlows, crate::error::ApiError> {
+        self.passkeys.as_ref().ok_or(crate::error::ApiError::NotFound)
+    }
+}
+
+/// Passkeys: adding one, signing in and proving who one is with one, naming them. Removing one
+/// is removing a way in ([`AccountFlows::remove_sign_in_method`]).
+#[derive(Debug)]
+pub struct PasskeyFlows {
+    pub register: RegisterPasskey,
+    pub sign_in: SignInWithPasskey,
+    pub reauthenticate: ReauthenticateWithPasskey,
+    pub manage: ManagePasskeys,
 }
 
 impl MailFlows {

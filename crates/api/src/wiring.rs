@@ -3,6 +3,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use yoshikosan_domain::mail::MailOutbox;
 use yoshikosan_domain::ports::{FailureCounter, PasswordHasher, SessionRepository, TokenCodec, UserRepository};
 use yoshikosan_domain::use_cases::{
     Authenticate, ChangeEmail, ChangeEmailPorts, CompleteOAuth, CompleteOAuthPorts, ConfirmEmailChange, FLOW_LIFETIME,
@@ -10,8 +11,12 @@ use yoshikosan_domain::use_cases::{
     RequestPasswordReset, ResetPassword, ResetPasswordPorts, RevokeSession, SendVerification, SetPassword, StartOAuth,
     VerificationPorts, VerifyEmailAddress,
 };
+use yoshikosan_domain::use_cases::{
+    ManagePasskeys, PasskeyPorts, ReauthenticateWithPasskey, RegisterPasskey, SignInWithPasskey,
+};
 use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, RecentProof, SessionIssuer, Throttle};
 use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
+use yoshikosan_passkeys::{CeremonyCipher, WebauthnRelyingParty};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::{BcryptHasher, FairHashingGate, JwtCodec, QUEUE_PER_CLIENT};
 
@@ -20,7 +25,9 @@ use crate::cookies::Cookies;
 use crate::http::oauth_flow;
 use crate::mail_sender::NotifyingIf;
 use crate::prometheus;
-use crate::state::{AccountFlows, AppState, MailFlows, OAuthFlows, Operations, SessionsState, WebSettings};
+use crate::state::{
+    AccountFlows, AppState, MailFlows, OAuthFlows, Operations, PasskeyFlows, SessionsState, WebSettings,
+};
 
 /// What can keep the use cases from being wired.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +36,8 @@ pub enum WiringError {
     OAuthClient(String),
     #[error("{0}")]
     Providers(#[from] yoshikosan_domain::DuplicateProvider),
+    #[error("could not set up passkeys: {0}")]
+    Passkeys(#[from] yoshikosan_domain::passkey::RelyingPartyError),
 }
 
 pub(crate) fn state(
@@ -107,6 +116,13 @@ pub(crate) fn state(
         confirm_email_change: ConfirmEmailChange::new(email_change, throttle.clone()).notifying_if(mail_enabled),
         wake,
     };
+    let passkeys = passkey_flows(
+        settings,
+        &database,
+        (users.clone(), clock.clone()),
+        (issuer.clone(), tokens.clone(), throttle.clone(), proof.clone()),
+        mail_enabled,
+    )?;
     let oauth = OAuthFlows {
         start: StartOAuth::new(providers.clone(), proof.clone(), clock.clone()),
         providers: providers.clone(),
@@ -132,8 +148,14 @@ pub(crate) fn state(
                 throttle.clone(),
                 clock.clone(),
             ),
-            remove_sign_in_method: RemoveSignInMethod::new(users.clone(), proof.clone(), providers, clock.clone())
-                .notifying_if(mail_enabled),
+            remove_sign_in_method: RemoveSignInMethod::new(
+                users.clone(),
+                database.passkeys(),
+                proof.clone(),
+                providers,
+                clock.clone(),
+            )
+            .notifying_if(mail_enabled),
             set_password: SetPassword::new(
                 users.clone(),
                 hasher,
@@ -161,7 +183,42 @@ pub(crate) fn state(
         },
         operations: Operations { database, started_at: Instant::now(), metrics },
         mail,
+        passkeys,
     })
+}
+
+/// The passkey flows when passkeys are on: a relying party for the site's origins.
+fn passkey_flows(
+    settings: &Settings,
+    database: &Database,
+    (users, clock): (Arc<dyn UserRepository>, Arc<dyn Clock>),
+    (issuer, tokens, throttle, proof): (SessionIssuer, Arc<dyn TokenCodec>, Throttle, RecentProof),
+    mail_enabled: bool,
+) -> Result<Option<PasskeyFlows>, WiringError> {
+    let Ok(origins) = &settings.passkeys.origins else { return Ok(None) };
+    let relying_party = WebauthnRelyingParty::new(&settings.passkeys.rp_id, &settings.passkeys.rp_name, origins)?;
+    let ports = PasskeyPorts {
+        users,
+        passkeys: database.passkeys(),
+        relying_party: Arc::new(relying_party),
+        sealer: Arc::new(CeremonyCipher::new(&settings.secret_key)),
+        // A finished ceremony is remembered as a consumed OAuth state is, under a key of its own.
+        used: database.oauth_states(),
+        clock,
+    };
+    let outbox: Option<Arc<dyn MailOutbox>> = mail_enabled.then(|| database.mail_outbox() as Arc<dyn MailOutbox>);
+    let mut sign_in = SignInWithPasskey::new(ports.clone(), issuer, tokens, throttle.clone());
+    let mut reauthenticate = ReauthenticateWithPasskey::new(ports.clone(), throttle);
+    if let Some(outbox) = outbox.clone() {
+        sign_in = sign_in.sending_notices(outbox.clone());
+        reauthenticate = reauthenticate.sending_notices(outbox);
+    }
+    Ok(Some(PasskeyFlows {
+        register: RegisterPasskey::new(ports.clone(), proof).notifying_if(outbox.is_some()),
+        sign_in,
+        reauthenticate,
+        manage: ManagePasskeys::new(ports.passkeys),
+    }))
 }
 
 /// The providers whose credentials are configured, in button order, sharing one HTTP client.

@@ -25,33 +25,7 @@ impl DisplayName {
 
     /// Parses new input from a person: trimmed of white space, then checked.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(FieldError::required("name"));
-        }
-        if trimmed.chars().count() > Self::MAX_CHARS {
-            return Err(FieldError::new(
-                "name",
-                FieldErrorCode::TooLong,
-                format!("name must be at most {} characters", Self::MAX_CHARS),
-            ));
-        }
-        let chars: Vec<char> = trimmed.chars().collect();
-        if permitted(&chars).contains(&false) {
-            return Err(FieldError::new(
-                "name",
-                FieldErrorCode::InvalidCharacters,
-                "name must not contain control, zero-width or direction-changing characters",
-            ));
-        }
-        if !chars.iter().copied().any(is_visible) {
-            return Err(FieldError::new(
-                "name",
-                FieldErrorCode::InvalidCharacters,
-                "name must contain at least one visible character",
-            ));
-        }
-        Ok(Self(trimmed.to_owned()))
+        checked_name(input, "name", Self::MAX_CHARS).map(Self)
     }
 
     /// A name as it was stored, accepted under whichever rules were in force then: a stricter
@@ -71,6 +45,38 @@ impl DisplayName {
         let name = name.map(fit).filter(usable).unwrap_or_else(|| fit(email.local_part()));
         Self(name)
     }
+}
+
+/// A name a person typed (an account's, a passkey's), trimmed and checked: at most `max`
+/// characters, at least one visible, nothing that hides or reorders text.
+pub(crate) fn checked_name(input: &str, field: &'static str, max: usize) -> Result<String, FieldError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::required(field));
+    }
+    if trimmed.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            FieldErrorCode::TooLong,
+            format!("{field} must be at most {max} characters"),
+        ));
+    }
+    let chars: Vec<char> = trimmed.chars().collect();
+    if permitted(&chars).contains(&false) {
+        return Err(FieldError::new(
+            field,
+            FieldErrorCode::InvalidCharacters,
+            format!("{field} must not contain control, zero-width or direction-changing characters"),
+        ));
+    }
+    if !chars.iter().copied().any(is_visible) {
+        return Err(FieldError::new(
+            field,
+            FieldErrorCode::InvalidCharacters,
+            format!("{field} must contain at least one visible character"),
+        ));
+    }
+    Ok(trimmed.to_owned())
 }
 
 /// Keeps what a name may hold, trimmed and cut to the maximum. Dropping, trimming or cutting can

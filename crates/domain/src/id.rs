@@ -43,6 +43,11 @@ uuid_id!(
     SessionId
 );
 
+uuid_id!(
+    /// Identifies one of an account's passkeys.
+    PasskeyId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ mod id;
 pub mod mail;
 pub mod oauth;
 pub mod oauth_flow;
+pub mod passkey;
 pub mod password;
 pub mod ports;
 pub mod proof;

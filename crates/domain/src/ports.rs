@@ -32,6 +32,8 @@ pub enum Infrastructure {
     Hash(#[from] HashError),
     #[error(transparent)]
     Token(#[from] TokenError),
+    #[error(transparent)]
+    RelyingParty(#[from] crate::passkey::RelyingPartyError),
 }
 
 impl Infrastructure {
@@ -79,6 +81,7 @@ pub trait UserRepository: Send + Sync {
 pub enum RemovedMethod {
     Password,
     Provider(ProviderId),
+    Passkey(crate::passkey::PasskeyId),
 }
 
 /// A removal, with the account's ways in as the decision read them.
@@ -88,6 +91,8 @@ pub struct SignInMethodRemoval {
     pub password: Option<PasswordHash>,
     /// Every provider linked, in the order read.
     pub providers: Vec<ProviderId>,
+    /// How many passkeys the account had, as read.
+    pub passkeys: u32,
     pub remove: RemovedMethod,
     /// The session asking: it stays.
     pub keep: SessionId,

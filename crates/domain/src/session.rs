@@ -75,6 +75,8 @@ pub enum SignInMethod {
     /// A password reset through a mail link: the person proved they hold the address.
     PasswordReset,
     Provider(ProviderId),
+    /// One of the account's passkeys: the session ends when that passkey is removed.
+    Passkey(crate::passkey::PasskeyId),
     /// A session written before methods were recorded, or under a name this build does not know.
     Unknown,
 }
@@ -85,6 +87,7 @@ impl SignInMethod {
             Self::Password => "password",
             Self::PasswordReset => "password_reset",
             Self::Provider(id) => id.as_str(),
+            Self::Passkey(_) => "passkey",
             Self::Unknown => "unknown",
         }
     }
@@ -94,8 +97,25 @@ impl SignInMethod {
         (*self != Self::Unknown).then(|| self.as_str())
     }
 
-    /// A value as stored, by this release or another: anything it cannot name is `Unknown`.
-    pub fn from_stored(stored: Option<&str>) -> Self {
+    /// The passkey that opened the session, stored beside the method.
+    pub fn passkey(&self) -> Option<crate::passkey::PasskeyId> {
+        match self {
+            Self::Passkey(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// A value as stored, by this release or another: anything it cannot name is `Unknown`
+    /// (a passkey's session without its passkey's id among them).
+    pub fn from_stored(stored: Option<&str>, passkey: Option<crate::passkey::PasskeyId>) -> Self {
+        match (stored, passkey) {
+            (Some("passkey"), Some(id)) => Self::Passkey(id),
+            (Some("passkey"), None) => Self::Unknown,
+            _ => Self::from_name(stored),
+        }
+    }
+
+    fn from_name(stored: Option<&str>) -> Self {
         match stored {
             Some("password") => Self::Password,
             Some("password_reset") => Self::PasswordReset,
@@ -175,12 +195,14 @@ mod tests {
             SignInMethod::Password,
             SignInMethod::PasswordReset,
             SignInMethod::Provider(ProviderId::parse("discord").unwrap()),
+            SignInMethod::Passkey(crate::passkey::PasskeyId::generate()),
         ] {
-            assert_eq!(SignInMethod::from_stored(method.stored()), method);
+            assert_eq!(SignInMethod::from_stored(method.stored(), method.passkey()), method);
         }
         assert_eq!(SignInMethod::Unknown.stored(), None);
-        assert_eq!(SignInMethod::from_stored(None), SignInMethod::Unknown);
-        assert_eq!(SignInMethod::from_stored(Some("Not A Method")), SignInMethod::Unknown);
+        assert_eq!(SignInMethod::from_stored(None, None), SignInMethod::Unknown);
+        assert_eq!(SignInMethod::from_stored(Some("Not A Method"), None), SignInMethod::Unknown);
+        assert_eq!(SignInMethod::from_stored(Some("passkey"), None), SignInMethod::Unknown, "its passkey unknown");
     }
 
     #[test]

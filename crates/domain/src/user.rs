@@ -31,6 +31,8 @@ pub struct User {
     pub email_verified: bool,
     /// Providers linked to this user, in the order they were linked.
     pub linked_providers: Vec<ProviderId>,
+    /// How many passkeys the account has.
+    pub passkeys: u32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -46,6 +48,7 @@ impl User {
             password_hash: Some(hash),
             email_verified: false,
             linked_providers: Vec::new(),
+            passkeys: 0,
             created_at: now,
             updated_at: now,
         }
@@ -61,6 +64,7 @@ impl User {
             password_hash: None,
             email_verified: identity.email_verified,
             linked_providers: Vec::new(),
+            passkeys: 0,
             created_at: now,
             updated_at: now,
         }
@@ -74,6 +78,7 @@ impl User {
             AccountChange::Claim => {
                 self.password_hash = None;
                 self.linked_providers.clear();
+                self.passkeys = 0;
             }
         }
         self.email_verified = true;
@@ -81,11 +86,33 @@ impl User {
     }
 
     /// How this user can sign in here: `password` first when set, then each linked provider that
-    /// is configured. A link to a provider since removed from the configuration is no way in.
+    /// is configured, then `passkey` when the account has one. A link to a provider since removed
+    /// from the configuration is no way in.
     pub fn sign_in_methods(&self, is_configured: impl Fn(&ProviderId) -> bool) -> Vec<&str> {
         let password = self.password_hash.as_ref().map(|_| "password");
         let providers = self.linked_providers.iter().filter(|p| is_configured(p)).map(ProviderId::as_str);
-        password.into_iter().chain(providers).collect()
+        let passkey = (self.passkeys > 0).then_some("passkey");
+        password.into_iter().chain(providers).chain(passkey).collect()
+    }
+
+    /// How many ways in would be left without `removed`: the password, each link to a
+    /// configured provider, each passkey.
+    pub fn ways_in_without(
+        &self,
+        removed: &crate::ports::RemovedMethod,
+        is_configured: impl Fn(&ProviderId) -> bool,
+    ) -> usize {
+        use crate::ports::RemovedMethod;
+        let password = usize::from(self.password_hash.is_some() && *removed != RemovedMethod::Password);
+        let providers = self
+            .linked_providers
+            .iter()
+            .filter(|p| is_configured(p))
+            .filter(|p| !matches!(removed, RemovedMethod::Provider(gone) if gone == *p))
+            .count();
+        let passkeys =
+            self.passkeys as usize - usize::from(matches!(removed, RemovedMethod::Passkey(_)) && self.passkeys > 0);
+        password + providers + passkeys
     }
 }
 
@@ -105,5 +132,7 @@ mod tests {
         assert_eq!(user.sign_in_methods(is_configured), ["password", "google", "discord"], "gitlab is not configured");
         user.password_hash = None;
         assert_eq!(user.sign_in_methods(is_configured), ["google", "discord"]);
+        user.passkeys = 2;
+        assert_eq!(user.sign_in_methods(is_configured), ["google", "discord", "passkey"]);
     }
 }

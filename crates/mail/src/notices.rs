@@ -35,12 +35,30 @@ pub(crate) fn notice_parts(notice: &Notice, at: DateTime<Utc>, client: &ClientIn
         Notice::EmailChanged { to: new } => {
             ("Your address was changed".to_owned(), format!("The address of {account} was changed to {}", new.as_str()))
         }
-        Notice::AccountClaimed { password, providers } => {
+        Notice::PasskeyAdded(name) => {
+            ("A passkey was added".to_owned(), format!("{} was added to {account}", capitalised(&passkey(name))))
+        }
+        Notice::PasskeyRemoved(name) => {
+            ("A passkey was removed".to_owned(), format!("{} was removed from {account}", capitalised(&passkey(name))))
+        }
+        Notice::PasskeyCloned(name) => (
+            "A copy of your passkey may exist".to_owned(),
+            format!(
+                "A sign-in to {account} with {} was refused because the passkey answered with a count it had                  already used, which a copy of it would do. Remove that passkey on the account page",
+                passkey(name)
+            ),
+        ),
+        Notice::AccountClaimed { password, providers, passkeys } => {
             let mut removed: Vec<String> = Vec::new();
             if *password {
                 removed.push("its password".to_owned());
             }
             removed.extend(providers.iter().map(|p| format!("signing in with {}", provider_name(p))));
+            match passkeys {
+                0 => {}
+                1 => removed.push("its passkey".to_owned()),
+                _ => removed.push("its passkeys".to_owned()),
+            }
             let removed = if removed.is_empty() { String::new() } else { format!(": {} removed", removed.join(", ")) };
             (
                 "Your account was secured".to_owned(),
@@ -74,6 +92,23 @@ pub(crate) fn notice_parts(notice: &Notice, at: DateTime<Utc>, client: &ClientIn
             site.frontend
         ),
     }
+}
+
+/// A passkey as the owner named it, quoted as their own label; unnamed when the address was not
+/// proven when the notice was written.
+fn passkey(name: &Option<yoshikosan_domain::passkey::PasskeyName>) -> String {
+    match name {
+        Some(name) => {
+            let shown: String = name.as_str().chars().filter(|c| !matches!(c, '"' | '\u{201c}' | '\u{201d}')).collect();
+            format!("the passkey \u{201c}{shown}\u{201d}")
+        }
+        None => "a passkey".to_owned(),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// `google` → `Google`: the provider as a person reads it.

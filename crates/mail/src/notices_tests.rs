@@ -33,7 +33,8 @@ fn a_notice_says_what_changed_when_from_which_browser_and_address_and_what_to_do
 #[test]
 fn a_claim_says_what_the_account_lost() {
     let providers = vec![ProviderId::parse("discord").unwrap()];
-    let rendered = notice_mail(Notice::AccountClaimed { password: true, providers }, ClientInfo::default());
+    let rendered =
+        notice_mail(Notice::AccountClaimed { password: true, providers, passkeys: 0 }, ClientInfo::default());
     assert!(rendered.text.contains("its password, signing in with Discord removed"), "{}", rendered.text);
     assert!(rendered.text.contains("an unknown browser at an unknown address"), "{}", rendered.text);
 }

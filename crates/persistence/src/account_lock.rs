@@ -18,6 +18,8 @@ use crate::entities::{sessions, users};
 pub(crate) enum Expect<'a> {
     Password(Option<&'a PasswordHash>),
     EmailVerified(bool),
+    /// Only that the user still exists.
+    Exists,
 }
 
 /// Locks the user's row if it is still as `expect`ed, writing `changes` (none: the row is only
@@ -33,6 +35,7 @@ pub(crate) async fn lock_user<C: ConnectionTrait>(
         Expect::Password(Some(hash)) => users::Column::PasswordHash.eq(hash.as_str()),
         Expect::Password(None) => users::Column::PasswordHash.is_null(),
         Expect::EmailVerified(verified) => users::Column::EmailVerified.eq(verified),
+        Expect::Exists => users::Column::Id.is_not_null(),
     };
     if changes.is_empty() && conn.get_database_backend() == DbBackend::Postgres {
         // A lock without a write: an UPDATE, even of nothing, would fire the change trigger and

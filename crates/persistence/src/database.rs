@@ -18,6 +18,7 @@ use crate::mail_outbox::SeaMailOutbox;
 use crate::oauth_account_repository::SeaOAuthAccountRepository;
 use crate::oauth_sign_in_store::SeaOAuthSignInStore;
 use crate::oauth_state_store::SeaOAuthStateStore;
+use crate::passkey_repository::SeaPasskeys;
 use crate::session_cache::SessionCache;
 use crate::session_repository::SeaSessionRepository;
 use crate::unit_of_work::Writes;
@@ -251,6 +252,10 @@ impl Database {
     }
 
     /// The mail waiting to be sent, and the links it carries.
+    pub fn passkeys(&self) -> Arc<SeaPasskeys> {
+        Arc::new(SeaPasskeys::new(self.writes()))
+    }
+
     pub fn mail_outbox(&self) -> Arc<SeaMailOutbox> {
         Arc::new(SeaMailOutbox::new(self.conn.clone()))
     }

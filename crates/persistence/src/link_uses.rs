@@ -14,7 +14,7 @@ use yoshikosan_domain::mail::{
 use yoshikosan_domain::ports::StoreError;
 
 use crate::account_lock::{Expect, lock_user};
-use crate::entities::{link_tokens, mail_outbox, oauth_accounts, sessions, users};
+use crate::entities::{link_tokens, mail_outbox, oauth_accounts, passkeys, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
 use crate::mail_outbox::insert_job;
 use crate::rows::session_row;
@@ -166,6 +166,7 @@ async fn use_link(
 pub(crate) async fn remove_for_claim(txn: &DatabaseTransaction, user_id: UserId) -> Result<(), DbErr> {
     let user = user_id.as_uuid();
     oauth_accounts::Entity::delete_many().filter(oauth_accounts::Column::UserId.eq(user)).exec(txn).await?;
+    passkeys::Entity::delete_many().filter(passkeys::Column::UserId.eq(user)).exec(txn).await?;
     link_tokens::Entity::delete_many().filter(link_tokens::Column::UserId.eq(user)).exec(txn).await?;
     mail_outbox::Entity::delete_many().filter(mail_outbox::Column::UserId.eq(user)).exec(txn).await?;
     Ok(())

@@ -3,13 +3,14 @@
 
 use sea_orm::ActiveValue::Set;
 use uuid::Uuid;
+use yoshikosan_domain::passkey::{CredentialId, Passkey, PasskeyId, PasskeyName, StoredCredential};
 use yoshikosan_domain::ports::StoreError;
 use yoshikosan_domain::{
     DisplayName, Email, OAuthAccount, PasswordHash, ProviderId, Session, SessionId, SignInMethod, TokenHash, User,
     UserId,
 };
 
-use crate::entities::{oauth_accounts, sessions, users};
+use crate::entities::{oauth_accounts, passkeys, sessions, users};
 
 pub(crate) fn user_row(user: &User) -> users::ActiveModel {
     users::ActiveModel {
@@ -26,7 +27,7 @@ pub(crate) fn user_row(user: &User) -> users::ActiveModel {
 
 /// Values are taken as stored: a rule that changed since applies to new input only, so a row an
 /// older release wrote never locks its user out.
-pub(crate) fn to_user(row: users::Model, linked_providers: Vec<ProviderId>) -> User {
+pub(crate) fn to_user(row: users::Model, linked_providers: Vec<ProviderId>, passkeys: u32) -> User {
     User {
         id: UserId::from_uuid(row.id),
         email: Email::from_stored(row.email),
@@ -35,6 +36,7 @@ pub(crate) fn to_user(row: users::Model, linked_providers: Vec<ProviderId>) -> U
         password_hash: row.password_hash.map(PasswordHash::new),
         email_verified: row.email_verified,
         linked_providers,
+        passkeys,
         created_at: row.created_at,
         updated_at: row.updated_at,
     }
@@ -80,6 +82,7 @@ pub(crate) fn session_row(session: &Session) -> sessions::ActiveModel {
         ip: Set(session.ip.clone()),
         authenticated_at: Set(Some(session.authenticated_at)),
         method: Set(session.method.stored().map(str::to_owned)),
+        passkey_id: Set(session.method.passkey().map(|id| id.as_uuid())),
     }
 }
 
@@ -93,7 +96,7 @@ pub(crate) fn to_session(row: sessions::Model) -> Session {
         last_seen_at: row.last_seen_at,
         user_agent: row.user_agent,
         ip: row.ip,
-        method: SignInMethod::from_stored(row.method.as_deref()),
+        method: SignInMethod::from_stored(row.method.as_deref(), row.passkey_id.map(PasskeyId::from_uuid)),
         authenticated_at: row.authenticated_at.unwrap_or(row.created_at),
     }
 }
@@ -125,4 +128,33 @@ pub(crate) fn to_account(row: oauth_accounts::Model) -> Result<OAuthAccount, Sto
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
+}
+
+/// A counter is a u32 in WebAuthn; the column is wider, so a stored one always fits.
+pub(crate) fn to_passkey(row: passkeys::Model) -> Passkey {
+    Passkey {
+        id: PasskeyId::from_uuid(row.id),
+        user_id: UserId::from_uuid(row.user_id),
+        credential_id: CredentialId::from_base64url(row.credential_id),
+        credential: StoredCredential::new(row.credential),
+        name: PasskeyName::from_stored(row.name),
+        sign_count: u32::try_from(row.sign_count).unwrap_or(u32::MAX),
+        backed_up: row.backed_up,
+        created_at: row.created_at,
+        last_used_at: row.last_used_at,
+    }
+}
+
+pub(crate) fn passkey_row(passkey: &Passkey) -> passkeys::ActiveModel {
+    passkeys::ActiveModel {
+        id: Set(passkey.id.as_uuid()),
+        user_id: Set(passkey.user_id.as_uuid()),
+        credential_id: Set(passkey.credential_id.as_str().to_owned()),
+        credential: Set(passkey.credential.as_str().to_owned()),
+        name: Set(passkey.name.as_str().to_owned()),
+        sign_count: Set(i64::from(passkey.sign_count)),
+        backed_up: Set(passkey.backed_up),
+        created_at: Set(passkey.created_at),
+        last_used_at: Set(passkey.last_used_at),
+    }
 }

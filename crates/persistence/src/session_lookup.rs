@@ -24,6 +24,7 @@ struct SessionUserRow {
     ip: Option<String>,
     authenticated_at: Option<DateTime<Utc>>,
     method: Option<String>,
+    passkey_id: Option<Uuid>,
     email: String,
     name: String,
     avatar_url: Option<String>,
@@ -32,11 +33,13 @@ struct SessionUserRow {
     user_created_at: DateTime<Utc>,
     user_updated_at: DateTime<Utc>,
     provider: Option<String>,
+    passkeys: i64,
 }
 
 const SELECT: &str = "SELECT s.id, s.user_id, s.token_hash, s.expires_at, s.created_at, s.last_seen_at, \
     s.user_agent, s.ip, s.authenticated_at, s.method, u.email, u.name, u.avatar_url, u.password_hash, u.email_verified, \
-    u.created_at AS user_created_at, u.updated_at AS user_updated_at, o.provider \
+    u.created_at AS user_created_at, u.updated_at AS user_updated_at, o.provider, \
+    (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = u.id) AS passkeys, s.passkey_id \
     FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN oauth_accounts o ON o.user_id = u.id";
 
 pub(crate) async fn find_session_with_user(
@@ -72,6 +75,8 @@ pub(crate) async fn find_session_with_user(
         ip: row.ip,
         authenticated_at: row.authenticated_at,
         method: row.method,
+        passkey_id: row.passkey_id,
     };
-    Ok(Some((to_session(session), to_user(user, providers))))
+    let passkeys = u32::try_from(row.passkeys).unwrap_or(u32::MAX);
+    Ok(Some((to_session(session), to_user(user, providers, passkeys))))
 }

@@ -10,8 +10,9 @@ use sea_orm::{
 use yoshikosan_domain::ports::{PasswordWrite, RemovedMethod, SignInMethodRemoval};
 
 use crate::account_lock::{Expect, lock_user, session_is_valid};
-use crate::entities::{oauth_accounts, sessions, unlinked_identities, users};
+use crate::entities::{oauth_accounts, passkeys, sessions, unlinked_identities, users};
 use crate::mail_outbox::insert_job;
+use crate::passkey_repository;
 use crate::rows::known_providers;
 use crate::unit_of_work::{Changed, Writes};
 
@@ -26,25 +27,40 @@ pub(crate) async fn remove_sign_in_method(
         changes.push((users::Column::PasswordHash, Expr::value(Option::<String>::None)));
     }
     let expect = Expect::Password(removal.password.as_ref());
-    if !lock_user(txn, removal.user_id, expect, changes).await? || !still_linked_as_read(txn, removal).await? {
+    if !lock_user(txn, removal.user_id, expect, changes).await?
+        || !still_linked_as_read(txn, removal).await?
+        || passkey_repository::count(txn, removal.user_id.as_uuid()).await? != removal.passkeys
+    {
         return Ok(PasswordWrite::Stale);
     }
     if !session_is_valid(txn, removal.user_id, removal.keep, removal.now).await? {
         return Ok(PasswordWrite::SessionEnded);
     }
-    // A reset sets the password, so the sessions it opened are the password's too.
-    let methods = match &removal.remove {
-        RemovedMethod::Password => vec!["password", "password_reset"],
-        RemovedMethod::Provider(provider) => {
-            unlink(txn, removal, provider.as_str()).await?;
-            vec![provider.as_str()]
-        }
-    };
     // The other sessions this way in opened end with it, and so do those whose way in is not
     // known (written before it was recorded, or by an older replica): any of them may be one.
-    // The asking session stays.
-    let opened_by_it =
-        Condition::any().add(sessions::Column::Method.is_in(methods)).add(sessions::Column::Method.is_null());
+    // A passkey's sessions name it, and none is older than passkeys. The asking session stays.
+    let unknown = sessions::Column::Method.is_null();
+    let opened_by_it = match &removal.remove {
+        // A reset sets the password, so the sessions it opened are the password's too.
+        RemovedMethod::Password => {
+            Condition::any().add(sessions::Column::Method.is_in(["password", "password_reset"])).add(unknown)
+        }
+        RemovedMethod::Provider(provider) => {
+            unlink(txn, removal, provider.as_str()).await?;
+            Condition::any().add(sessions::Column::Method.eq(provider.as_str())).add(unknown)
+        }
+        RemovedMethod::Passkey(id) => {
+            let removed = passkeys::Entity::delete_many()
+                .filter(passkeys::Column::Id.eq(id.as_uuid()))
+                .filter(passkeys::Column::UserId.eq(removal.user_id.as_uuid()))
+                .exec(txn)
+                .await?;
+            if removed.rows_affected == 0 {
+                return Ok(PasswordWrite::Stale);
+            }
+            Condition::all().add(sessions::Column::PasskeyId.eq(id.as_uuid()))
+        }
+    };
     sessions::Entity::delete_many()
         .filter(sessions::Column::UserId.eq(removal.user_id.as_uuid()))
         .filter(opened_by_it)

@@ -35,7 +35,8 @@ impl SeaUserRepository {
             .await
             .map_err(store_error)?;
         let providers = known_providers(row.id, links.iter().map(|link| link.provider.as_str()), true);
-        Ok(Some(to_user(row, providers)))
+        let passkeys = crate::passkey_repository::count(self.writes.conn(), row.id).await.map_err(store_error)?;
+        Ok(Some(to_user(row, providers, passkeys)))
     }
 }
 

@@ -30,6 +30,7 @@ async fn down_removes_the_schema_and_up_restores_it() {
             "mail_outbox",
             "oauth_accounts",
             "oauth_states",
+            "passkeys",
             "seaql_migrations",
             "sessions",
             "unlinked_identities",
@@ -49,6 +50,7 @@ async fn down_removes_the_schema_and_up_restores_it() {
             "mail_outbox",
             "oauth_accounts",
             "oauth_states",
+            "passkeys",
             "seaql_migrations",
             "sessions",
             "unlinked_identities",
@@ -101,11 +103,14 @@ async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema()
     db.database.users().create_with_session(&ada, &session, None).await.unwrap();
     assert_eq!(user_count(&db).await, 1);
 
-    let undone = db.database.rollback(2).await.unwrap();
-    assert_eq!(undone, ["m20261206_000005_mail", "m20261206_000004_session_proof"]);
+    let undone = db.database.rollback(3).await.unwrap();
+    assert_eq!(undone, ["m20261206_000006_passkeys", "m20261206_000005_mail", "m20261206_000004_session_proof"]);
     let status = db.database.migration_status().await.unwrap();
-    assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 2, "{status:?}");
-    assert_eq!(db.database.migrate().await.unwrap(), ["m20261206_000004_session_proof", "m20261206_000005_mail"]);
+    assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 3, "{status:?}");
+    assert_eq!(
+        db.database.migrate().await.unwrap(),
+        ["m20261206_000004_session_proof", "m20261206_000005_mail", "m20261206_000006_passkeys"]
+    );
     // A session from before the columns reads as proven when it was created, by an unknown way.
     let (before, _) = db.database.sessions().find_with_user(session.id).await.unwrap().unwrap();
     assert_eq!((before.authenticated_at, before.method), (session.created_at, SignInMethod::Unknown));
@@ -120,6 +125,7 @@ async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema()
             "mail_outbox",
             "oauth_accounts",
             "oauth_states",
+            "passkeys",
             "seaql_migrations",
             "sessions",
             "unlinked_identities",

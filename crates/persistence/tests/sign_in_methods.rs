@@ -74,6 +74,7 @@ fn removal(user: &User, keep: &Session, remove: RemovedMethod) -> SignInMethodRe
         user_id: user.id,
         password: user.password_hash.clone(),
         providers: user.linked_providers.clone(),
+        passkeys: user.passkeys,
         remove,
         keep: keep.id,
         now: now(),

@@ -6,6 +6,7 @@ use yoshikosan_persistence::DEFAULT_DATABASE_URL;
 use super::environment::Environment;
 use super::limits::{rate_limits, redis_url};
 use super::mail::mail;
+use super::passkeys::passkeys;
 use super::providers::{discord, google};
 use super::settings::{AppEnv, CookieSettings, LogFormat, Settings};
 use super::strength::{bcrypt_cost, secret_key};
@@ -83,6 +84,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
             }
         }
     }
+    let passkeys = passkeys(&vars, frontend_url.as_ref(), cors_origins.as_ref(), &mut problems);
     let settings = (|| {
         Some(Settings {
             env,
@@ -112,6 +114,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
             rate_limits: rate_limits?,
             redis_url: redis_url?,
             mail: mail?,
+            passkeys: passkeys?,
             read_warnings: Vec::new(),
         })
     })();

@@ -63,6 +63,7 @@ pub struct Settings {
     /// Where instances share their rate-limit counts; in memory when unset.
     pub redis_url: Option<SecretString>,
     pub mail: super::MailSettings,
+    pub passkeys: super::PasskeySettings,
 }
 
 impl Settings {

@@ -33,6 +33,14 @@ impl Settings {
             (None, true) => "not set (development: each mail is written to the log)".to_owned(),
             (None, false) => "not set (password reset by mail is off)".to_owned(),
         };
+        let passkeys = match &self.passkeys.origins {
+            Ok(origins) => format!(
+                "{} (passkeys from {})",
+                self.passkeys.rp_id,
+                origins.iter().map(|o| o.origin().ascii_serialization()).collect::<Vec<_>>().join(", ")
+            ),
+            Err(off) => format!("{} (passkeys off: {off})", self.passkeys.rp_id),
+        };
         let rows = [
             ("APP_ENV", self.env.to_string()),
             ("HOST, PORT", format!("{} (listen)", self.bind_address())),
@@ -71,6 +79,8 @@ impl Settings {
             ("SMTP_URL", smtp),
             ("MAIL_FROM", self.mail.from.clone()),
             ("MAIL_MAX_PER_ADDRESS", format!("{} mails an hour to one address", self.mail.max_per_address)),
+            ("WEBAUTHN_RP_ID", passkeys),
+            ("WEBAUTHN_RP_NAME", self.passkeys.rp_name.clone()),
             ("LOG_FORMAT", format!("{:?}", self.log_format).to_lowercase()),
             ("RUST_LOG", self.log_filter.clone().unwrap_or_else(|| "not set (info)".to_owned())),
         ];

@@ -7,6 +7,9 @@ impl Settings {
     /// One line each: what is set, what it will do, and what to set instead.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = self.read_warnings.clone();
+        if let Err(off) = &self.passkeys.origins {
+            warnings.push(format!("passkeys are off: {off} (set WEBAUTHN_RP_ID, docs/deployment.md, Passkeys)"));
+        }
         if self.env != AppEnv::Production {
             return warnings;
         }

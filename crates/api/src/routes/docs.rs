@@ -16,7 +16,7 @@ use crate::error::{FieldErrorCodes, FieldProblem, OAuthErrorCodes, Problem, Prob
 #[openapi(
     info(
         title = "Yoshikosan auth API",
-        description = "Email/password and OAuth sign-in, revocable JWT sessions, health checks and metrics. \
+        description = "Email/password, passkey and OAuth sign-in, revocable JWT sessions, health checks and metrics. \
             Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`.",
     ),
     components(schemas(Problem, FieldProblem, ProblemCode, FieldErrorCodes, OAuthErrorCodes, auth::ProviderPathId, auth::AuthResponse)),
@@ -25,6 +25,7 @@ use crate::error::{FieldErrorCodes, FieldProblem, OAuthErrorCodes, Problem, Prob
         (name = "auth", description = "Accounts, sign-in and sign-out"),
         (name = "sessions", description = "The signed-in user's sessions (devices): list, revoke one, revoke all"),
         (name = "oauth", description = "Sign-in with Google and Discord (browser redirects)"),
+        (name = "passkeys", description = "Passkeys (WebAuthn): sign in without a password, add, name and remove them"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "operations", description = "For operators on the internal network: Prometheus metrics"),
     )

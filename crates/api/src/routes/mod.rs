@@ -41,6 +41,15 @@ pub fn table(routes: &mut ServiceConfig) {
         .service(auth::email::verify_email) //             POST   /api/auth/email/verify
         .service(auth::email_change::change_email) //      PUT    /api/auth/email
         .service(auth::email_change::confirm_email_change) // POST /api/auth/email/confirm
+        .service(auth::passkey_ceremonies::register_start) // POST /api/auth/passkeys/register/start
+        .service(auth::passkey_ceremonies::register_finish) // POST /api/auth/passkeys/register/finish
+        .service(auth::passkey_ceremonies::login_start) // POST /api/auth/passkeys/login/start
+        .service(auth::passkey_ceremonies::login_finish) // POST /api/auth/passkeys/login/finish
+        .service(auth::passkey_ceremonies::reauthenticate_start) // POST /api/auth/passkeys/reauthenticate/start
+        .service(auth::passkey_ceremonies::reauthenticate_finish) // POST /api/auth/passkeys/reauthenticate/finish
+        .service(auth::passkey_list::list_passkeys) //     GET    /api/auth/passkeys
+        .service(auth::passkey_list::rename_passkey) //    PATCH  /api/auth/passkeys/{id}
+        .service(auth::passkey_list::remove_passkey) //    DELETE /api/auth/passkeys/{id}
         // The provider routes last: a named `/api/auth/…` route always wins over `{provider}`.
         .service(auth::oauth::callback) //                 GET    /api/auth/callback/{provider}
         .service(auth::oauth::start) //                    GET    /api/auth/{provider}
@@ -80,6 +89,7 @@ mod tests {
                 "GET" => &item.get,
                 "POST" => &item.post,
                 "PUT" => &item.put,
+                "PATCH" => &item.patch,
                 "DELETE" => &item.delete,
                 _ => &None,
             };

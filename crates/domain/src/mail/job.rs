@@ -2,6 +2,7 @@
 //! from the ports, so that the writes the ports carry can name a mail.
 
 use crate::email::Email;
+use crate::passkey::PasskeyName;
 use crate::provider_id::ProviderId;
 use crate::session::ClientInfo;
 use crate::user::UserId;
@@ -48,7 +49,15 @@ pub enum Notice {
     AccountClaimed {
         password: bool,
         providers: Vec<ProviderId>,
+        passkeys: u32,
     },
+    /// The passkey's name is told only to a proven address: on an unproven one, whoever
+    /// registered it chose the words.
+    PasskeyAdded(Option<PasskeyName>),
+    PasskeyRemoved(Option<PasskeyName>),
+    /// A sign-in with this passkey was refused because its counter went backwards: someone
+    /// may hold a copy of it.
+    PasskeyCloned(Option<PasskeyName>),
     /// The account moved to another address (told to the one it left).
     EmailChanged {
         to: Email,
@@ -66,9 +75,13 @@ impl Notice {
             Self::PasswordReset => "password_reset".into(),
             Self::ProviderLinked(p) => format!("provider_linked:{p}"),
             Self::ProviderUnlinked(p) => format!("provider_unlinked:{p}"),
-            Self::AccountClaimed { password, providers } => {
-                format!("account_claimed:{}{}", if *password { "password," } else { "" }, names(providers))
+            Self::AccountClaimed { password, providers, passkeys } => {
+                let passkeys = if *passkeys > 0 { format!(",passkeys={passkeys}") } else { String::new() };
+                format!("account_claimed:{}{}{passkeys}", if *password { "password," } else { "" }, names(providers))
             }
+            Self::PasskeyAdded(name) => format!("passkey_added:{}", passkey_name(name)),
+            Self::PasskeyRemoved(name) => format!("passkey_removed:{}", passkey_name(name)),
+            Self::PasskeyCloned(name) => format!("passkey_cloned:{}", passkey_name(name)),
             Self::EmailChanged { to } => format!("email_changed:{}", to.as_str()),
         }
     }
@@ -88,15 +101,36 @@ impl Notice {
                 let items: Vec<&str> = detail.split(',').filter(|item| !item.is_empty()).collect();
                 let password = items.contains(&"password");
                 let providers = items.iter().filter(|i| **i != "password").filter_map(|i| ProviderId::parse(i).ok());
-                Self::AccountClaimed { password, providers: providers.collect() }
+                let passkeys = items.iter().find_map(|i| i.strip_prefix("passkeys=")?.parse().ok()).unwrap_or(0);
+                Self::AccountClaimed { password, providers: providers.collect(), passkeys }
             }
+            "passkey_added" => Self::PasskeyAdded(stored_name(detail)),
+            "passkey_removed" => Self::PasskeyRemoved(stored_name(detail)),
+            "passkey_cloned" => Self::PasskeyCloned(stored_name(detail)),
             "email_changed" if !detail.is_empty() => Self::EmailChanged { to: Email::from_stored(detail.to_owned()) },
             _ => return None,
         })
+    }
+
+    /// A passkey's notice, naming it only to a proven address.
+    pub fn about_passkey(
+        notice: fn(Option<PasskeyName>) -> Self,
+        name: &PasskeyName,
+        user: &crate::user::User,
+    ) -> Self {
+        notice(user.email_verified.then(|| name.clone()))
     }
 
     /// The mail job telling `user` about this, from the browser and address in `client`.
     pub fn to(self, user: &crate::user::User, client: &ClientInfo) -> MailJob {
         MailJob::Notice { user_id: user.id, email: user.email.clone(), notice: self, client: client.clone() }
     }
+}
+
+fn passkey_name(name: &Option<PasskeyName>) -> &str {
+    name.as_ref().map(PasskeyName::as_str).unwrap_or_default()
+}
+
+fn stored_name(detail: &str) -> Option<PasskeyName> {
+    (!detail.is_empty()).then(|| PasskeyName::from_stored(detail.to_owned()))
 }

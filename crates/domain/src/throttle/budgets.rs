@@ -4,7 +4,7 @@
 use super::keys::AttemptKeys;
 use crate::email::Email;
 
-/// Every action that hashes or checks a password, and so is throttled.
+/// Every action that hashes or checks a password or a passkey, and so is throttled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThrottledAction {
     LogIn,
@@ -27,6 +27,10 @@ pub enum ThrottledAction {
     ChangeEmail,
     /// A new address confirmed by its link: a refused link spends.
     ConfirmEmailChange,
+    /// A passkey sign-in: a refused answer spends; no email is named, so none is charged.
+    PasskeySignIn,
+    /// A signed-in person's passkey, checked again before an account change.
+    PasskeyReauthenticate,
 }
 
 /// When a unit of a budget stays spent.
@@ -42,7 +46,7 @@ pub enum Spend {
 }
 
 impl ThrottledAction {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::LogIn,
         Self::Register,
         Self::ChangePassword,
@@ -54,6 +58,8 @@ impl ThrottledAction {
         Self::VerifyEmail,
         Self::ChangeEmail,
         Self::ConfirmEmailChange,
+        Self::PasskeySignIn,
+        Self::PasskeyReauthenticate,
     ];
 
     pub fn route(self) -> &'static str {
@@ -69,6 +75,8 @@ impl ThrottledAction {
             Self::VerifyEmail => "POST /api/auth/email/verify",
             Self::ChangeEmail => "PUT /api/auth/email",
             Self::ConfirmEmailChange => "POST /api/auth/email/confirm",
+            Self::PasskeySignIn => "POST /api/auth/passkeys/login/finish",
+            Self::PasskeyReauthenticate => "POST /api/auth/passkeys/reauthenticate/finish",
         }
     }
 
@@ -83,14 +91,21 @@ impl ThrottledAction {
             | Self::SendVerification
             | Self::VerifyEmail
             | Self::ChangeEmail
-            | Self::ConfirmEmailChange => Spend::Never,
+            | Self::ConfirmEmailChange
+            | Self::PasskeySignIn
+            | Self::PasskeyReauthenticate => Spend::Never,
         }
     }
 
     /// The client address's budget (`RATE_LIMIT_MAX_PER_IP`).
     pub fn address(self) -> Spend {
         match self {
-            Self::LogIn | Self::Reauthenticate | Self::VerifyEmail | Self::ConfirmEmailChange => Spend::OnFailure,
+            Self::LogIn
+            | Self::Reauthenticate
+            | Self::VerifyEmail
+            | Self::ConfirmEmailChange
+            | Self::PasskeySignIn
+            | Self::PasskeyReauthenticate => Spend::OnFailure,
             Self::Register
             | Self::ChangePassword
             | Self::SetFirstPassword

@@ -35,6 +35,11 @@ macro_rules! infrastructure_error {
                 Self::Infrastructure(error.into())
             }
         }
+        impl From<crate::passkey::RelyingPartyError> for $name {
+            fn from(error: crate::passkey::RelyingPartyError) -> Self {
+                Self::Infrastructure(error.into())
+            }
+        }
     )*};
 }
 
@@ -57,7 +62,11 @@ infrastructure_error!(
     SendVerificationError,
     VerifyEmailError,
     ChangeEmailError,
-    ConfirmEmailChangeError
+    ConfirmEmailChangeError,
+    RegisterPasskeyError,
+    PasskeySignInError,
+    PasskeyReauthenticationError,
+    ManagePasskeysError
 );
 
 mod authenticate;
@@ -68,10 +77,15 @@ mod link_identity;
 mod log_in;
 mod log_out;
 mod mail_link;
+mod manage_passkeys;
 mod oauth_attempt;
 mod oauth_sign_in;
+mod passkey_ceremonies;
+mod passkey_reauthentication;
+mod passkey_sign_in;
 mod reauthenticate;
 mod register;
+mod register_passkey;
 mod remove_sign_in_method;
 mod request_password_reset;
 mod reset_password;
@@ -80,6 +94,8 @@ mod set_password;
 mod start_oauth;
 mod verify_email;
 
+#[cfg(test)]
+pub(crate) mod passkey_test_support;
 #[cfg(test)]
 pub(crate) mod test_support;
 
@@ -92,10 +108,17 @@ pub use deliver_mail::{DeliverMail, DeliverMailPorts, Delivery, DropReason, GIVE
 pub use link_identity::LinkedIdentity;
 pub use log_in::{LogIn, LogInCommand, LogInError};
 pub use log_out::{LogOut, LogOutError, LoggedOut};
+pub use manage_passkeys::{ManagePasskeys, ManagePasskeysError};
 pub use oauth_attempt::{CompleteOAuthError, OAuthErrorCode};
 pub use oauth_sign_in::{OAuthOutcome, OAuthSignedIn};
+pub use passkey_ceremonies::{PasskeyPorts, StartedCeremony};
+pub use passkey_reauthentication::{
+    PasskeyReauthenticationCommand, PasskeyReauthenticationError, ReauthenticateWithPasskey,
+};
+pub use passkey_sign_in::{PasskeySignInCommand, PasskeySignInError, SignInWithPasskey};
 pub use reauthenticate::{Reauthenticate, ReauthenticateCommand, ReauthenticateError};
 pub use register::{Register, RegisterCommand, RegisterError};
+pub use register_passkey::{FinishPasskeyRegistrationCommand, RegisterPasskey, RegisterPasskeyError};
 pub use remove_sign_in_method::{RemoveSignInMethod, RemoveSignInMethodCommand, RemoveSignInMethodError};
 pub use request_password_reset::{RequestPasswordReset, RequestPasswordResetError};
 pub use reset_password::{

@@ -116,6 +116,7 @@ impl IdentitySignIn {
             OAuthOutcome::Claimed => Some(Notice::AccountClaimed {
                 password: user.password_hash.is_some(),
                 providers: user.linked_providers.clone(),
+                passkeys: user.passkeys,
             }),
             OAuthOutcome::Linked => Some(Notice::ProviderLinked(identity.provider.clone())),
             OAuthOutcome::SignedIn | OAuthOutcome::Created => None,

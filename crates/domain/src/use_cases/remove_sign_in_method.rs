@@ -2,6 +2,7 @@ use std::sync::Arc;
 
 use crate::clock::Clock;
 use crate::mail::Notice;
+use crate::passkey::PasskeyRepository;
 use crate::ports::{Infrastructure, PasswordWrite, RemovedMethod, SignInMethodRemoval, StoreError, UserRepository};
 use crate::proof::{Proof, RecentProof};
 use crate::provider_registry::ProviderRegistry;
@@ -43,6 +44,7 @@ pub enum RemoveSignInMethodError {
 #[derive(Clone)]
 pub struct RemoveSignInMethod {
     users: Arc<dyn UserRepository>,
+    passkeys: Arc<dyn PasskeyRepository>,
     proof: RecentProof,
     providers: Arc<ProviderRegistry>,
     clock: Arc<dyn Clock>,
@@ -53,11 +55,12 @@ pub struct RemoveSignInMethod {
 impl RemoveSignInMethod {
     pub fn new(
         users: Arc<dyn UserRepository>,
+        passkeys: Arc<dyn PasskeyRepository>,
         proof: RecentProof,
         providers: Arc<ProviderRegistry>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { users, proof, providers, clock, notices: false }
+        Self { users, passkeys, proof, providers, clock, notices: false }
     }
 
     /// Tells the owner by mail, with the removal.
@@ -82,21 +85,21 @@ impl RemoveSignInMethod {
     /// False when the account changed since it was read.
     async fn attempt(&self, command: &RemoveSignInMethodCommand) -> Result<bool, RemoveSignInMethodError> {
         let user = self.users.find_by_id(command.user_id).await?.ok_or(RemoveSignInMethodError::SessionEnded)?;
+        let passkey = match &command.method {
+            RemovedMethod::Passkey(id) => self.passkeys.list(user.id).await?.into_iter().find(|p| p.id == *id),
+            _ => None,
+        };
         let has = match &command.method {
             RemovedMethod::Password => user.password_hash.is_some(),
             RemovedMethod::Provider(provider) => user.linked_providers.contains(provider),
+            RemovedMethod::Passkey(_) => passkey.is_some(),
         };
         if !has {
             return Err(RemoveSignInMethodError::NotFound);
         }
         // Told before the proof is asked for: confirming who one is only to hear that the
         // removal cannot be done would be a wasted step.
-        let removed = match &command.method {
-            RemovedMethod::Password => "password",
-            RemovedMethod::Provider(provider) => provider.as_str(),
-        };
-        let remaining = user.sign_in_methods(|p| self.providers.contains(p));
-        if remaining.iter().all(|method| *method == removed) {
+        if user.ways_in_without(&command.method, |p| self.providers.contains(p)) == 0 {
             return Err(RemoveSignInMethodError::LastSignInMethod);
         }
         match self.proof.of(command.user_id, command.session_id).await? {
@@ -105,9 +108,13 @@ impl RemoveSignInMethod {
             Proof::Ended => return Err(RemoveSignInMethodError::SessionEnded),
         }
         let notice = self.notices.then(|| {
-            let notice = match &command.method {
-                RemovedMethod::Password => Notice::PasswordRemoved,
-                RemovedMethod::Provider(provider) => Notice::ProviderUnlinked(provider.clone()),
+            let notice = match (&command.method, &passkey) {
+                (RemovedMethod::Password, _) => Notice::PasswordRemoved,
+                (RemovedMethod::Provider(provider), _) => Notice::ProviderUnlinked(provider.clone()),
+                (RemovedMethod::Passkey(_), Some(passkey)) => {
+                    Notice::about_passkey(Notice::PasskeyRemoved, &passkey.name, &user)
+                }
+                (RemovedMethod::Passkey(_), None) => Notice::PasskeyRemoved(None),
             };
             notice.to(&user, &command.client)
         });
@@ -116,6 +123,7 @@ impl RemoveSignInMethod {
             user_id: user.id,
             password: user.password_hash.clone(),
             providers: user.linked_providers.clone(),
+            passkeys: user.passkeys,
             remove: command.method.clone(),
             keep: command.session_id,
             now: self.clock.now(),

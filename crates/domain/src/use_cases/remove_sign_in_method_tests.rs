@@ -6,9 +6,11 @@ use std::sync::{Arc, Mutex};
 use chrono::Duration;
 
 use super::*;
+use crate::passkey::MockPasskeyRepository;
 use crate::ports::MockUserRepository;
 use crate::provider_id::ProviderId;
 use crate::provider_registry::test_registry;
+use crate::use_cases::passkey_test_support::passkey_of;
 use crate::use_cases::test_support::*;
 use crate::user::User;
 
@@ -29,6 +31,7 @@ fn use_case(
     writes: Vec<PasswordWrite>,
     proven_ago: Duration,
 ) -> (RemoveSignInMethod, Arc<Mutex<Vec<SignInMethodRemoval>>>) {
+    let owner = reads[0].id;
     let reads = Arc::new(Mutex::new(reads));
     let mut users = MockUserRepository::new();
     users.expect_find_by_id().returning(move |_| {
@@ -44,7 +47,11 @@ fn use_case(
         Ok(if answers.is_empty() { PasswordWrite::Done } else { answers.remove(0) })
     });
     let registry = Arc::new(test_registry(&["google", "discord"]));
-    let use_case = RemoveSignInMethod::new(Arc::new(users), proven(proven_ago), registry, clock_at(t0()));
+    let mut passkeys = MockPasskeyRepository::new();
+    let stored = vec![passkey_of(owner, "one"), passkey_of(owner, "two")];
+    passkeys.expect_list().returning(move |_| Ok(stored.clone()));
+    let use_case =
+        RemoveSignInMethod::new(Arc::new(users), Arc::new(passkeys), proven(proven_ago), registry, clock_at(t0()));
     (use_case, written)
 }
 
@@ -128,4 +135,40 @@ async fn a_session_revoked_meanwhile_removes_nothing() {
     let (use_case, _) = use_case(vec![user.clone()], vec![PasswordWrite::SessionEnded], FRESH);
     let result = use_case.execute(&command(&user, RemovedMethod::Password)).await;
     assert!(matches!(result, Err(RemoveSignInMethodError::SessionEnded)));
+}
+
+fn with_passkeys(mut user: User, passkeys: u32) -> User {
+    user.passkeys = passkeys;
+    user
+}
+
+#[tokio::test]
+async fn a_passkey_is_a_way_in_beside_the_others() {
+    // The password may go when a passkey stays.
+    let user = with_passkeys(account(true, &[]), 1);
+    let (use_case, written) = use_case(vec![user.clone()], vec![], FRESH);
+    use_case.execute(&command(&user, RemovedMethod::Password)).await.unwrap();
+    assert_eq!(written.lock().unwrap()[0].passkeys, 1, "the count read is checked by the write");
+}
+
+#[tokio::test]
+async fn the_last_passkey_of_an_account_with_nothing_else_stays() {
+    let user = with_passkeys(account(false, &[]), 1);
+    let (remove, written) = use_case(vec![user.clone()], vec![], FRESH);
+    let passkeys = remove.passkeys.list(user.id).await.unwrap();
+    let result = remove.execute(&command(&user, RemovedMethod::Passkey(passkeys[0].id))).await;
+    assert!(matches!(result, Err(RemoveSignInMethodError::LastSignInMethod)));
+    assert!(written.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn one_of_two_passkeys_may_go_and_another_account_s_is_not_found() {
+    let user = with_passkeys(account(false, &[]), 2);
+    let (remove, written) = use_case(vec![user.clone()], vec![], FRESH);
+    let passkeys = remove.passkeys.list(user.id).await.unwrap();
+    remove.execute(&command(&user, RemovedMethod::Passkey(passkeys[1].id))).await.unwrap();
+    assert_eq!(written.lock().unwrap()[0].remove, RemovedMethod::Passkey(passkeys[1].id));
+    let stranger = crate::passkey::PasskeyId::generate();
+    let result = remove.execute(&command(&user, RemovedMethod::Passkey(stranger))).await;
+    assert!(matches!(result, Err(RemoveSignInMethodError::NotFound)));
 }

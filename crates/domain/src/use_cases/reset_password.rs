@@ -129,6 +129,7 @@ impl ResetPassword {
                 false => Notice::AccountClaimed {
                     password: user.password_hash.is_some(),
                     providers: user.linked_providers.clone(),
+                    passkeys: user.passkeys,
                 },
             };
             let reset = PasswordReset {
@@ -145,6 +146,7 @@ impl ResetPassword {
                     let claimed = !user.email_verified;
                     if claimed {
                         user.linked_providers.clear();
+                        user.passkeys = 0;
                     }
                     user.password_hash = Some(hash);
                     user.email_verified = true;

@@ -17,6 +17,8 @@ pub struct Model {
     pub authenticated_at: Option<DateTimeUtc>,
     /// NULL when unknown (an older replica's row, or one from before the column).
     pub method: Option<String>,
+    /// The passkey that opened the session; NULL for every other way in.
+    pub passkey_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,9 @@ pub(super) mod log_in;
 pub(super) mod log_out;
 pub(super) mod me;
 pub(super) mod oauth;
+pub(super) mod passkey_ceremonies;
+mod passkey_dto;
+pub(super) mod passkey_list;
 pub(super) mod password;
 pub(super) mod password_policy;
 pub(super) mod password_reset;
@@ -22,6 +25,9 @@ pub use dto::{AuthResponse, LoginRequest, RegisterRequest, UserResponse};
 pub use email::VerifyEmailRequest;
 pub use email_change::ChangeEmailRequest;
 pub use oauth::ProviderPathId;
+pub use passkey_dto::{
+    CeremonyResponse, PasskeyFinishRequest, PasskeyResponse, RegisterPasskeyRequest, RenamePasskeyRequest,
+};
 pub use password::SetPasswordRequest;
 pub use password_policy::{PasswordPolicyResponse, PasswordRuleResponse};
 pub use password_reset::{ForgotPasswordRequest, ResetPasswordRequest};

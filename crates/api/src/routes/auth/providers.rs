@@ -5,12 +5,14 @@ use utoipa::ToSchema;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"password": true, "email_links": true, "providers": [{"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": "https://accounts.google.com", "avatar_sources": ["https://*.googleusercontent.com"]}]}))]
+#[schema(example = json!({"password": true, "email_links": true, "passkeys": true, "providers": [{"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": "https://accounts.google.com", "avatar_sources": ["https://*.googleusercontent.com"]}]}))]
 pub struct ProvidersResponse {
     /// Email/password sign-in is available.
     pub password: bool,
     /// Links by mail (password reset) are sent; when false the mail routes answer 404.
     pub email_links: bool,
+    /// Passkeys work on this site; when false their routes answer 404.
+    pub passkeys: bool,
     /// The configured OAuth providers only, in the order of the sign-in buttons.
     pub providers: Vec<ProviderResponse>,
 }
@@ -50,5 +52,6 @@ pub async fn providers(state: web::Data<AppState>) -> web::Json<ProvidersRespons
             avatar_sources: p.avatar_sources.clone(),
         })
         .collect();
-    web::Json(ProvidersResponse { password: true, email_links: state.mail.enabled, providers })
+    let passkeys = state.passkeys.is_some();
+    web::Json(ProvidersResponse { password: true, email_links: state.mail.enabled, passkeys, providers })
 }
