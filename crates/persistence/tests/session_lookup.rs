@@ -8,6 +8,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use sea_orm::{ConnectionTrait, DbBackend};
+use yoshikosan_domain::passkey::{
+    CredentialId, Passkey, PasskeyAdded, PasskeyAddition, PasskeyId, PasskeyName, PasskeyRepository, StoredCredential,
+};
 use yoshikosan_domain::ports::{
     AccountChange, AccountWrite, ExistingAccount, OAuthSignInStore, OAuthSignInWrite, SessionRepository, UserRepository,
 };
@@ -161,6 +164,41 @@ async fn another_instances_changes_reach_this_cache() {
     let took =
         eventually("the revocation seen", async || sessions.find_with_user(session.id).await.unwrap().is_none()).await;
     assert!(took < Duration::from_millis(500), "revocation took {took:?} to reach the other instance");
+}
+
+/// A passkey added or removed on another instance changes the account's ways in here too.
+#[tokio::test]
+async fn another_instances_passkeys_reach_this_cache() {
+    let Some(db) = postgres().await else { return };
+    let (user, session) = signed_in(&db.database).await;
+    let mut other = Database::connect(&db.url, &DatabaseOptions::default()).await.unwrap();
+    other.start_change_listener();
+    wait_until_live(&db.database).await;
+    let sessions = db.database.sessions();
+    assert_eq!(sessions.find_with_user(session.id).await.unwrap().unwrap().1.passkeys, 0);
+
+    let passkey = Passkey {
+        id: PasskeyId::generate(),
+        user_id: user.id,
+        credential_id: CredentialId::from_base64url("credential".into()),
+        credential: StoredCredential::new("{}".into()),
+        name: PasskeyName::parse("Phone").unwrap(),
+        sign_count: 0,
+        backed_up: true,
+        created_at: Utc::now(),
+        last_used_at: None,
+    };
+    let addition = PasskeyAddition { passkey, keep: session.id, now: Utc::now(), notice: None };
+    assert_eq!(other.passkeys().add(&addition).await.unwrap(), PasskeyAdded::Done);
+    eventually("the new passkey seen", async || {
+        sessions.find_with_user(session.id).await.unwrap().unwrap().1.passkeys == 1
+    })
+    .await;
+    sql(&db, &format!("DELETE FROM passkeys WHERE user_id = '{}'", user.id)).await;
+    eventually("the removal seen", async || {
+        sessions.find_with_user(session.id).await.unwrap().unwrap().1.passkeys == 0
+    })
+    .await;
 }
 
 /// An operator deleting sessions by hand, in psql, is obeyed too.

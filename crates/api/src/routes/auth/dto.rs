@@ -49,7 +49,8 @@ pub struct UserResponse {
     pub avatar_url: Option<String>,
     #[schema(example = false)]
     pub email_verified: bool,
-    /// How the user can sign in: `password`, `google`, `discord`.
+    /// How the user can sign in: `password` when the account has one, each linked provider that
+    /// is configured (`google`, `discord`), and `passkey` when it has a passkey.
     #[schema(example = json!(["password"]))]
     pub providers: Vec<String>,
     pub created_at: DateTime<Utc>,

@@ -4,6 +4,7 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, post, web};
+use yoshikosan_domain::FieldErrorCode;
 use yoshikosan_domain::use_cases::{
     FinishPasskeyRegistrationCommand, PasskeyReauthenticationCommand, PasskeyReauthenticationError,
     PasskeySignInCommand, PasskeySignInError, RegisterPasskeyError,
@@ -125,6 +126,7 @@ pub async fn login_start(state: web::Data<AppState>) -> Result<HttpResponse, Api
         SignedIn,
         (status = 400, description = "The ceremony is unknown, expired or already finished (`invalid_ceremony`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::InvalidCeremony.problem())),
         (status = 401, description = "The passkey was refused (`passkey_rejected`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::PasskeyRejected.problem())),
+        (status = 422, description = "`ceremony` or `credential` missing (`required`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::invalid_field("credential", FieldErrorCode::Required, "credential is required").problem())),
         BodyRejected, CsrfRejected, RateLimited, Unavailable,
     )
 )]
@@ -197,6 +199,7 @@ pub async fn reauthenticate_start(
         (status = 204, description = "Proven: this session may change how the account signs in for the next `REAUTH_WINDOW_SECS`"),
         (status = 400, description = "The ceremony is unknown, expired, finished or another session's (`invalid_ceremony`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::InvalidCeremony.problem())),
         (status = 401, description = "The passkey was refused (`passkey_rejected`), or not signed in", body = Problem, content_type = "application/problem+json", example = json!(ApiError::PasskeyRejected.problem())),
+        (status = 422, description = "`ceremony` or `credential` missing (`required`)", body = Problem, content_type = "application/problem+json", example = json!(ApiError::invalid_field("credential", FieldErrorCode::Required, "credential is required").problem())),
         BodyRejected, CsrfRejected, RateLimited, Unavailable,
     )
 )]

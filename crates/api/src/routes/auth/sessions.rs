@@ -29,8 +29,8 @@ pub struct SessionResponse {
     pub ip: Option<String>,
     /// True for the session making this request.
     pub current: bool,
-    /// How the session was created: `password`, a provider's id, or `unknown` (a session from
-    /// before this was recorded).
+    /// How the session was created: `password`, `password_reset` (a reset link), `passkey`, a
+    /// provider's id, or `unknown` (a session from before this was recorded).
     #[schema(example = "google")]
     pub method: String,
     /// When the session last proved who holds it: its sign-in, or its latest re-authentication.
