@@ -207,6 +207,143 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/auth/passkeys": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The account's passkeys, oldest first. */
+    get: operations["list_passkeys"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/passkeys/login/finish": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Sign in with the passkey the browser chose. */
+    post: operations["finish_passkey_login"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/passkeys/login/start": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start a passkey sign-in (a discoverable credential; no user is named). */
+    post: operations["start_passkey_login"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/passkeys/reauthenticate/finish": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Confirm it's you with one of the account's passkeys. */
+    post: operations["finish_passkey_reauthentication"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/passkeys/reauthenticate/start": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start confirming it's you with one of the account's passkeys. */
+    post: operations["start_passkey_reauthentication"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/passkeys/register/finish": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Add the passkey the browser made. */
+    post: operations["finish_passkey_registration"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/passkeys/register/start": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start adding a passkey (recent proof). */
+    post: operations["start_passkey_registration"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/auth/passkeys/{id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** Remove one of the account's passkeys (recent proof). */
+    delete: operations["remove_passkey"];
+    options?: never;
+    head?: never;
+    /** Rename one of the account's passkeys. */
+    patch: operations["rename_passkey"];
+    trace?: never;
+  };
   "/api/auth/password": {
     parameters: {
       query?: never;
@@ -656,6 +793,42 @@ export interface components {
       | "reauthentication_failed"
       | "reauthentication_required"
       | "unavailable";
+    PasskeyCeremonyResponse: {
+      /** @description The ceremony's sealed state, sent back unchanged with its `…/finish`. */
+      ceremony: string;
+      /** @description WebAuthn's JSON encoding of the options (binary fields in base64url). */
+      publicKey: {
+        [key: string]: unknown;
+      };
+    };
+    PasskeyFinishRequest: {
+      ceremony: string;
+      /** @description The browser's `PublicKeyCredential.toJSON()`. */
+      credential: {
+        [key: string]: unknown;
+      };
+    };
+    PasskeyRegisterFinishRequest: {
+      ceremony: string;
+      /** @description The browser's `PublicKeyCredential.toJSON()`. */
+      credential: {
+        [key: string]: unknown;
+      };
+      /** @description 1-64 characters; defaults to the browser and platform (`Chrome on Linux`). */
+      name?: string | null;
+    };
+    PasskeyResponse: {
+      /** @description Synced by a password manager or platform, rather than kept by one device only. */
+      backed_up: boolean;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: date-time */
+      last_used_at?: string | null;
+      /** @example Chrome on Linux */
+      name: string;
+    };
     PasswordPolicyResponse: {
       /** @example 72 */
       max_bytes: number;
@@ -703,6 +876,9 @@ export interface components {
       | "email_taken"
       | "already_verified"
       | "last_sign_in_method"
+      | "passkey_exists"
+      | "invalid_ceremony"
+      | "passkey_rejected"
       | "payload_too_large"
       | "validation_failed"
       | "rate_limited"
@@ -759,10 +935,16 @@ export interface components {
     ProvidersResponse: {
       /** @description Links by mail (password reset) are sent; when false the mail routes answer 404. */
       email_links: boolean;
+      /** @description Passkeys work on this site; when false the passkey routes answer 404. */
+      passkeys: boolean;
       /** @description Email/password sign-in is available. */
       password: boolean;
       /** @description The configured OAuth providers only, in the order of the sign-in buttons. */
       providers: components["schemas"]["ProviderResponse"][];
+    };
+    RenamePasskeyRequest: {
+      /** @example Work laptop */
+      name: string;
     };
     ReauthenticateRequest: {
       /**
@@ -1960,6 +2142,577 @@ export interface operations {
            *       "type": "about:blank"
            *     }
            */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  list_passkeys: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account's passkeys */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PasskeyResponse"][];
+        };
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  finish_passkey_login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasskeyFinishRequest"];
+      };
+    };
+    responses: {
+      /** @description Signed in; the response sets the session cookie */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuthResponse"];
+        };
+      };
+      /** @description Malformed JSON (`bad_request`), or a ceremony unknown, altered, expired or finished (`invalid_ceremony`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The passkey was refused (`passkey_rejected`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Passkeys are off here */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Missing fields */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Too many refused passkeys from this address (`rate_limited`); retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds until an attempt may succeed */
+          "retry-after"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  start_passkey_login: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The ceremony and its options */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PasskeyCeremonyResponse"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Passkeys are off here */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  finish_passkey_reauthentication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasskeyFinishRequest"];
+      };
+    };
+    responses: {
+      /** @description Proven */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed JSON (`bad_request`), or a ceremony unknown, altered, expired, finished or another session's (`invalid_ceremony`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The passkey was refused (`passkey_rejected`), or not signed in (`unauthenticated`, `token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Too many refused passkeys from this address (`rate_limited`); retry after `Retry-After` seconds */
+      429: {
+        headers: {
+          /** @description Seconds until an attempt may succeed */
+          "retry-after"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  start_passkey_reauthentication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The ceremony and its options */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PasskeyCeremonyResponse"];
+        };
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description The account has no passkey, or passkeys are off here (`not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  finish_passkey_registration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["PasskeyRegisterFinishRequest"];
+      };
+    };
+    responses: {
+      /** @description The passkey was added */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PasskeyResponse"];
+        };
+      };
+      /** @description Malformed JSON (`bad_request`), a ceremony unknown, altered, expired, finished or another session's (`invalid_ceremony`), or an answer that failed a check (`passkey_rejected`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description A recent proof of identity is needed first (`reauthentication_required`), or a cross-site request (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description That authenticator's passkey is already on an account (`passkey_exists`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description A name refused */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  start_passkey_registration: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The ceremony and its options */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PasskeyCeremonyResponse"];
+        };
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description A recent proof of identity is needed first (`reauthentication_required`), or a cross-site request (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Passkeys are off here */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  remove_passkey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The passkey's id, as listed by `GET /api/auth/passkeys` */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description A recent proof of identity is needed first (`reauthentication_required`), or a cross-site request (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description No such passkey among the account's (`not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description It is the account's last way in (`last_sign_in_method`) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+    };
+  };
+  rename_passkey: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description The passkey's id, as listed by `GET /api/auth/passkeys` */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["RenamePasskeyRequest"];
+      };
+    };
+    responses: {
+      /** @description Renamed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["PasskeyResponse"];
+        };
+      };
+      /** @description Malformed JSON or not application/json (`bad_request`) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Missing, invalid or revoked token (`unauthenticated`), or expired (`token_expired`) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Cross-site request from a foreign Origin (`csrf_rejected`) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description No such passkey among the account's (`not_found`) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description A name refused */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description Database unavailable (`unavailable`); nothing was changed */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
