@@ -1,0 +1,119 @@
+"use client";
+import { useCallback, useEffect, useEffectEvent, useRef, useState } from "react";
+import { useAuth } from "@/lib/auth-context";
+import { passkeyFailureMessage, type PasskeyFailure } from "@/lib/passkeys";
+import { useWebAuthn } from "@/lib/use-webauthn";
+import { conditionalMediationAvailable } from "@/lib/webauthn";
+
+/** A ceremony lives 5 minutes on the server: the autofill's is replaced a minute before. */
+const ceremonyLifetime = 4 * 60_000;
+/** A cancelled autofill request comes back after this pause, not at once: an authenticator that
+ * refuses by itself would otherwise be asked again and again. */
+const pauseAfterCancel = 1_000;
+
+export type PasskeyPhase =
+  /** Nothing under way but the autofill's request, if the browser has one. */
+  | "idle"
+  /** The button's request: the browser's own dialog is open. */
+  | "asking"
+  /** A passkey was picked (in the dialog or the autofill): the sign-in is being finished. */
+  | "finishing";
+
+type Options = {
+  /** The backend says passkeys work here. */
+  enabled: boolean;
+  onSignedIn: () => void;
+  /** A sentence to show, or null to clear the last one. */
+  onError: (text: string | null) => void;
+};
+
+/**
+ * Passkey sign-in on the login page: a conditional request from the moment the page is usable,
+ * so the browser offers the person's passkeys in the email field's autofill, and `start()` for
+ * the "Sign in with a passkey" button, which stops that request first (a browser runs one at a
+ * time) and starts it again after the button's ends without a sign-in.
+ */
+export function usePasskeySignIn({ enabled, onSignedIn, onError }: Options) {
+  const { signInWithPasskey } = useAuth();
+  const webAuthn = useWebAuthn();
+  const [phase, setPhase] = useState<PasskeyPhase>("idle");
+  // Counts the autofill's requests: each change starts a new one.
+  const [round, setRound] = useState(0);
+  const autofill = useRef<{ controller: AbortController; settled: Promise<void> } | null>(null);
+  const button = useRef<AbortController | null>(null);
+  const offered = enabled && webAuthn;
+
+  const signedIn = useEffectEvent(onSignedIn);
+  const failed = useEffectEvent((failure: PasskeyFailure) => {
+    // The browser's refusals of a request nobody asked for say nothing: the person may never
+    // have looked at the field. A passkey picked and refused by the server is another matter.
+    if (failure.kind === "browser") {
+      if (failure.name === "NotAllowedError")
+        setTimeout(() => setRound((n) => n + 1), pauseAfterCancel);
+      return;
+    }
+    if (failure.kind === "problem" && failure.step === "finish") {
+      onError(passkeyFailureMessage(failure, "sign-in"));
+      setRound((n) => n + 1);
+    }
+  });
+
+  useEffect(() => {
+    if (!offered) return;
+    const controller = new AbortController();
+    const renew = setTimeout(() => {
+      controller.abort();
+      setRound((n) => n + 1);
+    }, ceremonyLifetime);
+    const settled = (async () => {
+      if (!(await conditionalMediationAvailable()) || controller.signal.aborted) return;
+      const result = await signInWithPasskey({
+        conditional: true,
+        signal: controller.signal,
+        onChosen: () => {
+          clearTimeout(renew);
+          setPhase("finishing");
+        },
+      });
+      if (result.ok) {
+        signedIn();
+        return;
+      }
+      setPhase((now) => (now === "finishing" ? "idle" : now));
+      failed(result.failure);
+    })();
+    autofill.current = { controller, settled };
+    return () => {
+      clearTimeout(renew);
+      controller.abort();
+    };
+  }, [offered, round, signInWithPasskey]);
+
+  useEffect(() => () => button.current?.abort(), []);
+
+  const start = useCallback(async () => {
+    const pending = autofill.current;
+    autofill.current = null;
+    if (pending) {
+      pending.controller.abort();
+      await pending.settled;
+    }
+    onError(null);
+    setPhase("asking");
+    const controller = new AbortController();
+    button.current = controller;
+    const result = await signInWithPasskey({
+      signal: controller.signal,
+      onChosen: () => setPhase("finishing"),
+    });
+    if (result.ok) {
+      onSignedIn();
+      return;
+    }
+    setPhase("idle");
+    onError(passkeyFailureMessage(result.failure, "sign-in"));
+    setRound((n) => n + 1);
+  }, [onError, onSignedIn, signInWithPasskey]);
+
+  return { offered, phase, start };
+}
