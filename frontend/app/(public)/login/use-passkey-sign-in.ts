@@ -7,9 +7,13 @@ import { conditionalMediationAvailable } from "@/lib/webauthn";
 
 /** A ceremony lives 5 minutes on the server: the autofill's is replaced a minute before. */
 const ceremonyLifetime = 4 * 60_000;
-/** A cancelled autofill request comes back after this pause, not at once: an authenticator that
- * refuses by itself would otherwise be asked again and again. */
+/**
+ * A cancelled autofill request comes back after a pause, and only a few times in a row: an
+ * authenticator that refuses by itself would otherwise be asked again and again. The button
+ * starts the count again.
+ */
 const pauseAfterCancel = 1_000;
+const cancelsInARow = 3;
 
 export type PasskeyPhase =
   /** Nothing under way but the autofill's request, if the browser has one. */
@@ -41,6 +45,7 @@ export function usePasskeySignIn({ enabled, onSignedIn, onError }: Options) {
   const [round, setRound] = useState(0);
   const autofill = useRef<{ controller: AbortController; settled: Promise<void> } | null>(null);
   const button = useRef<AbortController | null>(null);
+  const cancels = useRef(0);
   const offered = enabled && webAuthn;
 
   const signedIn = useEffectEvent(onSignedIn);
@@ -48,7 +53,8 @@ export function usePasskeySignIn({ enabled, onSignedIn, onError }: Options) {
     // The browser's refusals of a request nobody asked for say nothing: the person may never
     // have looked at the field. A passkey picked and refused by the server is another matter.
     if (failure.kind === "browser") {
-      if (failure.name === "NotAllowedError")
+      cancels.current += 1;
+      if (failure.name === "NotAllowedError" && cancels.current < cancelsInARow)
         setTimeout(() => setRound((n) => n + 1), pauseAfterCancel);
       return;
     }
@@ -59,9 +65,11 @@ export function usePasskeySignIn({ enabled, onSignedIn, onError }: Options) {
   });
 
   useEffect(() => {
-    if (!offered) return;
+    // While the button's request runs there is none for the autofill: it comes back after.
+    if (!offered || button.current !== null) return;
     const controller = new AbortController();
     const renew = setTimeout(() => {
+      if (controller.signal.aborted) return;
       controller.abort();
       setRound((n) => n + 1);
     }, ceremonyLifetime);
@@ -89,19 +97,25 @@ export function usePasskeySignIn({ enabled, onSignedIn, onError }: Options) {
     };
   }, [offered, round, signInWithPasskey]);
 
-  useEffect(() => () => button.current?.abort(), []);
+  useEffect(
+    () => () => {
+      button.current?.abort();
+    },
+    [],
+  );
 
   const start = useCallback(async () => {
+    const controller = new AbortController();
+    button.current = controller;
+    setPhase("asking");
+    onError(null);
+    cancels.current = 0;
     const pending = autofill.current;
     autofill.current = null;
     if (pending) {
       pending.controller.abort();
       await pending.settled;
     }
-    onError(null);
-    setPhase("asking");
-    const controller = new AbortController();
-    button.current = controller;
     const result = await signInWithPasskey({
       signal: controller.signal,
       onChosen: () => setPhase("finishing"),
@@ -110,6 +124,7 @@ export function usePasskeySignIn({ enabled, onSignedIn, onError }: Options) {
       onSignedIn();
       return;
     }
+    button.current = null;
     setPhase("idle");
     onError(passkeyFailureMessage(result.failure, "sign-in"));
     setRound((n) => n + 1);
