@@ -8,12 +8,13 @@ import { conditionalMediationAvailable } from "@/lib/webauthn";
 /** A ceremony lives 5 minutes on the server: the autofill's is replaced a minute before. */
 const ceremonyLifetime = 4 * 60_000;
 /**
- * A cancelled autofill request comes back after a pause, and only a few times in a row: an
- * authenticator that refuses by itself would otherwise be asked again and again. The button
+ * The autofill's request comes back after a failure only a few times in a row (after a pause
+ * when the browser refused it): an authenticator that answers by itself, with a refusal or a
+ * passkey the server no longer knows, would otherwise be asked again and again. The button
  * starts the count again.
  */
 const pauseAfterCancel = 1_000;
-const cancelsInARow = 3;
+const failuresInARow = 3;
 
 export type PasskeyPhase =
   /** Nothing under way but the autofill's request, if the browser has one. */
@@ -45,22 +46,24 @@ export function usePasskeySignIn({ enabled, onSignedIn, onError }: Options) {
   const [round, setRound] = useState(0);
   const autofill = useRef<{ controller: AbortController; settled: Promise<void> } | null>(null);
   const button = useRef<AbortController | null>(null);
-  const cancels = useRef(0);
+  const failures = useRef(0);
   const offered = enabled && webAuthn;
 
   const signedIn = useEffectEvent(onSignedIn);
   const failed = useEffectEvent((failure: PasskeyFailure) => {
     // The browser's refusals of a request nobody asked for say nothing: the person may never
     // have looked at the field. A passkey picked and refused by the server is another matter.
+    if (failure.kind === "aborted") return;
+    failures.current += 1;
+    const again = failures.current < failuresInARow;
     if (failure.kind === "browser") {
-      cancels.current += 1;
-      if (failure.name === "NotAllowedError" && cancels.current < cancelsInARow)
+      if (failure.name === "NotAllowedError" && again)
         setTimeout(() => setRound((n) => n + 1), pauseAfterCancel);
       return;
     }
-    if (failure.kind === "problem" && failure.step === "finish") {
+    if (failure.step === "finish") {
       onError(passkeyFailureMessage(failure, "sign-in"));
-      setRound((n) => n + 1);
+      if (again) setRound((n) => n + 1);
     }
   });
 
@@ -109,7 +112,7 @@ export function usePasskeySignIn({ enabled, onSignedIn, onError }: Options) {
     button.current = controller;
     setPhase("asking");
     onError(null);
-    cancels.current = 0;
+    failures.current = 0;
     const pending = autofill.current;
     autofill.current = null;
     if (pending) {
