@@ -1,8 +1,14 @@
 // Headers, accessibility, screenshots and the measured cost of /login.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import AxeBuilder from "@axe-core/playwright";
-import { cspViolations, expect, register, test, uniqueEmail } from "./fixtures";
+import {
+  cspViolations,
+  expect,
+  noSeriousViolations,
+  register,
+  test,
+  uniqueEmail,
+} from "./fixtures";
 import type { Page } from "@playwright/test";
 
 const artifacts = "e2e-artifacts";
@@ -58,14 +64,6 @@ test("injected markup cannot run script (the classic XSS shape)", async ({ page 
   await expect.poll(() => cspViolations(page).length).toBeGreaterThan(0);
   cspViolations(page).length = 0;
 });
-
-async function noSeriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const serious = result.violations.filter(
-    (v) => v.impact === "serious" || v.impact === "critical",
-  );
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
 
 async function shoot(page: Page, name: string) {
   for (const [label, size] of [
