@@ -13,13 +13,13 @@ import {
   type User,
 } from "./api";
 import { displayNameProblem, isVisible, trimWhiteSpace } from "./display-name";
+import { fieldErrorMessage } from "./messages";
 import {
-  fieldErrorMessage,
   passkeyBrowserError,
   passkeyRefusals,
   passkeysUnavailable,
   type PasskeyTask,
-} from "./messages";
+} from "./passkey-messages";
 import {
   browserErrorName,
   creationOptions,

@@ -12,8 +12,7 @@ import {
   reauthenticateAction,
   type ProofFor,
 } from "@/lib/sign-in-methods";
-import { useHydrated } from "@/lib/use-hydrated";
-import { useWebAuthn } from "@/lib/use-webauthn";
+import { useHydrated, useWebAuthn } from "@/lib/use-hydrated";
 import { Field } from "@/components/field";
 import { PasswordFormShell } from "@/components/password-form-shell";
 

@@ -9,8 +9,7 @@ import {
   passkeyNameProblem,
 } from "@/lib/passkeys";
 import { isLastWayIn, lastWayInReason, passkeyMethod } from "@/lib/sign-in-methods";
-import { useHydrated } from "@/lib/use-hydrated";
-import { useWebAuthn } from "@/lib/use-webauthn";
+import { useHydrated, useWebAuthn } from "@/lib/use-hydrated";
 import { Field } from "@/components/field";
 import { useAskForProof } from "./confirm-identity";
 import { PasskeyRow } from "./passkey-row";

@@ -10,7 +10,7 @@ import {
   passwordMethod,
   providerName,
 } from "@/lib/sign-in-methods";
-import { useWebAuthn } from "@/lib/use-webauthn";
+import { useWebAuthn } from "@/lib/use-hydrated";
 import { useAskForProof } from "./confirm-identity";
 
 type Props = {

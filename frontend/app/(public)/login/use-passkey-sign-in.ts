@@ -2,7 +2,7 @@
 import { useCallback, useEffect, useEffectEvent, useRef, useState } from "react";
 import { useAuth } from "@/lib/auth-context";
 import { passkeyFailureMessage, type PasskeyFailure } from "@/lib/passkeys";
-import { useWebAuthn } from "@/lib/use-webauthn";
+import { useWebAuthn } from "@/lib/use-hydrated";
 import { conditionalMediationAvailable } from "@/lib/webauthn";
 
 /** A ceremony lives 5 minutes on the server: the autofill's is replaced a minute before. */
