@@ -10,6 +10,7 @@ import {
   uniqueEmail,
 } from "./fixtures";
 import type { Page } from "@playwright/test";
+import { webAuthn } from "./authenticator";
 
 const artifacts = "e2e-artifacts";
 mkdirSync(`${artifacts}/screenshots`, { recursive: true });
@@ -95,6 +96,17 @@ test("account: no serious accessibility violation; screenshots", async ({ page }
   await expect(page.getByTestId("sessions")).toBeVisible();
   await noSeriousViolations(page);
   await shoot(page, "account");
+});
+
+test("account with a passkey: screenshots", async ({ page }) => {
+  await register(page, uniqueEmail("shotpasskey"), "Shot Passkey");
+  const device = await webAuthn(page);
+  await page.goto("/account");
+  await device.attach({ synced: true });
+  await page.getByLabel("Name (optional)").fill("Phone");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByTestId("passkeys")).toContainText("Phone");
+  await shoot(page, "account-passkeys");
 });
 
 test("the confirm-it's-you dialog: no serious accessibility violation; screenshots", async ({
