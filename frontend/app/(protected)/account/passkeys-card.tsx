@@ -39,6 +39,9 @@ export function PasskeysCard({ canLinkAnother, onChange }: Props) {
   // "add", or the id of the passkey being removed.
   const [busy, setBusy] = useState<string | null>(null);
   const said = useRef<HTMLParagraphElement>(null);
+  // Bumped to move the focus to the message once it is on the page: after a removal the button
+  // that was pressed is gone.
+  const [focusSaid, setFocusSaid] = useState(0);
 
   const load = useCallback(async () => {
     const result = await call(api.GET("/api/auth/passkeys"));
@@ -51,10 +54,14 @@ export function PasskeysCard({ canLinkAnother, onChange }: Props) {
     void load();
   }, [load]);
 
+  useEffect(() => {
+    if (focusSaid > 0) said.current?.focus();
+  }, [focusSaid]);
+
   /** Says what happened, and moves the focus there when the button that was pressed is gone. */
   function say(ok: boolean, text: string, focus = false) {
     setMessage({ ok, text });
-    if (focus) requestAnimationFrame(() => said.current?.focus());
+    if (focus) setFocusSaid((n) => n + 1);
   }
 
   if (!user) return null;
