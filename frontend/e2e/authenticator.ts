@@ -64,3 +64,22 @@ export async function webAuthn(page: Page) {
     },
   };
 }
+
+/**
+ * Counts the page's autofill requests (`navigator.credentials.get` with conditional mediation),
+ * from its next load on: a test waits for one before attaching an authenticator, which would
+ * otherwise answer it. Returns a reader of the count.
+ */
+export async function countAutofillRequests(page: Page) {
+  await page.addInitScript(() => {
+    const counted = window as unknown as { autofillRequests: number };
+    counted.autofillRequests = 0;
+    const get = navigator.credentials.get.bind(navigator.credentials);
+    navigator.credentials.get = (options) => {
+      if (options?.mediation === "conditional") counted.autofillRequests += 1;
+      return get(options);
+    };
+  });
+  return () =>
+    page.evaluate(() => (window as unknown as { autofillRequests?: number }).autofillRequests ?? 0);
+}

@@ -3,7 +3,7 @@
 // removing, "Confirm it's you" with a passkey, the last way in, the browser's refusals, a passkey
 // the server no longer knows, and a browser without WebAuthn.
 import type { Page } from "@playwright/test";
-import { webAuthn } from "./authenticator";
+import { countAutofillRequests, webAuthn } from "./authenticator";
 import {
   ageProof,
   expect,
@@ -58,6 +58,7 @@ test("a passkey added on the account page signs in from the email field's autofi
 }) => {
   await register(page, uniqueEmail("passkey"), "Pass Key");
   const device = await webAuthn(page);
+  const autofillRequests = await countAutofillRequests(page);
   await page.goto("/account");
   await expect(page.getByTestId("no-passkeys")).toHaveText("You have no passkeys yet.");
   await expect(methods(page)).toHaveText([/^Password/]);
@@ -92,6 +93,7 @@ test("a passkey added on the account page signs in from the email field's autofi
   await page.goto("/login?callbackUrl=%2Faccount");
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByTestId("nav-user")).toContainText("Pass Key");
+  expect(await autofillRequests()).toBe(1);
   await expect(page.locator('[data-current="true"]').getByTestId("session-method")).toHaveText(
     "Signed in with a passkey",
   );
@@ -103,12 +105,10 @@ test("a passkey added on the account page signs in from the email field's autofi
   await device.detach(back);
   await signOut(page);
   await device.off();
-  const autofill = page.waitForResponse("**/api/auth/passkeys/login/start");
   await page.reload();
-  await autofill;
-  // The request reaches the browser's own passkeys just after its options arrive: only then may
-  // the virtual ones come back, or they would answer it themselves.
-  await page.waitForTimeout(500);
+  // Only once the request is with the browser's own passkeys may the virtual ones come back,
+  // or they would answer it themselves.
+  await expect.poll(autofillRequests).toBe(1);
   await device.on();
   await device.attach({}, [used!]);
   const signIn = await hold(page, "/api/auth/passkeys/login/finish");
