@@ -1,6 +1,7 @@
 // Shared set-up: every page records Content-Security-Policy violations, and a test fails if
 // any was reported while it ran.
 import { execFileSync } from "node:child_process";
+import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 
 export const password = "violet-harbour-42";
@@ -36,6 +37,15 @@ export const test = base.extend<{ page: Page }>({
   },
 });
 export { expect };
+
+/** axe-core finds no serious or critical accessibility violation on the page as it is. */
+export async function noSeriousViolations(page: Page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const serious = result.violations.filter(
+    (v) => v.impact === "serious" || v.impact === "critical",
+  );
+  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+}
 
 /** A second, separate browser (its own cookies), also watched for CSP violations. */
 export async function otherBrowser(browser: Browser, baseURL: string) {

@@ -1,9 +1,16 @@
 // Headers, accessibility, screenshots and the measured cost of /login.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import AxeBuilder from "@axe-core/playwright";
-import { cspViolations, expect, register, test, uniqueEmail } from "./fixtures";
+import {
+  cspViolations,
+  expect,
+  noSeriousViolations,
+  register,
+  test,
+  uniqueEmail,
+} from "./fixtures";
 import type { Page } from "@playwright/test";
+import { webAuthn } from "./authenticator";
 
 const artifacts = "e2e-artifacts";
 mkdirSync(`${artifacts}/screenshots`, { recursive: true });
@@ -59,14 +66,6 @@ test("injected markup cannot run script (the classic XSS shape)", async ({ page 
   cspViolations(page).length = 0;
 });
 
-async function noSeriousViolations(page: Page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  const serious = result.violations.filter(
-    (v) => v.impact === "serious" || v.impact === "critical",
-  );
-  expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
-}
-
 async function shoot(page: Page, name: string) {
   for (const [label, size] of [
     ["phone", { width: 375, height: 812 }],
@@ -97,6 +96,17 @@ test("account: no serious accessibility violation; screenshots", async ({ page }
   await expect(page.getByTestId("sessions")).toBeVisible();
   await noSeriousViolations(page);
   await shoot(page, "account");
+});
+
+test("account with a passkey: screenshots", async ({ page }) => {
+  await register(page, uniqueEmail("shotpasskey"), "Shot Passkey");
+  const device = await webAuthn(page);
+  await page.goto("/account");
+  await device.attach({ synced: true });
+  await page.getByLabel("Name (optional)").fill("Phone");
+  await page.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByTestId("passkeys")).toContainText("Phone");
+  await shoot(page, "account-passkeys");
 });
 
 test("the confirm-it's-you dialog: no serious accessibility violation; screenshots", async ({

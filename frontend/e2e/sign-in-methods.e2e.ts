@@ -44,7 +44,7 @@ test("a recent sign-in unlinks Google; the password left is the last way in", as
   const remove = page.getByRole("button", { name: "Remove password" });
   await expect(remove).toBeDisabled();
   const reason =
-    "Your password is your only way to sign in, so it cannot be removed. Link a provider first.";
+    "Your password is your only way to sign in, so it cannot be removed. Link a provider or add a passkey first.";
   await expect(page.getByTestId("last-way-in")).toHaveText(reason);
   await expect(remove).toHaveAccessibleDescription(reason);
 });
@@ -142,7 +142,7 @@ test("a provider confirms it's you, and the page asks for the unlink again", asy
   const unlinkGoogle = page.getByRole("button", { name: "Unlink Google" });
   await expect(unlinkGoogle).toBeDisabled();
   await expect(unlinkGoogle).toHaveAccessibleDescription(
-    "Google is your only way to sign in, so it cannot be unlinked. Set a password or link another provider first.",
+    "Google is your only way to sign in, so it cannot be unlinked. Set a password, link another provider or add a passkey first.",
   );
 });
 

@@ -10,6 +10,7 @@ export type { FieldErrorCode, LocalProblemCode, OAuthErrorCode, ProblemCode } fr
 export type User = components["schemas"]["UserResponse"];
 export type Session = components["schemas"]["SessionResponse"];
 export type Provider = components["schemas"]["ProviderResponse"];
+export type Passkey = components["schemas"]["PasskeyResponse"];
 export type PasswordPolicy = components["schemas"]["PasswordPolicyResponse"];
 export type FieldProblem = components["schemas"]["FieldProblem"];
 /** A failed call: the backend's problem document, or one made here when there was none. */
@@ -25,6 +26,8 @@ export type ApiResult<T> = { ok: true; data: T } | { ok: false; problem: Problem
 export function makeClient(baseUrl = "", headers?: HeadersInit) {
   return createClient<paths>({ baseUrl, credentials: "include", headers });
 }
+
+export type ApiClient = ReturnType<typeof makeClient>;
 
 export const api = makeClient(process.env.NEXT_PUBLIC_API_URL ?? "");
 

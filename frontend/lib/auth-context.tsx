@@ -5,11 +5,17 @@
 // `/api/auth/me` only after a change (`refresh()`), or on mount when no `initialUser` was given.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState } from "react";
 import { api, call, type ApiResult, type User } from "./api";
+import { passkeySignIn, signedInUser, type PasskeyResult, type SignInOptions } from "./passkeys";
 
 export type AuthContextValue = {
   user: User | null;
   loading: boolean;
   login: (email: string, password: string) => Promise<ApiResult<User>>;
+  /**
+   * Signs in with a passkey the person picks: from the email field's autofill (`conditional`)
+   * or in the browser's own dialog; `signal` stops it.
+   */
+  signInWithPasskey: (options: SignInOptions) => Promise<PasskeyResult<User>>;
   register: (email: string, name: string, password: string) => Promise<ApiResult<User>>;
   /** A new password with a mail's reset link; signs this browser in as the link's account. */
   resetPassword: (token: string, newPassword: string) => Promise<ApiResult<User>>;
@@ -65,6 +71,12 @@ export function AuthProvider({ children, initialUser }: Props) {
     return { ok: true as const, data: result.data.user };
   }, []);
 
+  const signInWithPasskey = useCallback(async (options: SignInOptions) => {
+    const result = signedInUser(await passkeySignIn(options));
+    if (result.ok) setUser(result.data);
+    return result;
+  }, []);
+
   const register = useCallback(async (email: string, name: string, password: string) => {
     const result = await call(api.POST("/api/auth/register", { body: { email, name, password } }));
     if (!result.ok) return result;
@@ -104,6 +116,7 @@ export function AuthProvider({ children, initialUser }: Props) {
       user,
       loading,
       login,
+      signInWithPasskey,
       register,
       resetPassword,
       verifyEmail,
@@ -111,7 +124,18 @@ export function AuthProvider({ children, initialUser }: Props) {
       logout,
       refresh,
     }),
-    [user, loading, login, register, resetPassword, verifyEmail, confirmEmail, logout, refresh],
+    [
+      user,
+      loading,
+      login,
+      signInWithPasskey,
+      register,
+      resetPassword,
+      verifyEmail,
+      confirmEmail,
+      logout,
+      refresh,
+    ],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

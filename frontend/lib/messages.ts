@@ -239,6 +239,15 @@ export const problemSentences: Readonly<Record<ProblemCode, string | null>> = {
   already_verified: "Your address is already confirmed: there is nothing more to do.",
   last_sign_in_method:
     "That is the only way left to sign in to your account, so it cannot be removed. Set a password or link a provider first.",
+  // The passkeys card says it in its own words when it is a passkey (lastWayInReason).
+  // A passkey ceremony is good for 5 minutes and once; starting again is all it takes.
+  invalid_ceremony: "That passkey request took too long or was already used. Please try again.",
+  // 401 at sign-in: the same answer for a bad signature and a removed passkey. The account page
+  // has its own words for a registration's and a confirmation's (passkeyRefusals).
+  passkey_rejected:
+    "That passkey was not accepted: it may have been removed from its account. Try another passkey, or sign in another way.",
+  passkey_exists:
+    "That passkey is already on an account here, so it was not added again. Use another device or password manager.",
   payload_too_large: "What you entered is too long to send. Shorten it and try again.",
   validation_failed: "Some of what you entered was not accepted. Check the form and try again.",
   // A 429's message is the wait time from `Retry-After` (problemMessage); the detail says it too.

@@ -39,7 +39,8 @@ export async function currentUser(): Promise<User | null> {
  * Public data the sign-in pages render with. No providers when the backend does not answer,
  * and no policy (null): the forms then say the rules could not be loaded, and the backend
  * still checks every password it is sent. `emailLinks`: whether the backend sends links by
- * mail (password reset); null when it did not say.
+ * mail (password reset); null when it did not say. `passkeys`: whether passkeys work on this
+ * site (false too when the backend did not say: no passkey is offered then).
  */
 export const signInOptions = cache(async () => {
   const client = makeClient(backendUrl);
@@ -50,6 +51,7 @@ export const signInOptions = cache(async () => {
   return {
     providers: providers.ok ? providers.data.providers : [],
     emailLinks: providers.ok ? providers.data.email_links : null,
+    passkeys: providers.ok && providers.data.passkeys === true,
     policy: policy.ok ? policy.data : (null as PasswordPolicy | null),
   };
 });

@@ -5,6 +5,9 @@ import type { Provider } from "./api";
 /** The password's entry in `User.providers`, where it comes first when the account has one. */
 export const passwordMethod = "password";
 
+/** Passkeys' entry in `User.providers` (one for all of them) and a session's `method`. */
+export const passkeyMethod = "passkey";
+
 /** What `Session.method` says for a session a mail's password reset link signed in. */
 export const passwordResetMethod = "password_reset";
 
@@ -18,22 +21,46 @@ export function providerName(id: string, providers: readonly Pick<Provider, "id"
 
 /**
  * Whether removing `method` would leave the account no way to sign in. `ways` is
- * `User.providers`: the password when set, then the linked providers that are configured.
+ * `User.providers`: the password when set, the linked providers that are configured, and
+ * `passkey` when it has one (the last passkey is the last way in only when it is alone).
  */
 export function isLastWayIn(ways: readonly string[], method: string): boolean {
   return ways.includes(method) && ways.every((way) => way === method);
 }
 
+/** What the account page offers beside the last way in, to add first. */
+export type OtherWays = { canLinkAnother: boolean; canAddPasskey: boolean };
+
+/** " Set a password, link a provider or add a passkey first.", from the steps that apply. */
+function firstSteps(steps: (string | false)[]): string {
+  const list = steps.filter((step): step is string => step !== false);
+  const last = list.pop();
+  if (last === undefined) return "";
+  const said = list.length > 0 ? `${list.join(", ")} or ${last}` : last;
+  return ` ${said.charAt(0).toUpperCase()}${said.slice(1)} first.`;
+}
+
 /** Why the only way in cannot be removed, and what to do first. */
-export function lastWayInReason(method: string, name: string, canLinkAnother: boolean): string {
+export function lastWayInReason(method: string, name: string, others: OtherWays): string {
+  const { canLinkAnother, canAddPasskey } = others;
   if (method === passwordMethod) {
-    return canLinkAnother
-      ? "Your password is your only way to sign in, so it cannot be removed. Link a provider first."
-      : "Your password is your only way to sign in, so it cannot be removed.";
+    return `Your password is your only way to sign in, so it cannot be removed.${firstSteps([
+      canLinkAnother && "link a provider",
+      canAddPasskey && "add a passkey",
+    ])}`;
   }
-  return canLinkAnother
-    ? `${name} is your only way to sign in, so it cannot be unlinked. Set a password or link another provider first.`
-    : `${name} is your only way to sign in, so it cannot be unlinked. Set a password first.`;
+  if (method === passkeyMethod) {
+    return `This passkey is your only way to sign in, so it cannot be removed.${firstSteps([
+      "set a password",
+      canLinkAnother && "link a provider",
+      canAddPasskey && "add another passkey",
+    ])}`;
+  }
+  return `${name} is your only way to sign in, so it cannot be unlinked.${firstSteps([
+    "set a password",
+    canLinkAnother && "link another provider",
+    canAddPasskey && "add a passkey",
+  ])}`;
 }
 
 /** How a session signed in, from `Session.method`. */
@@ -43,6 +70,7 @@ export function sessionMethodText(
 ): string {
   if (method === passwordMethod) return "Signed in with password";
   if (method === passwordResetMethod) return "Signed in by resetting the password";
+  if (method === passkeyMethod) return "Signed in with a passkey";
   if (method === unknownMethod) return "Signed in before this was recorded";
   return `Signed in with ${providerName(method, providers)}`;
 }
@@ -67,13 +95,16 @@ export type ProofFor =
   | { kind: "link"; provider: string }
   | { kind: "remove-password" }
   | { kind: "set-password" }
-  | { kind: "change-email" };
+  | { kind: "change-email" }
+  | { kind: "add-passkey" }
+  /** `name` is said in the dialog; a provider's return address does not carry it. */
+  | { kind: "remove-passkey"; name?: string };
 
 const providerId = /^[a-z][a-z0-9]{0,31}$/;
 
 /**
  * The change as a URL word: `unlink.google`, `link.discord`, `remove-password`, `set-password`,
- * `change-email`.
+ * `change-email`, `add-passkey`, `remove-passkey`.
  */
 export function proofKey(action: ProofFor): string {
   return action.kind === "unlink" || action.kind === "link"
@@ -83,7 +114,13 @@ export function proofKey(action: ProofFor): string {
 
 /** The change a URL word names, or null for anything else (the page then says it generally). */
 export function parseProofKey(value: string | null | undefined): ProofFor | null {
-  if (value === "remove-password" || value === "set-password" || value === "change-email")
+  if (
+    value === "remove-password" ||
+    value === "set-password" ||
+    value === "change-email" ||
+    value === "add-passkey" ||
+    value === "remove-passkey"
+  )
     return { kind: value };
   const match = /^(unlink|link)\.(.+)$/.exec(value ?? "");
   if (!match || !providerId.test(match[2] ?? "")) return null;
@@ -117,6 +154,12 @@ export function proofPurpose(action: ProofFor, name: (id: string) => string): st
       return "To set a password, confirm it's you.";
     case "change-email":
       return "To change your address, confirm it's you.";
+    case "add-passkey":
+      return "To add a passkey, confirm it's you.";
+    case "remove-passkey":
+      return action.name
+        ? `To remove the passkey “${action.name}”, confirm it's you.`
+        : "To remove a passkey, confirm it's you.";
   }
 }
 
@@ -134,6 +177,10 @@ export function afterProofNotice(action: ProofFor | null, name: (id: string) => 
       return `${done} Enter your new password again to finish setting it.`;
     case "change-email":
       return `${done} Press Change email and send the link again to finish.`;
+    case "add-passkey":
+      return `${done} Press Add a passkey again to finish.`;
+    case "remove-passkey":
+      return `${done} Press Remove beside the passkey again to finish.`;
     default:
       return `${done} You can now make the change you started.`;
   }

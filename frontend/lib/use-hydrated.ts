@@ -1,4 +1,5 @@
 import { useSyncExternalStore } from "react";
+import { webAuthnSupported } from "./webauthn";
 
 const nothingToWatch = () => () => {};
 
@@ -13,4 +14,12 @@ export function useHydrated(): boolean {
     () => true,
     () => false,
   );
+}
+
+/**
+ * Whether this browser has WebAuthn: false in the server's HTML and until React has hydrated the
+ * page, so passkey buttons appear only where they can work.
+ */
+export function useWebAuthn(): boolean {
+  return useSyncExternalStore(nothingToWatch, webAuthnSupported, () => false);
 }

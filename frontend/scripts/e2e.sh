@@ -21,7 +21,10 @@ mail_python=${E2E_MAIL_PYTHON:-/usr/bin/python3}
     || { echo "aiosmtpd is needed (apt-get install python3-aiosmtpd)" >&2; exit 2; }
 [ -f .next/standalone/server.js ] || { echo "no production build: run 'bun run build' first" >&2; exit 2; }
 port=${E2E_PORT:-6666}
-public=http://127.0.0.1:$port
+# The site's origin, as the browser and the backend know it: a name, since passkeys need their
+# relying party to be a domain (never an IP address), and plain http only on localhost. nginx
+# listens on 127.0.0.1, where the browser's localhost lands.
+public=http://localhost:$port
 if curl -s -o /dev/null "$public/"; then
     echo "port $port is already in use" >&2
     exit 2

@@ -15,13 +15,17 @@ const client = () => makeClient("http://backend.test");
 
 describe("call", () => {
   test("returns the data of a success", async () => {
-    answer(200, JSON.stringify({ password: true, email_links: true, providers: [] }), {
-      "content-type": "application/json",
-    });
+    answer(
+      200,
+      JSON.stringify({ password: true, email_links: true, passkeys: true, providers: [] }),
+      {
+        "content-type": "application/json",
+      },
+    );
     const result = await call(client().GET("/api/auth/providers"));
     expect(result).toEqual({
       ok: true,
-      data: { password: true, email_links: true, providers: [] },
+      data: { password: true, email_links: true, passkeys: true, providers: [] },
     });
   });
 

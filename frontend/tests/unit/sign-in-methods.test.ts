@@ -29,22 +29,46 @@ describe("the last way in", () => {
     expect(isLastWayIn(["password", "google"], "google")).toBe(false);
     expect(isLastWayIn(["google", "discord"], "discord")).toBe(false);
   });
+  test("passkeys are one way in, however many there are", () => {
+    expect(isLastWayIn(["passkey"], "passkey")).toBe(true);
+    expect(isLastWayIn(["password", "passkey"], "password")).toBe(false);
+    expect(isLastWayIn(["google", "passkey"], "google")).toBe(false);
+    expect(isLastWayIn(["google", "passkey"], "passkey")).toBe(false);
+  });
   test("a method the account does not have is never its last", () => {
     expect(isLastWayIn(["password"], "google")).toBe(false);
     expect(isLastWayIn([], "password")).toBe(false);
   });
   test("the reason says why and what to do first, in full sentences", () => {
-    expect(lastWayInReason("password", "Password", true)).toBe(
+    const neither = { canLinkAnother: false, canAddPasskey: false };
+    const link = { canLinkAnother: true, canAddPasskey: false };
+    const both = { canLinkAnother: true, canAddPasskey: true };
+    expect(lastWayInReason("password", "Password", link)).toBe(
       "Your password is your only way to sign in, so it cannot be removed. Link a provider first.",
     );
-    // No provider left to link: nothing to suggest but the fact.
-    expect(lastWayInReason("password", "Password", false)).toBe(
+    expect(lastWayInReason("password", "Password", both)).toBe(
+      "Your password is your only way to sign in, so it cannot be removed. Link a provider or add a passkey first.",
+    );
+    expect(lastWayInReason("password", "Password", { ...neither, canAddPasskey: true })).toBe(
+      "Your password is your only way to sign in, so it cannot be removed. Add a passkey first.",
+    );
+    // Nothing left to link or add: nothing to suggest but the fact.
+    expect(lastWayInReason("password", "Password", neither)).toBe(
       "Your password is your only way to sign in, so it cannot be removed.",
     );
-    expect(lastWayInReason("google", "Google", true)).toBe(
+    expect(lastWayInReason("google", "Google", link)).toBe(
       "Google is your only way to sign in, so it cannot be unlinked. Set a password or link another provider first.",
     );
-    expect(lastWayInReason("google", "Google", false)).toContain("Set a password first.");
+    expect(lastWayInReason("google", "Google", both)).toBe(
+      "Google is your only way to sign in, so it cannot be unlinked. Set a password, link another provider or add a passkey first.",
+    );
+    expect(lastWayInReason("google", "Google", neither)).toContain("Set a password first.");
+    expect(lastWayInReason("passkey", "Chrome on Linux", both)).toBe(
+      "This passkey is your only way to sign in, so it cannot be removed. Set a password, link a provider or add another passkey first.",
+    );
+    expect(lastWayInReason("passkey", "Chrome on Linux", neither)).toBe(
+      "This passkey is your only way to sign in, so it cannot be removed. Set a password first.",
+    );
   });
 });
 
@@ -60,6 +84,7 @@ describe("how a session signed in", () => {
     );
     // A provider no longer configured has no name here: its id says which.
     expect(sessionMethodText("github", providers)).toBe("Signed in with github");
+    expect(sessionMethodText("passkey", providers)).toBe("Signed in with a passkey");
   });
   test("a confirmation is shown only when it came after the sign-in", () => {
     const created_at = "2026-01-05T10:00:00.000Z";
@@ -78,6 +103,8 @@ describe("the change that waits for a proof", () => {
     { kind: "remove-password" },
     { kind: "set-password" },
     { kind: "change-email" },
+    { kind: "add-passkey" },
+    { kind: "remove-passkey" },
   ];
   test("each change survives the trip through a URL word", () => {
     expect(changes.map(proofKey)).toEqual([
@@ -86,8 +113,12 @@ describe("the change that waits for a proof", () => {
       "remove-password",
       "set-password",
       "change-email",
+      "add-passkey",
+      "remove-passkey",
     ]);
     for (const change of changes) expect(parseProofKey(proofKey(change))).toEqual(change);
+    // The passkey's name is said in the dialog, never carried in a URL.
+    expect(proofKey({ kind: "remove-passkey", name: "Work laptop" })).toBe("remove-passkey");
   });
   test("anything else names no change", () => {
     for (const other of [null, undefined, "", "1", "unlink.", "unlink.Google", "drop.google"])
@@ -119,6 +150,13 @@ describe("the change that waits for a proof", () => {
     );
     expect(afterProofNotice({ kind: "change-email" }, name)).toBe(
       "You confirmed it's you. Press Change email and send the link again to finish.",
+    );
+    expect(proofPurpose({ kind: "remove-passkey", name: "Work laptop" }, name)).toBe(
+      "To remove the passkey \u201cWork laptop\u201d, confirm it's you.",
+    );
+    expect(proofPurpose({ kind: "add-passkey" }, name)).toBe("To add a passkey, confirm it's you.");
+    expect(afterProofNotice({ kind: "add-passkey" }, name)).toBe(
+      "You confirmed it's you. Press Add a passkey again to finish.",
     );
     expect(afterProofNotice(null, name)).toBe(
       "You confirmed it's you. You can now make the change you started.",

@@ -7,6 +7,7 @@ import { NeedsJavaScript } from "@/components/needs-javascript";
 import { SendVerificationMail } from "@/components/verification-mail";
 import { ChangeEmail } from "./change-email";
 import { ConfirmIdentity } from "./confirm-identity";
+import { PasskeysCard } from "./passkeys-card";
 import { PasswordForm } from "./password-form";
 import { SessionsCard } from "./sessions-card";
 import { SignInMethods } from "./sign-in-methods";
@@ -19,6 +20,8 @@ type Props = {
    * the address can be changed (by a link to the new one).
    */
   emailLinks: boolean;
+  /** Passkeys work on this site: the Passkeys card, and a passkey to confirm it's you. */
+  passkeys: boolean;
   linkError: string | null;
   /** A change that needs a proof first: a link start the backend sent back here for one. */
   proofFor: ProofFor | null;
@@ -32,6 +35,7 @@ export function AccountView({
   providers,
   policy,
   emailLinks,
+  passkeys,
   linkError,
   proofFor,
   afterProof,
@@ -55,6 +59,7 @@ export function AccountView({
   return (
     <ConfirmIdentity
       providers={providers}
+      passkeys={passkeys}
       initial={proofFor && !linkedAlready(proofFor) ? { action: proofFor } : null}
       onConfirmed={changed}
     >
@@ -94,7 +99,13 @@ export function AccountView({
           </dd>
         </dl>
       </section>
-      <SignInMethods providers={providers} onChange={changed} />
+      <SignInMethods providers={providers} passkeys={passkeys} onChange={changed} />
+      {passkeys ? (
+        <PasskeysCard
+          canLinkAnother={providers.some((p) => !user.providers.includes(p.id))}
+          onChange={changed}
+        />
+      ) : null}
       <PasswordForm
         policy={policy}
         hasPassword={user.providers.includes("password")}

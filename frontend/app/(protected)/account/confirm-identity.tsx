@@ -2,15 +2,17 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from "react";
 import { api, call, problemMessage, type Provider } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
+import { passkeyConfirm, passkeyFailureMessage } from "@/lib/passkeys";
 import {
   linkAction,
+  passkeyMethod,
   passwordMethod,
   proofPurpose,
   providerName,
   reauthenticateAction,
   type ProofFor,
 } from "@/lib/sign-in-methods";
-import { useHydrated } from "@/lib/use-hydrated";
+import { useHydrated, useWebAuthn } from "@/lib/use-hydrated";
 import { Field } from "@/components/field";
 import { PasswordFormShell } from "@/components/password-form-shell";
 
@@ -34,6 +36,8 @@ export function useAskForProof() {
 
 type Props = {
   providers: Provider[];
+  /** Passkeys work on this site: an account that has one may confirm with it. */
+  passkeys: boolean;
   /** Open from the start: a link start the backend sent back here for want of a proof. */
   initial: ProofRequest | null;
   /** The session's proof moved (the sessions list shows it). */
@@ -41,7 +45,7 @@ type Props = {
   children: React.ReactNode;
 };
 
-export function ConfirmIdentity({ providers, initial, onConfirmed, children }: Props) {
+export function ConfirmIdentity({ providers, passkeys, initial, onConfirmed, children }: Props) {
   const [request, setRequest] = useState<ProofRequest | null>(initial);
   const ask = useCallback((next: ProofRequest) => setRequest(next), []);
   return (
@@ -52,6 +56,7 @@ export function ConfirmIdentity({ providers, initial, onConfirmed, children }: P
           key={JSON.stringify(request.action)}
           request={request}
           providers={providers}
+          passkeys={passkeys}
           onConfirmed={onConfirmed}
           onClose={() => setRequest(null)}
         />
@@ -63,11 +68,12 @@ export function ConfirmIdentity({ providers, initial, onConfirmed, children }: P
 type DialogProps = {
   request: ProofRequest;
   providers: Provider[];
+  passkeys: boolean;
   onConfirmed: () => void;
   onClose: () => void;
 };
 
-function ConfirmDialog({ request, providers, onConfirmed, onClose }: DialogProps) {
+function ConfirmDialog({ request, providers, passkeys, onConfirmed, onClose }: DialogProps) {
   const { user } = useAuth();
   const dialog = useRef<HTMLDialogElement>(null);
   const linkForm = useRef<HTMLFormElement>(null);
@@ -75,7 +81,9 @@ function ConfirmDialog({ request, providers, onConfirmed, onClose }: DialogProps
   const [missing, setMissing] = useState<string | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [waiting, setWaiting] = useState(false);
   const usable = useHydrated();
+  const webAuthn = useWebAuthn();
   const { action, retry, returnFocus } = request;
 
   useEffect(() => {
@@ -93,6 +101,7 @@ function ConfirmDialog({ request, providers, onConfirmed, onClose }: DialogProps
 
   const hasPassword = user?.providers.includes(passwordMethod) ?? false;
   const linked = (user?.providers ?? []).filter((id) => providers.some((p) => p.id === id));
+  const offerPasskey = passkeys && webAuthn && (user?.providers.includes(passkeyMethod) ?? false);
   const name = (id: string) => providerName(id, providers);
 
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
@@ -112,6 +121,23 @@ function ConfirmDialog({ request, providers, onConfirmed, onClose }: DialogProps
       return;
     }
     setPassword("");
+    await proven();
+  }
+
+  async function confirmWithPasskey() {
+    setWaiting(true);
+    setError(null);
+    const result = await passkeyConfirm();
+    setWaiting(false);
+    if (!result.ok) {
+      setError(passkeyFailureMessage(result.failure, "confirm"));
+      return;
+    }
+    await proven();
+  }
+
+  /** The session has a fresh proof: the change goes on. */
+  async function proven() {
     onConfirmed();
     // A link start leaves the page for the provider: the dialog stays until the browser goes.
     if (action.kind === "link") {
@@ -157,13 +183,27 @@ function ConfirmDialog({ request, providers, onConfirmed, onClose }: DialogProps
             onChange={(e) => setPassword(e.target.value)}
             error={missing}
           />
-          <button type="submit" className="button button-block" disabled={busy || !usable}>
+          <button
+            type="submit"
+            className="button button-block"
+            disabled={busy || waiting || !usable}
+          >
             {busy ? "Confirming…" : "Confirm with password"}
           </button>
         </PasswordFormShell>
       ) : null}
-      {hasPassword && linked.length > 0 ? <p className="divider">or</p> : null}
+      {hasPassword && (linked.length > 0 || offerPasskey) ? <p className="divider">or</p> : null}
       <div className="stack">
+        {offerPasskey ? (
+          <button
+            type="button"
+            className={`button button-block${hasPassword ? " button-quiet" : ""}`}
+            disabled={busy || waiting}
+            onClick={confirmWithPasskey}
+          >
+            {waiting ? "Waiting for your passkey…" : "Use a passkey"}
+          </button>
+        ) : null}
         {linked.map((id) => (
           // A top-level form post, as linking is: the provider leads back to the account page.
           <form key={id} method="post" action={reauthenticateAction(id, action)}>

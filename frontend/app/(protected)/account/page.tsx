@@ -15,7 +15,7 @@ function first(value: string | string[] | undefined): string | undefined {
 export default async function AccountPage({ searchParams }: { searchParams: Search }) {
   const params = await searchParams;
   const error = first(params.error);
-  const { providers, policy, emailLinks } = await signInOptions();
+  const { providers, policy, emailLinks, passkeys } = await signInOptions();
   // A link started without a recent proof comes back as ?error=reauthentication_required
   // &provider=<id>: the page asks the person to confirm it's them, then starts it again.
   const toLink = providers.find((p) => p.id === first(params.provider));
@@ -34,6 +34,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Sear
       providers={providers}
       policy={policy}
       emailLinks={emailLinks === true}
+      passkeys={passkeys}
       linkError={oauthErrorMessage(error)}
       proofFor={proofFor}
       afterProof={afterProof}

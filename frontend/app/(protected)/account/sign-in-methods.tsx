@@ -6,31 +6,38 @@ import {
   isLastWayIn,
   lastWayInReason,
   linkAction,
+  passkeyMethod,
   passwordMethod,
   providerName,
 } from "@/lib/sign-in-methods";
+import { useWebAuthn } from "@/lib/use-hydrated";
 import { useAskForProof } from "./confirm-identity";
 
 type Props = {
   providers: Provider[];
+  /** Passkeys work on this site: they are a way in, kept in the Passkeys card. */
+  passkeys: boolean;
   /** A sign-in method was removed: the other sessions it signed in were revoked. */
   onChange: () => void;
 };
 
 /** The account's ways in, each removable unless it is the last, and the providers to link. */
-export function SignInMethods({ providers, onChange }: Props) {
+export function SignInMethods({ providers, passkeys, onChange }: Props) {
   const { user, refresh } = useAuth();
+  const webAuthn = useWebAuthn();
   const askForProof = useAskForProof();
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   if (!user) return null;
 
   const ways = user.providers;
-  const linked = ways.filter((id) => id !== passwordMethod);
+  const linked = ways.filter((id) => id !== passwordMethod && id !== passkeyMethod);
   const unlinked = providers.filter((p) => !ways.includes(p.id));
   const name = (id: string) => providerName(id, providers);
-  // Only one way in is ever the last: the reason is shown once, below the list.
-  const last = ways.find((way) => isLastWayIn(ways, way)) ?? null;
+  // Only one way in is ever the last: the reason is shown once, below the list. Passkeys are
+  // removed one by one in their own card, which says it there.
+  const last = ways.find((way) => way !== passkeyMethod && isLastWayIn(ways, way)) ?? null;
+  const others = { canLinkAnother: unlinked.length > 0, canAddPasskey: passkeys && webAuthn };
   const reasonId = "last-way-in";
 
   async function remove(method: string, trigger: HTMLElement | null) {
@@ -108,6 +115,14 @@ export function SignInMethods({ providers, onChange }: Props) {
             {removeButton(passwordMethod, "Remove password")}
           </li>
         ) : null}
+        {passkeys && ways.includes(passkeyMethod) ? (
+          <li data-method={passkeyMethod}>
+            <span className="method-name">Passkey</span>
+            <a className="button button-quiet" href="#passkeys-heading">
+              Manage passkeys
+            </a>
+          </li>
+        ) : null}
         {linked.map((id) => (
           <li key={id} data-method={id}>
             <span className="method-name">{name(id)}</span>
@@ -122,7 +137,7 @@ export function SignInMethods({ providers, onChange }: Props) {
       </ul>
       {last ? (
         <p className="muted" id={reasonId} data-testid="last-way-in">
-          {lastWayInReason(last, name(last), unlinked.length > 0)}
+          {lastWayInReason(last, name(last), others)}
         </p>
       ) : null}
       {unlinked.length > 0 ? (

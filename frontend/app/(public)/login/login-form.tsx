@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { problemMessage, type Provider } from "@/lib/api";
 import { useAuth } from "@/lib/auth-context";
 import { useHydrated } from "@/lib/use-hydrated";
@@ -9,6 +9,7 @@ import { validateEmail } from "@/lib/validation";
 import { Field } from "@/components/field";
 import { PasswordFormShell } from "@/components/password-form-shell";
 import { NeedsJavaScript } from "@/components/needs-javascript";
+import { usePasskeySignIn } from "./use-passkey-sign-in";
 
 type Props = {
   providers: Provider[];
@@ -17,6 +18,8 @@ type Props = {
   callbackUrl: string;
   /** The backend sends password-reset links by mail: the form offers one. */
   emailLinks: boolean;
+  /** Passkeys work on this site: offered in the email field's autofill and by a button. */
+  passkeys: boolean;
   /** Why the person is asked to sign in (their session ended, a protected page), if not by choice. */
   notice: string | null;
   oauthError: string | null;
@@ -27,6 +30,7 @@ export function LoginForm({
   suggested,
   callbackUrl,
   emailLinks,
+  passkeys,
   notice,
   oauthError,
 }: Props) {
@@ -38,6 +42,11 @@ export function LoginForm({
   const [formError, setFormError] = useState<string | null>(oauthError);
   const [busy, setBusy] = useState(false);
   const usable = useHydrated();
+  const goOn = useCallback(() => {
+    router.replace(callbackUrl);
+    router.refresh();
+  }, [router, callbackUrl]);
+  const passkey = usePasskeySignIn({ enabled: passkeys, onSignedIn: goOn, onError: setFormError });
 
   // Hydrated: the form answers from here on (measured as "time to a usable form").
   useEffect(() => {
@@ -56,8 +65,7 @@ export function LoginForm({
     setFormError(null);
     const result = await login(email.trim(), password);
     if (result.ok) {
-      router.replace(callbackUrl);
-      router.refresh();
+      goOn();
       return;
     }
     setBusy(false);
@@ -97,7 +105,7 @@ export function LoginForm({
           id="email"
           label="Email"
           type="email"
-          autoComplete="email"
+          autoComplete="username webauthn"
           required
           value={email}
           onChange={(e) => setEmail(e.target.value)}
@@ -113,7 +121,11 @@ export function LoginForm({
           onChange={(e) => setPassword(e.target.value)}
           error={errors.password}
         />
-        <button type="submit" className="button button-block" disabled={busy || !usable}>
+        <button
+          type="submit"
+          className="button button-block"
+          disabled={busy || !usable || passkey.phase === "finishing"}
+        >
           {busy ? "Signing in…" : "Sign in"}
         </button>
       </PasswordFormShell>
@@ -122,10 +134,24 @@ export function LoginForm({
           <Link href="/forgot-password">Forgot your password?</Link>
         </p>
       ) : null}
-      {others.length > 0 ? (
+      {others.length > 0 || passkey.offered ? (
         <>
           <p className="divider">or</p>
           <div className="stack">
+            {passkey.offered ? (
+              <button
+                type="button"
+                className="button button-quiet"
+                disabled={busy || passkey.phase !== "idle"}
+                onClick={() => void passkey.start()}
+              >
+                {passkey.phase === "asking"
+                  ? "Waiting for your passkey…"
+                  : passkey.phase === "finishing"
+                    ? "Signing in…"
+                    : "Sign in with a passkey"}
+              </button>
+            ) : null}
             {others.map((p) => (
               <a key={p.id} className="button button-quiet" href={withReturn(p.authorize_url)}>
                 Continue with {p.name}

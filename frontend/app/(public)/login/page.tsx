@@ -20,7 +20,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
   const session = await currentSession();
   // Already signed in: straight on to where the sign-in would have led.
   if (session.user) redirect(callbackUrl);
-  const { providers, emailLinks } = await signInOptions();
+  const { providers, emailLinks, passkeys } = await signInOptions();
   // A sign-in with a provider started from another site lands here (?provider=&redirect_to=):
   // the person presses that provider's button themselves.
   const suggested = providers.find((p) => p.id === first(params.provider)) ?? null;
@@ -30,6 +30,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Search
       suggested={suggested}
       callbackUrl={callbackUrl}
       emailLinks={emailLinks === true}
+      passkeys={passkeys}
       notice={signInNotice({
         ended: session.ended,
         protectedPage: isProtected(callbackUrl),
