@@ -1067,8 +1067,8 @@ export interface components {
        */
       last_seen_at: string;
       /**
-       * @description How the session was created: `password`, a provider's id, or `unknown` (a session from
-       *     before this was recorded).
+       * @description How the session was created: `password`, `password_reset` (a reset link), `passkey`, a
+       *     provider's id, or `unknown` (a session from before this was recorded).
        * @example google
        */
       method: string;
@@ -1104,7 +1104,8 @@ export interface components {
       /** @example Ada Lovelace */
       name: string;
       /**
-       * @description How the user can sign in: `password`, `google`, `discord`.
+       * @description How the user can sign in: `password` when the account has one, each linked provider that
+       *     is configured (`google`, `discord`), and `passkey` when it has a passkey.
        * @example [
        *       "password"
        *     ]
@@ -2339,6 +2340,31 @@ export interface operations {
           "application/problem+json": components["schemas"]["Problem"];
         };
       };
+      /** @description `ceremony` or `credential` missing (`required`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "validation_failed",
+           *       "detail": "The request has invalid fields",
+           *       "errors": [
+           *         {
+           *           "code": "required",
+           *           "field": "credential",
+           *           "message": "credential is required"
+           *         }
+           *       ],
+           *       "status": 422,
+           *       "title": "Unprocessable Entity",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
       /** @description Too many failed attempts for this email or from this address (`rate_limited`); retry after `Retry-After` seconds */
       429: {
         headers: {
@@ -2521,6 +2547,31 @@ export interface operations {
            *       "detail": "The request body is larger than 65536 bytes",
            *       "status": 413,
            *       "title": "Payload Too Large",
+           *       "type": "about:blank"
+           *     }
+           */
+          "application/problem+json": components["schemas"]["Problem"];
+        };
+      };
+      /** @description `ceremony` or `credential` missing (`required`) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "code": "validation_failed",
+           *       "detail": "The request has invalid fields",
+           *       "errors": [
+           *         {
+           *           "code": "required",
+           *           "field": "credential",
+           *           "message": "credential is required"
+           *         }
+           *       ],
+           *       "status": 422,
+           *       "title": "Unprocessable Entity",
            *       "type": "about:blank"
            *     }
            */
