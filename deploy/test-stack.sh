@@ -272,6 +272,13 @@ check "register, logout, login, a protected page on :6666 (browser allowed that 
 check "register and sign in on :$http_port with a browser started as people start it" \
     browser "http://localhost:$http_port" "register, the nav shows" "$http_port"
 check "no password reached nginx's access log" not sh -c "$DOCKER logs '$(one nginx)' 2>&1 | grep -q 'violet-harbour-42'"
+# A software authenticator (the API tests' own) adds a passkey and signs in with it through
+# nginx, as the site's origin: the relying party the stack is configured with.
+passkey_through_nginx() {
+    (cd "$root" && STACK_URL=http://127.0.0.1:6666 STACK_ORIGIN=http://localhost:6666 \
+        cargo test -q --workspace --test stack_passkey -- --ignored)
+}
+check "a passkey is added and signs in through nginx (software authenticator)" quiet passkey passkey_through_nginx
 
 step "make targets on the running stack"
 check "make db-migrate runs the migrations inside the stack" says 'no pending migrations' m db-migrate

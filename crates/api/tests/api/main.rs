@@ -34,4 +34,6 @@ mod reauthentication;
 mod register;
 mod request_hygiene;
 mod sessions;
+#[path = "../support/soft_passkey.rs"]
+mod soft_passkey;
 mod tokens;
