@@ -9,6 +9,7 @@ mod bcrypt_limit;
 mod database;
 mod machine;
 mod options;
+mod passkey_login;
 mod plan;
 mod report;
 mod scenarios;
@@ -160,6 +161,9 @@ async fn bench_backend(
         progress(&format!("  [{}/{count}] {scenario}: {}", number + 1, described.join(" + ")));
         scenarios.push(scenarios::run(scenario, loads, options.warmup, &service).await?);
     }
+    if options.scenarios.is_empty() || options.scenarios.iter().any(|s| s == report::names::PASSKEY_LOGIN) {
+        scenarios.push(passkey_scenario(&http, &service, &accounts, options).await?);
+    }
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle_after = service.rss().unwrap_or(0);
     let peak = service.peak_rss().unwrap_or(0);
@@ -176,6 +180,31 @@ async fn bench_backend(
     };
     report.evaluate(bcrypt, options.connections);
     Ok((report, version))
+}
+
+/// Every benchmark user adds a passkey, then `connections` loops sign in with them.
+async fn passkey_scenario(
+    http: &reqwest::Client,
+    service: &Service,
+    accounts: &[accounts::Account],
+    options: &Options,
+) -> Result<scenarios::Scenario, String> {
+    let connections = options.hashing_connections as usize;
+    progress(&format!("  passkey_login: {} users add a passkey…", accounts.len()));
+    let devices = passkey_login::devices(http, &service.base_url, accounts).await?;
+    progress(&format!(
+        "  passkey_login: {} ×{connections} for {} s",
+        report::names::PASSKEY_LOAD,
+        options.duration.as_secs()
+    ));
+    let (_, devices) = passkey_login::sign_ins(http, &service.base_url, devices, connections, options.warmup).await?;
+    let labels = [(report::names::PASSKEY_LOAD.to_owned(), connections as u32)];
+    let work = async {
+        let (figures, _) =
+            passkey_login::sign_ins(http, &service.base_url, devices, connections, options.duration).await?;
+        Ok(vec![figures])
+    };
+    scenarios::measure(report::names::PASSKEY_LOGIN, &labels, service, work).await
 }
 
 fn ms(duration: Duration) -> f64 {

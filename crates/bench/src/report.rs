@@ -49,7 +49,9 @@ pub mod names {
     pub const FAIR_IDLE: &str = "fair_idle";
     /// …and beside one address flooding sign-ups.
     pub const FAIR_FLOOD: &str = "fair_flood";
-    pub const ALL: [&str; 7] = [ME, HEALTH_LIVE, HEALTH, LOGIN, REGISTER_WITH_ME, FAIR_IDLE, FAIR_FLOOD];
+    /// Sign-ins with a software authenticator's passkeys: no bcrypt.
+    pub const PASSKEY_LOGIN: &str = "passkey_login";
+    pub const ALL: [&str; 8] = [ME, HEALTH_LIVE, HEALTH, LOGIN, REGISTER_WITH_ME, FAIR_IDLE, FAIR_FLOOD, PASSKEY_LOGIN];
     /// Loads of the scenarios with two at once.
     pub const LOGIN_LOAD: &str = "POST /api/auth/login";
     pub const LIVE_PROBE: &str = "GET /health/live (probe)";
@@ -58,6 +60,7 @@ pub mod names {
     pub const OTHERS_LOGIN_LOAD: &str = "login, 4 addresses";
     pub const OTHERS_ME_LOAD: &str = "/me, 16 connections";
     pub const FLOOD_LOAD: &str = "register, 1 address";
+    pub const PASSKEY_LOAD: &str = "passkey sign-in (start + finish)";
 }
 
 impl BackendReport {

@@ -1,6 +1,7 @@
 //! The scenarios, run against one started service: warm-up, then the measured run, with the
 //! service's memory sampled and the machine's CPU accounted meanwhile.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -22,14 +23,8 @@ pub struct Measured {
 }
 
 impl Measured {
-    fn new(load: &Load, figures: Figures) -> Self {
-        Self {
-            label: load.label.clone(),
-            connections: load.connections,
-            rps: figures.rps(),
-            errors: figures.errors(),
-            figures,
-        }
+    fn new(label: &str, connections: u32, figures: Figures) -> Self {
+        Self { label: label.to_owned(), connections, rps: figures.rps(), errors: figures.errors(), figures }
     }
 }
 
@@ -59,10 +54,22 @@ pub async fn run(name: &str, loads: Vec<Load>, warmup: Duration, service: &Servi
             .collect();
         run_together(&warm).await?;
     }
+    let labels: Vec<(String, u32)> = loads.iter().map(|l| (l.label.clone(), l.connections)).collect();
+    measure(name, &labels, service, run_together(&loads)).await
+}
+
+/// Measures `work` (one [`Figures`] per labelled load, with its connections) with the service's
+/// CPU and memory over it.
+pub async fn measure(
+    name: &str,
+    labels: &[(String, u32)],
+    service: &Service,
+    work: impl Future<Output = Result<Vec<Figures>, String>>,
+) -> Result<Scenario, String> {
     let (ticks, cpu) = (service.cpu_ticks(), CpuSample::now());
     let started = Instant::now();
     let sampling = sample_rss(service.pid());
-    let figures = run_together(&loads).await?;
+    let figures = work.await?;
     let peak_rss = sampling.finish().await;
     let seconds = started.elapsed().as_secs_f64();
     let service_cores = match (ticks, service.cpu_ticks()) {
@@ -73,7 +80,8 @@ pub async fn run(name: &str, loads: Vec<Load>, warmup: Duration, service: &Servi
         (Some(before), Some(after)) => after.busy_cores_since(&before),
         _ => 0.0,
     };
-    let loads: Vec<Measured> = loads.iter().zip(figures).map(|(load, f)| Measured::new(load, f)).collect();
+    let loads: Vec<Measured> =
+        labels.iter().zip(figures).map(|((label, connections), f)| Measured::new(label, *connections, f)).collect();
     for m in &loads {
         crate::progress(&format!(
             "      {}: {:.0} rps, p50 {:.2} ms, p99 {:.2} ms, {} errors",

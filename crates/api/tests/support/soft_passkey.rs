@@ -1,5 +1,7 @@
 //! A device with a passkey: 1Password's software authenticator behind its WebAuthn client,
-//! driving real ceremonies against the service as a browser at `origin` would.
+//! driving real ceremonies against the service as a browser at `origin` would. Shared by the API
+//! tests and the benchmark, for which a device that cannot answer ends the run.
+#![allow(clippy::unwrap_used, reason = "a test device: a ceremony it cannot answer is a failed test")]
 
 use passkey::authenticator::{Authenticator, UiHint, UserCheck, UserValidationMethod};
 use passkey::client::{Client, DefaultClientData};
