@@ -9,7 +9,7 @@ use crate::oauth::OAuthAccount;
 use crate::password::{Password, PasswordHash};
 use crate::provider_id::ProviderId;
 use crate::session::{AccessClaims, Session, SessionId, SessionProof};
-pub use crate::user::AccountChange;
+pub use crate::user::{AccountChange, RemovedMethod};
 use crate::user::{User, UserId};
 
 /// A storage failure, split by what the caller can do about it.
@@ -74,14 +74,6 @@ pub trait UserRepository: Send + Sync {
     /// password and the linked providers are still as read and `keep` is still valid. An unlinked
     /// identity is remembered as such.
     async fn remove_sign_in_method(&self, removal: &SignInMethodRemoval) -> Result<PasswordWrite, StoreError>;
-}
-
-/// A way in to remove from an account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RemovedMethod {
-    Password,
-    Provider(ProviderId),
-    Passkey(crate::passkey::PasskeyId),
 }
 
 /// A removal, with the account's ways in as the decision read them.

@@ -20,6 +20,14 @@ pub enum AccountChange {
     Claim,
 }
 
+/// A way in to remove from an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RemovedMethod {
+    Password,
+    Provider(ProviderId),
+    Passkey(crate::id::PasskeyId),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
     pub id: UserId,
@@ -97,12 +105,7 @@ impl User {
 
     /// How many ways in would be left without `removed`: the password, each link to a
     /// configured provider, each passkey.
-    pub fn ways_in_without(
-        &self,
-        removed: &crate::ports::RemovedMethod,
-        is_configured: impl Fn(&ProviderId) -> bool,
-    ) -> usize {
-        use crate::ports::RemovedMethod;
+    pub fn ways_in_without(&self, removed: &RemovedMethod, is_configured: impl Fn(&ProviderId) -> bool) -> usize {
         let password = usize::from(self.password_hash.is_some() && *removed != RemovedMethod::Password);
         let providers = self
             .linked_providers
