@@ -64,6 +64,7 @@ fn passkeys() -> TableCreateStatement {
         .col(ColumnDef::new(Passkeys::Name).string_len(255).not_null())
         .col(ColumnDef::new(Passkeys::SignCount).big_integer().not_null().default(0))
         .col(ColumnDef::new(Passkeys::BackedUp).boolean().not_null().default(false))
+        .col(ColumnDef::new(Passkeys::AddressUnproven).boolean().not_null().default(false))
         .col(ColumnDef::new(Passkeys::CreatedAt).timestamp_with_time_zone().not_null())
         .col(ColumnDef::new(Passkeys::LastUsedAt).timestamp_with_time_zone().null())
         .foreign_key(
@@ -86,6 +87,7 @@ enum Passkeys {
     Name,
     SignCount,
     BackedUp,
+    AddressUnproven,
     CreatedAt,
     LastUsedAt,
 }

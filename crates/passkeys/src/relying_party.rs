@@ -5,6 +5,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
+use webauthn_rs::prelude::Uuid;
 use webauthn_rs::prelude::{
     Credential, DiscoverableAuthentication, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
     RegisterPublicKeyCredential, Url, WebauthnError,
@@ -152,10 +153,14 @@ impl RelyingParty for WebauthnRelyingParty {
         Ok((options, state(&WireState::Reauthentication(authentication))?))
     }
 
-    fn identify(&self, response: &CredentialResponse) -> Result<(UserId, CredentialId), PasskeyRejection> {
+    fn identify(&self, response: &CredentialResponse) -> Result<(Option<UserId>, CredentialId), PasskeyRejection> {
         let answer = answer(response)?;
-        let (user, credential) = self.webauthn.identify_discoverable_authentication(&answer).map_err(rejected)?;
-        Ok((UserId::from_uuid(user), CredentialId::from_base64url(URL_SAFE_NO_PAD.encode(credential))))
+        let credential = CredentialId::from_base64url(URL_SAFE_NO_PAD.encode(answer.get_credential_id()));
+        let user = match answer.get_user_unique_id() {
+            None => None,
+            Some(handle) => Some(Uuid::from_slice(handle).map_err(|_| invalid("a user handle of another service"))?),
+        };
+        Ok((user.map(UserId::from_uuid), credential))
     }
 
     fn finish_authentication(

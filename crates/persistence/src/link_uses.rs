@@ -17,6 +17,7 @@ use crate::account_lock::{Expect, lock_user};
 use crate::entities::{link_tokens, mail_outbox, oauth_accounts, passkeys, sessions, users};
 use crate::errors::{is_unique_violation, store_error};
 use crate::mail_outbox::insert_job;
+use crate::passkey_repository::address_proven;
 use crate::rows::session_row;
 use crate::unit_of_work::{Changed, Writes};
 
@@ -99,6 +100,7 @@ impl SeaLinkUses {
         if verified.rows_affected != 1 || !used.await? {
             return Ok(VerifyWrite::LinkUsed);
         }
+        address_proven(txn, user).await?;
         work.commit(Changed::Accounts).await?;
         Ok(VerifyWrite::Done)
     }
@@ -132,6 +134,7 @@ impl SeaLinkUses {
         if moved.rows_affected != 1 || !used.await? {
             return Ok(ChangeWrite::LinkUsed);
         }
+        address_proven(txn, user).await?;
         // Every other pending link went to the old address, or proves it: void them.
         link_tokens::Entity::delete_many().filter(link_tokens::Column::UserId.eq(user)).exec(txn).await?;
         if let Some(notice) = &change.notice {

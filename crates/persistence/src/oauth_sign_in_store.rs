@@ -95,6 +95,9 @@ async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<(
     if !lock_user(txn, account.user_id, expect, changes).await.map_err(store_error)? {
         return Err(CommitError::Conflict);
     }
+    if account.change == AccountChange::MarkVerified {
+        crate::passkey_repository::address_proven(txn, account.user_id.as_uuid()).await.map_err(store_error)?;
+    }
     let user_id = account.user_id.as_uuid();
     if let Some(link) = account.through_link {
         let found = oauth_accounts::Entity::find_by_id(link)

@@ -23,8 +23,10 @@ impl OAuthStateStore for SeaOAuthStateStore {
     async fn consume(&self, state: &str, expires_at: DateTime<Utc>) -> Result<bool, StoreError> {
         // States are remembered only until they expire (the flow cookie dies then too); the
         // expired ones go here, where the table is written anyway.
+        // With a margin past the expiry: another instance whose clock runs behind still
+        // refuses what it takes for unexpired.
         oauth_states::Entity::delete_many()
-            .filter(oauth_states::Column::ExpiresAt.lt(Utc::now()))
+            .filter(oauth_states::Column::ExpiresAt.lt(Utc::now() - chrono::Duration::minutes(5)))
             .exec(&self.conn)
             .await
             .map_err(store_error)?;

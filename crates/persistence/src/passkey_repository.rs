@@ -23,6 +23,17 @@ use crate::mail_outbox::insert_job;
 use crate::rows::{passkey_row, session_row, to_passkey};
 use crate::unit_of_work::{Changed, Writes};
 
+/// The account proved its address: its passkeys added before are its own, not a squatter's
+/// that a claim would have removed.
+pub(crate) async fn address_proven<C: ConnectionTrait>(conn: &C, user: Uuid) -> Result<(), DbErr> {
+    passkeys::Entity::update_many()
+        .col_expr(passkeys::Column::AddressUnproven, Expr::value(false))
+        .filter(passkeys::Column::UserId.eq(user))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// How many passkeys the user has: one of their ways in.
 pub(crate) async fn count<C: ConnectionTrait>(conn: &C, user: Uuid) -> Result<u32, DbErr> {
     let count = passkeys::Entity::find().filter(passkeys::Column::UserId.eq(user)).count(conn).await?;

@@ -140,6 +140,7 @@ pub(crate) fn to_passkey(row: passkeys::Model) -> Passkey {
         name: PasskeyName::from_stored(row.name),
         sign_count: u32::try_from(row.sign_count).unwrap_or(u32::MAX),
         backed_up: row.backed_up,
+        address_unproven: row.address_unproven,
         created_at: row.created_at,
         last_used_at: row.last_used_at,
     }
@@ -154,6 +155,7 @@ pub(crate) fn passkey_row(passkey: &Passkey) -> passkeys::ActiveModel {
         name: Set(passkey.name.as_str().to_owned()),
         sign_count: Set(i64::from(passkey.sign_count)),
         backed_up: Set(passkey.backed_up),
+        address_unproven: Set(passkey.address_unproven),
         created_at: Set(passkey.created_at),
         last_used_at: Set(passkey.last_used_at),
     }

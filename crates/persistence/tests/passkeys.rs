@@ -28,6 +28,7 @@ fn passkey(user: &User, credential: &str, count: u32) -> Passkey {
         name: PasskeyName::parse("Chrome on Linux").unwrap(),
         sign_count: count,
         backed_up: false,
+        address_unproven: false,
         created_at: now(),
         last_used_at: None,
     }

@@ -185,6 +185,7 @@ async fn another_instances_passkeys_reach_this_cache() {
         name: PasskeyName::parse("Phone").unwrap(),
         sign_count: 0,
         backed_up: true,
+        address_unproven: false,
         created_at: Utc::now(),
         last_used_at: None,
     };

@@ -2,6 +2,7 @@
 //! removal ending the sessions it opened on every instance.
 
 use reqwest::StatusCode;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
 use crate::helpers::{FRONTEND, PASSWORD, TestApp, assert_problem, spawn_app, spawn_server, token_of};
@@ -92,4 +93,42 @@ async fn a_claim_takes_the_squatter_s_passkeys_with_it() {
     assert_eq!(google.finish(&app, &victim, &authorize, "victim-sub", claims).await, format!("{FRONTEND}/"));
     assert_eq!(victim.me(&app).await.1["providers"], json!(["google"]), "read as stored: no passkey left");
     assert_problem(sign_in(&app, &mut squatter_device).await, StatusCode::UNAUTHORIZED, "passkey_rejected").await;
+}
+
+/// A claim made by a replica of the previous release, which knew no passkeys, removes the
+/// password, the links and the sessions of an account whose address was never proven, and
+/// marks it proven: the squatter's passkey it left behind signs no one in.
+#[tokio::test]
+async fn a_squatter_s_passkey_left_behind_by_an_older_replica_s_claim_signs_no_one_in() {
+    let app = spawn_app().await;
+    let squatter = token_of(app.register("victim@example.com", PASSWORD, "Squatter").await).await;
+    let mut squatter_device = Device::new();
+    assert_eq!(add_passkey(&app, &squatter, &mut squatter_device, None).await.status(), StatusCode::CREATED);
+    let conn = app.db.database.connection();
+    let backend = conn.get_database_backend();
+    for sql in [
+        "UPDATE users SET password_hash = NULL, email_verified = true WHERE email = 'victim@example.com'",
+        "DELETE FROM sessions",
+    ] {
+        conn.execute_raw(sea_orm::Statement::from_string(backend, sql)).await.unwrap();
+    }
+    assert_problem(sign_in(&app, &mut squatter_device).await, StatusCode::UNAUTHORIZED, "passkey_rejected").await;
+}
+
+/// The account's own passkey, added before it proved its address, keeps working once it has.
+#[tokio::test]
+async fn a_passkey_added_before_the_address_was_proven_keeps_working_after_the_account_proves_it() {
+    let google = FakeGoogle::start().await;
+    let app = app_with(google.app_settings()).await;
+    let owner = Browser::new();
+    let registered = owner.register(&app, "ada@example.com").await;
+    let token = registered["access_token"].as_str().unwrap().to_owned();
+    let mut device = Device::new();
+    assert_eq!(add_passkey(&app, &token, &mut device, None).await.status(), StatusCode::CREATED);
+    // Linking a Google identity with the same, verified address proves it.
+    let authorize = owner.start_link(&app, "google").await;
+    let claims = json!({"email": "ada@example.com", "email_verified": true, "name": "Ada"});
+    google.finish(&app, &owner, &authorize, "ada-sub", claims).await;
+    assert_eq!(owner.me(&app).await.1["email_verified"], true);
+    assert_eq!(sign_in(&app, &mut device).await.status(), StatusCode::OK);
 }

@@ -81,6 +81,19 @@ pub struct Passkey {
     pub sign_count: u32,
     /// Synced by a password manager or platform, rather than kept by one device only.
     pub backed_up: bool,
+    /// Added while the account's address was unproven. The account proving its address clears
+    /// this, and a claim removes the passkey; see [`Passkey::left_by_a_claim`].
+    pub address_unproven: bool,
     pub created_at: DateTime<Utc>,
     pub last_used_at: Option<DateTime<Utc>>,
+}
+
+impl Passkey {
+    /// A passkey added before the address was proven, on an account whose address is proven
+    /// now, was not cleared when the address was: it was proven by a claim that left the
+    /// passkey behind (one written by an older release, which knew no passkeys). The claim
+    /// took the account from whoever added it, so it signs no one in.
+    pub fn left_by_a_claim(&self, user: &crate::user::User) -> bool {
+        self.address_unproven && user.email_verified
+    }
 }

@@ -95,8 +95,10 @@ pub trait RelyingParty: Send + Sync {
         &self,
         passkeys: &[Passkey],
     ) -> Result<(PublicKeyOptions, CeremonyState), RelyingPartyError>;
-    /// The account and credential an answer names, read before anything is checked.
-    fn identify(&self, response: &CredentialResponse) -> Result<(UserId, CredentialId), PasskeyRejection>;
+    /// The account (its user handle, which an authenticator may leave out when the options
+    /// named the credentials allowed) and the credential an answer names, read before anything
+    /// is checked.
+    fn identify(&self, response: &CredentialResponse) -> Result<(Option<UserId>, CredentialId), PasskeyRejection>;
     /// Checks an answer to a sign-in or re-authentication against the stored passkey.
     fn finish_authentication(
         &self,

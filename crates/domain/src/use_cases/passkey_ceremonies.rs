@@ -58,8 +58,9 @@ impl PasskeyPorts {
         Ok(self.used.consume(&ceremony.use_key(), ceremony.expires_at).await?.then_some(ceremony.state))
     }
 
-    /// The stored passkey an answer names, only if it is `user`'s (the user handle the
-    /// authenticator returned, or the signed-in user) and it still exists.
+    /// The stored passkey an answer names, only if it still exists and is the account's that
+    /// the authenticator's user handle names and, when signed in, `user`'s. A sign-in needs the
+    /// handle; a re-authentication, whose options named the account's passkeys, does not.
     pub(super) async fn named_passkey(
         &self,
         response: &CredentialResponse,
@@ -69,9 +70,15 @@ impl PasskeyPorts {
             Ok(named) => named,
             Err(rejection) => return Ok(Err(rejection)),
         };
+        if handle.is_none() && user.is_none() {
+            return Ok(Err(PasskeyRejection::Invalid("no user handle".into())));
+        }
         let found = self.passkeys.find_by_credential(&credential_id).await?;
+        let owns = |owner: crate::user::UserId| {
+            handle.is_none_or(|handle| handle == owner) && user.is_none_or(|user| user == owner)
+        };
         Ok(match found {
-            Some(passkey) if passkey.user_id == handle && user.is_none_or(|user| user == handle) => Ok(passkey),
+            Some(passkey) if owns(passkey.user_id) => Ok(passkey),
             Some(_) => Err(PasskeyRejection::Invalid("the credential belongs to another account".into())),
             None => Err(PasskeyRejection::Invalid("unknown or removed credential".into())),
         })

@@ -83,6 +83,9 @@ impl ReauthenticateWithPasskey {
         let passkey = self.ports.named_passkey(&command.credential, Some(command.user_id)).await??;
         let user =
             self.ports.users.find_by_id(command.user_id).await?.ok_or(PasskeyReauthenticationError::SessionEnded)?;
+        if passkey.left_by_a_claim(&user) {
+            return Err(PasskeyRejection::Invalid("the account was claimed since it was added".into()).into());
+        }
         let rejection = match self.ports.relying_party.finish_authentication(&state, &command.credential, &passkey) {
             Ok(assertion) => {
                 let used =

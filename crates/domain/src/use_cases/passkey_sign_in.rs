@@ -85,6 +85,9 @@ impl SignInWithPasskey {
         let Some(user) = user else {
             return Err(refused(PasskeyRejection::Invalid("the passkey's account is gone".into())));
         };
+        if passkey.left_by_a_claim(&user) {
+            return Err(refused(PasskeyRejection::Invalid("the account was claimed since it was added".into())));
+        }
         let assertion = match self.ports.relying_party.finish_authentication(&state, &command.credential, &passkey) {
             Ok(assertion) => assertion,
             Err(rejection) => {

@@ -52,6 +52,7 @@ pub fn passkey_of(user_id: UserId, credential: &str) -> Passkey {
         name: PasskeyName::parse("Chrome on Linux").unwrap(),
         sign_count: 3,
         backed_up: false,
+        address_unproven: false,
         created_at: t0(),
         last_used_at: None,
     }
@@ -75,7 +76,7 @@ pub fn identifying(user: UserId, credential: &'static str) -> MockRelyingParty {
     rp.expect_start_sign_in().returning(|| Ok(options()));
     rp.expect_start_reauthentication().returning(|_| Ok(options()));
     rp.expect_start_registration().returning(|_, _| Ok(options()));
-    rp.expect_identify().returning(move |_| Ok((user, CredentialId::from_base64url(credential.into()))));
+    rp.expect_identify().returning(move |_| Ok((Some(user), CredentialId::from_base64url(credential.into()))));
     rp
 }
 

@@ -105,6 +105,7 @@ impl RegisterPasskey {
             name,
             sign_count: credential.sign_count,
             backed_up: credential.backed_up,
+            address_unproven: !user.email_verified,
             created_at: now,
             last_used_at: None,
         };

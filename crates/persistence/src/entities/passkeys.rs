@@ -13,6 +13,8 @@ pub struct Model {
     pub name: String,
     pub sign_count: i64,
     pub backed_up: bool,
+    /// Added while the account's address was unproven; cleared when the account proves it.
+    pub address_unproven: bool,
     pub created_at: DateTimeUtc,
     pub last_used_at: Option<DateTimeUtc>,
 }
