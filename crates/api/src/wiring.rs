@@ -155,6 +155,7 @@ pub(crate) fn state(
                 providers,
                 clock.clone(),
             )
+            .counting_passkeys(settings.passkeys.enabled())
             .notifying_if(mail_enabled),
             set_password: SetPassword::new(
                 users.clone(),
@@ -230,4 +231,15 @@ fn provider_registry(settings: &Settings) -> Result<ProviderRegistry, WiringErro
         settings.discord.clone().map(|discord| DiscordProvider::registered(discord, http.clone())),
     ];
     Ok(ProviderRegistry::new(configured.into_iter().flatten().collect())?)
+}
+
+/// Whether an account's passkeys count as ways in: only where passkeys work.
+trait CountingPasskeys {
+    fn counting_passkeys(self, usable: bool) -> Self;
+}
+
+impl CountingPasskeys for RemoveSignInMethod {
+    fn counting_passkeys(self, usable: bool) -> Self {
+        if usable { self } else { self.without_passkeys() }
+    }
 }

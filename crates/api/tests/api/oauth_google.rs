@@ -225,7 +225,7 @@ async fn providers_lists_google_once_configured() {
     let origin = s.google.server.uri();
     assert_eq!(
         body,
-        json!({"password": true, "email_links": true, "providers": [
+        json!({"password": true, "email_links": true, "passkeys": true, "providers": [
             {"id": "google", "name": "Google", "authorize_url": "/api/auth/google", "authorization_origin": origin,
              "avatar_sources": ["https://*.googleusercontent.com"]}
         ]})

@@ -132,3 +132,16 @@ async fn a_passkey_added_before_the_address_was_proven_keeps_working_after_the_a
     assert_eq!(owner.me(&app).await.1["email_verified"], true);
     assert_eq!(sign_in(&app, &mut device).await.status(), StatusCode::OK);
 }
+
+/// Where passkeys are off (the site moved to an address no browser offers them for), a passkey
+/// is no way in: it never lets the password go as if it were one.
+#[tokio::test]
+async fn a_passkey_is_no_way_in_where_passkeys_are_off() {
+    let app = spawn_app().await;
+    let token = token_of(app.register("ada@example.com", PASSWORD, "Ada").await).await;
+    let mut device = Device::new();
+    add_passkey(&app, &token, &mut device, None).await;
+    let off = spawn_server(&app.db.url, &[("FRONTEND_URL", "http://127.0.0.1:3000")]).await;
+    let removed = app.client.delete(format!("{off}/api/auth/password")).bearer_auth(&token).send().await.unwrap();
+    assert_problem(removed, StatusCode::CONFLICT, "last_sign_in_method").await;
+}

@@ -134,5 +134,5 @@ async fn the_password_policy_endpoint_lists_the_enforced_rules() {
 async fn providers_lists_password_sign_in_and_no_unconfigured_provider() {
     let app = spawn_app().await;
     let body: Value = app.client.get(app.url("/api/auth/providers")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(body, json!({"password": true, "email_links": true, "providers": []}));
+    assert_eq!(body, json!({"password": true, "email_links": true, "passkeys": true, "providers": []}));
 }

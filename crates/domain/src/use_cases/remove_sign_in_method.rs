@@ -50,6 +50,8 @@ pub struct RemoveSignInMethod {
     clock: Arc<dyn Clock>,
     /// Mail is on: the owner is told.
     notices: bool,
+    /// Passkeys work on this site: an account's passkeys are ways in.
+    passkeys_usable: bool,
 }
 
 impl RemoveSignInMethod {
@@ -60,7 +62,15 @@ impl RemoveSignInMethod {
         providers: Arc<ProviderRegistry>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { users, passkeys, proof, providers, clock, notices: false }
+        Self { users, passkeys, proof, providers, clock, notices: false, passkeys_usable: true }
+    }
+
+    /// Passkeys are off on this site (no origin can use them): a passkey is then no way in, so
+    /// it never keeps a removal from being the last.
+    #[must_use]
+    pub fn without_passkeys(mut self) -> Self {
+        self.passkeys_usable = false;
+        self
     }
 
     /// Tells the owner by mail, with the removal.
@@ -99,7 +109,9 @@ impl RemoveSignInMethod {
         }
         // Told before the proof is asked for: confirming who one is only to hear that the
         // removal cannot be done would be a wasted step.
-        if user.ways_in_without(&command.method, |p| self.providers.contains(p)) == 0 {
+        let usable =
+            crate::user::User { passkeys: if self.passkeys_usable { user.passkeys } else { 0 }, ..user.clone() };
+        if usable.ways_in_without(&command.method, |p| self.providers.contains(p)) == 0 {
             return Err(RemoveSignInMethodError::LastSignInMethod);
         }
         match self.proof.of(command.user_id, command.session_id).await? {
