@@ -767,8 +767,8 @@ export interface components {
       | "invalid_type";
     /**
      * @example {
-     *       "code": "too_short",
      *       "field": "password",
+     *       "code": "too_short",
      *       "message": "password must be at least 8 characters"
      *     }
      */
@@ -786,11 +786,11 @@ export interface components {
     };
     /**
      * @example {
-     *       "database": "ok",
      *       "status": "healthy",
-     *       "timestamp": "2026-11-22T16:00:00Z",
+     *       "database": "ok",
+     *       "version": "0.1.0",
      *       "uptime_seconds": 42,
-     *       "version": "0.1.0"
+     *       "timestamp": "2026-11-22T16:00:00Z"
      *     }
      */
     HealthResponse: {
@@ -946,18 +946,18 @@ export interface components {
     };
     /**
      * @example {
+     *       "password": true,
      *       "email_links": true,
      *       "passkeys": true,
-     *       "password": true,
      *       "providers": [
      *         {
-     *           "authorization_origin": "https://accounts.google.com",
+     *           "id": "google",
+     *           "name": "Google",
      *           "authorize_url": "/api/auth/google",
+     *           "authorization_origin": "https://accounts.google.com",
      *           "avatar_sources": [
      *             "https://*.googleusercontent.com"
-     *           ],
-     *           "id": "google",
-     *           "name": "Google"
+     *           ]
      *         }
      *       ]
      *     }
@@ -1027,11 +1027,11 @@ export interface components {
     };
     /**
      * @example {
-     *       "docs": "/docs",
-     *       "health": "/health",
-     *       "openapi": "/openapi.json",
      *       "service": "yoshikosan",
-     *       "version": "0.1.0"
+     *       "version": "0.1.0",
+     *       "docs": "/docs",
+     *       "openapi": "/openapi.json",
+     *       "health": "/health"
      *     }
      */
     ServiceResponse: {
@@ -1180,11 +1180,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "provider_not_configured",
-           *       "detail": "This sign-in provider is not configured",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "This sign-in provider is not configured",
+           *       "code": "provider_not_configured"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1223,11 +1223,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1241,11 +1241,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1259,11 +1259,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "reauthentication_required",
-           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "code": "reauthentication_required"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1277,11 +1277,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1295,11 +1295,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "email_taken",
-           *       "detail": "An account with this email already exists",
-           *       "status": 409,
+           *       "type": "about:blank",
            *       "title": "Conflict",
-           *       "type": "about:blank"
+           *       "status": 409,
+           *       "detail": "An account with this email already exists",
+           *       "code": "email_taken"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1313,11 +1313,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1331,18 +1331,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "same_as_current",
            *           "field": "email",
+           *           "code": "same_as_current",
            *           "message": "this is already the account's address"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1358,11 +1358,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1376,11 +1376,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1418,11 +1418,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1436,11 +1436,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "This link is for another account: sign in to the account it was sent for, then open it again",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "This link is for another account: sign in to the account it was sent for, then open it again",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1454,11 +1454,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1472,11 +1472,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1490,11 +1490,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "email_taken",
-           *       "detail": "An account with this email already exists",
-           *       "status": 409,
+           *       "type": "about:blank",
            *       "title": "Conflict",
-           *       "type": "about:blank"
+           *       "status": 409,
+           *       "detail": "An account with this email already exists",
+           *       "code": "email_taken"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1508,11 +1508,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1528,11 +1528,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1546,11 +1546,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1585,11 +1585,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1603,11 +1603,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1621,11 +1621,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1639,11 +1639,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "already_verified",
-           *       "detail": "This address is already verified",
-           *       "status": 409,
+           *       "type": "about:blank",
            *       "title": "Conflict",
-           *       "type": "about:blank"
+           *       "status": 409,
+           *       "detail": "This address is already verified",
+           *       "code": "already_verified"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1659,11 +1659,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1677,11 +1677,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1719,11 +1719,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1737,11 +1737,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "This link is for another account: sign in to the account it was sent for, then open it again",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "This link is for another account: sign in to the account it was sent for, then open it again",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1755,11 +1755,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1773,11 +1773,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1791,11 +1791,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1811,11 +1811,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1829,11 +1829,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1873,11 +1873,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1891,11 +1891,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "invalid_credentials",
-           *       "detail": "Email or password is incorrect",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Email or password is incorrect",
+           *       "code": "invalid_credentials"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1909,11 +1909,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1927,11 +1927,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1945,18 +1945,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "required",
            *           "field": "password",
+           *           "code": "required",
            *           "message": "password is required"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1972,11 +1972,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -1990,11 +1990,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2028,11 +2028,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2046,11 +2046,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2084,11 +2084,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2102,11 +2102,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2120,11 +2120,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2158,11 +2158,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2176,11 +2176,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2214,11 +2214,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2232,11 +2232,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2276,11 +2276,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2294,11 +2294,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "passkey_rejected",
-           *       "detail": "This passkey was not accepted",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "This passkey was not accepted",
+           *       "code": "passkey_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2312,11 +2312,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2330,11 +2330,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2348,18 +2348,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "required",
            *           "field": "credential",
+           *           "code": "required",
            *           "message": "credential is required"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2375,11 +2375,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2393,11 +2393,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2431,11 +2431,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2449,11 +2449,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2489,11 +2489,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2507,11 +2507,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "passkey_rejected",
-           *       "detail": "This passkey was not accepted",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "This passkey was not accepted",
+           *       "code": "passkey_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2525,11 +2525,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2543,11 +2543,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2561,18 +2561,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "required",
            *           "field": "credential",
+           *           "code": "required",
            *           "message": "credential is required"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2588,11 +2588,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2606,11 +2606,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2644,11 +2644,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2662,11 +2662,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2680,11 +2680,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2698,11 +2698,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2740,11 +2740,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2758,11 +2758,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2776,11 +2776,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "reauthentication_required",
-           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "code": "reauthentication_required"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2794,11 +2794,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "passkey_exists",
-           *       "detail": "This passkey is already registered",
-           *       "status": 409,
+           *       "type": "about:blank",
            *       "title": "Conflict",
-           *       "type": "about:blank"
+           *       "status": 409,
+           *       "detail": "This passkey is already registered",
+           *       "code": "passkey_exists"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2812,11 +2812,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2839,11 +2839,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2877,11 +2877,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2895,11 +2895,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "reauthentication_required",
-           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "code": "reauthentication_required"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2913,11 +2913,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2931,11 +2931,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2970,11 +2970,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -2988,11 +2988,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "reauthentication_required",
-           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "code": "reauthentication_required"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3006,11 +3006,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "The account has no such way to sign in",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "The account has no such way to sign in",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3024,11 +3024,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "last_sign_in_method",
-           *       "detail": "This is the account's last way to sign in: add another before removing it",
-           *       "status": 409,
+           *       "type": "about:blank",
            *       "title": "Conflict",
-           *       "type": "about:blank"
+           *       "status": 409,
+           *       "detail": "This is the account's last way to sign in: add another before removing it",
+           *       "code": "last_sign_in_method"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3042,11 +3042,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3087,11 +3087,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3105,11 +3105,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3123,11 +3123,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3141,11 +3141,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3168,11 +3168,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3208,11 +3208,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3226,11 +3226,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3244,11 +3244,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "reauthentication_required",
-           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "code": "reauthentication_required"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3262,11 +3262,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3280,18 +3280,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "incorrect",
            *           "field": "current_password",
+           *           "code": "incorrect",
            *           "message": "current password is incorrect"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3307,11 +3307,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3325,11 +3325,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3361,11 +3361,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3379,11 +3379,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "reauthentication_required",
-           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "code": "reauthentication_required"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3397,11 +3397,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "The account has no such way to sign in",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "The account has no such way to sign in",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3415,11 +3415,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "last_sign_in_method",
-           *       "detail": "This is the account's last way to sign in: add another before removing it",
-           *       "status": 409,
+           *       "type": "about:blank",
            *       "title": "Conflict",
-           *       "type": "about:blank"
+           *       "status": 409,
+           *       "detail": "This is the account's last way to sign in: add another before removing it",
+           *       "code": "last_sign_in_method"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3433,11 +3433,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3496,11 +3496,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3514,11 +3514,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3532,11 +3532,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3550,11 +3550,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3568,18 +3568,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "invalid_email",
            *           "field": "email",
+           *           "code": "invalid_email",
            *           "message": "email must be a valid email address"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3595,11 +3595,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3613,11 +3613,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3657,11 +3657,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3675,11 +3675,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3693,11 +3693,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3711,11 +3711,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3729,18 +3729,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "too_short",
            *           "field": "new_password",
+           *           "code": "too_short",
            *           "message": "password must be at least 8 characters"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3756,11 +3756,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3774,11 +3774,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3834,11 +3834,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3852,11 +3852,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "invalid_credentials",
-           *       "detail": "The password is incorrect",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "The password is incorrect",
+           *       "code": "invalid_credentials"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3870,11 +3870,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3888,11 +3888,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3906,18 +3906,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "required",
            *           "field": "password",
+           *           "code": "required",
            *           "message": "password is required"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3933,11 +3933,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3951,11 +3951,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -3995,11 +3995,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "bad_request",
-           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
-           *       "status": 400,
+           *       "type": "about:blank",
            *       "title": "Bad Request",
-           *       "type": "about:blank"
+           *       "status": 400,
+           *       "detail": "The request body is not valid JSON: EOF while parsing an object at line 1 column 20",
+           *       "code": "bad_request"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4013,11 +4013,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4031,11 +4031,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "email_taken",
-           *       "detail": "An account with this email already exists",
-           *       "status": 409,
+           *       "type": "about:blank",
            *       "title": "Conflict",
-           *       "type": "about:blank"
+           *       "status": 409,
+           *       "detail": "An account with this email already exists",
+           *       "code": "email_taken"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4049,11 +4049,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "payload_too_large",
-           *       "detail": "The request body is larger than 65536 bytes",
-           *       "status": 413,
+           *       "type": "about:blank",
            *       "title": "Payload Too Large",
-           *       "type": "about:blank"
+           *       "status": 413,
+           *       "detail": "The request body is larger than 65536 bytes",
+           *       "code": "payload_too_large"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4067,18 +4067,18 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "validation_failed",
+           *       "type": "about:blank",
+           *       "title": "Unprocessable Entity",
+           *       "status": 422,
            *       "detail": "The request has invalid fields",
+           *       "code": "validation_failed",
            *       "errors": [
            *         {
-           *           "code": "too_common",
            *           "field": "password",
+           *           "code": "too_common",
            *           "message": "password is too common; choose one that is harder to guess"
            *         }
-           *       ],
-           *       "status": 422,
-           *       "title": "Unprocessable Entity",
-           *       "type": "about:blank"
+           *       ]
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4094,11 +4094,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "rate_limited",
-           *       "detail": "Too many failed attempts; try again in 840 seconds",
-           *       "status": 429,
+           *       "type": "about:blank",
            *       "title": "Too Many Requests",
-           *       "type": "about:blank"
+           *       "status": 429,
+           *       "detail": "Too many failed attempts; try again in 840 seconds",
+           *       "code": "rate_limited"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4112,11 +4112,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4150,11 +4150,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4168,11 +4168,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4207,11 +4207,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4225,11 +4225,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4243,11 +4243,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "not_found",
-           *       "detail": "No such resource",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "No such resource",
+           *       "code": "not_found"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4261,11 +4261,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4311,11 +4311,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "provider_not_configured",
-           *       "detail": "This sign-in provider is not configured",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "This sign-in provider is not configured",
+           *       "code": "provider_not_configured"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4352,11 +4352,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4370,11 +4370,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4388,11 +4388,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "provider_not_configured",
-           *       "detail": "This sign-in provider is not configured",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "This sign-in provider is not configured",
+           *       "code": "provider_not_configured"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4427,11 +4427,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4445,11 +4445,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "reauthentication_required",
-           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Confirm it's you first: sign in again with your password or a linked provider",
+           *       "code": "reauthentication_required"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4463,11 +4463,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "provider_not_configured",
-           *       "detail": "This sign-in provider is not configured",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "This sign-in provider is not configured",
+           *       "code": "provider_not_configured"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4481,11 +4481,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "last_sign_in_method",
-           *       "detail": "This is the account's last way to sign in: add another before removing it",
-           *       "status": 409,
+           *       "type": "about:blank",
            *       "title": "Conflict",
-           *       "type": "about:blank"
+           *       "status": 409,
+           *       "detail": "This is the account's last way to sign in: add another before removing it",
+           *       "code": "last_sign_in_method"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4499,11 +4499,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unavailable",
-           *       "detail": "The service is temporarily unavailable; try again shortly",
-           *       "status": 503,
+           *       "type": "about:blank",
            *       "title": "Service Unavailable",
-           *       "type": "about:blank"
+           *       "status": 503,
+           *       "detail": "The service is temporarily unavailable; try again shortly",
+           *       "code": "unavailable"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4543,11 +4543,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "unauthenticated",
-           *       "detail": "Authentication required",
-           *       "status": 401,
+           *       "type": "about:blank",
            *       "title": "Unauthorized",
-           *       "type": "about:blank"
+           *       "status": 401,
+           *       "detail": "Authentication required",
+           *       "code": "unauthenticated"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4561,11 +4561,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "csrf_rejected",
-           *       "detail": "Cross-site request refused: the Origin is not allowed",
-           *       "status": 403,
+           *       "type": "about:blank",
            *       "title": "Forbidden",
-           *       "type": "about:blank"
+           *       "status": 403,
+           *       "detail": "Cross-site request refused: the Origin is not allowed",
+           *       "code": "csrf_rejected"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4579,11 +4579,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "code": "provider_not_configured",
-           *       "detail": "This sign-in provider is not configured",
-           *       "status": 404,
+           *       "type": "about:blank",
            *       "title": "Not Found",
-           *       "type": "about:blank"
+           *       "status": 404,
+           *       "detail": "This sign-in provider is not configured",
+           *       "code": "provider_not_configured"
            *     }
            */
           "application/problem+json": components["schemas"]["Problem"];
@@ -4617,11 +4617,11 @@ export interface operations {
         content: {
           /**
            * @example {
-           *       "database": "unavailable",
            *       "status": "unhealthy",
-           *       "timestamp": "2026-11-22T16:00:00Z",
+           *       "database": "unavailable",
+           *       "version": "0.1.0",
            *       "uptime_seconds": 42,
-           *       "version": "0.1.0"
+           *       "timestamp": "2026-11-22T16:00:00Z"
            *     }
            */
           "application/json": components["schemas"]["HealthResponse"];
