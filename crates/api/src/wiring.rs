@@ -232,14 +232,3 @@ fn provider_registry(settings: &Settings) -> Result<ProviderRegistry, WiringErro
     ];
     Ok(ProviderRegistry::new(configured.into_iter().flatten().collect())?)
 }
-
-/// Whether an account's passkeys count as ways in: only where passkeys work.
-trait CountingPasskeys {
-    fn counting_passkeys(self, usable: bool) -> Self;
-}
-
-impl CountingPasskeys for RemoveSignInMethod {
-    fn counting_passkeys(self, usable: bool) -> Self {
-        if usable { self } else { self.without_passkeys() }
-    }
-}

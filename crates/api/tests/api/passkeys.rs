@@ -124,7 +124,7 @@ async fn adding_a_passkey_needs_a_recent_proof_and_names_follow_the_rules() {
 }
 
 #[tokio::test]
-async fn the_same_authenticator_cannot_register_its_passkey_twice() {
+async fn the_options_exclude_the_account_s_passkeys_and_ask_for_a_discoverable_verified_one() {
     let app = spawn_app().await;
     let token = token_of(app.register("ada@example.com", PASSWORD, "Ada").await).await;
     let mut device = Device::new();
@@ -147,4 +147,19 @@ async fn with_an_address_for_a_site_no_browser_offers_passkeys() {
     let on = spawn_app().await;
     let providers: Value = on.client.get(on.url("/api/auth/providers")).send().await.unwrap().json().await.unwrap();
     assert_eq!(providers["passkeys"], true, "on by default for a site on localhost");
+}
+
+#[tokio::test]
+async fn a_credential_the_browser_says_is_not_discoverable_is_refused() {
+    let app = spawn_app().await;
+    let token = token_of(app.register("ada@example.com", PASSWORD, "Ada").await).await;
+    let mut device = Device::new();
+    let start: Value =
+        post(&app, "/api/auth/passkeys/register/start", Some(&token), &json!({})).await.json().await.unwrap();
+    let mut credential = device.create(&start["publicKey"]).await;
+    credential["clientExtensionResults"]["credProps"] = json!({"rk": false});
+    let body = json!({"ceremony": start["ceremony"], "credential": credential});
+    let refused = post(&app, "/api/auth/passkeys/register/finish", Some(&token), &body).await;
+    assert_problem(refused, StatusCode::BAD_REQUEST, "passkey_rejected").await;
+    assert_eq!(get(&app, "/api/auth/passkeys", &token).await, json!([]));
 }

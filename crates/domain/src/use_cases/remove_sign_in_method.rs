@@ -65,11 +65,11 @@ impl RemoveSignInMethod {
         Self { users, passkeys, proof, providers, clock, notices: false, passkeys_usable: true }
     }
 
-    /// Passkeys are off on this site (no origin can use them): a passkey is then no way in, so
-    /// it never keeps a removal from being the last.
+    /// Whether passkeys work on this site: where they are off (no origin can use them) a
+    /// passkey is no way in, so it never keeps a removal from being the last.
     #[must_use]
-    pub fn without_passkeys(mut self) -> Self {
-        self.passkeys_usable = false;
+    pub fn counting_passkeys(mut self, usable: bool) -> Self {
+        self.passkeys_usable = usable;
         self
     }
 

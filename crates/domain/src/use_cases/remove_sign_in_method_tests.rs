@@ -155,7 +155,7 @@ async fn a_passkey_is_a_way_in_beside_the_others() {
 async fn a_passkey_is_no_way_in_while_passkeys_are_off() {
     let user = with_passkeys(account(true, &[]), 1);
     let (use_case, written) = use_case(vec![user.clone()], vec![], FRESH);
-    let result = use_case.without_passkeys().execute(&command(&user, RemovedMethod::Password)).await;
+    let result = use_case.counting_passkeys(false).execute(&command(&user, RemovedMethod::Password)).await;
     assert!(matches!(result, Err(RemoveSignInMethodError::LastSignInMethod)));
     assert!(written.lock().unwrap().is_empty());
 }
