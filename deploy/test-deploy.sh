@@ -165,12 +165,12 @@ check "make env-check accepts a valid configuration" sh -c "cd '$work' && SECRET
 check "make env-check refuses an invalid one" sh -c "! APP_ENV=production make --no-print-directory env-check >/dev/null 2>&1"
 export DATABASE_URL="sqlite://$work/make.db?mode=rwc"
 check "make db-migrate" sh -c "make --no-print-directory db-migrate >/dev/null 2>&1"
-check "make db-status shows it applied" sh -c "make --no-print-directory db-status 2>&1 | grep -q '^applied  m20261206_000006'"
+check "make db-status shows it applied" sh -c "make --no-print-directory db-status 2>&1 | grep -q '^applied  m20261206_000007'"
 check "make db-rollback asks first" sh -c "echo no | make --no-print-directory db-rollback 2>&1 | grep -q cancelled"
-check "make db-rollback rolls one back, naming it" sh -c "make --no-print-directory db-rollback FORCE=1 2>&1 | grep -q 'rolled back m20261206_000006' && make --no-print-directory db-status 2>&1 | grep -q '^pending  m20261206_000006'"
+check "make db-rollback rolls one back, naming it" sh -c "make --no-print-directory db-rollback FORCE=1 2>&1 | grep -q 'rolled back m20261206_000007' && make --no-print-directory db-status 2>&1 | grep -q '^pending  m20261206_000007'"
 check "make db-reset names the database it would wipe, and refuses without confirmation" \
     sh -c "echo no | make --no-print-directory db-reset >'$work/reset.log' 2>&1; test \$? -ne 0 && grep -q 'every row of sqlite://$work/make.db' '$work/reset.log'"
-check "make db-reset FORCE=1 leaves the schema applied" sh -c "make --no-print-directory db-reset FORCE=1 2>&1 | grep -q 'applied again: 6 migration(s)' && ! make --no-print-directory db-status 2>&1 | grep -q '^pending'"
+check "make db-reset FORCE=1 leaves the schema applied" sh -c "make --no-print-directory db-reset FORCE=1 2>&1 | grep -q 'applied again: 7 migration(s)' && ! make --no-print-directory db-status 2>&1 | grep -q '^pending'"
 unset DATABASE_URL
 
 printf '\ndeploy: %d passed, %d failed\n' "$passed" "$failed"

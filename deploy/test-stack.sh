@@ -283,12 +283,12 @@ check "a passkey is added and signs in through nginx (software authenticator)" q
 step "make targets on the running stack"
 check "make db-migrate runs the migrations inside the stack" says 'no pending migrations' m db-migrate
 check "make db-init says the same" says 'no pending migrations' m db-init
-check "make db-status lists them applied" says 'applied  m20261206_000006' m db-status
+check "make db-status lists them applied" says 'applied  m20261206_000007' m db-status
 check "make env-check checks the backend container's own configuration" \
     says "DATABASE_URL       postgres://yoshikosan:\*\*\*@postgres" m env-check
 check "and finds nothing to warn about" not says 'warning(s):' m env-check
 check "make db-shell opens psql in the PostgreSQL container" \
-    says ' 6$' m db-shell <<<'SELECT count(*) AS migrations FROM seaql_migrations;'
+    says ' 7$' m db-shell <<<'SELECT count(*) AS migrations FROM seaql_migrations;'
 # podman-compose (Python) holds its output back when it goes to a pipe.
 check "make docker-logs follows the services' logs" says 'listening' env PYTHONUNBUFFERED=1 timeout 10 make -C "$stack" DOCKER=$DOCKER PROJECT=$project docker-logs
 

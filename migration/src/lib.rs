@@ -10,6 +10,7 @@ mod m20261123_000003_notify_session_changes;
 mod m20261206_000004_session_proof;
 mod m20261206_000005_mail;
 mod m20261206_000006_passkeys;
+mod m20261206_000007_link_issuers;
 
 pub use m20261123_000003_notify_session_changes::CHANNEL as SESSION_CHANGES_CHANNEL;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000004_session_proof::Migration),
             Box::new(m20261206_000005_mail::Migration),
             Box::new(m20261206_000006_passkeys::Migration),
+            Box::new(m20261206_000007_link_issuers::Migration),
         ]
     }
 }

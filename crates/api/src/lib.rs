@@ -11,6 +11,7 @@ pub mod error;
 pub mod http;
 pub mod mail_sender;
 pub mod prometheus;
+pub mod provider_checks;
 pub mod routes;
 pub mod startup;
 pub mod state;

@@ -13,7 +13,7 @@ async fn main() -> ExitCode {
     let command = std::env::args().nth(1);
     match command.as_deref() {
         None | Some("serve") => serve().await,
-        Some("check-config") => check_config(),
+        Some("check-config") => check_config().await,
         Some("healthcheck") => healthcheck().await,
         Some(name @ ("migrate" | "migrations" | "rollback" | "reset")) => {
             database_commands::run(name, std::env::args().nth(2).as_deref()).await
@@ -56,10 +56,11 @@ fn load_settings() -> Result<Settings, ExitCode> {
     })
 }
 
-fn check_config() -> ExitCode {
+async fn check_config() -> ExitCode {
     match load_settings() {
         Ok(settings) => {
             print!("{}", settings.summary());
+            print!("{}", yoshikosan_api::provider_checks::check_config_report(&settings).await);
             ExitCode::SUCCESS
         }
         Err(code) => code,

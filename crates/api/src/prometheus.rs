@@ -79,7 +79,7 @@ fn builder() -> PrometheusBuilder {
 fn describe() {
     describe_counter!(HTTP_REQUESTS, "HTTP requests answered, by method, route pattern and status");
     describe_histogram!(HTTP_REQUEST_DURATION, Unit::Seconds, "Time to answer an HTTP request (until its head)");
-    describe_counter!(SIGN_INS, "Sign-in attempts by method (password, google, discord) and result");
+    describe_counter!(SIGN_INS, "Sign-in attempts by method (password, passkey, a provider id) and result");
     describe_counter!(REGISTRATIONS, "Email/password registrations by result");
     describe_counter!(RATE_LIMITED, "Requests refused with 429, by route pattern");
     describe_histogram!(HASH_QUEUE_WAIT_SECONDS, Unit::Seconds, "Time a bcrypt hash waited for a free core");
@@ -157,6 +157,8 @@ pub enum SignInResult {
     EmailNotVerified,
     /// OAuth: an identity the account's owner unlinked, refused by the email rules.
     IdentityUnlinked,
+    /// OAuth: a link made under another issuer than the provider's current one.
+    IssuerChanged,
     /// Passkey: the authenticator's answer failed a check.
     PasskeyRejected,
     /// Passkey: a ceremony unknown, expired, finished or another's.
@@ -180,6 +182,7 @@ impl SignInResult {
             Self::ProviderError => "provider_error",
             Self::EmailNotVerified => "email_not_verified",
             Self::IdentityUnlinked => "identity_unlinked",
+            Self::IssuerChanged => "issuer_changed",
             Self::PasskeyRejected => "passkey_rejected",
             Self::InvalidCeremony => "invalid_ceremony",
             Self::Unavailable => "unavailable",
@@ -202,6 +205,7 @@ impl SignInResult {
             OAuthErrorCode::ProviderError => Self::ProviderError,
             OAuthErrorCode::EmailNotVerified => Self::EmailNotVerified,
             OAuthErrorCode::IdentityUnlinked => Self::IdentityUnlinked,
+            OAuthErrorCode::IssuerChanged => Self::IssuerChanged,
             OAuthErrorCode::Unavailable => Self::Unavailable,
             // Failures of flows started on the account page, which are not sign-ins.
             OAuthErrorCode::SessionExpired

@@ -15,7 +15,7 @@ use yoshikosan_domain::use_cases::{
     ManagePasskeys, PasskeyPorts, ReauthenticateWithPasskey, RegisterPasskey, SignInWithPasskey,
 };
 use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, RecentProof, SessionIssuer, Throttle};
-use yoshikosan_oauth::{DiscordProvider, GoogleProvider};
+use yoshikosan_oauth::{DiscordProvider, GoogleProvider, OidcProvider};
 use yoshikosan_passkeys::{CeremonyCipher, WebauthnRelyingParty};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::{BcryptHasher, FairHashingGate, JwtCodec, QUEUE_PER_CLIENT};
@@ -62,7 +62,12 @@ pub(crate) fn state(
     let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
     let policy = PasswordPolicy::default();
     let throttle = Throttle::new(counter.clone(), settings.rate_limits).with_gate(gate);
-    let providers = Arc::new(provider_registry(settings)?);
+    let (providers, adapters) = provider_registry(settings)?;
+    let providers = Arc::new(providers);
+    crate::provider_checks::spawn_start_up_checks(
+        crate::provider_checks::issuer_checks(settings, &adapters),
+        database.oauth_accounts(),
+    );
     // Read from the sessions table itself, past any cache.
     let proof = RecentProof::new(sessions.clone(), clock.clone(), settings.reauth_window);
     let ports = CompleteOAuthPorts {
@@ -222,13 +227,18 @@ fn passkey_flows(
     }))
 }
 
-/// The providers whose credentials are configured, in button order, sharing one HTTP client.
-/// A provider of a new kind is one adapter and one line here.
-fn provider_registry(settings: &Settings) -> Result<ProviderRegistry, WiringError> {
+/// The providers whose credentials are configured, in button order (Google, Discord, then
+/// OIDC_PROVIDERS), sharing one HTTP client; and the OpenID Connect adapters among them, whose
+/// issuers the operator's checks read.
+pub fn provider_registry(settings: &Settings) -> Result<(ProviderRegistry, Vec<Arc<OidcProvider>>), WiringError> {
     let http = yoshikosan_oauth::http_client().map_err(|e| WiringError::OAuthClient(e.to_string()))?;
-    let configured = [
-        settings.google.clone().map(|google| GoogleProvider::registered(google, http.clone())),
-        settings.discord.clone().map(|discord| DiscordProvider::registered(discord, http.clone())),
-    ];
-    Ok(ProviderRegistry::new(configured.into_iter().flatten().collect())?)
+    let google = settings.google.clone().map(|google| GoogleProvider::registered(google, http.clone()));
+    let configured = settings.oidc.iter().map(|configured| configured.clone().registered(http.clone()));
+    let (oidc, adapters): (Vec<_>, Vec<_>) = google.into_iter().chain(configured).unzip();
+    let discord = settings.discord.clone().map(|discord| DiscordProvider::registered(discord, http.clone()));
+    let mut providers = oidc;
+    // Discord's button comes after Google's, before the configured issuers'.
+    let at = usize::from(settings.google.is_some());
+    providers.splice(at..at, discord);
+    Ok((ProviderRegistry::new(providers)?, adapters))
 }

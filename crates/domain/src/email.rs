@@ -36,6 +36,11 @@ impl Email {
         &self.0
     }
 
+    /// The part after the last `@`: the domain that answers for the address.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit('@').next().unwrap_or_default()
+    }
+
     /// The part before the `@`, which a password must not equal either.
     pub fn local_part(&self) -> &str {
         self.0.split('@').next().unwrap_or_default()

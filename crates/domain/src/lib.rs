@@ -6,6 +6,7 @@
 pub mod clock;
 mod display_name;
 pub mod email;
+pub mod email_trust;
 mod id;
 pub mod mail;
 pub mod oauth;
@@ -25,6 +26,7 @@ pub mod validation;
 
 pub use clock::{Clock, SystemClock};
 pub use email::Email;
+pub use email_trust::{EmailDomain, EmailDomainError, EmailTrust};
 pub use oauth::{AuthorizationRequest, OAuthAccount, Prompt, ProviderIdentity};
 pub use oauth_flow::{FlowPurpose, PendingFlow, ProviderCallback};
 pub use password::{Password, PasswordHash, PasswordPolicy, PasswordRule};

@@ -17,6 +17,9 @@ pub struct OAuthAccount {
     pub provider: ProviderId,
     /// The provider's stable key for the account (`sub` for Google, `id` for Discord).
     pub provider_user_id: String,
+    /// The OpenID Connect issuer that vouched for `provider_user_id` (a `sub` is unique only
+    /// per issuer); None for an OAuth2 provider, and for a link stored before issuers were.
+    pub issuer: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -26,10 +29,18 @@ pub struct OAuthAccount {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProviderIdentity {
     pub provider: ProviderId,
+    /// The ID token's `iss` (OpenID Connect providers only).
+    pub issuer: Option<String>,
     pub provider_user_id: String,
     pub email: Option<crate::email::Email>,
-    /// Only a verified email may be matched to an existing account.
+    /// Whether the address counts as proven: only then may it be matched to an existing
+    /// account. Adapters set the provider's own flag; the provider's [`EmailTrust`] has the
+    /// last word.
+    ///
+    /// [`EmailTrust`]: crate::email_trust::EmailTrust
     pub email_verified: bool,
+    /// What the provider said of the address (`email_verified`), None when it said nothing.
+    pub email_verified_claim: Option<bool>,
     pub name: Option<String>,
     pub avatar_url: Option<String>,
     /// When the person last logged in at the provider (OpenID Connect's `auth_time`), where the

@@ -253,6 +253,8 @@ pub struct ExistingAccount {
     pub change: AccountChange,
     /// A sign-in through an existing link: that link must still exist.
     pub through_link: Option<uuid::Uuid>,
+    /// The issuer `through_link` was used under: recorded on a link stored before issuers were.
+    pub link_issuer: Option<String>,
     /// A link flow: the session that started it must still exist and not have expired.
     pub started_by: Option<SessionId>,
     pub now: DateTime<Utc>,

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::email_trust::EmailTrust;
 use crate::ports::IdentityProvider;
 use crate::provider_id::ProviderId;
 
@@ -20,6 +21,8 @@ pub struct RegisteredProvider {
     /// The provider can be made to log the person in afresh and says when they did
     /// (OpenID Connect's `max_age=0` and `auth_time`): a re-authentication then requires it.
     pub forces_fresh_login: bool,
+    /// Which of its addresses count as proven.
+    pub email_trust: EmailTrust,
     pub adapter: Arc<dyn IdentityProvider>,
 }
 
@@ -31,6 +34,7 @@ impl fmt::Debug for RegisteredProvider {
             .field("authorization_origin", &self.authorization_origin)
             .field("avatar_sources", &self.avatar_sources)
             .field("forces_fresh_login", &self.forces_fresh_login)
+            .field("email_trust", &self.email_trust)
             .finish_non_exhaustive()
     }
 }
@@ -96,6 +100,7 @@ pub(crate) mod tests {
             authorization_origin: format!("https://{id}.example"),
             avatar_sources: Vec::new(),
             forces_fresh_login: id == "google",
+            email_trust: EmailTrust::ProviderFlag,
             adapter: Arc::new(MockIdentityProvider::new()),
         }
     }

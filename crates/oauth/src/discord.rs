@@ -9,7 +9,9 @@ use oauth2::{
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use yoshikosan_domain::ports::{IdentityProvider, ProviderError};
-use yoshikosan_domain::{AuthorizationRequest, Email, Prompt, ProviderId, ProviderIdentity, RegisteredProvider};
+use yoshikosan_domain::{
+    AuthorizationRequest, Email, EmailTrust, Prompt, ProviderId, ProviderIdentity, RegisteredProvider,
+};
 
 use crate::{failed, origin_of, token_error};
 
@@ -62,6 +64,7 @@ impl DiscordProvider {
             authorization_origin: origin_of(&settings.auth_url),
             avatar_sources: vec![CDN.to_owned()],
             forces_fresh_login: false,
+            email_trust: EmailTrust::ProviderFlag,
             adapter: Arc::new(Self::new(settings, http)),
         }
     }
@@ -147,8 +150,11 @@ fn identity(id: &ProviderId, user: DiscordUser) -> ProviderIdentity {
     let name = user.global_name.filter(|n| !n.trim().is_empty()).unwrap_or(user.username);
     ProviderIdentity {
         provider: id.clone(),
+        // OAuth2: no issuer vouches for the id, Discord's API does.
+        issuer: None,
         email: user.email.as_deref().and_then(|e| Email::parse(e).ok()),
         email_verified: user.verified.unwrap_or(false),
+        email_verified_claim: user.verified,
         provider_user_id: user.id,
         name: Some(name),
         avatar_url,

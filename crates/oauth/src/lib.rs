@@ -1,16 +1,20 @@
-//! Identity-provider adapters for the domain's [`IdentityProvider`] port: Google over OpenID
-//! Connect (discovery, PKCE, nonce, signed ID tokens) and Discord over OAuth2 (PKCE, then the
-//! `/users/@me` profile).
+//! Identity-provider adapters for the domain's [`IdentityProvider`] port: Google and any
+//! configured issuer over OpenID Connect (discovery, PKCE, nonce, signed ID tokens) and Discord
+//! over OAuth2 (PKCE, then the `/users/@me` profile).
 //!
 //! [`IdentityProvider`]: yoshikosan_domain::ports::IdentityProvider
 
+mod configured;
 mod discord;
 mod google;
+mod oidc;
 
 use std::time::Duration;
 
+pub use configured::ConfiguredOidcSettings;
 pub use discord::{DiscordProvider, DiscordSettings};
 pub use google::{GoogleProvider, GoogleSettings};
+pub use oidc::{OidcProvider, OidcSettings};
 use yoshikosan_domain::ports::ProviderError;
 
 /// The HTTP client for provider calls: no redirects (a redirected token request is an SSRF

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use yoshikosan_domain::ports::{OAuthAccountRepository, StoreError};
 use yoshikosan_domain::{OAuthAccount, ProviderId, UserId};
 
@@ -15,6 +15,28 @@ pub struct SeaOAuthAccountRepository {
 impl SeaOAuthAccountRepository {
     pub fn new(conn: DatabaseConnection) -> Self {
         Self { conn }
+    }
+
+    /// How many of `provider`'s links were made under each issuer other than `issuer`: links
+    /// that sign no one in since the provider's issuer was changed. For the operator.
+    pub async fn links_under_other_issuers(
+        &self,
+        provider: &ProviderId,
+        issuer: &str,
+    ) -> Result<Vec<(String, i64)>, StoreError> {
+        oauth_accounts::Entity::find()
+            .select_only()
+            .column(oauth_accounts::Column::Issuer)
+            .column_as(oauth_accounts::Column::Id.count(), "links")
+            .filter(oauth_accounts::Column::Provider.eq(provider.as_str()))
+            .filter(oauth_accounts::Column::Issuer.is_not_null())
+            .filter(oauth_accounts::Column::Issuer.ne(issuer))
+            .group_by(oauth_accounts::Column::Issuer)
+            .order_by_asc(oauth_accounts::Column::Issuer)
+            .into_tuple::<(String, i64)>()
+            .all(&self.conn)
+            .await
+            .map_err(store_error)
     }
 }
 

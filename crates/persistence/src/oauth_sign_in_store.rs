@@ -108,6 +108,15 @@ async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<(
         if found.is_none() {
             return Err(CommitError::Conflict);
         }
+        if let Some(issuer) = &account.link_issuer {
+            oauth_accounts::Entity::update_many()
+                .col_expr(oauth_accounts::Column::Issuer, Expr::value(issuer.clone()))
+                .filter(oauth_accounts::Column::Id.eq(link))
+                .filter(oauth_accounts::Column::Issuer.is_null())
+                .exec(txn)
+                .await
+                .map_err(store_error)?;
+        }
     }
     if let Some(session) = account.started_by
         && !session_is_valid(txn, account.user_id, session, account.now).await.map_err(store_error)?

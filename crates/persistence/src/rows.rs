@@ -107,6 +107,7 @@ pub(crate) fn link_row(link: &OAuthAccount) -> oauth_accounts::ActiveModel {
         user_id: Set(link.user_id.as_uuid()),
         provider: Set(link.provider.as_str().to_owned()),
         provider_user_id: Set(link.provider_user_id.clone()),
+        issuer: Set(link.issuer.clone()),
         // The provider-token columns stay, written NULL: see the entity.
         access_token: Set(None),
         refresh_token: Set(None),
@@ -125,6 +126,7 @@ pub(crate) fn to_account(row: oauth_accounts::Model) -> Result<OAuthAccount, Sto
         user_id: UserId::from_uuid(row.user_id),
         provider,
         provider_user_id: row.provider_user_id,
+        issuer: row.issuer,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })

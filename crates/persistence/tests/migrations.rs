@@ -103,13 +103,26 @@ async fn rollback_names_what_it_undid_and_reset_leaves_an_empty_current_schema()
     db.database.users().create_with_session(&ada, &session, None).await.unwrap();
     assert_eq!(user_count(&db).await, 1);
 
-    let undone = db.database.rollback(3).await.unwrap();
-    assert_eq!(undone, ["m20261206_000006_passkeys", "m20261206_000005_mail", "m20261206_000004_session_proof"]);
+    let undone = db.database.rollback(4).await.unwrap();
+    assert_eq!(
+        undone,
+        [
+            "m20261206_000007_link_issuers",
+            "m20261206_000006_passkeys",
+            "m20261206_000005_mail",
+            "m20261206_000004_session_proof"
+        ]
+    );
     let status = db.database.migration_status().await.unwrap();
-    assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 3, "{status:?}");
+    assert_eq!(status.iter().filter(|(_, applied)| !applied).count(), 4, "{status:?}");
     assert_eq!(
         db.database.migrate().await.unwrap(),
-        ["m20261206_000004_session_proof", "m20261206_000005_mail", "m20261206_000006_passkeys"]
+        [
+            "m20261206_000004_session_proof",
+            "m20261206_000005_mail",
+            "m20261206_000006_passkeys",
+            "m20261206_000007_link_issuers"
+        ]
     );
     // A session from before the columns reads as proven when it was created, by an unknown way.
     let (before, _) = db.database.sessions().find_with_user(session.id).await.unwrap().unwrap();

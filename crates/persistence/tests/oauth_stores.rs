@@ -24,6 +24,8 @@ fn sign_in_methods(user: &User) -> Vec<String> {
     password.into_iter().chain(user.linked_providers.iter().map(ToString::to_string)).collect()
 }
 
+const GOOGLE: &str = "https://accounts.google.com";
+
 fn now() -> chrono::DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
@@ -31,9 +33,11 @@ fn now() -> chrono::DateTime<Utc> {
 fn provider_user(email: &str) -> User {
     let identity = ProviderIdentity {
         provider: provider("google"),
+        issuer: Some(GOOGLE.into()),
         provider_user_id: "sub".into(),
         email: None,
         email_verified: true,
+        email_verified_claim: Some(true),
         name: Some("From Google".into()),
         avatar_url: Some("https://example.com/a.png".into()),
         authenticated_at: None,
@@ -47,6 +51,7 @@ fn link(user_id: UserId, provider_user_id: &str) -> OAuthAccount {
         user_id,
         provider: provider("google"),
         provider_user_id: provider_user_id.into(),
+        issuer: Some(GOOGLE.into()),
         created_at: now(),
         updated_at: now(),
     }
@@ -163,6 +168,7 @@ fn existing(user: &User, change: AccountChange) -> ExistingAccount {
         email_verified: user.email_verified,
         change,
         through_link: None,
+        link_issuer: None,
         started_by: None,
         now: now(),
     }

@@ -25,6 +25,7 @@ async fn link(
         user_id: Set(user.id.as_uuid()),
         provider: Set(provider.as_str().into()),
         provider_user_id: Set(provider_user_id.into()),
+        issuer: Set(None),
         access_token: Set(Some(vec![1, 2, 3])),
         refresh_token: Set(None),
         expires_at: Set(None),

@@ -28,6 +28,7 @@ fn linking(user: &User) -> AccountWrite {
         email_verified: user.email_verified,
         change: AccountChange::None,
         through_link: None,
+        link_issuer: None,
         started_by: None,
         now: Utc::now(),
     })
@@ -47,6 +48,7 @@ fn link(user: &User, provider: ProviderId) -> OAuthAccount {
         user_id: user.id,
         provider_user_id: format!("{provider}-1"),
         provider,
+        issuer: None,
         created_at: now,
         updated_at: now,
     }

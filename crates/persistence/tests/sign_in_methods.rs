@@ -35,6 +35,7 @@ async fn link(db: &TestDatabase, user: &User, provider_id: &str, sub: &str) {
         user_id: user.id,
         provider: provider(provider_id),
         provider_user_id: sub.into(),
+        issuer: None,
         created_at: now(),
         updated_at: now(),
     };
@@ -43,6 +44,7 @@ async fn link(db: &TestDatabase, user: &User, provider_id: &str, sub: &str) {
         email_verified: user.email_verified,
         change: AccountChange::None,
         through_link: None,
+        link_issuer: None,
         started_by: None,
         now: now(),
     };

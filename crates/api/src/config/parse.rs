@@ -6,6 +6,7 @@ use yoshikosan_persistence::DEFAULT_DATABASE_URL;
 use super::environment::Environment;
 use super::limits::{rate_limits, redis_url};
 use super::mail::mail;
+use super::oidc::oidc_providers;
 use super::passkeys::passkeys;
 use super::providers::{discord, google};
 use super::settings::{AppEnv, CookieSettings, LogFormat, Settings};
@@ -64,6 +65,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
     let trusted_proxies = problems.check(trusted_proxies(get("TRUSTED_PROXIES")));
     let google = problems.check(google(&vars, public_url.as_ref()));
     let discord = problems.check(discord(&vars, public_url.as_ref()));
+    let oidc = oidc_providers(&vars, public_url.as_ref(), &mut problems);
     let rate_limits = rate_limits(&vars, &mut problems);
     let redis_url = problems.check(redis_url(get("REDIS_URL")));
     let mail = mail(&vars, frontend_url.as_ref(), &mut problems);
@@ -111,6 +113,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
             trusted_proxies: trusted_proxies?,
             google: google?,
             discord: discord?,
+            oidc,
             rate_limits: rate_limits?,
             redis_url: redis_url?,
             mail: mail?,

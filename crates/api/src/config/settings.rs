@@ -4,7 +4,7 @@ use std::fmt;
 
 use secrecy::SecretString;
 use yoshikosan_domain::{RateLimits, ReauthWindow, TokenTtl};
-use yoshikosan_oauth::{DiscordSettings, GoogleSettings};
+use yoshikosan_oauth::{ConfiguredOidcSettings, DiscordSettings, GoogleSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppEnv {
@@ -59,6 +59,8 @@ pub struct Settings {
     pub google: Option<GoogleSettings>,
     /// Set when DISCORD_CLIENT_ID and DISCORD_CLIENT_SECRET are.
     pub discord: Option<DiscordSettings>,
+    /// The OpenID Connect providers of OIDC_PROVIDERS, in its order.
+    pub oidc: Vec<ConfiguredOidcSettings>,
     pub rate_limits: RateLimits,
     /// Where instances share their rate-limit counts; in memory when unset.
     pub redis_url: Option<SecretString>,

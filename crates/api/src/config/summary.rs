@@ -3,6 +3,8 @@
 
 use secrecy::ExposeSecret;
 
+use yoshikosan_domain::EmailTrust;
+
 use super::settings::Settings;
 
 impl Settings {
@@ -41,6 +43,28 @@ impl Settings {
             ),
             Err(off) => format!("{} (passkeys off: {off})", self.passkeys.rp_id),
         };
+        let oidc_rows = self.oidc.iter().map(|configured| {
+            let oidc = &configured.oidc;
+            let name = format!("OIDC_{}_*", oidc.id.as_str().to_ascii_uppercase());
+            let trusted = match &configured.email_trust {
+                EmailTrust::Domains { domains, without_claim } if !domains.is_empty() => format!(
+                    "addresses trusted in {}{}",
+                    domains.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                    if *without_claim { " (also without an email_verified claim)" } else { " (with email_verified)" }
+                ),
+                _ => "no address trusted".to_owned(),
+            };
+            let value = format!(
+                "{:?}: client {} (issuer {}, scopes {}, callback {}, browsers sent to {}, {trusted})",
+                configured.display_name,
+                oidc.client_id,
+                oidc.issuer_url,
+                oidc.scopes.join(" "),
+                oidc.redirect_uri,
+                configured.authorization_origin(),
+            );
+            (name, value)
+        });
         let rows = [
             ("APP_ENV", self.env.to_string()),
             ("HOST, PORT", format!("{} (listen)", self.bind_address())),
@@ -85,6 +109,10 @@ impl Settings {
             ("RUST_LOG", self.log_filter.clone().unwrap_or_else(|| "not set (info)".to_owned())),
         ];
         let mut text = String::from("configuration is valid\n");
+        let (before, after) =
+            rows.split_at(rows.iter().position(|(name, _)| *name == "DISCORD_*").map_or(0, |at| at + 1));
+        let rows = before.iter().map(|(name, value)| ((*name).to_owned(), value.clone()));
+        let rows = rows.chain(oidc_rows).chain(after.iter().map(|(name, value)| ((*name).to_owned(), value.clone())));
         for (name, value) in rows {
             text.push_str(&format!("{name:<19}{value}\n"));
         }

@@ -10,6 +10,7 @@ impl Settings {
         if let Err(off) = &self.passkeys.origins {
             warnings.push(format!("passkeys are off: {off} (set WEBAUTHN_RP_ID, docs/deployment.md, Passkeys)"));
         }
+        warnings.extend(self.oidc.iter().flat_map(|configured| super::oidc::warnings(configured, self.env)));
         if self.env != AppEnv::Production {
             return warnings;
         }
@@ -49,7 +50,7 @@ impl Settings {
 
 /// `localhost` and loopback addresses: browsers treat them as secure contexts, so http:// there
 /// is a local trial, not a mistake.
-fn is_loopback(url: &url::Url) -> bool {
+pub(super) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(domain)) => domain == "localhost" || domain.ends_with(".localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),

@@ -24,7 +24,7 @@ use crate::error::{FieldErrorCodes, FieldProblem, OAuthErrorCodes, Problem, Prob
     tags(
         (name = "auth", description = "Accounts, sign-in and sign-out"),
         (name = "sessions", description = "The signed-in user's sessions (devices): list, revoke one, revoke all"),
-        (name = "oauth", description = "Sign-in with Google and Discord (browser redirects)"),
+        (name = "oauth", description = "Sign-in with Google, Discord and the configured OpenID Connect providers (browser redirects)"),
         (name = "passkeys", description = "Passkeys (WebAuthn): sign in without a password, add, name and remove them"),
         (name = "health", description = "Liveness and readiness probes"),
         (name = "operations", description = "For operators on the internal network: Prometheus metrics"),

@@ -34,6 +34,7 @@ async fn store_unknown_link(app: &TestApp, user: Uuid) {
         user_id: Set(user),
         provider: Set("gitlab".into()),
         provider_user_id: Set("g-1".into()),
+        issuer: Set(None),
         access_token: Set(None),
         refresh_token: Set(None),
         expires_at: Set(None),

@@ -136,6 +136,7 @@ async fn link_google(app: &TestApp, email: &str, n: u8) {
         user_id: Set(user.id),
         provider: Set("google".into()),
         provider_user_id: Set(format!("google-sub-{n}")),
+        issuer: Set(None),
         access_token: Set(None),
         refresh_token: Set(None),
         expires_at: Set(None),

@@ -29,14 +29,14 @@ fn rollback_names_what_it_undid_and_reset_asks_for_yes() {
     let run = |args: &[&str]| service().env("DATABASE_URL", &url).env("RUST_LOG", "warn").args(args).output().unwrap();
     assert!(run(&["migrate"]).status.success());
     let rolled = run(&["rollback"]);
-    assert!(String::from_utf8_lossy(&rolled.stdout).contains("rolled back m20261206_000006_passkeys"));
+    assert!(String::from_utf8_lossy(&rolled.stdout).contains("rolled back m20261206_000007_link_issuers"));
     assert_eq!(run(&["rollback", "zero"]).status.code(), Some(2));
 
     let unconfirmed = run(&["reset"]);
     assert_eq!(unconfirmed.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("reset --yes"));
     let reset = run(&["reset", "--yes"]);
-    assert!(String::from_utf8_lossy(&reset.stdout).contains("applied again: 6 migration(s)"), "{reset:?}");
+    assert!(String::from_utf8_lossy(&reset.stdout).contains("applied again: 7 migration(s)"), "{reset:?}");
 }
 
 #[test]

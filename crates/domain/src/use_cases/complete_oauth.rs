@@ -129,6 +129,9 @@ impl CompleteOAuth {
                 ProviderError::AccessDenied => CompleteOAuthError::AccessDenied,
                 other => CompleteOAuthError::Provider(other),
             })?;
+        // Whether its address may link to or claim an account is this service's rule for the
+        // provider, not the provider's alone.
+        let identity = registered.email_trust.judge(identity);
         if identity.provider != provider {
             return Err(CompleteOAuthError::Provider(ProviderError::Failed("identity of another provider".into())));
         }

@@ -20,13 +20,16 @@ use crate::use_cases::test_support::*;
 use crate::user::{User, UserId};
 
 const SUB: &str = "google-sub-42";
+const ISSUER: &str = "https://accounts.google.com";
 
 fn identity(email: Option<&str>, verified: bool) -> ProviderIdentity {
     ProviderIdentity {
         provider: ProviderId::parse("google").unwrap(),
+        issuer: Some(ISSUER.into()),
         provider_user_id: SUB.into(),
         email: email.map(|e| Email::parse(e).unwrap()),
         email_verified: verified,
+        email_verified_claim: Some(verified),
         name: Some("Ada Lovelace".into()),
         avatar_url: None,
         authenticated_at: None,
@@ -39,6 +42,7 @@ fn link_of(user_id: UserId) -> OAuthAccount {
         user_id,
         provider: ProviderId::parse("google").unwrap(),
         provider_user_id: SUB.into(),
+        issuer: Some(ISSUER.into()),
         created_at: t0(),
         updated_at: t0(),
     }
@@ -100,6 +104,8 @@ struct World {
     unlinked_by: Option<UserId>,
     /// Sessions whose proof was recorded.
     proofs: Arc<Mutex<Vec<SessionId>>>,
+    /// The provider's rule for its addresses.
+    email_trust: crate::email_trust::EmailTrust,
 }
 
 impl World {
@@ -114,6 +120,7 @@ impl World {
             verified_by_conflict: false,
             unlinked_by: None,
             proofs: Arc::new(Mutex::new(Vec::new())),
+            email_trust: crate::email_trust::EmailTrust::ProviderFlag,
         }
     }
 
@@ -176,6 +183,7 @@ impl World {
             .returning(move |_, _, _| Ok(identity.clone()));
         let mut registered = crate::provider_registry::tests::provider("google");
         registered.adapter = Arc::new(google);
+        registered.email_trust = self.email_trust;
         let providers = Arc::new(ProviderRegistry::new(vec![registered]).unwrap());
         let codec = codec_for(UserId::generate());
         let ports = CompleteOAuthPorts {
@@ -487,3 +495,7 @@ async fn linking_again_with_the_accounts_own_verified_email_verifies_it() {
 
 #[path = "complete_oauth_reauthentication_tests.rs"]
 mod reauthentication;
+
+#[cfg(test)]
+#[path = "complete_oauth_issuer_tests.rs"]
+mod issuer_tests;

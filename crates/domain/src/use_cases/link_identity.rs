@@ -12,7 +12,9 @@ use crate::ports::{
 use crate::session::{ClientInfo, SessionId};
 use crate::user::UserId;
 
-use super::oauth_attempt::{ATTEMPTS, CompleteOAuthError, DecisionError, link_for, verifies};
+use super::oauth_attempt::{
+    ATTEMPTS, CompleteOAuthError, DecisionError, issuer_to_record, link_for, same_issuer, verifies,
+};
 
 /// How far a provider's `auth_time` may lag the start of a re-authentication flow: the
 /// provider's clock and ours may differ, and `auth_time` is in whole seconds. A login this much
@@ -69,9 +71,10 @@ impl IdentityLink {
         session_id: SessionId,
     ) -> Result<(), CompleteOAuthError> {
         let link = self.accounts.find_by_provider_user_id(&identity.provider, &identity.provider_user_id).await?;
-        if link.is_none_or(|link| link.user_id != user_id) {
+        let Some(link) = link.filter(|link| link.user_id == user_id) else {
             return Err(CompleteOAuthError::ReauthenticationFailed);
-        }
+        };
+        same_issuer(&link, identity)?;
         if let Some(started) = fresh_login_after
             && identity.authenticated_at.is_none_or(|at| at < started - AUTH_TIME_LEEWAY)
         {
@@ -102,13 +105,16 @@ impl IdentityLink {
         };
         let existing = self.accounts.find_by_provider_user_id(&identity.provider, &identity.provider_user_id).await?;
         let change = verifies(identity, &user);
-        let (through_link, new_link) = match existing {
+        if let Some(link) = &existing {
+            same_issuer(link, identity)?;
+        }
+        let (through_link, link_issuer, new_link) = match existing {
             Some(link) if link.user_id != user_id => return Err(CompleteOAuthError::AlreadyLinked.into()),
             Some(_) if change == AccountChange::None => {
                 return Ok(LinkedIdentity { user_id, session_id, newly_linked: false });
             }
-            Some(link) => (Some(link.id), None),
-            None => (None, Some(link_for(identity, user_id, now))),
+            Some(link) => (Some(link.id), issuer_to_record(&link, identity), None),
+            None => (None, None, Some(link_for(identity, user_id, now))),
         };
         let newly_linked = new_link.is_some();
         let account = ExistingAccount {
@@ -116,6 +122,7 @@ impl IdentityLink {
             email_verified: user.email_verified,
             change,
             through_link,
+            link_issuer,
             started_by: Some(session_id),
             now,
         };

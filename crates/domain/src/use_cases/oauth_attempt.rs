@@ -34,6 +34,10 @@ pub enum CompleteOAuthError {
     /// A sign-in whose identity the account's owner unlinked: the email rules do not link it back.
     #[error("this provider account was unlinked from the account with its email")]
     IdentityUnlinked,
+    /// The identity's link was made under another issuer than the provider's current one: its
+    /// subject may name someone else there.
+    #[error("this provider account was linked under the issuer {stored}, not {current}")]
+    IssuerChanged { stored: String, current: String },
     /// A re-authentication with an identity not linked to the user, or without a fresh login.
     #[error("the provider did not confirm the person who holds this session")]
     ReauthenticationFailed,
@@ -52,6 +56,7 @@ pub enum OAuthErrorCode {
     SessionExpired,
     AlreadyLinked,
     IdentityUnlinked,
+    IssuerChanged,
     ReauthenticationFailed,
     /// A link started without a recent proof (not a callback's failure: the start's).
     ReauthenticationRequired,
@@ -59,7 +64,7 @@ pub enum OAuthErrorCode {
 }
 
 impl OAuthErrorCode {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::AccessDenied,
         Self::InvalidState,
         Self::ProviderError,
@@ -67,6 +72,7 @@ impl OAuthErrorCode {
         Self::SessionExpired,
         Self::AlreadyLinked,
         Self::IdentityUnlinked,
+        Self::IssuerChanged,
         Self::ReauthenticationFailed,
         Self::ReauthenticationRequired,
         Self::Unavailable,
@@ -81,6 +87,7 @@ impl OAuthErrorCode {
             Self::SessionExpired => "session_expired",
             Self::AlreadyLinked => "already_linked",
             Self::IdentityUnlinked => "identity_unlinked",
+            Self::IssuerChanged => "issuer_changed",
             Self::ReauthenticationFailed => "reauthentication_failed",
             Self::ReauthenticationRequired => "reauthentication_required",
             Self::Unavailable => "unavailable",
@@ -98,6 +105,7 @@ impl CompleteOAuthError {
             Self::SessionExpired => OAuthErrorCode::SessionExpired,
             Self::AlreadyLinked => OAuthErrorCode::AlreadyLinked,
             Self::IdentityUnlinked => OAuthErrorCode::IdentityUnlinked,
+            Self::IssuerChanged { .. } => OAuthErrorCode::IssuerChanged,
             Self::ReauthenticationFailed => OAuthErrorCode::ReauthenticationFailed,
             Self::Infrastructure(_) => OAuthErrorCode::Unavailable,
         }
@@ -161,6 +169,27 @@ pub(crate) fn verifies(identity: &ProviderIdentity, user: &User) -> AccountChang
     }
 }
 
+/// A link is used only under the issuer it was made under; one stored before issuers were is
+/// taken as the current issuer's.
+pub(crate) fn same_issuer(link: &OAuthAccount, identity: &ProviderIdentity) -> Result<(), CompleteOAuthError> {
+    match &link.issuer {
+        Some(stored) if link.issuer != identity.issuer => {
+            let current = identity.issuer.clone().unwrap_or_else(|| "none".to_owned());
+            tracing::warn!(
+                provider = %identity.provider, stored_issuer = %stored, current_issuer = %current,
+                "a link made under another issuer was refused: the provider's issuer was changed"
+            );
+            Err(CompleteOAuthError::IssuerChanged { stored: stored.clone(), current })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The issuer to record on `link` as it is used: where it has none yet.
+pub(crate) fn issuer_to_record(link: &OAuthAccount, identity: &ProviderIdentity) -> Option<String> {
+    if link.issuer.is_none() { identity.issuer.clone() } else { None }
+}
+
 /// The link row for `identity`.
 pub(crate) fn link_for(identity: &ProviderIdentity, user_id: UserId, now: DateTime<Utc>) -> OAuthAccount {
     OAuthAccount {
@@ -168,6 +197,7 @@ pub(crate) fn link_for(identity: &ProviderIdentity, user_id: UserId, now: DateTi
         user_id,
         provider: identity.provider.clone(),
         provider_user_id: identity.provider_user_id.clone(),
+        issuer: identity.issuer.clone(),
         created_at: now,
         updated_at: now,
     }

@@ -14,7 +14,9 @@ use crate::session_issuer::SessionIssuer;
 use crate::user::User;
 
 use super::SignedIn;
-use super::oauth_attempt::{ATTEMPTS, CompleteOAuthError, DecisionError, link_for, verifies};
+use super::oauth_attempt::{
+    ATTEMPTS, CompleteOAuthError, DecisionError, issuer_to_record, link_for, same_issuer, verifies,
+};
 
 /// What an OAuth sign-in did besides signing in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,11 +59,13 @@ struct Decision {
     outcome: OAuthOutcome,
     /// For [`OAuthOutcome::SignedIn`]: the link it signs in through.
     through_link: Option<Uuid>,
+    /// The issuer to record on that link, which has none yet.
+    link_issuer: Option<String>,
 }
 
 impl Decision {
     fn new(user: User, outcome: OAuthOutcome) -> Self {
-        Self { user, outcome, through_link: None }
+        Self { user, outcome, through_link: None, link_issuer: None }
     }
 }
 
@@ -88,7 +92,7 @@ impl IdentitySignIn {
         replaces: Option<SessionId>,
     ) -> Result<OAuthSignedIn, DecisionError> {
         let now = self.clock.now();
-        let Decision { mut user, outcome, through_link } = self.decide(identity).await?;
+        let Decision { mut user, outcome, through_link, link_issuer } = self.decide(identity).await?;
         let (session, access_token) = self
             .issuer
             .issue(user.id, client, SignInMethod::Provider(identity.provider.clone()))
@@ -105,6 +109,7 @@ impl IdentitySignIn {
                 email_verified: user.email_verified,
                 change,
                 through_link,
+                link_issuer,
                 started_by: None,
                 now,
             }),
@@ -136,9 +141,11 @@ impl IdentitySignIn {
         if let Some(link) =
             self.accounts.find_by_provider_user_id(&identity.provider, &identity.provider_user_id).await?
         {
+            same_issuer(&link, identity)?;
             let user = self.users.find_by_id(link.user_id).await?;
             let user = user.ok_or_else(|| StoreError::Unexpected(format!("oauth account {} has no user", link.id)))?;
-            return Ok(Decision { user, outcome: OAuthOutcome::SignedIn, through_link: Some(link.id) });
+            let link_issuer = issuer_to_record(&link, identity);
+            return Ok(Decision { user, outcome: OAuthOutcome::SignedIn, through_link: Some(link.id), link_issuer });
         }
         let Some(email) = identity.email.clone() else { return Err(CompleteOAuthError::EmailMissing.into()) };
         let owner = self.users.find_by_email(&email).await?;

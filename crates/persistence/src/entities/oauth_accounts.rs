@@ -8,6 +8,8 @@ pub struct Model {
     pub user_id: Uuid,
     pub provider: String,
     pub provider_user_id: String,
+    /// NULL on a link stored before issuers were, or by an older replica.
+    pub issuer: Option<String>,
     // Always NULL now; kept because an older replica's inserts still name them during a rolling update.
     pub access_token: Option<Vec<u8>>,
     pub refresh_token: Option<Vec<u8>>,

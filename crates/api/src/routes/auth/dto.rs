@@ -50,7 +50,7 @@ pub struct UserResponse {
     #[schema(example = false)]
     pub email_verified: bool,
     /// How the user can sign in: `password` when the account has one, each linked provider that
-    /// is configured (`google`, `discord`), and `passkey` when it has a passkey.
+    /// is configured (`google`, `discord`, an id of `OIDC_PROVIDERS`), and `passkey` when it has a passkey.
     #[schema(example = json!(["password"]))]
     pub providers: Vec<String>,
     pub created_at: DateTime<Utc>,

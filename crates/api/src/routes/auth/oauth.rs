@@ -1,4 +1,4 @@
-//! Google and Discord: `GET /api/auth/{provider}` starts a sign-in, `POST
+//! Google, Discord and the configured OpenID Connect providers: `GET /api/auth/{provider}` starts a sign-in, `POST
 //! /api/auth/{provider}/link` starts linking the provider to the signed-in user, and `GET
 //! /api/auth/callback/{provider}` finishes either and returns the browser to the frontend.
 
@@ -208,7 +208,7 @@ pub(super) async fn begin_for_session(
 ///
 /// Always redirects. A sign-in: to `FRONTEND_URL` + the requested path with the session cookie
 /// set, or to `FRONTEND_URL/login?error=` one of `access_denied`, `invalid_state`,
-/// `provider_error`, `email_not_verified`, `identity_unlinked`, `unavailable`. A link or a
+/// `provider_error`, `email_not_verified`, `identity_unlinked`, `issuer_changed`, `unavailable`. A link or a
 /// re-authentication: to the requested path (default `/account`), or to
 /// `FRONTEND_URL/account?error=` one of those or `session_expired`, `already_linked`,
 /// `reauthentication_failed`.

@@ -77,7 +77,7 @@ pub async fn reauthenticate(
 /// Confirm it's you, with a linked provider.
 ///
 /// For a top-level form post from the frontend: answers 303 to the provider, asking for a fresh
-/// login where the provider can force one (Google: `prompt=login`, `max_age=0`; Discord asks its
+/// login where the provider can force one (OpenID Connect: `prompt=login`, `max_age=0`; Discord asks its
 /// approval again). The callback records a fresh proof on this session only when the identity
 /// that returns is already linked to this user (and, for Google, logged in after the flow
 /// started), then returns to `redirect_to` (default `/account`); otherwise to

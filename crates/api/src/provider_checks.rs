@@ -1,0 +1,169 @@
+//! What the configuration alone cannot tell about the OpenID Connect providers: whether each
+//! issuer answers its discovery document (and where it sends browsers), and whether stored links
+//! were made under another issuer than the configured one. Logged at start-up, printed by
+//! `check-config`; neither stops the service.
+
+use std::sync::Arc;
+
+use yoshikosan_domain::ProviderId;
+use yoshikosan_oauth::OidcProvider;
+use yoshikosan_persistence::SeaOAuthAccountRepository;
+
+use crate::config::Settings;
+
+/// A provider whose issuer is checked: its adapter, the variable that sets its issuer, and
+/// the origin its pages' CSP lets forms go to.
+#[derive(Debug, Clone)]
+pub struct IssuerCheck {
+    pub adapter: Arc<OidcProvider>,
+    pub variable: String,
+    pub authorization_origin: String,
+    /// Discovered at start-up: a configured issuer. Google's is read at its first sign-in.
+    pub discover_at_start: bool,
+}
+
+impl IssuerCheck {
+    fn id(&self) -> &ProviderId {
+        &self.adapter.settings().id
+    }
+
+    fn issuer(&self) -> &str {
+        &self.adapter.settings().issuer_url
+    }
+
+    /// Discovery now; a line saying where the issuer sends browsers, or a warning.
+    pub async fn discover(&self) -> Result<String, String> {
+        let (id, issuer) = (self.id(), self.issuer());
+        let endpoint = self.adapter.discover().await.map_err(|error| {
+            format!(
+                "{}: the issuer {issuer} could not be discovered ({error}); sign-ins with `{id}` fail until it \
+                 can, and discovery is tried again at each one",
+                self.variable
+            )
+        })?;
+        let origin = url::Url::parse(&endpoint).map(|url| url.origin().ascii_serialization()).unwrap_or_default();
+        if origin != self.authorization_origin {
+            return Err(format!(
+                "{}: `{id}` sends browsers to {origin}, which the pages' CSP does not allow (it allows {}): set \
+                 OIDC_{}_AUTHORIZE_ORIGIN={origin}",
+                self.variable,
+                self.authorization_origin,
+                id.as_str().to_ascii_uppercase()
+            ));
+        }
+        Ok(format!("`{id}`: {issuer} answers; browsers go to {endpoint}"))
+    }
+
+    /// A warning for each issuer other than the configured one that stored links were made under.
+    pub async fn stale_links(&self, links: &SeaOAuthAccountRepository) -> Result<Vec<String>, String> {
+        let (id, issuer) = (self.id(), self.issuer());
+        let stale = links.links_under_other_issuers(id, issuer).await.map_err(|error| error.to_string())?;
+        Ok(stale
+            .into_iter()
+            .map(|(other, count)| {
+                format!(
+                    "{}: {count} `{id}` link(s) were made under the issuer {other}, not {issuer}: they sign no one \
+                     in (error=issuer_changed) until {} names that issuer again (docs/oauth.md, Changing an issuer)",
+                    self.variable, self.variable
+                )
+            })
+            .collect())
+    }
+}
+
+/// The OpenID Connect issuers of `settings` (Google's and each configured one), given adapters
+/// built for them.
+pub fn issuer_checks(settings: &Settings, adapters: &[Arc<OidcProvider>]) -> Vec<IssuerCheck> {
+    adapters
+        .iter()
+        .filter_map(|adapter| {
+            let id = &adapter.settings().id;
+            if settings.google.as_ref().is_some_and(|google| &google.id == id) {
+                let origin = url::Url::parse(&adapter.settings().issuer_url).ok()?.origin().ascii_serialization();
+                return Some(IssuerCheck {
+                    adapter: adapter.clone(),
+                    variable: "GOOGLE_ISSUER_URL".to_owned(),
+                    authorization_origin: origin,
+                    discover_at_start: false,
+                });
+            }
+            let configured = settings.oidc.iter().find(|configured| &configured.oidc.id == id)?;
+            Some(IssuerCheck {
+                adapter: adapter.clone(),
+                variable: format!("OIDC_{}_ISSUER", id.as_str().to_ascii_uppercase()),
+                authorization_origin: configured.authorization_origin(),
+                discover_at_start: true,
+            })
+        })
+        .collect()
+}
+
+/// At start-up, in the background: each configured issuer's discovery (which also warms its
+/// keys for the first sign-in) and the links of other issuers, as warnings in the log.
+pub fn spawn_start_up_checks(checks: Vec<IssuerCheck>, links: Arc<SeaOAuthAccountRepository>) {
+    tokio::spawn(async move {
+        for check in &checks {
+            match check.stale_links(&links).await {
+                Ok(warnings) => warnings.iter().for_each(|warning| tracing::warn!("{warning}")),
+                Err(error) => tracing::warn!(%error, provider = %check.id(), "stored links not checked"),
+            }
+        }
+        for check in checks.iter().filter(|check| check.discover_at_start) {
+            match check.discover().await {
+                Ok(line) => tracing::info!("{line}"),
+                Err(warning) => tracing::warn!("{warning}"),
+            }
+        }
+    });
+}
+
+/// What `check-config` adds for the OpenID Connect issuers: each configured issuer discovered,
+/// and the database read for links of other issuers. Empty when no issuer is configured.
+pub async fn check_config_report(settings: &Settings) -> String {
+    let Ok((_, adapters)) = crate::wiring::provider_registry(settings) else { return String::new() };
+    let checks = issuer_checks(settings, &adapters);
+    if checks.is_empty() {
+        return String::new();
+    }
+    let (mut lines, mut warnings) = (Vec::new(), Vec::new());
+    for check in checks.iter().filter(|check| check.discover_at_start) {
+        match check.discover().await {
+            Ok(line) => lines.push(line),
+            Err(warning) => warnings.push(warning),
+        }
+    }
+    match read_only_links(&settings.database_url).await {
+        Ok(links) => {
+            for check in &checks {
+                match check.stale_links(&links).await {
+                    Ok(found) => warnings.extend(found),
+                    Err(error) => warnings.push(format!("stored `{}` links not checked: {error}", check.id())),
+                }
+            }
+        }
+        Err(error) => warnings.push(format!("stored links not checked: the database could not be opened ({error})")),
+    }
+    let mut text = String::from("\nOpenID Connect issuers:\n");
+    lines.iter().for_each(|line| text.push_str(&format!("  {line}\n")));
+    if !warnings.is_empty() {
+        text.push_str(&format!("{} issuer warning(s):\n", warnings.len()));
+        warnings.iter().for_each(|warning| text.push_str(&format!("  - {warning}\n")));
+    }
+    text
+}
+
+/// The links, read without creating anything: an SQLite file that does not exist stays so.
+async fn read_only_links(url: &str) -> Result<Arc<SeaOAuthAccountRepository>, String> {
+    let url = if url.to_ascii_lowercase().starts_with("sqlite:") {
+        url.replace("mode=rwc", "mode=ro")
+    } else {
+        url.to_owned()
+    };
+    let options = yoshikosan_persistence::DatabaseOptions {
+        max_connections: 1,
+        acquire_timeout: std::time::Duration::from_secs(3),
+        connect_timeout: std::time::Duration::from_secs(3),
+    };
+    let database = yoshikosan_persistence::Database::connect(&url, &options).await.map_err(|e| e.to_string())?;
+    Ok(database.oauth_accounts())
+}
