@@ -184,8 +184,8 @@ pub(super) fn warnings(configured: &ConfiguredOidcSettings, env: AppEnv) -> Vec<
              (provider_error)"
         ));
     }
-    let insecure = Url::parse(&oidc.issuer_url)
-        .is_ok_and(|url| url.scheme() == "http" && !super::warnings::is_loopback(&url));
+    let insecure =
+        Url::parse(&oidc.issuer_url).is_ok_and(|url| url.scheme() == "http" && !super::warnings::is_loopback(&url));
     if env == AppEnv::Production && insecure {
         warnings.push(format!(
             "{var}_ISSUER is {} (http://) in production: its keys and tokens travel unprotected, so anyone on \

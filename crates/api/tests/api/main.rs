@@ -20,6 +20,7 @@ mod notices;
 mod oauth_accounts;
 mod oauth_discord;
 mod oauth_google;
+mod oauth_oidc;
 mod oauth_support;
 mod older_rows;
 mod passkey_device;

@@ -104,9 +104,35 @@ impl FakeGoogle {
         sub: &str,
         claims: Value,
     ) -> String {
+        self.finish_as(app, browser, authorize, "google", sub, claims).await
+    }
+
+    /// As [`FakeGoogle::finish`], for the provider configured as `provider` at this issuer.
+    pub async fn finish_as(
+        &self,
+        app: &TestApp,
+        browser: &Browser,
+        authorize: &Authorize,
+        provider: &str,
+        sub: &str,
+        claims: Value,
+    ) -> String {
         let id_token = self.id_token(&authorize.param("nonce"), sub, claims);
         self.answer_once(authorize, self.tokens(id_token)).await;
-        browser.callback(app, "google", &[("code", "c"), ("state", &authorize.param("state"))]).await
+        browser.callback(app, provider, &[("code", "c"), ("state", &authorize.param("state"))]).await
+    }
+
+    /// The settings of a provider configured as `id` (in OIDC_PROVIDERS) at this issuer.
+    pub fn issuer_settings(&self, id: &str, name: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
+        let var = |suffix: &str| format!("OIDC_{}_{suffix}", id.to_ascii_uppercase());
+        let mut settings = vec![
+            (var("ISSUER"), self.server.uri()),
+            (var("CLIENT_ID"), CLIENT_ID.to_owned()),
+            (var("CLIENT_SECRET"), format!("{id}-secret")),
+            (var("NAME"), name.to_owned()),
+        ];
+        settings.extend(extra.iter().map(|(suffix, value)| (var(suffix), (*value).to_owned())));
+        settings
     }
 
     pub fn tokens(&self, id_token: String) -> ResponseTemplate {
