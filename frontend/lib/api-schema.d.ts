@@ -32,7 +32,7 @@ export interface paths {
      * Where the provider sends the browser back.
      * @description Always redirects. A sign-in: to `FRONTEND_URL` + the requested path with the session cookie
      *     set, or to `FRONTEND_URL/login?error=` one of `access_denied`, `invalid_state`,
-     *     `provider_error`, `email_not_verified`, `identity_unlinked`, `unavailable`. A link or a
+     *     `provider_error`, `email_not_verified`, `identity_unlinked`, `issuer_changed`, `unavailable`. A link or a
      *     re-authentication: to the requested path (default `/account`), or to
      *     `FRONTEND_URL/account?error=` one of those or `session_expired`, `already_linked`,
      *     `reauthentication_failed`.
@@ -626,7 +626,7 @@ export interface paths {
     /**
      * Confirm it's you, with a linked provider.
      * @description For a top-level form post from the frontend: answers 303 to the provider, asking for a fresh
-     *     login where the provider can force one (Google: `prompt=login`, `max_age=0`; Discord asks its
+     *     login where the provider can force one (OpenID Connect: `prompt=login`, `max_age=0`; Discord asks its
      *     approval again). The callback records a fresh proof on this session only when the identity
      *     that returns is already linked to this user (and, for Google, logged in after the flow
      *     started), then returns to `redirect_to` (default `/account`); otherwise to
@@ -832,6 +832,7 @@ export interface components {
       | "session_expired"
       | "already_linked"
       | "identity_unlinked"
+      | "issuer_changed"
       | "reauthentication_failed"
       | "reauthentication_required"
       | "unavailable";
@@ -1105,7 +1106,7 @@ export interface components {
       name: string;
       /**
        * @description How the user can sign in: `password` when the account has one, each linked provider that
-       *     is configured (`google`, `discord`), and `passkey` when it has a passkey.
+       *     is configured (`google`, `discord`, an id of `OIDC_PROVIDERS`), and `passkey` when it has a passkey.
        * @example [
        *       "password"
        *     ]

@@ -27,6 +27,10 @@ export const oauthErrors: Readonly<Record<OAuthErrorCode, string>> = {
   // On /login: rule 6 of the sign-in flow; only a link started from the account page links it.
   identity_unlinked:
     "That provider account was unlinked from your account, so it no longer signs you in. Sign in another way, then link it again from your account page if you want to use it.",
+  // The site's operator pointed the provider at another issuer since the link was made: nothing
+  // the person can do with that provider account until the operator sorts it out.
+  issuer_changed:
+    "This site's settings for that provider have changed since your account was linked to it, so that provider account cannot be used here for now. Use another way to sign in, or ask the site's administrator.",
   reauthentication_failed:
     "That did not confirm it's you. Use a provider account that is linked to this account, and sign in there again when it asks.",
   // The account page also opens its "Confirm it's you" dialog for this one.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end run, one origin as in production: the backend binary, the production build of the
-# frontend (standalone server), the stand-in providers, a mail catcher (Debian's aiosmtpd, writing
+# frontend (standalone server), the stand-in providers (Google, Discord, and a generic OpenID
+# Connect provider `corp` of OIDC_PROVIDERS), a mail catcher (Debian's aiosmtpd, writing
 # every mail the backend sends into a Maildir, E2E_MAILDIR) and Debian's nginx with
 # deploy/nginx/nginx.conf on :6666 in front. Starts them, runs Playwright in Debian's Chromium,
 # stops them. Needs: YOSHIKOSAN_BIN (the backend binary), nginx, sqlite3 (the tests age a
@@ -45,6 +46,7 @@ backend_port=$(free_port)
 frontend_port=$(free_port)
 google_port=$(free_port)
 discord_port=$(free_port)
+corp_port=$(free_port)
 smtp_port=$(free_port)
 logs=${E2E_LOGS:-e2e-artifacts/logs}
 mkdir -p "$logs"
@@ -53,6 +55,13 @@ OIDC_PORT=$google_port OIDC_REDIRECT_URIS=$public/api/auth/callback/google \
     node e2e/stand-ins/google.mjs >"$logs/google.log" 2>&1 &
 pids+=($!)
 DISCORD_PORT=$discord_port node e2e/stand-ins/discord.mjs >"$logs/discord.log" 2>&1 &
+pids+=($!)
+# The same stand-in as a company's single sign-on: its people are <login>@corp.example.com, the
+# only domain the backend trusts its addresses in (OIDC_CORP_EMAIL_DOMAINS below).
+OIDC_PORT=$corp_port OIDC_REDIRECT_URIS=$public/api/auth/callback/corp \
+    OIDC_CLIENT_ID=yoshikosan-e2e-corp OIDC_CLIENT_SECRET=e2e-corp-secret \
+    OIDC_LABEL=Corp OIDC_EMAIL_DOMAIN=corp.example.com \
+    node e2e/stand-ins/google.mjs >"$logs/corp.log" 2>&1 &
 pids+=($!)
 
 # The mail catcher: every message the backend sends lands as a file in $E2E_MAILDIR/new, which
@@ -75,6 +84,9 @@ APP_ENV=development HOST=127.0.0.1 PORT=$backend_port \
     DISCORD_AUTH_URL=http://127.0.0.1:$discord_port/oauth2/authorize \
     DISCORD_TOKEN_URL=http://127.0.0.1:$discord_port/api/oauth2/token \
     DISCORD_API_URL=http://127.0.0.1:$discord_port/api \
+    OIDC_PROVIDERS=corp OIDC_CORP_ISSUER=http://127.0.0.1:$corp_port \
+    OIDC_CORP_CLIENT_ID=yoshikosan-e2e-corp OIDC_CORP_CLIENT_SECRET=e2e-corp-secret \
+    OIDC_CORP_NAME="Corp SSO" OIDC_CORP_EMAIL_DOMAINS=corp.example.com \
     SMTP_URL=smtp://127.0.0.1:$smtp_port MAIL_FROM='Yoshikosan <no-reply@example.com>' \
     "$bin" >"$logs/backend.log" 2>&1 &
 pids+=($!)
@@ -109,6 +121,7 @@ smtp_ready() {
 }
 ready "$public/health" && ready "$public/login" \
     && ready "http://127.0.0.1:$google_port/.well-known/openid-configuration" \
+    && ready "http://127.0.0.1:$corp_port/.well-known/openid-configuration" \
     && smtp_ready "$smtp_port" \
     || { tail -n 20 "$logs"/*.log >&2; exit 1; }
 

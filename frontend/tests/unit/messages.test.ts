@@ -61,6 +61,14 @@ describe("OAuth error sentences", () => {
     expect(oauthErrorMessage("identity_unlinked")).toContain("Sign in another way");
     expect(oauthErrorMessage("reauthentication_failed")).toContain("did not confirm it's you");
   });
+  test("a link made under the provider's former issuer says to use another way or ask the site", () => {
+    expect(oauthCodes).toContain("issuer_changed");
+    const message = oauthErrorMessage("issuer_changed");
+    expect(message).toContain("settings for that provider have changed");
+    expect(message).toContain("Use another way to sign in, or ask the site's administrator.");
+    // Not the sentence of an identity its owner unlinked: relinking would not help here.
+    expect(message).not.toContain("link it again");
+  });
   test("no code, no message; an unknown code gets a generic sentence, never itself", () => {
     const generic = "Something went wrong with the provider. Please try again.";
     expect(oauthErrorMessage(null)).toBeNull();
