@@ -50,7 +50,9 @@ test("an address outside the provider's domains does not open the account that h
   await page.getByRole("link", { name: "Continue with Corp SSO" }).click();
   await googleConsent(page, email);
   await expect(page).toHaveURL(/\/login\?error=email_not_verified$/);
-  await expect(page.getByTestId("form-error")).toHaveText(/has not verified that email/);
+  await expect(page.getByTestId("form-error")).toHaveText(
+    /cannot take the provider.s word for that email address/,
+  );
   await expect(page.getByTestId("nav-user")).toHaveCount(0);
   // The account is as it was: its password signs in, and Corp SSO is no way into it.
   await login(page, email);

@@ -168,7 +168,9 @@ test("OAuth failure codes read as sentences", async ({ page }) => {
   await page.goto("/login?error=access_denied");
   await expect(page.getByTestId("form-error")).toHaveText(/cancelled at the provider/);
   await page.goto("/login?error=email_not_verified");
-  await expect(page.getByTestId("form-error")).toHaveText(/has not verified that email/);
+  await expect(page.getByTestId("form-error")).toHaveText(
+    /cannot take the provider.s word for that email address/,
+  );
 });
 
 test("the sign-in page: no Sign in button in the nav; signed in, it moves on", async ({ page }) => {

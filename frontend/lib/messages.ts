@@ -20,7 +20,7 @@ export const oauthErrors: Readonly<Record<OAuthErrorCode, string>> = {
   invalid_state: "That sign-in link expired or was already used. Please start again.",
   provider_error: "The provider did not answer as expected. Please try again.",
   email_not_verified:
-    "The provider has not verified that email address, so it cannot be used to sign in to an existing account.",
+    "This site cannot take the provider's word for that email address, so it cannot be used to sign in to the account that has it. Sign in another way, then link the provider from your account page.",
   unavailable: "Sign-in cannot be completed right now. Please try again in a moment.",
   session_expired: "Your session ended before the provider answered. Sign in and try again.",
   already_linked: "That provider account is already linked to another user.",
