@@ -212,3 +212,21 @@ async fn a_link_made_under_another_issuer_signs_no_one_in_and_check_config_count
     // Under its own issuer the link still signs its owner in.
     assert_eq!(s.sign_in(&Browser::new(), "corp", "sub-1", claims).await, format!("{FRONTEND}/"));
 }
+
+#[actix_web::test]
+async fn an_issuer_down_at_start_is_tried_again_at_the_next_sign_in() {
+    let (corp, partner) = (FakeGoogle::down().await, FakeGoogle::start().await);
+    let settings = settings(&corp, &partner, &[]);
+    let app = spawn_app_with(&overrides(&settings)).await;
+    let live = app.client.get(app.url("/health/live")).send().await.unwrap();
+    assert_eq!(live.status(), StatusCode::OK, "the service starts without the issuer");
+    let ann = Browser::new();
+    let response = ann.client.get(app.url("/api/auth/corp")).send().await.unwrap();
+    let location = response.headers()["location"].to_str().unwrap();
+    assert_eq!(location, format!("{FRONTEND}/login?error=provider_error"));
+
+    corp.come_up().await;
+    let s = Setup { app, corp, partner };
+    let location = s.sign_in(&ann, "corp", "sub-1", person("ann@corp.example.com", Some(true))).await;
+    assert_eq!(location, format!("{FRONTEND}/"));
+}

@@ -36,7 +36,19 @@ pub struct FakeGoogle {
 
 impl FakeGoogle {
     pub async fn start() -> Self {
-        let server = MockServer::start().await;
+        let google = Self::down().await;
+        google.come_up().await;
+        google
+    }
+
+    /// An issuer whose server answers nothing yet (404 to its discovery document).
+    pub async fn down() -> Self {
+        Self { server: MockServer::start().await }
+    }
+
+    /// The issuer starts answering: discovery and its keys.
+    pub async fn come_up(&self) {
+        let server = &self.server;
         let issuer = server.uri();
         let discovery = json!({
             "issuer": issuer,
@@ -50,7 +62,7 @@ impl FakeGoogle {
         Mock::given(method("GET"))
             .and(path("/.well-known/openid-configuration"))
             .respond_with(ResponseTemplate::new(200).set_body_json(discovery))
-            .mount(&server)
+            .mount(server)
             .await;
         let key = rsa::RsaPrivateKey::from_pkcs8_pem(SIGNING_KEY).unwrap();
         let jwk = json!({"kty": "RSA", "use": "sig", "alg": "RS256", "kid": "test-key",
@@ -58,9 +70,8 @@ impl FakeGoogle {
         Mock::given(method("GET"))
             .and(path("/oauth2/v3/certs"))
             .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [jwk]})))
-            .mount(&server)
+            .mount(server)
             .await;
-        Self { server }
     }
 
     pub fn app_settings(&self) -> Vec<(&'static str, String)> {

@@ -128,3 +128,33 @@ fn a_valid_but_risky_production_configuration_is_accepted_with_warnings() {
         assert!(stdout.contains(expected), "{expected:?} missing from:\n{stdout}");
     }
 }
+
+#[test]
+fn check_config_shows_each_configured_issuer_and_warns_when_it_cannot_reach_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("yoshikosan.db");
+    // Port 9 (discard) on this machine: nothing answers there.
+    let output = service()
+        .arg("check-config")
+        .env("DATABASE_URL", format!("sqlite://{}?mode=rwc", database.display()))
+        .env("OIDC_PROVIDERS", "corp")
+        .env("OIDC_CORP_ISSUER", "http://127.0.0.1:9/realms/staff")
+        .env("OIDC_CORP_CLIENT_ID", "yoshikosan")
+        .env("OIDC_CORP_CLIENT_SECRET", "corp-secret-value")
+        .env("OIDC_CORP_NAME", "Corp SSO")
+        .env("OIDC_CORP_EMAIL_DOMAINS", "corp.example.com")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "a warning, not a failure: {stdout}");
+    for expected in [
+        "OIDC_CORP_*        \"Corp SSO\": client yoshikosan (issuer http://127.0.0.1:9/realms/staff",
+        "addresses trusted in corp.example.com (with email_verified)",
+        "OIDC_CORP_ISSUER: the issuer http://127.0.0.1:9/realms/staff could not be discovered",
+        "stored links not checked",
+    ] {
+        assert!(stdout.contains(expected), "missing {expected:?} in:\n{stdout}");
+    }
+    assert!(!stdout.contains("corp-secret-value"), "{stdout}");
+    assert!(!database.exists(), "check-config creates no database");
+}
