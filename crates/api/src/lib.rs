@@ -12,6 +12,7 @@ pub mod http;
 pub mod mail_sender;
 pub mod prometheus;
 pub mod provider_checks;
+pub mod provider_registry;
 pub mod routes;
 pub mod startup;
 pub mod state;

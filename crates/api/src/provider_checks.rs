@@ -120,7 +120,7 @@ pub fn spawn_start_up_checks(checks: Vec<IssuerCheck>, links: Arc<SeaOAuthAccoun
 /// What `check-config` adds for the OpenID Connect issuers: each configured issuer discovered,
 /// and the database read for links of other issuers. Empty when no issuer is configured.
 pub async fn check_config_report(settings: &Settings) -> String {
-    let Ok((_, adapters)) = crate::wiring::provider_registry(settings) else { return String::new() };
+    let Ok((_, adapters)) = crate::provider_registry::provider_registry(settings) else { return String::new() };
     let checks = issuer_checks(settings, &adapters);
     if checks.is_empty() {
         return String::new();

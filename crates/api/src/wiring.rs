@@ -14,8 +14,7 @@ use yoshikosan_domain::use_cases::{
 use yoshikosan_domain::use_cases::{
     ManagePasskeys, PasskeyPorts, ReauthenticateWithPasskey, RegisterPasskey, SignInWithPasskey,
 };
-use yoshikosan_domain::{Clock, PasswordPolicy, ProviderRegistry, RecentProof, SessionIssuer, Throttle};
-use yoshikosan_oauth::{DiscordProvider, GoogleProvider, OidcProvider};
+use yoshikosan_domain::{Clock, PasswordPolicy, RecentProof, SessionIssuer, Throttle};
 use yoshikosan_passkeys::{CeremonyCipher, WebauthnRelyingParty};
 use yoshikosan_persistence::Database;
 use yoshikosan_security::{BcryptHasher, FairHashingGate, JwtCodec, QUEUE_PER_CLIENT};
@@ -32,10 +31,8 @@ use crate::state::{
 /// What can keep the use cases from being wired.
 #[derive(Debug, thiserror::Error)]
 pub enum WiringError {
-    #[error("could not set up the HTTP client for the OAuth providers: {0}")]
-    OAuthClient(String),
-    #[error("{0}")]
-    Providers(#[from] yoshikosan_domain::DuplicateProvider),
+    #[error(transparent)]
+    Providers(#[from] crate::provider_registry::ProviderSetupError),
     #[error("could not set up passkeys: {0}")]
     Passkeys(#[from] yoshikosan_domain::passkey::RelyingPartyError),
 }
@@ -62,7 +59,7 @@ pub(crate) fn state(
     let issuer = SessionIssuer::new(tokens.clone(), clock.clone(), settings.access_token_ttl);
     let policy = PasswordPolicy::default();
     let throttle = Throttle::new(counter.clone(), settings.rate_limits).with_gate(gate);
-    let (providers, adapters) = provider_registry(settings)?;
+    let (providers, adapters) = crate::provider_registry::provider_registry(settings)?;
     let providers = Arc::new(providers);
     crate::provider_checks::spawn_start_up_checks(
         crate::provider_checks::issuer_checks(settings, &adapters),
@@ -225,20 +222,4 @@ fn passkey_flows(
         reauthenticate,
         manage: ManagePasskeys::new(ports.passkeys),
     }))
-}
-
-/// The providers whose credentials are configured, in button order (Google, Discord, then
-/// OIDC_PROVIDERS), sharing one HTTP client; and the OpenID Connect adapters among them, whose
-/// issuers the operator's checks read.
-pub fn provider_registry(settings: &Settings) -> Result<(ProviderRegistry, Vec<Arc<OidcProvider>>), WiringError> {
-    let http = yoshikosan_oauth::http_client().map_err(|e| WiringError::OAuthClient(e.to_string()))?;
-    let google = settings.google.clone().map(|google| GoogleProvider::registered(google, http.clone()));
-    let configured = settings.oidc.iter().map(|configured| configured.clone().registered(http.clone()));
-    let (oidc, adapters): (Vec<_>, Vec<_>) = google.into_iter().chain(configured).unzip();
-    let discord = settings.discord.clone().map(|discord| DiscordProvider::registered(discord, http.clone()));
-    let mut providers = oidc;
-    // Discord's button comes after Google's, before the configured issuers'.
-    let at = usize::from(settings.google.is_some());
-    providers.splice(at..at, discord);
-    Ok((ProviderRegistry::new(providers)?, adapters))
 }

@@ -7,35 +7,22 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use yoshikosan_domain::ports::{
-    AccountChange, AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
-    UserRepository,
+    AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite, UserRepository,
 };
 use yoshikosan_domain::{OAuthAccount, User};
 use yoshikosan_persistence::entities::oauth_accounts;
 use yoshikosan_persistence::testing::TestDatabase;
 
 mod support;
-use support::{new_session, new_user, provider};
+use support::{as_read, new_session, new_user, provider};
 
 const OLD: &str = "https://id.corp.example.com/realms/staff";
 const NEW: &str = "https://login.corp.example.com/realms/staff";
 
-fn account_of(user: &User) -> ExistingAccount {
-    ExistingAccount {
-        user_id: user.id,
-        email_verified: user.email_verified,
-        change: AccountChange::None,
-        through_link: None,
-        link_issuer: None,
-        started_by: None,
-        now: Utc::now(),
-    }
-}
-
 /// A sign-in of `user` through `link`, recording `issuer` on it where it has none.
 fn sign_in_through(user: &User, link: &OAuthAccount, issuer: &str) -> OAuthSignInWrite {
     let account =
-        ExistingAccount { through_link: Some(link.id), link_issuer: Some(issuer.to_owned()), ..account_of(user) };
+        ExistingAccount { through_link: Some(link.id), link_issuer: Some(issuer.to_owned()), ..as_read(user) };
     OAuthSignInWrite {
         account: AccountWrite::Existing(account),
         new_link: None,
@@ -61,7 +48,7 @@ async fn a_link_without_an_issuer_gets_it_at_its_next_sign_in_and_keeps_it() {
         updated_at: now,
     };
     let write = OAuthSignInWrite {
-        account: AccountWrite::Existing(account_of(&ada)),
+        account: AccountWrite::Existing(as_read(&ada)),
         new_link: Some(link.clone()),
         session: None,
         replaces: None,

@@ -11,9 +11,7 @@ use sea_orm::{ConnectionTrait, DbBackend};
 use yoshikosan_domain::passkey::{
     CredentialId, Passkey, PasskeyAdded, PasskeyAddition, PasskeyId, PasskeyName, PasskeyRepository, StoredCredential,
 };
-use yoshikosan_domain::ports::{
-    AccountChange, AccountWrite, ExistingAccount, OAuthSignInStore, OAuthSignInWrite, SessionRepository, UserRepository,
-};
+use yoshikosan_domain::ports::{AccountWrite, OAuthSignInStore, OAuthSignInWrite, SessionRepository, UserRepository};
 use yoshikosan_domain::{OAuthAccount, ProviderId, Session, User};
 use yoshikosan_persistence::testing::TestDatabase;
 use yoshikosan_persistence::{Database, DatabaseOptions};
@@ -23,15 +21,7 @@ use support::{new_session, new_user};
 
 /// A link to `user` as it stands.
 fn linking(user: &User) -> AccountWrite {
-    AccountWrite::Existing(ExistingAccount {
-        user_id: user.id,
-        email_verified: user.email_verified,
-        change: AccountChange::None,
-        through_link: None,
-        link_issuer: None,
-        started_by: None,
-        now: Utc::now(),
-    })
+    AccountWrite::Existing(support::as_read(user))
 }
 
 async fn signed_in(db: &Database) -> (User, Session) {

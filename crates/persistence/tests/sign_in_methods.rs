@@ -6,8 +6,8 @@ use chrono::{Duration, SubsecRound, Utc};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 use uuid::Uuid;
 use yoshikosan_domain::ports::{
-    AccountChange, AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
-    PasswordWrite, RemovedMethod, SignInMethodRemoval, UserRepository,
+    AccountWrite, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite, PasswordWrite, RemovedMethod,
+    SignInMethodRemoval, UserRepository,
 };
 use yoshikosan_domain::{OAuthAccount, ProviderId, Session, SessionId, SignInMethod, User, UserId};
 use yoshikosan_persistence::testing::TestDatabase;
@@ -39,15 +39,7 @@ async fn link(db: &TestDatabase, user: &User, provider_id: &str, sub: &str) {
         created_at: now(),
         updated_at: now(),
     };
-    let account = ExistingAccount {
-        user_id: user.id,
-        email_verified: user.email_verified,
-        change: AccountChange::None,
-        through_link: None,
-        link_issuer: None,
-        started_by: None,
-        now: now(),
-    };
+    let account = support::as_read(user);
     let write = OAuthSignInWrite {
         notice: None,
         account: AccountWrite::Existing(account),

@@ -8,7 +8,7 @@ use yoshikosan_oauth::{ConfiguredOidcSettings, OidcSettings};
 
 use super::providers::BUILT_IN_PROVIDERS;
 use super::settings::AppEnv;
-use super::vars::{Problems, Vars, boolean, http_url};
+use super::vars::{Problems, Vars, boolean, http_url, is_loopback};
 
 /// What an issuer is asked for when `OIDC_<ID>_SCOPES` is not set.
 pub const DEFAULT_SCOPES: [&str; 3] = ["openid", "email", "profile"];
@@ -184,8 +184,7 @@ pub(super) fn warnings(configured: &ConfiguredOidcSettings, env: AppEnv) -> Vec<
              (provider_error)"
         ));
     }
-    let insecure =
-        Url::parse(&oidc.issuer_url).is_ok_and(|url| url.scheme() == "http" && !super::warnings::is_loopback(&url));
+    let insecure = Url::parse(&oidc.issuer_url).is_ok_and(|url| url.scheme() == "http" && !is_loopback(&url));
     if env == AppEnv::Production && insecure {
         warnings.push(format!(
             "{var}_ISSUER is {} (http://) in production: its keys and tokens travel unprotected, so anyone on \

@@ -106,3 +106,14 @@ pub(super) fn boolean(name: &str, value: Option<&str>, default: bool) -> Result<
         .into_bool()
         .map_err(|_| format!("{name} must be true or false, not {:?}", text.to_ascii_lowercase()))
 }
+
+/// `localhost` and loopback addresses: browsers treat them as secure contexts, so http:// there
+/// is a local trial, not a mistake.
+pub(super) fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain == "localhost" || domain.ends_with(".localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}

@@ -2,6 +2,7 @@
 //! `check-config` and logged at start-up, without stopping either.
 
 use super::settings::{AppEnv, Settings};
+use super::vars::is_loopback;
 
 impl Settings {
     /// One line each: what is set, what it will do, and what to set instead.
@@ -45,17 +46,6 @@ impl Settings {
             );
         }
         warnings
-    }
-}
-
-/// `localhost` and loopback addresses: browsers treat them as secure contexts, so http:// there
-/// is a local trial, not a mistake.
-pub(super) fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Domain(domain)) => domain == "localhost" || domain.ends_with(".localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
     }
 }
 

@@ -1,7 +1,7 @@
 //! Rows the repository tests build on.
 
 use chrono::{Duration, SubsecRound, Utc};
-use yoshikosan_domain::ports::SessionRepository;
+use yoshikosan_domain::ports::{AccountChange, ExistingAccount, SessionRepository};
 use yoshikosan_domain::{DisplayName, Email, PasswordHash, Session, SessionId, SignInMethod, TokenHash, User};
 
 pub fn new_user(email: &str) -> User {
@@ -47,4 +47,18 @@ pub fn sign_in_methods(user: &User) -> Vec<String> {
 #[allow(dead_code, reason = "not every test crate that includes the support module asks for it")]
 pub fn provider(id: &str) -> yoshikosan_domain::ProviderId {
     yoshikosan_domain::ProviderId::parse(id).unwrap()
+}
+
+/// `user`'s account as a decision read it, to be written unchanged (a link, a sign-in).
+#[allow(dead_code, reason = "not every test crate writes OAuth sign-ins")]
+pub fn as_read(user: &User) -> ExistingAccount {
+    ExistingAccount {
+        user_id: user.id,
+        email_verified: user.email_verified,
+        change: AccountChange::None,
+        through_link: None,
+        link_issuer: None,
+        started_by: None,
+        now: Utc::now().trunc_subsecs(6),
+    }
 }
