@@ -15,7 +15,9 @@ pub struct Email(String);
 impl Email {
     /// Parses user input; the error is ready to show against the `email` field.
     pub fn parse(input: &str) -> Result<Self, FieldError> {
-        let candidate = input.trim().to_lowercase();
+        // ASCII case only: a full Unicode lower-casing turns the Kelvin sign (U+212A) into `k`,
+        // so `\u{212A}en@…` would be read as, and matched to, someone else's `ken@…`.
+        let candidate = input.trim().to_ascii_lowercase();
         if candidate.is_empty() {
             return Err(FieldError::required("email"));
         }
@@ -108,6 +110,13 @@ mod tests {
     #[test]
     fn empty_is_required_not_invalid() {
         assert_eq!(Email::parse("   ").unwrap_err().code, FieldErrorCode::Required);
+    }
+
+    #[test]
+    fn a_non_ascii_letter_never_folds_into_another_address() {
+        for lookalike in ["\u{212A}en@corp.example.com", "ken@\u{212A}orp.example.com", "\u{0130}van@example.com"] {
+            assert_eq!(Email::parse(lookalike).map(|e| e.to_string()).ok(), None, "{lookalike}");
+        }
     }
 
     #[test]

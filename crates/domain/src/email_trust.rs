@@ -29,7 +29,9 @@ impl EmailDomain {
                 && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
         };
         let labels: Vec<&str> = domain.split('.').collect();
-        if domain.len() > MAX_DOMAIN_LEN || labels.len() < 2 || !labels.iter().all(|l| label_ok(l)) {
+        // A top-level label of digits only is an IP address's, not a domain's.
+        let numeric_top = labels.last().is_some_and(|top| top.chars().all(|c| c.is_ascii_digit()));
+        if domain.len() > MAX_DOMAIN_LEN || labels.len() < 2 || !labels.iter().all(|l| label_ok(l)) || numeric_top {
             return Err(EmailDomainError(input.trim().to_owned()));
         }
         Ok(Self(domain))

@@ -78,6 +78,8 @@ fn domains_are_ascii_dotted_names() {
         "corp.example.com.",
         "a b.example",
         "@example.com",
+        "10.0.0.1",
+        "1.2.3",
     ] {
         assert!(EmailDomain::parse(bad).is_err(), "{bad:?}");
     }

@@ -11,7 +11,7 @@ use openidconnect::{
     PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::RwLock;
+use tokio::sync::{Mutex, RwLock};
 use yoshikosan_domain::ports::{IdentityProvider, ProviderError};
 use yoshikosan_domain::{AuthorizationRequest, Email, Prompt, ProviderId, ProviderIdentity};
 
@@ -44,11 +44,14 @@ pub struct OidcProvider {
     settings: OidcSettings,
     http: reqwest::Client,
     metadata: RwLock<Option<(Instant, CoreProviderMetadata)>>,
+    /// Held while discovery runs, so that one request reads the issuer and the others wait for
+    /// it; holds when the last attempt failed.
+    discovering: Mutex<Option<Instant>>,
 }
 
 impl OidcProvider {
     pub fn new(settings: OidcSettings, http: reqwest::Client) -> Self {
-        Self { settings, http, metadata: RwLock::new(None) }
+        Self { settings, http, metadata: RwLock::new(None), discovering: Mutex::new(None) }
     }
 
     pub fn settings(&self) -> &OidcSettings {
@@ -65,16 +68,47 @@ impl OidcProvider {
     /// the start: the service starts while the issuer is unreachable, and a failed discovery is
     /// tried again at the next sign-in.
     async fn metadata(&self) -> Result<CoreProviderMetadata, ProviderError> {
-        if let Some((fetched, metadata)) = self.metadata.read().await.as_ref()
-            && fetched.elapsed() < METADATA_TTL
-        {
-            return Ok(metadata.clone());
+        if let Some(metadata) = self.cached().await {
+            return Ok(metadata);
+        }
+        let asked = Instant::now();
+        let mut last_failure = self.discovering.lock().await;
+        // What the attempt this request waited for found: its metadata, or its failure (an
+        // issuer that is down is not asked again by every request that queued behind it).
+        if let Some(metadata) = self.cached().await {
+            return Ok(metadata);
+        }
+        if last_failure.is_some_and(|failed_at| failed_at > asked) {
+            return self.stale().await.ok_or_else(|| failed("discovery", "the issuer did not answer just now"));
         }
         let issuer = IssuerUrl::new(self.settings.issuer_url.clone()).map_err(|e| failed("issuer URL", e))?;
-        let metadata =
-            CoreProviderMetadata::discover_async(issuer, &self.http).await.map_err(|e| failed("discovery", e))?;
-        *self.metadata.write().await = Some((Instant::now(), metadata.clone()));
-        Ok(metadata)
+        match CoreProviderMetadata::discover_async(issuer, &self.http).await {
+            Ok(metadata) => {
+                *self.metadata.write().await = Some((Instant::now(), metadata.clone()));
+                *last_failure = None;
+                Ok(metadata)
+            }
+            Err(error) => {
+                *last_failure = Some(Instant::now());
+                // An hour-old document still names the endpoints and the keys: better than none
+                // while the issuer's discovery is down (a rotated key fails its check anyway).
+                let stale = self.stale().await;
+                if stale.is_some() {
+                    tracing::warn!(provider = %self.settings.id, %error, "discovery failed: using the last document");
+                }
+                stale.ok_or_else(|| failed("discovery", error))
+            }
+        }
+    }
+
+    /// The last document read, however old.
+    async fn stale(&self) -> Option<CoreProviderMetadata> {
+        self.metadata.read().await.as_ref().map(|(_, metadata)| metadata.clone())
+    }
+
+    async fn cached(&self) -> Option<CoreProviderMetadata> {
+        let cached = self.metadata.read().await;
+        cached.as_ref().filter(|(fetched, _)| fetched.elapsed() < METADATA_TTL).map(|(_, metadata)| metadata.clone())
     }
 
     async fn client(

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, DbErr, EntityTrait, QueryFilter};
 use yoshikosan_domain::ports::{
     AccountChange, AccountWrite, CommitError, ExistingAccount, OAuthSignInStore, OAuthSignInWrite,
 };
@@ -108,14 +108,23 @@ async fn apply(txn: &DatabaseTransaction, account: &ExistingAccount) -> Result<(
         if found.is_none() {
             return Err(CommitError::Conflict);
         }
+        // Recorded only where none is, or this one already: another replica that recorded a
+        // different issuer meanwhile makes this a conflict, decided again (and refused).
         if let Some(issuer) = &account.link_issuer {
-            oauth_accounts::Entity::update_many()
+            let recorded = oauth_accounts::Entity::update_many()
                 .col_expr(oauth_accounts::Column::Issuer, Expr::value(issuer.clone()))
                 .filter(oauth_accounts::Column::Id.eq(link))
-                .filter(oauth_accounts::Column::Issuer.is_null())
+                .filter(
+                    Condition::any()
+                        .add(oauth_accounts::Column::Issuer.is_null())
+                        .add(oauth_accounts::Column::Issuer.eq(issuer.clone())),
+                )
                 .exec(txn)
                 .await
                 .map_err(store_error)?;
+            if recorded.rows_affected != 1 {
+                return Err(CommitError::Conflict);
+            }
         }
     }
     if let Some(session) = account.started_by

@@ -7,7 +7,8 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use yoshikosan_domain::ports::{
-    AccountWrite, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite, UserRepository,
+    AccountWrite, CommitError, ExistingAccount, OAuthAccountRepository, OAuthSignInStore, OAuthSignInWrite,
+    UserRepository,
 };
 use yoshikosan_domain::{OAuthAccount, User};
 use yoshikosan_persistence::entities::oauth_accounts;
@@ -62,7 +63,12 @@ async fn a_link_without_an_issuer_gets_it_at_its_next_sign_in_and_keeps_it() {
 
     store.commit(&sign_in_through(&ada, &link, OLD)).await.unwrap();
     assert_eq!(stored().await.issuer.as_deref(), Some(OLD));
-    store.commit(&sign_in_through(&ada, &link, NEW)).await.unwrap();
+    store.commit(&sign_in_through(&ada, &link, OLD)).await.unwrap();
+    // A replica that read the link before OLD was recorded, signing in under NEW: no session.
+    let late = sign_in_through(&ada, &link, NEW);
+    assert_eq!(store.commit(&late).await, Err(CommitError::Conflict));
+    let session = late.session.as_ref().unwrap().id;
+    assert!(db.database.sessions().find_with_user(session).await.unwrap().is_none(), "no session written");
     assert_eq!(stored().await.issuer.as_deref(), Some(OLD), "a recorded issuer is never replaced");
 
     assert_eq!(links.links_under_other_issuers(&provider("corp"), NEW).await.unwrap(), [(OLD.to_owned(), 1)]);

@@ -7,7 +7,6 @@ use yoshikosan_domain::{DisplayName, EmailDomain, EmailTrust, ProviderId};
 use yoshikosan_oauth::{ConfiguredOidcSettings, OidcSettings};
 
 use super::providers::BUILT_IN_PROVIDERS;
-use super::settings::AppEnv;
 use super::vars::{Problems, Vars, boolean, http_url, is_loopback};
 
 /// What an issuer is asked for when `OIDC_<ID>_SCOPES` is not set.
@@ -20,6 +19,7 @@ const MAX_NAME_CHARS: usize = 64;
 pub(super) fn oidc_providers(
     vars: &Vars,
     public_url: Option<&Url>,
+    production: bool,
     problems: &mut Problems,
 ) -> Vec<ConfiguredOidcSettings> {
     let Some(list) = vars.get("OIDC_PROVIDERS") else { return Vec::new() };
@@ -38,13 +38,14 @@ pub(super) fn oidc_providers(
             ids.push(id);
         }
     }
-    ids.into_iter().filter_map(|id| provider(vars, id, public_url, problems)).collect()
+    ids.into_iter().filter_map(|id| provider(vars, id, public_url, production, problems)).collect()
 }
 
 fn provider(
     vars: &Vars,
     id: ProviderId,
     public_url: Option<&Url>,
+    production: bool,
     problems: &mut Problems,
 ) -> Option<ConfiguredOidcSettings> {
     let prefix = format!("OIDC_{}", id.as_str().to_ascii_uppercase());
@@ -53,7 +54,7 @@ fn provider(
         let name = var(suffix);
         vars.get(&name).map(str::to_owned).ok_or_else(|| format!("{name} is required (`{id}` is in OIDC_PROVIDERS)"))
     };
-    let issuer = problems.check(required("ISSUER").and_then(|text| issuer(&var("ISSUER"), &text)));
+    let issuer = problems.check(required("ISSUER").and_then(|text| issuer(&var("ISSUER"), &text, production)));
     let client_id = problems.check(required("CLIENT_ID"));
     let secret_name = var("CLIENT_SECRET");
     let client_secret = problems.check(
@@ -89,10 +90,18 @@ fn provider(
 
 /// An absolute http(s) URL without query or fragment (discovery appends its own path), kept as
 /// written: it is compared as a string with the issuer's own `issuer` and every token's `iss`.
-fn issuer(name: &str, text: &str) -> Result<String, String> {
+/// In production, https (or plain http to this machine): over plain http anyone on the path
+/// could hand out the issuer's keys and sign in as anyone it is trusted for.
+fn issuer(name: &str, text: &str, production: bool) -> Result<String, String> {
     let url = http_url(name, Some(text), "")?;
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("{name} must be an issuer URL without a query or fragment, not {text:?}"));
+    }
+    if production && url.scheme() == "http" && !is_loopback(&url) {
+        return Err(format!(
+            "{name} is {text} (http://) in production: its keys and tokens would travel unprotected, so anyone \
+             on the path could sign in as anyone. Use the issuer's https:// URL"
+        ));
     }
     Ok(text.to_owned())
 }
@@ -138,9 +147,12 @@ fn origin(name: &str, text: &str) -> Result<String, String> {
 fn email_domains(name: &str, text: Option<&str>) -> Result<Vec<EmailDomain>, String> {
     let mut domains = Vec::new();
     for entry in text.unwrap_or_default().split(',').map(str::trim).filter(|entry| !entry.is_empty()) {
-        let ascii = match Url::parse(&format!("http://{entry}/")).ok().and_then(|url| url.host_str().map(str::to_owned))
-        {
-            Some(host) if !entry.contains(['/', ':', '@', '*']) => host,
+        // Letters (any script), digits, dots and hyphens only: anything else would let the URL
+        // parser below read a host other than the one written (`a.example#x`, `%2e`, `1.2.3`).
+        let plain = entry.chars().all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        let host = Url::parse(&format!("http://{entry}/")).ok().and_then(|url| url.host_str().map(str::to_owned));
+        let ascii = match host {
+            Some(host) if plain && !entry.is_ascii() => host,
             _ => entry.to_owned(),
         };
         let domain = EmailDomain::parse(&ascii).map_err(|error| format!("{name}: {error}"))?;
@@ -152,7 +164,7 @@ fn email_domains(name: &str, text: Option<&str>) -> Result<Vec<EmailDomain>, Str
 }
 
 /// What a configured OpenID Connect provider's settings let through, or leave out.
-pub(super) fn warnings(configured: &ConfiguredOidcSettings, env: AppEnv) -> Vec<String> {
+pub(super) fn warnings(configured: &ConfiguredOidcSettings) -> Vec<String> {
     let oidc = &configured.oidc;
     let var = format!("OIDC_{}", oidc.id.as_str().to_ascii_uppercase());
     let mut warnings = Vec::new();
@@ -182,14 +194,6 @@ pub(super) fn warnings(configured: &ConfiguredOidcSettings, env: AppEnv) -> Vec<
         warnings.push(format!(
             "{var}_SCOPES has no `email`: an issuer that then sends no address cannot sign in anyone new \
              (provider_error)"
-        ));
-    }
-    let insecure = Url::parse(&oidc.issuer_url).is_ok_and(|url| url.scheme() == "http" && !is_loopback(&url));
-    if env == AppEnv::Production && insecure {
-        warnings.push(format!(
-            "{var}_ISSUER is {} (http://) in production: its keys and tokens travel unprotected, so anyone on \
-             the path can sign in as anyone. Use the issuer's https:// URL",
-            oidc.issuer_url
         ));
     }
     warnings

@@ -104,12 +104,31 @@ fn every_problem_of_every_provider_is_told_naming_its_variable() {
 }
 
 #[test]
-fn an_issuer_over_plain_http_is_a_warning_in_production_only_off_this_machine() {
+fn an_issuer_over_plain_http_stops_a_production_start_unless_it_is_on_this_machine() {
     let production = [("APP_ENV", "production"), ("SECRET_KEY", "0123456789abcdef0123456789abcdef")];
     let over_http = [production.as_slice(), &[("OIDC_CORP_ISSUER", "http://id.corp.example.com")]].concat();
-    let warnings = Settings::from_vars(corp(&over_http)).unwrap().warnings().join("\n");
-    assert!(warnings.contains("OIDC_CORP_ISSUER is http://id.corp.example.com (http://) in production"), "{warnings}");
+    let error = Settings::from_vars(corp(&over_http)).unwrap_err().to_string();
+    assert!(error.contains("OIDC_CORP_ISSUER is http://id.corp.example.com (http://) in production"), "{error}");
     let local = [production.as_slice(), &[("OIDC_CORP_ISSUER", "http://127.0.0.1:8080")]].concat();
-    let warnings = Settings::from_vars(corp(&local)).unwrap().warnings().join("\n");
-    assert!(!warnings.contains("OIDC_CORP_ISSUER is"), "{warnings}");
+    assert!(Settings::from_vars(corp(&local)).is_ok());
+    assert!(Settings::from_vars(corp(&[("OIDC_CORP_ISSUER", "http://id.corp.example.com")])).is_ok(), "development");
+}
+
+#[test]
+fn an_email_domain_is_read_as_written_or_refused() {
+    for written in ["corp.example.com#x", "corp.example.com?x", "a.example.com\\b.evil", "corp%2eexample.com", "1.2.3"]
+    {
+        let error = Settings::from_vars(corp(&[("OIDC_CORP_EMAIL_DOMAINS", written)])).map(|_| ()).unwrap_err();
+        assert!(error.to_string().contains("OIDC_CORP_EMAIL_DOMAINS"), "{written}: {error}");
+    }
+}
+
+#[test]
+fn a_google_issuer_other_than_googles_is_a_warning() {
+    let google = [("GOOGLE_CLIENT_ID", "g"), ("GOOGLE_CLIENT_SECRET", "s")];
+    let warnings = Settings::from_vars(google).unwrap().warnings().join("\n");
+    assert!(!warnings.contains("GOOGLE_ISSUER_URL"), "{warnings}");
+    let elsewhere = [google.as_slice(), &[("GOOGLE_ISSUER_URL", "https://sso.example.com/realms/x")]].concat();
+    let warnings = Settings::from_vars(elsewhere).unwrap().warnings().join("\n");
+    assert!(warnings.contains("GOOGLE_ISSUER_URL is https://sso.example.com/realms/x, not Google's"), "{warnings}");
 }

@@ -65,7 +65,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
     let trusted_proxies = problems.check(trusted_proxies(get("TRUSTED_PROXIES")));
     let google = problems.check(google(&vars, public_url.as_ref()));
     let discord = problems.check(discord(&vars, public_url.as_ref()));
-    let oidc = oidc_providers(&vars, public_url.as_ref(), &mut problems);
+    let oidc = oidc_providers(&vars, public_url.as_ref(), production, &mut problems);
     let rate_limits = rate_limits(&vars, &mut problems);
     let redis_url = problems.check(redis_url(get("REDIS_URL")));
     let mail = mail(&vars, frontend_url.as_ref(), &mut problems);

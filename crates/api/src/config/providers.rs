@@ -11,6 +11,8 @@ use super::vars::{Vars, http_url};
 /// configured answers `provider_not_configured`, which tells an operator what is missing.
 pub const BUILT_IN_PROVIDERS: [&str; 2] = [GOOGLE, DISCORD];
 const GOOGLE: &str = "google";
+/// Google's own issuer: the only one whose `email_verified` is taken for every address.
+pub(super) const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 const DISCORD: &str = "discord";
 
 /// Both halves of a client credential, or neither.
@@ -40,7 +42,7 @@ pub(super) fn google(vars: &Vars, public_url: Option<&Url>) -> Result<Option<Goo
     };
     let identity = identity(GOOGLE, public_url)?;
     let issuer_text = vars.get("GOOGLE_ISSUER_URL");
-    let issuer = http_url("GOOGLE_ISSUER_URL", issuer_text, "https://accounts.google.com")?;
+    let issuer = http_url("GOOGLE_ISSUER_URL", issuer_text, GOOGLE_ISSUER)?;
     Ok(identity.map(|(id, redirect_uri)| GoogleSettings {
         id,
         client_id,

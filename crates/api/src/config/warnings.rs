@@ -1,6 +1,7 @@
 //! Settings that are valid but probably not what a production deployment wants: reported by
 //! `check-config` and logged at start-up, without stopping either.
 
+use super::providers::GOOGLE_ISSUER;
 use super::settings::{AppEnv, Settings};
 use super::vars::is_loopback;
 
@@ -11,7 +12,15 @@ impl Settings {
         if let Err(off) = &self.passkeys.origins {
             warnings.push(format!("passkeys are off: {off} (set WEBAUTHN_RP_ID, docs/deployment.md, Passkeys)"));
         }
-        warnings.extend(self.oidc.iter().flat_map(|configured| super::oidc::warnings(configured, self.env)));
+        warnings.extend(self.oidc.iter().flat_map(super::oidc::warnings));
+        if let Some(google) = self.google.as_ref().filter(|google| google.issuer_url != GOOGLE_ISSUER) {
+            warnings.push(format!(
+                "GOOGLE_ISSUER_URL is {}, not Google's: the `google` button trusts that issuer's email_verified \
+                 for every address, as it trusts Google's. Configure any other issuer with OIDC_PROVIDERS, where \
+                 its addresses count only within OIDC_<ID>_EMAIL_DOMAINS (docs/oauth.md)",
+                google.issuer_url
+            ));
+        }
         if self.env != AppEnv::Production {
             return warnings;
         }
