@@ -139,6 +139,15 @@ pub async fn check_config_report(settings: &Settings) -> String {
                     Ok(found) => warnings.extend(found),
                     Err(error) => warnings.push(format!("stored `{}` links not checked: {error}", check.id())),
                 }
+                if let Ok(count @ 1..) = links.links_without_issuer(check.id()).await {
+                    lines.push(format!(
+                        "`{}`: {count} link(s) have no issuer recorded yet (made before issuers were): each is taken \
+                         as {}'s at its next sign-in (so a changed {} would hand them to the new issuer)",
+                        check.id(),
+                        check.issuer(),
+                        check.variable
+                    ));
+                }
             }
         }
         Err(error) => warnings.push(format!("stored links not checked: the database could not be opened ({error})")),

@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use yoshikosan_domain::ports::{OAuthAccountRepository, StoreError};
 use yoshikosan_domain::{OAuthAccount, ProviderId, UserId};
 
@@ -35,6 +35,17 @@ impl SeaOAuthAccountRepository {
             .order_by_asc(oauth_accounts::Column::Issuer)
             .into_tuple::<(String, i64)>()
             .all(&self.conn)
+            .await
+            .map_err(store_error)
+    }
+
+    /// How many of `provider`'s links have no issuer recorded yet (stored before issuers were,
+    /// or by an older replica): each is taken as the current issuer's at its next sign-in.
+    pub async fn links_without_issuer(&self, provider: &ProviderId) -> Result<u64, StoreError> {
+        oauth_accounts::Entity::find()
+            .filter(oauth_accounts::Column::Provider.eq(provider.as_str()))
+            .filter(oauth_accounts::Column::Issuer.is_null())
+            .count(&self.conn)
             .await
             .map_err(store_error)
     }

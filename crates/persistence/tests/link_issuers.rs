@@ -60,9 +60,11 @@ async fn a_link_without_an_issuer_gets_it_at_its_next_sign_in_and_keeps_it() {
     let links = db.database.oauth_accounts();
     let stored = || async { links.find_by_provider_user_id(&provider("corp"), "f3b1c2").await.unwrap().unwrap() };
     assert_eq!(stored().await.issuer, None, "as an older replica writes it");
+    assert_eq!(links.links_without_issuer(&provider("corp")).await.unwrap(), 1);
 
     store.commit(&sign_in_through(&ada, &link, OLD)).await.unwrap();
     assert_eq!(stored().await.issuer.as_deref(), Some(OLD));
+    assert_eq!(links.links_without_issuer(&provider("corp")).await.unwrap(), 0);
     store.commit(&sign_in_through(&ada, &link, OLD)).await.unwrap();
     // A replica that read the link before OLD was recorded, signing in under NEW: no session.
     let late = sign_in_through(&ada, &link, NEW);

@@ -88,6 +88,32 @@ fn provider(
     })
 }
 
+/// What each provider reads after `OIDC_<ID>_`.
+const SUFFIXES: [&str; 8] =
+    ["ISSUER", "CLIENT_ID", "CLIENT_SECRET", "NAME", "SCOPES", "AUTHORIZE_ORIGIN", "EMAIL_DOMAINS", "TRUST_EMAIL"];
+
+/// A warning for each `OIDC_*` variable no provider reads: a misspelt setting, or one for an id
+/// missing from OIDC_PROVIDERS (which would otherwise look configured and silently not be).
+pub(super) fn unread_oidc_variables(vars: &Vars, configured: &[ConfiguredOidcSettings]) -> Vec<String> {
+    let prefixes: Vec<String> =
+        configured.iter().map(|c| format!("OIDC_{}_", c.oidc.id.as_str().to_ascii_uppercase())).collect();
+    let read = |name: &str| {
+        name == "OIDC_PROVIDERS"
+            || prefixes.iter().any(|prefix| name.strip_prefix(prefix.as_str()).is_some_and(|s| SUFFIXES.contains(&s)))
+    };
+    let mut unread: Vec<&str> = vars.names().filter(|name| name.starts_with("OIDC_") && !read(name)).collect();
+    unread.sort_unstable();
+    unread
+        .into_iter()
+        .map(|name| {
+            format!(
+                "{name} is set but not read: it is no OIDC_<ID>_ setting ({}) of a provider in OIDC_PROVIDERS",
+                SUFFIXES.join(", ")
+            )
+        })
+        .collect()
+}
+
 /// An absolute http(s) URL without query or fragment (discovery appends its own path), kept as
 /// written: it is compared as a string with the issuer's own `issuer` and every token's `iss`.
 /// In production, https (or plain http to this machine): over plain http anyone on the path

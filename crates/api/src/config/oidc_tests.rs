@@ -132,3 +132,16 @@ fn a_google_issuer_other_than_googles_is_a_warning() {
     let warnings = Settings::from_vars(elsewhere).unwrap().warnings().join("\n");
     assert!(warnings.contains("GOOGLE_ISSUER_URL is https://sso.example.com/realms/x, not Google's"), "{warnings}");
 }
+
+#[test]
+fn a_setting_no_provider_reads_is_a_warning() {
+    let settings = Settings::from_vars(corp(&[
+        ("OIDC_CORP_EMAIL_DOMAIN", "corp.example.com"),
+        ("OIDC_OKTA_ISSUER", "https://okta.example.com"),
+    ]))
+    .unwrap();
+    let warnings = settings.warnings().join("\n");
+    assert!(warnings.contains("OIDC_CORP_EMAIL_DOMAIN is set but not read"), "{warnings}");
+    assert!(warnings.contains("OIDC_OKTA_ISSUER is set but not read"), "{warnings}");
+    assert!(!warnings.contains("OIDC_CORP_ISSUER is set but not read"), "{warnings}");
+}

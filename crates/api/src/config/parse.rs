@@ -6,7 +6,7 @@ use yoshikosan_persistence::DEFAULT_DATABASE_URL;
 use super::environment::Environment;
 use super::limits::{rate_limits, redis_url};
 use super::mail::mail;
-use super::oidc::oidc_providers;
+use super::oidc::{oidc_providers, unread_oidc_variables};
 use super::passkeys::passkeys;
 use super::providers::{discord, google};
 use super::settings::{AppEnv, CookieSettings, LogFormat, Settings};
@@ -31,7 +31,7 @@ impl std::error::Error for ConfigError {}
 
 /// The environment's problems (from `.env`) are reported with the others, its warnings kept.
 pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
-    let Environment { vars, problems: earlier, warnings } = environment;
+    let Environment { vars, problems: earlier, mut warnings } = environment;
     let vars = Vars::new(vars);
     let mut problems = Problems(earlier);
     let get = |name| vars.get(name);
@@ -66,6 +66,7 @@ pub(super) fn load(environment: Environment) -> Result<Settings, ConfigError> {
     let google = problems.check(google(&vars, public_url.as_ref()));
     let discord = problems.check(discord(&vars, public_url.as_ref()));
     let oidc = oidc_providers(&vars, public_url.as_ref(), production, &mut problems);
+    warnings.extend(unread_oidc_variables(&vars, &oidc));
     let rate_limits = rate_limits(&vars, &mut problems);
     let redis_url = problems.check(redis_url(get("REDIS_URL")));
     let mail = mail(&vars, frontend_url.as_ref(), &mut problems);

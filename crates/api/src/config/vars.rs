@@ -33,6 +33,11 @@ impl Vars {
         self.exact(name).filter(|value| !value.is_empty())
     }
 
+    /// Every variable's name.
+    pub(super) fn names(&self) -> impl Iterator<Item = &str> {
+        self.values.keys().map(String::as_str)
+    }
+
     /// The problems found while settings were read: names that fold to a setting's name.
     pub(super) fn conflicts(&self) -> Vec<String> {
         self.conflicts.borrow().clone()
