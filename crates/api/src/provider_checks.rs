@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use yoshikosan_domain::ProviderId;
+use yoshikosan_domain::{ProviderId, ProviderRegistry};
 use yoshikosan_oauth::OidcProvider;
 use yoshikosan_persistence::SeaOAuthAccountRepository;
 
@@ -41,7 +41,7 @@ impl IssuerCheck {
                 self.variable
             )
         })?;
-        let origin = url::Url::parse(&endpoint).map(|url| url.origin().ascii_serialization()).unwrap_or_default();
+        let origin = yoshikosan_oauth::origin_of(&endpoint);
         if origin != self.authorization_origin {
             return Err(format!(
                 "{}: `{id}` sends browsers to {origin}, which the pages' CSP does not allow (it allows {}): set \
@@ -71,29 +71,27 @@ impl IssuerCheck {
     }
 }
 
-/// The OpenID Connect issuers of `settings` (Google's and each configured one), given adapters
-/// built for them.
-pub fn issuer_checks(settings: &Settings, adapters: &[Arc<OidcProvider>]) -> Vec<IssuerCheck> {
+/// The OpenID Connect issuers among `registry`'s providers (Google's and each configured one),
+/// given the adapters built for them: each checked against the origin its registry entry gives
+/// the pages' CSP.
+pub fn issuer_checks(
+    settings: &Settings,
+    registry: &ProviderRegistry,
+    adapters: &[Arc<OidcProvider>],
+) -> Vec<IssuerCheck> {
     adapters
         .iter()
         .filter_map(|adapter| {
             let id = &adapter.settings().id;
-            if settings.google.as_ref().is_some_and(|google| &google.id == id) {
-                let origin = url::Url::parse(&adapter.settings().issuer_url).ok()?.origin().ascii_serialization();
-                return Some(IssuerCheck {
-                    adapter: adapter.clone(),
-                    variable: "GOOGLE_ISSUER_URL".to_owned(),
-                    authorization_origin: origin,
-                    discover_at_start: false,
-                });
-            }
-            let configured = settings.oidc.iter().find(|configured| &configured.oidc.id == id)?;
-            Some(IssuerCheck {
-                adapter: adapter.clone(),
-                variable: format!("OIDC_{}_ISSUER", id.as_str().to_ascii_uppercase()),
-                authorization_origin: configured.authorization_origin(),
-                discover_at_start: true,
-            })
+            let authorization_origin = registry.get(id)?.authorization_origin.clone();
+            let google = settings.google.as_ref().is_some_and(|google| &google.id == id);
+            let variable = if google {
+                "GOOGLE_ISSUER_URL".to_owned()
+            } else {
+                format!("OIDC_{}_ISSUER", id.as_str().to_ascii_uppercase())
+            };
+            // Google's document is read at its first sign-in, as it always was.
+            Some(IssuerCheck { adapter: adapter.clone(), variable, authorization_origin, discover_at_start: !google })
         })
         .collect()
 }
@@ -120,8 +118,8 @@ pub fn spawn_start_up_checks(checks: Vec<IssuerCheck>, links: Arc<SeaOAuthAccoun
 /// What `check-config` adds for the OpenID Connect issuers: each configured issuer discovered,
 /// and the database read for links of other issuers. Empty when no issuer is configured.
 pub async fn check_config_report(settings: &Settings) -> String {
-    let Ok((_, adapters)) = crate::provider_registry::provider_registry(settings) else { return String::new() };
-    let checks = issuer_checks(settings, &adapters);
+    let Ok((registry, adapters)) = crate::provider_registry::provider_registry(settings) else { return String::new() };
+    let checks = issuer_checks(settings, &registry, &adapters);
     if checks.is_empty() {
         return String::new();
     }
@@ -163,11 +161,7 @@ pub async fn check_config_report(settings: &Settings) -> String {
 
 /// The links, read without creating anything: an SQLite file that does not exist stays so.
 async fn read_only_links(url: &str) -> Result<Arc<SeaOAuthAccountRepository>, String> {
-    let url = if url.to_ascii_lowercase().starts_with("sqlite:") {
-        url.replace("mode=rwc", "mode=ro")
-    } else {
-        url.to_owned()
-    };
+    let url = if url.to_ascii_lowercase().starts_with("sqlite:") { read_only(url) } else { url.to_owned() };
     let options = yoshikosan_persistence::DatabaseOptions {
         max_connections: 1,
         acquire_timeout: std::time::Duration::from_secs(3),
@@ -175,4 +169,27 @@ async fn read_only_links(url: &str) -> Result<Arc<SeaOAuthAccountRepository>, St
     };
     let database = yoshikosan_persistence::Database::connect(&url, &options).await.map_err(|e| e.to_string())?;
     Ok(database.oauth_accounts())
+}
+
+/// An SQLite URL opened read-only, whatever mode it names (or none, which sqlx reads as
+/// read-write): `check-config` writes no file, not even the journal's.
+fn read_only(url: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let kept: Vec<&str> = query.split('&').filter(|pair| !pair.is_empty() && !pair.starts_with("mode=")).collect();
+    let query = kept.into_iter().chain(["mode=ro"]).collect::<Vec<_>>().join("&");
+    format!("{base}?{query}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sqlite_is_opened_read_only_whatever_mode_the_url_names() {
+        for (url, expected) in [
+            ("sqlite://yoshikosan.db?mode=rwc", "sqlite://yoshikosan.db?mode=ro"),
+            ("sqlite://yoshikosan.db", "sqlite://yoshikosan.db?mode=ro"),
+            ("sqlite:///data/y.db?cache=shared&mode=rw", "sqlite:///data/y.db?cache=shared&mode=ro"),
+        ] {
+            assert_eq!(super::read_only(url), expected);
+        }
+    }
 }

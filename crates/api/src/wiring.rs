@@ -62,7 +62,7 @@ pub(crate) fn state(
     let (providers, adapters) = crate::provider_registry::provider_registry(settings)?;
     let providers = Arc::new(providers);
     crate::provider_checks::spawn_start_up_checks(
-        crate::provider_checks::issuer_checks(settings, &adapters),
+        crate::provider_checks::issuer_checks(settings, &providers, &adapters),
         database.oauth_accounts(),
     );
     // Read from the sessions table itself, past any cache.

@@ -31,7 +31,7 @@ pub fn http_client() -> Result<reqwest::Client, ProviderError> {
 /// `https://host[:port]` of a configured URL: what a page's CSP `form-action` must allow for
 /// the browser to follow a redirect there. Settings are validated at start-up, so an unparsable
 /// URL cannot reach here; it would give an origin that allows nothing.
-fn origin_of(url: &str) -> String {
+pub fn origin_of(url: &str) -> String {
     url::Url::parse(url).map(|url| url.origin().ascii_serialization()).unwrap_or_else(|_| "null".to_owned())
 }
 

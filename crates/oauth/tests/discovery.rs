@@ -52,6 +52,16 @@ fn document(issuer: &str) -> serde_json::Value {
     })
 }
 
+/// The discovery document answers `answer` after 200 ms, and must be asked exactly once.
+async fn read_once(server: &MockServer, answer: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path("/.well-known/openid-configuration"))
+        .respond_with(answer.set_delay(Duration::from_millis(200)))
+        .expect(1)
+        .mount(server)
+        .await;
+}
+
 async fn keys(server: &MockServer) {
     Mock::given(method("GET"))
         .and(path("/keys"))
@@ -64,14 +74,7 @@ async fn keys(server: &MockServer) {
 async fn sign_ins_at_the_same_moment_read_the_issuer_once() {
     let server = MockServer::start().await;
     keys(&server).await;
-    let answer =
-        ResponseTemplate::new(200).set_body_json(document(&server.uri())).set_delay(Duration::from_millis(200));
-    Mock::given(method("GET"))
-        .and(path("/.well-known/openid-configuration"))
-        .respond_with(answer)
-        .expect(1)
-        .mount(&server)
-        .await;
+    read_once(&server, ResponseTemplate::new(200).set_body_json(document(&server.uri()))).await;
     let answers = at_once(provider(&server)).await;
     assert!(answers.iter().all(|a| a.as_deref() == Ok(&*format!("{}/authorize", server.uri()))), "{answers:?}");
 }
@@ -79,13 +82,7 @@ async fn sign_ins_at_the_same_moment_read_the_issuer_once() {
 #[tokio::test]
 async fn sign_ins_queued_behind_a_failed_read_share_its_failure() {
     let server = MockServer::start().await;
-    let down = ResponseTemplate::new(503).set_delay(Duration::from_millis(200));
-    Mock::given(method("GET"))
-        .and(path("/.well-known/openid-configuration"))
-        .respond_with(down)
-        .expect(1)
-        .mount(&server)
-        .await;
+    read_once(&server, ResponseTemplate::new(503)).await;
     let answers = at_once(provider(&server)).await;
     assert!(answers.iter().all(Result::is_err), "{answers:?}");
 }

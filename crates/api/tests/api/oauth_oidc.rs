@@ -208,6 +208,16 @@ async fn a_link_made_under_another_issuer_signs_no_one_in_and_check_config_count
     let expected = format!("OIDC_CORP_ISSUER: 1 `corp` link(s) were made under the issuer {}", s.corp.server.uri());
     assert!(report.contains(&expected), "{report}");
     assert!(report.contains(&format!("`corp`: {} answers", moved.server.uri())), "{report}");
+    // A CSP origin that is not where the issuer sends browsers is named, with the value to set.
+    let mut vars = self::settings(&moved, &s.partner, &[("AUTHORIZE_ORIGIN", "https://login.elsewhere.example")]);
+    vars.push(("DATABASE_URL".into(), s.app.db.url.clone()));
+    let elsewhere = yoshikosan_api::config::Settings::from_vars(vars).unwrap();
+    let report = yoshikosan_api::provider_checks::check_config_report(&elsewhere).await;
+    let expected = format!(
+        "set OIDC_CORP_AUTHORIZE_ORIGIN={}",
+        url::Url::parse(&moved.server.uri()).unwrap().origin().ascii_serialization()
+    );
+    assert!(report.contains(&expected), "{report}");
 
     // Under its own issuer the link still signs its owner in.
     assert_eq!(s.sign_in(&Browser::new(), "corp", "sub-1", claims).await, format!("{FRONTEND}/"));
