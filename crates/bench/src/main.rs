@@ -11,7 +11,9 @@ mod machine;
 mod options;
 mod passkey_login;
 mod plan;
+mod reference;
 mod report;
+mod rounds;
 mod scenarios;
 mod service;
 mod wrk;
@@ -57,6 +59,13 @@ async fn run() -> Result<(), String> {
         "  {:.0} ms per verify → at most {:.2} sign-ins/s on {} cores",
         bcrypt.verify_ms, bcrypt.per_second, bcrypt.cores
     ));
+    match bcrypt.pyca_verify_ms {
+        Some(pyca) => progress(&format!(
+            "  pyca/bcrypt on the same core: {pyca:.0} ms per verify ({:.2}× ours)",
+            pyca / bcrypt.verify_ms
+        )),
+        None => progress("  pyca/bcrypt not measured: `pip install bcrypt` to compare"),
+    }
     let mut postgres_version = None;
     let mut backends = Vec::new();
     for &backend in &options.backends {
@@ -71,6 +80,7 @@ async fn run() -> Result<(), String> {
             "duration_s": options.duration.as_secs(),
             "warmup_s": options.warmup.as_secs(),
             "connections": options.connections,
+            "rounds": options.rounds,
             "hashing_connections": options.hashing_connections,
             "wrk_threads": options.wrk_threads,
             "users": options.users,
@@ -148,18 +158,23 @@ async fn bench_backend(
     let emails = write("emails.txt", accounts.iter().map(|a| a.email.as_str()).collect())?;
 
     let plan = Plan { options, base_url: &service.base_url, dir: &dir, tokens, emails, password, run_id };
-    let mut scenarios = Vec::new();
     let planned: Vec<_> = plan
         .scenarios()?
         .into_iter()
         .filter(|(name, _)| options.scenarios.is_empty() || options.scenarios.iter().any(|s| s == name))
         .collect();
-    let count = planned.len();
-    for (number, (scenario, loads)) in planned.into_iter().enumerate() {
+    let (reads, others): (Vec<_>, Vec<_>) =
+        planned.into_iter().partition(|(name, _)| report::names::READS.contains(name));
+    let mut scenarios = Vec::new();
+    if !reads.is_empty() {
+        scenarios.extend(reads_against_bare(&http, &service, &plan, &accounts, reads).await?);
+    }
+    let count = others.len();
+    for (number, (scenario, loads)) in others.into_iter().enumerate() {
         let described: Vec<String> =
             loads.iter().map(|l| format!("{} ×{} for {} s", l.label, l.connections, l.duration.as_secs())).collect();
         progress(&format!("  [{}/{count}] {scenario}: {}", number + 1, described.join(" + ")));
-        scenarios.push(scenarios::run(scenario, loads, options.warmup, &service).await?);
+        scenarios.push(scenarios::run(scenario, loads, options.warmup, service.pid()).await?);
     }
     if options.scenarios.is_empty() || options.scenarios.iter().any(|s| s == report::names::PASSKEY_LOGIN) {
         scenarios.push(passkey_scenario(&http, &service, &accounts, options).await?);
@@ -180,6 +195,47 @@ async fn bench_backend(
     };
     report.evaluate(bcrypt, options.connections);
     Ok((report, version))
+}
+
+/// The read scenarios in turns with the bare actix-web handler serving `/me`'s body.
+async fn reads_against_bare(
+    http: &reqwest::Client,
+    service: &Service,
+    plan: &Plan<'_>,
+    accounts: &[accounts::Account],
+    reads: Vec<(&'static str, Vec<wrk::Load>)>,
+) -> Result<Vec<scenarios::Scenario>, String> {
+    let options = plan.options;
+    let token = accounts.first().map(|a| a.access_token.as_str()).unwrap_or_default();
+    let me = http
+        .get(format!("{}/api/auth/me", service.base_url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .and_then(reqwest::Response::error_for_status)
+        .map_err(|e| format!("GET /api/auth/me: {e}"))?;
+    let body = me.bytes().await.map_err(|e| e.to_string())?;
+    let body_file = plan.dir.join("me-body.json");
+    std::fs::write(&body_file, &body).map_err(|e| format!("{}: {e}", body_file.display()))?;
+    let reference = reference::Reference::start(&reference::Reference::binary()?, &body_file, http).await?;
+    let per_round = options.duration.div_f64(f64::from(options.rounds)).max(Duration::from_secs(1));
+    let per_round = Duration::from_secs(per_round.as_secs_f64().ceil() as u64);
+    let timed = |load: wrk::Load| wrk::Load { duration: per_round, ..load };
+    progress(&format!(
+        "  the read scenarios and the bare handler ({} bytes of JSON, /me's): {} rounds of {} s each",
+        body.len(),
+        options.rounds,
+        per_round.as_secs()
+    ));
+    let turns = rounds::Turns {
+        reads: reads.into_iter().map(|(name, loads)| (name, loads.into_iter().map(timed).collect())).collect(),
+        bare: timed(plan.bare(&reference.base_url)?),
+        rounds: options.rounds,
+        warmup: options.warmup,
+        service_pid: service.pid(),
+        bare_pid: reference.pid(),
+    };
+    turns.run().await
 }
 
 /// Every benchmark user adds a passkey, then `connections` loops sign in with them.
@@ -204,7 +260,7 @@ async fn passkey_scenario(
             passkey_login::sign_ins(http, &service.base_url, devices, connections, options.duration).await?;
         Ok(vec![figures])
     };
-    scenarios::measure(report::names::PASSKEY_LOGIN, &labels, service, work).await
+    scenarios::measure(report::names::PASSKEY_LOGIN, &labels, service.pid(), work).await
 }
 
 fn ms(duration: Duration) -> f64 {

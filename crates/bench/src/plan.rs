@@ -60,6 +60,12 @@ impl Plan<'_> {
         })
     }
 
+    /// The bare handler's load: the plain GET of the read scenarios, against `url`.
+    pub fn bare(&self, url: &str) -> Result<Load, String> {
+        let load = self.load(names::BARE_LOAD, "/", Script::Get, vec![], self.options.connections)?;
+        Ok(Load { url: format!("{url}/"), ..load })
+    }
+
     pub fn scenarios(&self) -> Result<Vec<(&'static str, Vec<Load>)>, String> {
         let o = self.options;
         let me = || self.load(names::ME_LOAD, "/api/auth/me", Script::Me, vec![self.tokens.clone()], o.connections);

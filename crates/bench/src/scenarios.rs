@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::machine::{CpuSample, clock_ticks_per_second};
-use crate::service::Service;
+use crate::service::cpu_ticks_of;
 use crate::wrk::{Figures, Load, ms};
 
 /// One load of a scenario, as measured: wrk's figures, with the rate and error count that
@@ -20,11 +20,21 @@ pub struct Measured {
     pub errors: u64,
     #[serde(flatten)]
     pub figures: Figures,
+    /// The rate of each round, where the scenario ran in rounds with the bare handler.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub round_rps: Vec<f64>,
 }
 
 impl Measured {
-    fn new(label: &str, connections: u32, figures: Figures) -> Self {
-        Self { label: label.to_owned(), connections, rps: figures.rps(), errors: figures.errors(), figures }
+    pub fn new(label: &str, connections: u32, figures: Figures) -> Self {
+        Self {
+            label: label.to_owned(),
+            connections,
+            rps: figures.rps(),
+            errors: figures.errors(),
+            figures,
+            round_rps: Vec::new(),
+        }
     }
 }
 
@@ -46,7 +56,7 @@ impl Scenario {
 }
 
 /// Runs `loads` together: first for `warmup` (discarded), then measured.
-pub async fn run(name: &str, loads: Vec<Load>, warmup: Duration, service: &Service) -> Result<Scenario, String> {
+pub async fn run(name: &str, loads: Vec<Load>, warmup: Duration, pid: u32) -> Result<Scenario, String> {
     if !warmup.is_zero() {
         let warm: Vec<Load> = loads
             .iter()
@@ -55,24 +65,24 @@ pub async fn run(name: &str, loads: Vec<Load>, warmup: Duration, service: &Servi
         run_together(&warm).await?;
     }
     let labels: Vec<(String, u32)> = loads.iter().map(|l| (l.label.clone(), l.connections)).collect();
-    measure(name, &labels, service, run_together(&loads)).await
+    measure(name, &labels, pid, run_together(&loads)).await
 }
 
-/// Measures `work` (one [`Figures`] per labelled load, with its connections) with the service's
-/// CPU and memory over it.
+/// Measures `work` (one [`Figures`] per labelled load, with its connections) with the CPU and
+/// memory of the server under load (process `pid`) over it.
 pub async fn measure(
     name: &str,
     labels: &[(String, u32)],
-    service: &Service,
+    pid: u32,
     work: impl Future<Output = Result<Vec<Figures>, String>>,
 ) -> Result<Scenario, String> {
-    let (ticks, cpu) = (service.cpu_ticks(), CpuSample::now());
+    let (ticks, cpu) = (cpu_ticks_of(pid), CpuSample::now());
     let started = Instant::now();
-    let sampling = sample_rss(service.pid());
+    let sampling = sample_rss(pid);
     let figures = work.await?;
     let peak_rss = sampling.finish().await;
     let seconds = started.elapsed().as_secs_f64();
-    let service_cores = match (ticks, service.cpu_ticks()) {
+    let service_cores = match (ticks, cpu_ticks_of(pid)) {
         (Some(before), Some(after)) => after.saturating_sub(before) as f64 / clock_ticks_per_second() / seconds,
         _ => 0.0,
     };

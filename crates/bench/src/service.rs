@@ -102,14 +102,6 @@ impl Service {
         status_field(self.pid(), "VmHWM:")
     }
 
-    /// CPU time used so far (user + system), in clock ticks.
-    pub fn cpu_ticks(&self) -> Option<u64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
-        // The command name may hold spaces; the fields after it do not.
-        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-        Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-    }
-
     /// SIGTERM, as an orchestrator stops it; waits for the graceful exit.
     pub fn stop(mut self) {
         let terminated = Command::new("kill").args(["-TERM", &self.pid().to_string()]).status();
@@ -134,6 +126,14 @@ impl Drop for Service {
     }
 }
 
+/// CPU time process `pid` has used so far (user + system), in clock ticks.
+pub fn cpu_ticks_of(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name may hold spaces; the fields after it do not.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+}
+
 /// Resident memory of process `pid`, in bytes.
 pub fn rss_of(pid: u32) -> Option<u64> {
     status_field(pid, "VmRSS:")
@@ -146,6 +146,6 @@ fn status_field(pid: u32, name: &str) -> Option<u64> {
     Some(kib * 1024)
 }
 
-fn free_port() -> std::io::Result<u16> {
+pub fn free_port() -> std::io::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }

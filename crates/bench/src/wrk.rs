@@ -93,6 +93,32 @@ impl Figures {
         self.connect_errors + self.read_errors + self.write_errors + self.timeouts + self.status_errors
     }
 
+    /// Several runs of one load as one: counts and time added up, the mean p50 and p90, the
+    /// worst p99 and maximum (percentiles of separate runs cannot be merged exactly).
+    pub fn combine(runs: impl Iterator<Item = Self>) -> Self {
+        let runs: Vec<Self> = runs.collect();
+        let count = runs.len().max(1) as u64;
+        let sum = |f: fn(&Self) -> u64| runs.iter().map(f).sum::<u64>();
+        let worst = |f: fn(&Self) -> u64| runs.iter().map(f).max().unwrap_or(0);
+        let requests = sum(|r| r.requests);
+        let weighted_mean = runs.iter().map(|r| r.mean_us * r.requests as f64).sum::<f64>();
+        Self {
+            requests,
+            duration_us: sum(|r| r.duration_us),
+            bytes: sum(|r| r.bytes),
+            connect_errors: sum(|r| r.connect_errors),
+            read_errors: sum(|r| r.read_errors),
+            write_errors: sum(|r| r.write_errors),
+            timeouts: sum(|r| r.timeouts),
+            status_errors: sum(|r| r.status_errors),
+            p50_us: sum(|r| r.p50_us) / count,
+            p90_us: sum(|r| r.p90_us) / count,
+            p99_us: worst(|r| r.p99_us),
+            max_us: worst(|r| r.max_us),
+            mean_us: if requests == 0 { 0.0 } else { weighted_mean / requests as f64 },
+        }
+    }
+
     /// Reads the line our report prints among wrk's own output.
     pub fn parse(output: &str) -> Option<Self> {
         output
@@ -168,6 +194,15 @@ mod tests {
     #[test]
     fn output_without_a_report_is_not_figures() {
         assert_eq!(Figures::parse("unable to connect to 127.0.0.1:1 Connection refused"), None);
+    }
+
+    #[test]
+    fn rounds_combine_into_the_rate_over_their_whole_time_and_the_worst_tail() {
+        let round =
+            |requests, p99_us| Figures { requests, duration_us: 1_000_000, p50_us: 100, p99_us, ..Figures::default() };
+        let both = Figures::combine([round(30_000, 900), round(10_000, 4_000)].into_iter());
+        assert_eq!(both.rps(), 20_000.0);
+        assert_eq!((both.p50_us, both.p99_us), (100, 4_000));
     }
 
     #[test]
