@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use actix_web::http::{Method, StatusCode};
-use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram};
+use metrics::{
+    Counter, Histogram, Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
+};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use yoshikosan_domain::use_cases::{CompleteOAuthError, OAuthErrorCode};
 use yoshikosan_persistence::PoolStats;
@@ -22,6 +24,7 @@ pub const HTTP_REQUEST_DURATION: &str = "yoshikosan_http_request_duration_second
 pub const SIGN_INS: &str = "yoshikosan_sign_ins_total";
 pub const REGISTRATIONS: &str = "yoshikosan_registrations_total";
 pub const RATE_LIMITED: &str = "yoshikosan_rate_limited_total";
+pub const ACCESS_LOG_DROPPED: &str = "yoshikosan_access_log_dropped_total";
 pub const DATABASE_UP: &str = "yoshikosan_database_up";
 pub const DATABASE_CONNECTIONS: &str = "yoshikosan_database_pool_connections";
 pub const DATABASE_IDLE_CONNECTIONS: &str = "yoshikosan_database_pool_idle_connections";
@@ -82,6 +85,7 @@ fn describe() {
     describe_counter!(SIGN_INS, "Sign-in attempts by method (password, passkey, a provider id) and result");
     describe_counter!(REGISTRATIONS, "Email/password registrations by result");
     describe_counter!(RATE_LIMITED, "Requests refused with 429, by route pattern");
+    describe_counter!(ACCESS_LOG_DROPPED, "Access-log lines dropped because their writer fell behind");
     describe_histogram!(HASH_QUEUE_WAIT_SECONDS, Unit::Seconds, "Time a bcrypt hash waited for a free core");
     describe_gauge!(HASHES_IN_FLIGHT, "bcrypt hashes running now (at most one per core)");
     describe_gauge!(DATABASE_UP, "1 if the database answered SELECT 1 within 2 s at the last check, else 0");
@@ -91,19 +95,18 @@ fn describe() {
 }
 
 /// One answered request; 429s are counted apart as well, being what the rate limits refused.
-pub fn record_request(method: &Method, route: String, status: StatusCode, took: Duration) {
-    let method = method_label(method);
-    let status_label = status.as_u16().to_string();
-    let labels = [("method", method.to_owned()), ("route", route.clone()), ("status", status_label)];
-    counter!(HTTP_REQUESTS, &labels).increment(1);
-    histogram!(HTTP_REQUEST_DURATION, &labels).record(took.as_secs_f64());
-    if status == StatusCode::TOO_MANY_REQUESTS {
-        counter!(RATE_LIMITED, "route" => route).increment(1);
-    }
+/// The request counter and duration histogram of one label set.
+pub fn request_series(method: &'static str, route: &str, status: StatusCode) -> (Counter, Histogram) {
+    let labels = [("method", method.to_owned()), ("route", route.to_owned()), ("status", status.as_u16().to_string())];
+    (counter!(HTTP_REQUESTS, &labels), histogram!(HTTP_REQUEST_DURATION, &labels))
+}
+
+pub fn record_rate_limited(route: &str) {
+    counter!(RATE_LIMITED, "route" => route.to_owned()).increment(1);
 }
 
 /// Methods outside the standard ones are one value: a client may send any token as a method.
-fn method_label(method: &Method) -> &'static str {
+pub fn method_label(method: &Method) -> &'static str {
     match *method {
         Method::GET => "GET",
         Method::HEAD => "HEAD",
@@ -124,6 +127,11 @@ pub fn record_sign_in(method: &str, result: SignInResult) {
 
 pub fn record_registration(result: SignInResult) {
     counter!(REGISTRATIONS, "result" => result.as_str()).increment(1);
+}
+
+/// The access log's own count, as of now.
+pub fn record_access_log_dropped(lines: u64) {
+    counter!(ACCESS_LOG_DROPPED).absolute(lines);
 }
 
 pub fn record_database_up(up: bool) {

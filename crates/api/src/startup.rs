@@ -9,8 +9,6 @@ use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use secrecy::ExposeSecret;
-use tracing_actix_web::TracingLogger;
-use utoipa_actix_web::AppExt;
 use yoshikosan_domain::ports::FailureCounter;
 use yoshikosan_domain::use_cases::PurgeExpiredSessions;
 use yoshikosan_domain::{Clock, SystemClock};
@@ -20,13 +18,13 @@ use yoshikosan_ratelimit::{MemoryFailureCounter, RedisFailureCounter};
 use crate::config::Settings;
 use crate::database_wait;
 use crate::error::ApiError;
-use crate::http::client_ip::{self, TrustedProxies};
+use crate::http::client_ip::TrustedProxies;
 use crate::http::csrf::AllowedOrigins;
-use crate::http::request_id::{self, RequestSpan};
-use crate::http::{body_deadline, csrf, request_metrics, security_headers};
+use crate::http::request_envelope;
+use crate::http::request_id;
 use crate::mail_sender::{self, MailSender};
 use crate::routes;
-use crate::routes::fallback::RouteTable;
+use crate::routes::docs::Docs;
 use crate::state::AppState;
 use crate::wiring;
 
@@ -149,36 +147,25 @@ fn failure_counter(settings: &Settings) -> Result<Arc<dyn FailureCounter>, Start
 fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io::Result<Server> {
     let state = web::Data::new(state);
     let origins = AllowedOrigins(Arc::new(settings.cors_origins.clone()));
-    let openapi = routes::openapi();
-    let route_table = web::Data::new(RouteTable::from_docs(&openapi));
+    let docs = web::Data::new(Docs::default());
     let proxies = TrustedProxies(Arc::new(settings.trusted_proxies.clone()));
     let server = HttpServer::new(move || {
         let json =
             web::JsonConfig::default().limit(MAX_BODY_BYTES).error_handler(|error, _| ApiError::from(error).into());
-        // Middleware runs outside-in from the last `wrap`: request metrics (so they count and
-        // time every answer), request id, security headers (so every answer has them, refusals
-        // by the inner middleware included), client IP, tracing span, CORS, CSRF, the body's
-        // deadline, empty 404s made problems.
+        // Middleware runs outside-in from the last `wrap`: the request's envelope (id, client
+        // IP, tracing span, CSRF check, body deadline, security headers, metrics and access
+        // line, so that every answer, CORS's refusals included, has them), then CORS.
         App::new()
             .app_data(state.clone())
             .app_data(origins.clone())
             .app_data(proxies.clone())
             .app_data(json)
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .wrap(from_fn(routes::fallback::empty_not_found_as_problem))
-            .wrap(from_fn(body_deadline::limit))
-            .wrap(from_fn(csrf::check_origin))
             .wrap(cors(&origins.0))
-            .wrap(TracingLogger::<RequestSpan>::new())
-            .wrap(from_fn(client_ip::resolve))
-            .wrap(from_fn(security_headers::add))
-            .wrap(from_fn(request_id::assign))
-            .wrap(from_fn(request_metrics::record))
-            .into_utoipa_app()
-            .configure(routes::table)
-            .into_app()
-            .configure(routes::docs::configure(openapi.clone()))
-            .app_data(route_table.clone())
+            .wrap(from_fn(request_envelope::wrap))
+            .configure(routes::serve)
+            .configure(routes::docs::configure)
+            .app_data(docs.clone())
             .default_service(web::to(routes::fallback::not_routed))
     })
     .listen(listener)?

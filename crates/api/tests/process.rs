@@ -159,6 +159,32 @@ async fn every_security_action_is_audited_and_no_secret_reaches_the_logs() {
     }
     assert_eq!(find("req-revoke")["session_id"], second_id.as_str());
     assert_eq!(find("req-login-failed")["email"], "ada@example.com");
+    // The audit line sits in the request's span, which names the request.
+    assert_eq!(find("req-login")["spans"][0]["request_id"], "req-login", "{}", find("req-login"));
+
+    // One access line per request, written out by the time the process has exited.
+    let finished: Vec<Value> = logs
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|line| line["message"] == "request finished")
+        .collect();
+    for (request_id, method, route, status) in [
+        ("req-register", "POST", "/api/auth/register", 201),
+        ("req-login-failed", "POST", "/api/auth/login", 401),
+        ("req-revoke", "DELETE", "/api/auth/sessions/{id}", 204),
+        ("req-logout-all", "POST", "/api/auth/logout-all", 204),
+    ] {
+        let lines: Vec<&Value> = finished.iter().filter(|l| l["spans"][0]["request_id"] == request_id).collect();
+        assert_eq!(lines.len(), 1, "one access line for {request_id}:\n{logs}");
+        let (line, span) = (lines[0], &lines[0]["spans"][0]);
+        assert_eq!((line["level"].as_str(), line["target"].as_str()), (Some("INFO"), Some("access")), "{line}");
+        assert_eq!(line["http.status_code"], status, "{line}");
+        assert!(line["duration_us"].is_u64() && line["timestamp"].is_string(), "{line}");
+        assert_eq!((span["http.method"].as_str(), span["http.route"].as_str()), (Some(method), Some(route)), "{line}");
+        assert_eq!(span["http.client_ip"], "127.0.0.1", "{line}");
+    }
+    let revoked = finished.iter().find(|l| l["spans"][0]["request_id"] == "req-revoke").unwrap();
+    assert_eq!(revoked["spans"][0]["http.target"], format!("/api/auth/sessions/{second_id}"));
 
     for secret in [PASSWORD, WRONG, &first, &second, &third, "$2b$", "$2a$", "$2y$"] {
         assert!(!logs.contains(secret), "the logs contain a secret ({secret}):\n{logs}");

@@ -6,24 +6,20 @@
 use std::io;
 use std::time::Duration;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::HttpMessage;
+use actix_web::dev::{Payload, ServiceRequest};
 use actix_web::error::PayloadError;
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
 use futures_util::StreamExt;
 
 /// Generous for the bodies of this API (at most 64 KiB), fatal to a slow-body attack.
 pub const BODY_DEADLINE: Duration = Duration::from_secs(5);
 
-pub async fn limit(
-    mut req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
+/// Puts the deadline on the request's body, if it has one.
+pub fn limit(req: &mut ServiceRequest) {
     let payload = req.take_payload();
     if matches!(payload, Payload::None) {
         req.set_payload(payload);
-        return next.call(req).await;
+        return;
     }
     let deadline = tokio::time::Instant::now() + BODY_DEADLINE;
     let timed = futures_util::stream::unfold(Some(payload), move |payload| async move {
@@ -36,7 +32,6 @@ pub async fn limit(
         }
     });
     req.set_payload(Payload::Stream { payload: Box::pin(timed) });
-    next.call(req).await
 }
 
 fn timed_out() -> PayloadError {

@@ -31,7 +31,7 @@ impl FromRequest for ClientContext {
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
         let ip = req.extensions().get::<ClientIp>().map(|c| c.0.to_string());
-        let request_id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+        let request_id = req.extensions().get::<RequestId>().map(|r| r.as_str().to_owned()).unwrap_or_default();
         ready(Ok(Self { info: ClientInfo { user_agent, ip }, request_id }))
     }
 }

@@ -6,16 +6,13 @@
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
+use actix_web::dev::ServiceRequest;
 use ipnet::IpNet;
 
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(pub Arc<Vec<IpNet>>);
 
-/// Set on every request by [`resolve`].
+/// Set on every request by the request envelope, from [`of`].
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
 
@@ -65,18 +62,14 @@ fn hop_address(hop: &str) -> Option<IpAddr> {
     hop.strip_prefix('[')?.strip_suffix(']')?.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
 }
 
-/// Outer middleware: records the [`ClientIp`] before the request's span and handlers need it.
-pub async fn resolve(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    if let Some(peer) = req.peer_addr().map(|a| a.ip()) {
-        let trusted = req.app_data::<TrustedProxies>().cloned().unwrap_or_default();
-        let lines: Vec<&[u8]> = req.headers().get_all("x-forwarded-for").map(|v| v.as_bytes()).collect();
-        let ip = trusted.client_ip(peer, lines.into_iter());
-        req.extensions_mut().insert(ClientIp(ip));
-    }
-    next.call(req).await
+/// The client's address, from the TCP peer and the trusted proxies' `X-Forwarded-For`.
+pub fn of(req: &ServiceRequest) -> Option<IpAddr> {
+    let peer = req.peer_addr()?.ip();
+    let untrusted = TrustedProxies::default();
+    let trusted = req.app_data::<TrustedProxies>().unwrap_or(&untrusted);
+    // Empty, and so never allocated, when the request has no such header.
+    let lines: Vec<&[u8]> = req.headers().get_all("x-forwarded-for").map(|v| v.as_bytes()).collect();
+    Some(trusted.client_ip(peer, lines.into_iter()))
 }
 
 #[cfg(test)]

@@ -6,11 +6,8 @@
 
 use std::sync::Arc;
 
-use actix_web::body::{BoxBody, MessageBody};
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::ServiceRequest;
 use actix_web::http::{Method, header};
-use actix_web::middleware::Next;
-use actix_web::{Error, ResponseError};
 
 use crate::error::ApiError;
 
@@ -21,20 +18,16 @@ fn is_state_changing(method: &Method) -> bool {
     matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
 }
 
-pub async fn check_origin(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, Error> {
+/// The refusal of a cross-site state-changing request, if this is one.
+pub fn refusal(req: &ServiceRequest) -> Option<ApiError> {
     let guarded = is_state_changing(req.method()) && !req.headers().contains_key(header::AUTHORIZATION);
-    if guarded && let Some(origin) = req.headers().get(header::ORIGIN) {
-        let allowed = req.app_data::<AllowedOrigins>().is_some_and(|allowed| {
-            origin.to_str().is_ok_and(|o| allowed.0.iter().any(|a| a.eq_ignore_ascii_case(o.trim_end_matches('/'))))
-        });
-        if !allowed {
-            tracing::warn!(origin = ?origin, "refused a cross-site state-changing request");
-            let response = ApiError::CsrfRejected.error_response();
-            return Ok(req.into_response(response));
-        }
+    let origin = req.headers().get(header::ORIGIN).filter(|_| guarded)?;
+    let allowed = req.app_data::<AllowedOrigins>().is_some_and(|allowed| {
+        origin.to_str().is_ok_and(|o| allowed.0.iter().any(|a| a.eq_ignore_ascii_case(o.trim_end_matches('/'))))
+    });
+    if allowed {
+        return None;
     }
-    next.call(req).await.map(ServiceResponse::map_into_boxed_body)
+    tracing::warn!(origin = ?origin, "refused a cross-site state-changing request");
+    Some(ApiError::CsrfRejected)
 }

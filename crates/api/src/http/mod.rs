@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod csrf;
 pub mod json;
 pub mod oauth_flow;
+pub mod request_envelope;
 pub mod request_id;
 pub mod request_metrics;
 pub mod security_headers;

@@ -1,96 +1,79 @@
 //! `x-request-id` on every response: the client's own when it sent a sane one, else a new
-//! UUID; and a tracing span per request that carries it, so every log line of a request can
-//! be found from the id a user reports.
+//! UUID. The same id names the request's tracing span and its access-log line, so every log
+//! line of a request can be found from the id a user reports.
 
-use std::time::Instant;
-
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::InternalError;
-use actix_web::http::header::{HeaderName, HeaderValue};
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
-use tracing::Span;
-use tracing_actix_web::RootSpanBuilder;
-
-use super::client_ip::ClientIp;
+use actix_web::http::header::HeaderName;
+use actix_web::http::header::{HeaderMap, HeaderValue};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_LENGTH: usize = 128;
 
+/// A request's id, kept as the header value it is sent back as: a client's is reused as it
+/// came, with no copy.
 #[derive(Debug, Clone)]
-pub struct RequestId(pub String);
+pub struct RequestId(HeaderValue);
 
-/// When the request reached the service, for the access log's duration.
-#[derive(Debug, Clone, Copy)]
-struct Started(Instant);
-
-/// Only short, printable, shell- and log-safe ids are taken from clients.
-fn accept(value: &HeaderValue) -> Option<String> {
-    let text = value.to_str().ok()?;
-    let safe = |c: char| c.is_ascii_alphanumeric() || "-_.:".contains(c);
-    (!text.is_empty() && text.len() <= MAX_LENGTH && text.chars().all(safe)).then(|| text.to_owned())
-}
-
-/// Outermost middleware: runs before the tracing span opens and sets the header on every
-/// response, error responses of inner middleware included.
-pub async fn assign(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    let id = req.headers().get(&REQUEST_ID).and_then(accept).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let value = HeaderValue::from_str(&id).ok();
-    req.extensions_mut().insert(RequestId(id));
-    req.extensions_mut().insert(Started(Instant::now()));
-    match next.call(req).await {
-        Ok(mut response) => {
-            if let Some(value) = value {
-                response.headers_mut().insert(REQUEST_ID, value);
-            }
-            Ok(response)
+impl RequestId {
+    /// The client's id when it is short, printable, and shell- and log-safe; else a new v4 UUID.
+    pub fn of_request(headers: &HeaderMap) -> Self {
+        match headers.get(&REQUEST_ID) {
+            Some(value) if accept(value.as_bytes()) => Self(value.clone()),
+            _ => Self::new(),
         }
-        // An inner middleware failed; its error response must carry the id too.
-        Err(error) => {
-            let mut response = error.error_response();
-            if let Some(value) = value {
-                response.headers_mut().insert(REQUEST_ID, value);
-            }
-            Err(InternalError::from_response(error.to_string(), response).into())
-        }
+    }
+
+    fn new() -> Self {
+        let mut buffer = uuid::Uuid::encode_buffer();
+        let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buffer);
+        // A hyphenated UUID is always a valid header value.
+        Self(HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("invalid")))
+    }
+
+    /// Only the characters [`accept`] lets through, so it needs no escaping anywhere.
+    pub fn as_str(&self) -> &str {
+        self.0.to_str().unwrap_or_default()
+    }
+
+    pub fn header_value(&self) -> HeaderValue {
+        self.0.clone()
     }
 }
 
-/// The root span of each request, named by our request id rather than tracing-actix-web's.
-#[derive(Debug)]
-pub struct RequestSpan;
+fn accept(value: &[u8]) -> bool {
+    let safe = |c: &u8| c.is_ascii_alphanumeric() || b"-_.:".contains(c);
+    !value.is_empty() && value.len() <= MAX_LENGTH && value.iter().all(safe)
+}
 
-impl RootSpanBuilder for RequestSpan {
-    fn on_request_start(request: &ServiceRequest) -> Span {
-        let request_id = request.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
-        let route = request.match_pattern().unwrap_or_default();
-        tracing::info_span!(
-            "request",
-            request_id = %request_id,
-            http.method = %request.method(),
-            http.route = %route,
-            http.target = %request.uri().path(),
-            http.client_ip = %request.extensions().get::<ClientIp>().map(|c| c.0.to_string()).unwrap_or_default(),
-        )
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(REQUEST_ID, HeaderValue::from_static(value));
+        headers
     }
 
-    /// The access-log line: status and time taken, inside the request's span. An event rather
-    /// than fields recorded into the span and printed when it closes: re-recording a span's
-    /// fields re-serialises all of them, which cost more than the rest of a small request.
-    /// Causes of failures are logged once, by `ApiError`.
-    fn on_request_end<B: MessageBody>(span: Span, outcome: &Result<ServiceResponse<B>, Error>) {
-        let (status, started) = match outcome {
-            Ok(response) => (response.status(), response.request().extensions().get::<Started>().map(|s| s.0)),
-            Err(error) => (error.as_response_error().status_code(), None),
-        };
-        // Unknown when a middleware refused the request: then the field is left out, not 0.
-        let duration_us = started.map(|at| u64::try_from(at.elapsed().as_micros()).unwrap_or(u64::MAX));
-        span.in_scope(|| {
-            tracing::info!(http.status_code = status.as_u16(), duration_us, "request finished");
-        });
+    #[test]
+    fn a_clients_sane_id_is_kept_and_anything_else_replaced_by_a_uuid() {
+        assert_eq!(RequestId::of_request(&with("abc-123_x.y:z")).as_str(), "abc-123_x.y:z");
+        for unsafe_id in ["", "a b", "a\"b", "$(reboot)", "ä"] {
+            let mut headers = HeaderMap::new();
+            if let Ok(value) = HeaderValue::from_str(unsafe_id) {
+                headers.insert(REQUEST_ID, value);
+            }
+            let id = RequestId::of_request(&headers);
+            assert!(uuid::Uuid::parse_str(id.as_str()).is_ok(), "{unsafe_id:?} gave {}", id.as_str());
+        }
+        let long = "a".repeat(MAX_LENGTH + 1);
+        let mut headers = HeaderMap::new();
+        headers.insert(REQUEST_ID, HeaderValue::from_str(&long).unwrap());
+        assert_ne!(RequestId::of_request(&headers).as_str(), long);
+    }
+
+    #[test]
+    fn new_ids_differ() {
+        let empty = HeaderMap::new();
+        assert_ne!(RequestId::of_request(&empty).as_str(), RequestId::of_request(&empty).as_str());
     }
 }

@@ -1,42 +1,18 @@
 //! Headers every response gets, and the looser ones of the docs pages.
 
-use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::error::InternalError;
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpResponse};
 
 /// Swagger UI needs its own inline styles and images from data: URIs; nothing else.
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
     img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-pub async fn add(
-    req: ServiceRequest,
-    next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, Error> {
-    // The path as the router sees it, percent-encoding decoded: `/%64ocs` is `/docs`.
-    let docs = is_docs(req.match_info().as_str());
-    match next.call(req).await {
-        Ok(mut response) => {
-            insert(response.headers_mut(), docs);
-            Ok(response)
-        }
-        // An inner middleware failed: its error response gets the headers too.
-        Err(error) => {
-            let mut response: HttpResponse = error.error_response();
-            insert(response.headers_mut(), docs);
-            Err(InternalError::from_response(error.to_string(), response).into())
-        }
-    }
-}
-
-fn is_docs(path: &str) -> bool {
+/// `path` as the router sees it, percent-encoding decoded: `/%64ocs` is `/docs`.
+pub fn is_docs(path: &str) -> bool {
     path == "/docs" || path.starts_with("/docs/")
 }
 
-fn insert(headers: &mut HeaderMap, docs: bool) {
+pub fn insert(headers: &mut HeaderMap, docs: bool) {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -26,13 +26,16 @@ impl AccessToken {
     pub fn of(req: &HttpRequest) -> Self {
         if let Some(value) = req.headers().get(header::AUTHORIZATION) {
             // An Authorization header that is not a Bearer token is offered as an empty,
-            // invalid token: it must not fall back to the cookie.
-            let bearer = value
-                .to_str()
-                .ok()
-                .and_then(|v| v.split_once(' '))
-                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-                .map(|(_, token)| token.trim().to_owned());
+            // invalid token: it must not fall back to the cookie. Read as bytes: a token that is
+            // not text is no token, and checking every byte for printable ASCII first cost
+            // more than the rest of finding it.
+            let bytes = value.as_bytes();
+            let bearer = bytes
+                .iter()
+                .position(|b| *b == b' ')
+                .filter(|&space| bytes[..space].eq_ignore_ascii_case(b"bearer"))
+                .and_then(|space| std::str::from_utf8(&bytes[space + 1..]).ok())
+                .map(|token| token.trim().to_owned());
             return Self::Offered(bearer.unwrap_or_default());
         }
         let Some(state) = req.app_data::<web::Data<AppState>>() else { return Self::None };
@@ -46,5 +49,30 @@ impl FromRequest for AccessToken {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(Ok(Self::of(req)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::header::HeaderValue;
+    use actix_web::test::TestRequest;
+
+    use super::*;
+
+    fn offered(authorization: HeaderValue) -> AccessToken {
+        AccessToken::of(&TestRequest::default().insert_header((header::AUTHORIZATION, authorization)).to_http_request())
+    }
+
+    #[test]
+    fn only_a_bearer_token_is_taken_from_the_authorization_header() {
+        let token = |t: &str| AccessToken::Offered(t.to_owned());
+        assert_eq!(offered(HeaderValue::from_static("Bearer abc.def.ghi")), token("abc.def.ghi"));
+        assert_eq!(offered(HeaderValue::from_static("bEaReR   abc ")), token("abc"));
+        for refused in ["Basic YWRhOnB3", "Bearer", "Bearerabc", " Bearer abc"] {
+            assert_eq!(offered(HeaderValue::from_static(refused)), token(""), "{refused}");
+        }
+        let not_text = HeaderValue::from_bytes(b"Bearer \xff\xfe").unwrap();
+        assert_eq!(offered(not_text), token(""));
+        assert_eq!(AccessToken::of(&TestRequest::default().to_http_request()), AccessToken::None);
     }
 }

@@ -1,14 +1,16 @@
 //! The OpenAPI document at `/openapi.json` and Swagger UI at `/docs`, both served from the
 //! binary (the UI's files are embedded at build time; no CDN).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
+use actix_web::middleware::from_fn;
 use actix_web::{HttpResponse, get, http::header, web};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::auth;
+use super::fallback::RouteTable;
 use crate::error::{FieldErrorCodes, FieldProblem, OAuthErrorCodes, Problem, ProblemCode};
 
 /// What the OpenAPI document says besides its paths, which [`super::table`] adds.
@@ -67,9 +69,51 @@ async fn docs_index() -> HttpResponse {
     }
 }
 
-/// `/docs` and `/openapi.json`, serving `openapi` (from [`super::openapi`]).
-pub fn configure(openapi: utoipa::openapi::OpenApi) -> impl FnOnce(&mut web::ServiceConfig) {
-    move |cfg| {
-        cfg.service(docs_index).service(SwaggerUi::new("/docs/{_:.*}").url(SPEC_URL, openapi));
+/// The OpenAPI document as served, and the table of routes read from it: built at the first
+/// request that needs either, then shared by the workers. Building the document runs a great
+/// deal of code once and takes megabytes; a service that is never asked for it keeps neither.
+#[derive(Debug, Default)]
+pub struct Docs(OnceLock<Built>);
+
+#[derive(Debug)]
+struct Built {
+    spec: web::Bytes,
+    routes: RouteTable,
+}
+
+impl Docs {
+    fn built(&self) -> &Built {
+        self.0.get_or_init(|| {
+            let openapi = super::openapi();
+            let spec = serde_json::to_vec(&openapi).unwrap_or_else(|error| {
+                tracing::error!(%error, "the OpenAPI document could not be written");
+                b"{}".to_vec()
+            });
+            Built { spec: web::Bytes::from(spec), routes: RouteTable::from_docs(&openapi) }
+        })
     }
+
+    /// The document's JSON.
+    pub fn spec(&self) -> web::Bytes {
+        self.built().spec.clone()
+    }
+
+    /// Every documented route and its methods.
+    pub fn routes(&self) -> &RouteTable {
+        &self.built().routes
+    }
+}
+
+async fn document(docs: web::Data<Docs>) -> HttpResponse {
+    HttpResponse::Ok().content_type("application/json").body(docs.spec())
+}
+
+/// `/docs` and `/openapi.json`, serving the document of the [`Docs`] in the app's data. The UI
+/// answers a file it does not have with an empty 404, made the problem every other 404 is.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(docs_index).route(SPEC_URL, web::get().to(document)).service(
+        web::scope("/docs")
+            .wrap(from_fn(super::fallback::empty_not_found_as_problem))
+            .service(SwaggerUi::new("/{_:.*}").config(Config::from(SPEC_URL))),
+    );
 }

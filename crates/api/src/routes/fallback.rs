@@ -8,6 +8,7 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
 
+use super::docs::Docs;
 use crate::error::ApiError;
 
 #[derive(Debug)]
@@ -54,8 +55,8 @@ fn segments(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
 }
 
-/// A 404 that a route answered without a body (the embedded Swagger UI's, for a file it does
-/// not have) becomes the same problem document as every other 404.
+/// A 404 answered without a body (the embedded Swagger UI's, for a file it does not have)
+/// becomes the same problem document as every other 404.
 pub async fn empty_not_found_as_problem(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -69,8 +70,8 @@ pub async fn empty_not_found_as_problem(
     Ok(response.map_into_boxed_body())
 }
 
-pub async fn not_routed(req: HttpRequest, table: web::Data<RouteTable>) -> HttpResponse {
-    unrouted(&req, &table)
+pub async fn not_routed(req: HttpRequest, docs: web::Data<Docs>) -> HttpResponse {
+    unrouted(&req, docs.routes())
 }
 
 /// The answer for a path no route serves: 405 with `Allow` where another method has it, else 404.

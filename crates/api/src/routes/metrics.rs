@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, get, web};
 use super::health::DATABASE_TIMEOUT;
 use crate::prometheus;
 use crate::state::AppState;
+use crate::telemetry::access_log;
 
 /// The Prometheus text exposition format.
 const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -27,6 +28,7 @@ const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     // Gauges of the moment: read now rather than whenever something last touched the database.
     prometheus::record_database_up(state.operations.database.ping(DATABASE_TIMEOUT).await);
+    prometheus::record_access_log_dropped(access_log::dropped_lines());
     if let Some(stats) = state.operations.database.pool_stats() {
         prometheus::record_pool(stats);
     }

@@ -46,6 +46,7 @@ async fn metrics_show_requests_sign_ins_the_hash_queue_and_the_database() {
     at_least(&text, "yoshikosan_password_hash_queue_wait_seconds_count", 3.0);
     at_least(&text, r#"yoshikosan_password_hash_queue_wait_seconds_bucket{le="0.001"}"#, 0.0);
     assert!(sample(&text, "yoshikosan_password_hashes_in_flight").is_some(), "{text}");
+    assert!(sample(&text, "yoshikosan_access_log_dropped_total").is_some(), "{text}");
     assert_eq!(sample(&text, "yoshikosan_database_up"), Some(1.0));
     at_least(&text, "yoshikosan_database_pool_connections", 1.0);
     at_least(&text, "yoshikosan_database_pool_idle_connections", 0.0);

@@ -53,8 +53,17 @@ pub struct UserResponse {
     /// is configured (`google`, `discord`, an id of `OIDC_PROVIDERS`), and `passkey` when it has a passkey.
     #[schema(example = json!(["password"]))]
     pub providers: Vec<String>,
+    #[serde(serialize_with = "utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(serialize_with = "utc")]
     pub updated_at: DateTime<Utc>,
+}
+
+/// A time as chrono's own `Serialize` writes it (`2026-12-06T21:22:55.821247Z`, as many
+/// fractional digits as it has), without the formatting machinery that goes through: `/me`,
+/// the most frequent answer, has two.
+fn utc<S: serde::Serializer>(at: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
 }
 
 impl UserResponse {
@@ -101,5 +110,23 @@ impl AuthResponse {
     /// The session cookie carrying a sign-in's access token.
     pub fn session_cookie(signed_in: &SignedIn, cookie: &Cookies, ttl: TokenTtl) -> actix_web::cookie::Cookie<'static> {
         cookie.session(signed_in.access_token.clone(), ttl.as_seconds())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn times_are_written_as_chrono_writes_them() {
+        let second = Utc.with_ymd_and_hms(2026, 12, 6, 21, 22, 55).unwrap();
+        for nanos in [0, 5_000_000, 821_247_000, 821_247_123, 1] {
+            let at = second + chrono::Duration::nanoseconds(nanos);
+            let mut ours = serde_json::Serializer::new(Vec::new());
+            utc(&at, &mut ours).unwrap();
+            assert_eq!(String::from_utf8(ours.into_inner()).unwrap(), serde_json::to_string(&at).unwrap(), "{nanos}");
+        }
     }
 }

@@ -19,7 +19,8 @@ use crate::http::client_context::ClientContext;
 use crate::http::oauth_flow::safe_redirect;
 use crate::http::token::AccessToken;
 use crate::prometheus::{self, SignInResult};
-use crate::routes::fallback::{RouteTable, unrouted};
+use crate::routes::docs::Docs;
+use crate::routes::fallback::unrouted;
 use crate::routes::responses::{CsrfRejected, ProviderNotFound, Unauthenticated};
 use crate::state::AppState;
 
@@ -52,12 +53,12 @@ pub(super) fn provider_named(
     app: &AppState,
     name: &str,
     request: &HttpRequest,
-    routes: &RouteTable,
+    routes: &Docs,
 ) -> Result<ProviderId, Box<HttpResponse>> {
     match app.oauth.providers.find(name) {
         Some(registered) => Ok(registered.id.clone()),
         None if BUILT_IN_PROVIDERS.contains(&name) => Err(Box::new(ApiError::ProviderNotConfigured.error_response())),
-        None => Err(Box::new(unrouted(request, routes))),
+        None => Err(Box::new(unrouted(request, routes.routes()))),
     }
 }
 
@@ -121,7 +122,7 @@ async fn begin(
 #[get("/api/auth/{provider}")]
 pub async fn start(
     app: web::Data<AppState>,
-    routes: web::Data<RouteTable>,
+    routes: web::Data<Docs>,
     request: HttpRequest,
     provider: web::Path<String>,
     query: Result<web::Query<StartQuery>, actix_web::Error>,
@@ -170,7 +171,7 @@ fn started_by_another_site(request: &HttpRequest) -> bool {
 #[post("/api/auth/{provider}/link")]
 pub async fn start_link(
     app: web::Data<AppState>,
-    routes: web::Data<RouteTable>,
+    routes: web::Data<Docs>,
     request: HttpRequest,
     provider: web::Path<String>,
     query: Result<web::Query<StartQuery>, actix_web::Error>,
@@ -184,7 +185,7 @@ pub async fn start_link(
 /// `purpose` names what it is for that session; the browser returns to `/account` by default.
 pub(super) async fn begin_for_session(
     app: &AppState,
-    routes: &RouteTable,
+    routes: &Docs,
     request: &HttpRequest,
     provider: &str,
     query: Result<web::Query<StartQuery>, actix_web::Error>,
@@ -224,7 +225,7 @@ pub(super) async fn begin_for_session(
 #[get("/api/auth/callback/{provider}")]
 pub async fn callback(
     app: web::Data<AppState>,
-    routes: web::Data<RouteTable>,
+    routes: web::Data<Docs>,
     provider: web::Path<String>,
     query: Result<web::Query<CallbackQuery>, actix_web::Error>,
     req: HttpRequest,

@@ -17,7 +17,7 @@ use crate::http::client_context::ClientContext;
 use crate::http::json::JsonBody;
 use crate::http::token::AccessToken;
 use crate::routes::auth::ProviderPathId;
-use crate::routes::fallback::RouteTable;
+use crate::routes::docs::Docs;
 use crate::routes::responses::{
     BodyRejected, CsrfRejected, ProviderNotFound, RateLimited, Unauthenticated, Unavailable,
 };
@@ -98,7 +98,7 @@ pub async fn reauthenticate(
 #[post("/api/auth/{provider}/reauthenticate")]
 pub async fn reauthenticate_with_provider(
     app: web::Data<AppState>,
-    routes: web::Data<RouteTable>,
+    routes: web::Data<Docs>,
     request: HttpRequest,
     provider: web::Path<String>,
     query: Result<web::Query<StartQuery>, actix_web::Error>,

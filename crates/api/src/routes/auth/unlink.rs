@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::http::client_context::ClientContext;
 use crate::http::token::AccessToken;
 use crate::routes::auth::ProviderPathId;
-use crate::routes::fallback::RouteTable;
+use crate::routes::docs::Docs;
 use crate::routes::responses::{
     MethodNotRemovable, ProviderNotFound, ReauthenticationRequired, Unauthenticated, Unavailable,
 };
@@ -35,7 +35,7 @@ use crate::state::AppState;
 #[delete("/api/auth/{provider}/link")]
 pub async fn unlink(
     app: web::Data<AppState>,
-    routes: web::Data<RouteTable>,
+    routes: web::Data<Docs>,
     request: HttpRequest,
     provider: web::Path<String>,
     token: AccessToken,
