@@ -3,15 +3,19 @@
 
 use std::sync::{Arc, OnceLock};
 
-use actix_web::middleware::from_fn;
+use actix_web::ResponseError;
+use actix_web::body::{BodySize, BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::middleware::{Next, from_fn};
 use actix_web::{HttpResponse, get, http::header, web};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use super::auth;
-use super::fallback::RouteTable;
-use crate::error::{FieldErrorCodes, FieldProblem, OAuthErrorCodes, Problem, ProblemCode};
+use super::route_table::RouteTable;
+use crate::error::{ApiError, FieldErrorCodes, FieldProblem, OAuthErrorCodes, Problem, ProblemCode};
 
 /// What the OpenAPI document says besides its paths, which [`super::table`] adds.
 #[derive(OpenApi)]
@@ -113,7 +117,22 @@ async fn document(docs: web::Data<Docs>) -> HttpResponse {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(docs_index).route(SPEC_URL, web::get().to(document)).service(
         web::scope("/docs")
-            .wrap(from_fn(super::fallback::empty_not_found_as_problem))
+            .wrap(from_fn(empty_not_found_as_problem))
             .service(SwaggerUi::new("/{_:.*}").config(Config::from(SPEC_URL))),
     );
+}
+
+/// A 404 answered without a body (the embedded Swagger UI's, for a file it does not have)
+/// becomes the same problem document as every other 404.
+pub async fn empty_not_found_as_problem(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let response = next.call(req).await?;
+    let empty = matches!(response.response().body().size(), BodySize::None | BodySize::Sized(0));
+    if response.status() == StatusCode::NOT_FOUND && empty {
+        let (req, _) = response.into_parts();
+        return Ok(ServiceResponse::new(req, ApiError::NotFound.error_response()));
+    }
+    Ok(response.map_into_boxed_body())
 }

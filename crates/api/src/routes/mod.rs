@@ -7,6 +7,7 @@ pub mod fallback;
 pub mod health;
 pub mod metrics;
 pub mod responses;
+pub mod route_table;
 pub mod service;
 
 use actix_web::App;
