@@ -4,12 +4,14 @@
 //! instead of a middleware each: every layer costs a boxed future and a trip through the
 //! response, which on a small request added up to more than the request's own work.
 
-use std::time::Instant;
+use std::net::IpAddr;
+use std::time::{Duration, Instant};
 
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::InternalError;
 use actix_web::http::header::HeaderMap;
+use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, ResponseError};
 use tracing::Instrument;
@@ -45,44 +47,46 @@ pub async fn wrap<B: MessageBody + 'static>(
             next.call(req).instrument(span).await.map(ServiceResponse::map_into_left_body)
         }
     };
-    let took = started.elapsed();
+    let answered = Answered { id: &id, method: &method, client_ip, took: started.elapsed() };
     match outcome {
         Ok(mut response) => {
-            let status = response.status();
             finish(response.headers_mut(), &id, docs);
             // After routing, the matched pattern is read off the request, not searched for.
             let route = response.request().match_pattern();
-            request_metrics::record(&method, route.as_deref(), status, took);
-            let line = AccessLine {
-                request_id: id.as_str(),
-                method: &method,
-                route: route.as_deref(),
-                target: Some(response.request().path()),
-                client_ip,
-                status: status.as_u16(),
-                duration: took,
-            };
-            access_log::write(&line);
+            answered.account(route.as_deref(), Some(response.request().path()), response.status());
             Ok(response)
         }
         // An inner middleware failed: its error response gets the id and headers too.
         Err(error) => {
             let mut response = error.error_response();
-            let status = response.status();
             finish(response.headers_mut(), &id, docs);
-            request_metrics::record(&method, None, status, took);
-            let line = AccessLine {
-                request_id: id.as_str(),
-                method: &method,
-                route: None,
-                target: None,
-                client_ip,
-                status: status.as_u16(),
-                duration: took,
-            };
-            access_log::write(&line);
+            answered.account(None, None, response.status());
             Err(InternalError::from_response(error.to_string(), response).into())
         }
+    }
+}
+
+/// What is known of every answered request, whichever way it was answered.
+struct Answered<'a> {
+    id: &'a RequestId,
+    method: &'a Method,
+    client_ip: Option<IpAddr>,
+    took: Duration,
+}
+
+impl Answered<'_> {
+    /// Counts the answer in `/metrics` and queues its access line.
+    fn account(&self, route: Option<&str>, target: Option<&str>, status: StatusCode) {
+        request_metrics::record(self.method, route, status, self.took);
+        access_log::write(&AccessLine {
+            request_id: self.id.as_str(),
+            method: self.method,
+            route,
+            target,
+            client_ip: self.client_ip,
+            status: status.as_u16(),
+            duration: self.took,
+        });
     }
 }
 
