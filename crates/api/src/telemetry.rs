@@ -6,12 +6,13 @@ use std::io::{BufWriter, IsTerminal, Stdout, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use tracing_appender::non_blocking::{NonBlocking, NonBlockingBuilder, WorkerGuard};
-use tracing_subscriber::{EnvFilter, fmt, prelude::*};
+use tracing_subscriber::{fmt, prelude::*};
 
 use self::use_case_timings::UseCaseTimings;
 
 pub mod access_log;
 mod access_queue;
+mod log_filter;
 mod span_fields;
 mod use_case_timings;
 
@@ -64,8 +65,7 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
     let stdout: BufWriter<Stdout> = BufWriter::new(std::io::stdout());
     let (writer, access, guard) = writers(stdout, QUEUED_LINES, QUEUED_ACCESS_LINES);
     access_log::install(format, access);
-    let filter = filter.and_then(|f| EnvFilter::try_new(f).ok()).unwrap_or_else(|| EnvFilter::new("info"));
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry().with(log_filter::layer(filter));
     // One more line per use case, when it ends, with the time it took (`time.busy`, `time.idle`):
     // a request's lines then show where its time went. The session check's span is at debug level,
     // so the hot path adds no line unless asked to.
