@@ -3,9 +3,7 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 
-use actix_cors::Cors;
 use actix_web::dev::Server;
-use actix_web::http::{Method, header};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use secrecy::ExposeSecret;
@@ -20,8 +18,7 @@ use crate::database_wait;
 use crate::error::ApiError;
 use crate::http::client_ip::TrustedProxies;
 use crate::http::csrf::AllowedOrigins;
-use crate::http::request_envelope;
-use crate::http::request_id;
+use crate::http::{cors, request_envelope};
 use crate::mail_sender::{self, MailSender};
 use crate::routes;
 use crate::routes::docs::Docs;
@@ -161,7 +158,7 @@ fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io
             .app_data(proxies.clone())
             .app_data(json)
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .wrap(cors(&origins.0))
+            .wrap(cors::for_origins(&origins.0))
             .wrap(from_fn(request_envelope::wrap))
             .configure(routes::serve)
             .configure(routes::docs::configure)
@@ -172,18 +169,4 @@ fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io
     .shutdown_timeout(30)
     .run();
     Ok(server)
-}
-
-/// Credentialed CORS for the configured origins. Other origins simply get no CORS headers
-/// (the browser then withholds the response); refusing them is the CSRF check's job.
-fn cors(origins: &[String]) -> Cors {
-    origins
-        .iter()
-        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
-        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
-        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, request_id::REQUEST_ID])
-        .expose_headers([request_id::REQUEST_ID, header::WWW_AUTHENTICATE, header::RETRY_AFTER])
-        .supports_credentials()
-        .block_on_origin_mismatch(false)
-        .max_age(3600)
 }

@@ -7,6 +7,7 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 
 use actix_web::dev::ServiceRequest;
+use actix_web::http::header::X_FORWARDED_FOR;
 use ipnet::IpNet;
 
 #[derive(Debug, Clone, Default)]
@@ -65,10 +66,9 @@ fn hop_address(hop: &str) -> Option<IpAddr> {
 /// The client's address, from the TCP peer and the trusted proxies' `X-Forwarded-For`.
 pub fn of(req: &ServiceRequest) -> Option<IpAddr> {
     let peer = req.peer_addr()?.ip();
-    let untrusted = TrustedProxies::default();
-    let trusted = req.app_data::<TrustedProxies>().unwrap_or(&untrusted);
+    let Some(trusted) = req.app_data::<TrustedProxies>() else { return Some(peer.to_canonical()) };
     // Empty, and so never allocated, when the request has no such header.
-    let lines: Vec<&[u8]> = req.headers().get_all("x-forwarded-for").map(|v| v.as_bytes()).collect();
+    let lines: Vec<&[u8]> = req.headers().get_all(&X_FORWARDED_FOR).map(|v| v.as_bytes()).collect();
     Some(trusted.client_ip(peer, lines.into_iter()))
 }
 

@@ -3,6 +3,7 @@
 pub mod body_deadline;
 pub mod client_context;
 pub mod client_ip;
+pub mod cors;
 pub mod csrf;
 pub mod json;
 pub mod oauth_flow;

@@ -1,0 +1,243 @@
+//! Credentialed CORS for the configured origins, run only where it can decide anything.
+//!
+//! Only a browser's cross-origin request carries `Origin` (and a preflight is an `OPTIONS`).
+//! For every other request actix-cors adds the same three headers (`Vary`, the exposed headers,
+//! credentials) at the price of a boxed future and a pass over the response, paid on every
+//! request. Those headers are learnt from actix-cors itself when the worker starts, so a request
+//! without `Origin` is answered exactly as actix-cors would answer it.
+
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+use actix_cors::{Cors, CorsMiddleware};
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
+use actix_web::http::Method;
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::{Error, HttpResponse};
+use futures_util::future::{Either, FutureExt, LocalBoxFuture, Map};
+
+use super::request_id::REQUEST_ID;
+
+/// Other origins simply get no CORS headers (the browser then withholds the response);
+/// refusing them is the CSRF check's job.
+pub fn for_origins(origins: &[String]) -> OriginOnly {
+    OriginOnly(Rc::new(configured(origins)))
+}
+
+fn configured(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT, REQUEST_ID])
+        .expose_headers([REQUEST_ID, header::WWW_AUTHENTICATE, header::RETRY_AFTER])
+        .supports_credentials()
+        .block_on_origin_mismatch(false)
+        .max_age(3600)
+}
+
+/// The headers actix-cors gives a response to a request without `Origin`. The same for every
+/// worker: they depend on the configuration alone, which is the same for all.
+static WITHOUT_ORIGIN: OnceLock<Vec<(HeaderName, HeaderValue)>> = OnceLock::new();
+
+#[derive(Debug)]
+pub struct OriginOnly(Rc<Cors>);
+
+impl<S, B> Transform<S, ServiceRequest> for OriginOnly
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Transform = OriginOnlyService<S>;
+    type InitError = ();
+    type Future = LocalBoxFuture<'static, Result<Self::Transform, ()>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        let inner = Rc::new(service);
+        let cors = Rc::clone(&self.0);
+        let shared = Shared { inner: Rc::clone(&inner) };
+        Box::pin(async move {
+            if WITHOUT_ORIGIN.get().is_none() {
+                let learnt = headers_without_origin(&cors).await?;
+                drop(WITHOUT_ORIGIN.set(learnt));
+            }
+            let cors = cors.new_transform(shared).await?;
+            Ok(OriginOnlyService { inner, cors })
+        })
+    }
+}
+
+/// What actix-cors adds to an empty answer to a plain `GET` without `Origin`.
+async fn headers_without_origin(cors: &Cors) -> Result<Vec<(HeaderName, HeaderValue)>, ()> {
+    let empty = actix_web::dev::fn_service(|req: ServiceRequest| async {
+        Ok::<_, Error>(req.into_response(HttpResponse::Ok().finish()))
+    });
+    let probe = cors.new_transform(empty).await?;
+    let request = actix_web::test::TestRequest::get().uri("/").to_srv_request();
+    let answer = probe.call(request).await.map_err(drop)?;
+    Ok(answer.headers().iter().map(|(name, value)| (name.clone(), value.clone())).collect())
+}
+
+#[derive(Debug)]
+pub struct OriginOnlyService<S> {
+    inner: Rc<S>,
+    cors: CorsMiddleware<Shared<S>>,
+}
+
+type Answer<B> = Result<ServiceResponse<EitherBody<B>>, Error>;
+
+impl<S, B> Service<ServiceRequest> for OriginOnlyService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    B: MessageBody + 'static,
+{
+    type Response = ServiceResponse<EitherBody<B>>;
+    type Error = Error;
+    type Future =
+        Either<LocalBoxFuture<'static, Answer<B>>, Map<S::Future, fn(Result<ServiceResponse<B>, Error>) -> Answer<B>>>;
+
+    forward_ready!(inner);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        if req.headers().contains_key(header::ORIGIN) || req.method() == Method::OPTIONS {
+            return Either::Left(self.cors.call(req));
+        }
+        Either::Right(self.inner.call(req).map(without_origin as fn(_) -> _))
+    }
+}
+
+fn without_origin<B>(answer: Result<ServiceResponse<B>, Error>) -> Answer<B> {
+    match answer {
+        Ok(mut response) => {
+            add_headers(response.headers_mut());
+            Ok(response.map_into_left_body())
+        }
+        Err(mut error) => {
+            error.add_response_mapper(|mut response| {
+                add_headers(response.headers_mut());
+                response
+            });
+            Err(error)
+        }
+    }
+}
+
+fn add_headers(headers: &mut HeaderMap) {
+    for (name, value) in WITHOUT_ORIGIN.get().into_iter().flatten() {
+        match headers.get(name).filter(|_| name == header::VARY) {
+            // As actix-cors does: a `Vary` the answer already has is extended, not replaced.
+            Some(existing) => {
+                let mut joined = existing.as_bytes().to_vec();
+                joined.extend_from_slice(b", ");
+                joined.extend_from_slice(value.as_bytes());
+                if let Ok(joined) = HeaderValue::from_bytes(&joined) {
+                    headers.insert(header::VARY, joined);
+                }
+            }
+            None => drop(headers.insert(name.clone(), value.clone())),
+        }
+    }
+}
+
+/// The service behind both paths: actix-cors's and the direct one.
+#[derive(Debug)]
+pub struct Shared<S> {
+    inner: Rc<S>,
+}
+
+impl<S: Service<ServiceRequest>> Service<ServiceRequest> for Shared<S> {
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = S::Future;
+
+    forward_ready!(inner);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        self.inner.call(req)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::http::StatusCode;
+    use actix_web::test::{TestRequest, call_service, init_service};
+    use actix_web::{App, web};
+
+    use super::*;
+
+    const SITE: &str = "https://app.example";
+
+    /// Every header of the answer, in a stable order, `date` and the id left out.
+    async fn answer_headers(only_with_origin: bool, request: TestRequest) -> (StatusCode, Vec<(String, String)>) {
+        let origins = [SITE.to_owned()];
+        let routes = |app: &mut web::ServiceConfig| {
+            app.route("/ok", web::get().to(|| async { HttpResponse::Ok().body("ok") }))
+                .route(
+                    "/varies",
+                    web::get().to(|| async { HttpResponse::Ok().insert_header((header::VARY, "Accept")).finish() }),
+                )
+                .route("/fails", web::post().to(|| async { HttpResponse::Conflict().finish() }));
+        };
+        let response = if only_with_origin {
+            let app = init_service(App::new().wrap(for_origins(&origins)).configure(routes)).await;
+            call_service(&app, request.to_request()).await
+        } else {
+            let app = init_service(App::new().wrap(configured(&origins)).configure(routes)).await;
+            call_service(&app, request.to_request()).await
+        };
+        let mut headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or("?").to_owned()))
+            .map(|(name, value)| {
+                // actix-cors writes its lists in a hash set's order, new with each instance.
+                let mut items: Vec<&str> = value.split(", ").collect();
+                if name.starts_with("access-control-") {
+                    items.sort_unstable();
+                }
+                let value = items.join(", ");
+                (name, value)
+            })
+            .collect();
+        headers.sort();
+        (response.status(), headers)
+    }
+
+    #[actix_web::test]
+    async fn every_request_is_answered_as_actix_cors_answers_it() {
+        let requests = || {
+            [
+                TestRequest::get().uri("/ok"),
+                TestRequest::get().uri("/varies"),
+                TestRequest::post().uri("/fails"),
+                TestRequest::get().uri("/nowhere"),
+                TestRequest::get().uri("/ok").insert_header((header::ORIGIN, SITE)),
+                TestRequest::get().uri("/varies").insert_header((header::ORIGIN, SITE)),
+                TestRequest::get().uri("/ok").insert_header((header::ORIGIN, "https://evil.example")),
+                TestRequest::post().uri("/fails").insert_header((header::ORIGIN, SITE)),
+                TestRequest::default()
+                    .method(Method::OPTIONS)
+                    .uri("/ok")
+                    .insert_header((header::ORIGIN, SITE))
+                    .insert_header((header::ACCESS_CONTROL_REQUEST_METHOD, "GET")),
+                TestRequest::default().method(Method::OPTIONS).uri("/ok"),
+            ]
+        };
+        let labels = requests().map(|request| format!("{:?}", request.to_http_request().head()));
+        for ((plain, ours), label) in requests().into_iter().zip(requests()).zip(labels) {
+            let expected = answer_headers(false, plain).await;
+            assert_eq!(answer_headers(true, ours).await, expected, "for {label}");
+        }
+    }
+
+    #[actix_web::test]
+    async fn a_request_without_origin_still_gets_the_cors_headers() {
+        let (status, headers) = answer_headers(true, TestRequest::get().uri("/ok")).await;
+        assert_eq!(status, StatusCode::OK);
+        let names: Vec<&str> = headers.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["access-control-allow-credentials", "access-control-expose-headers", "vary"]);
+    }
+}
