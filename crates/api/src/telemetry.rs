@@ -153,7 +153,7 @@ mod tests {
         let sink = Stalled { open: opened, opened: false, written: written.clone() };
         let (writer, access, guard) = writers(sink, 4, 4);
         for n in 0..100 {
-            access.push(format!("access {n}\n").into_bytes());
+            access.push_with(|text| text.extend_from_slice(format!("access {n}\n").as_bytes()));
         }
         // The audit trail's writes wait for room instead: from another thread, since they block.
         let audit = std::thread::spawn(move || {

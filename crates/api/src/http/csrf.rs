@@ -18,8 +18,9 @@ fn is_state_changing(method: &Method) -> bool {
     matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
 }
 
-/// The refusal of a cross-site state-changing request, if this is one.
-pub fn refusal(req: &ServiceRequest) -> Option<ApiError> {
+/// The refusal of a cross-site state-changing request, if this is one, logged in `span`: the
+/// request's, entered only for a refusal.
+pub fn refusal(req: &ServiceRequest, span: &tracing::Span) -> Option<ApiError> {
     let guarded = is_state_changing(req.method()) && !req.headers().contains_key(header::AUTHORIZATION);
     let origin = req.headers().get(header::ORIGIN).filter(|_| guarded)?;
     let allowed = req.app_data::<AllowedOrigins>().is_some_and(|allowed| {
@@ -28,6 +29,6 @@ pub fn refusal(req: &ServiceRequest) -> Option<ApiError> {
     if allowed {
         return None;
     }
-    tracing::warn!(origin = ?origin, "refused a cross-site state-changing request");
+    span.in_scope(|| tracing::warn!(origin = ?origin, "refused a cross-site state-changing request"));
     Some(ApiError::CsrfRejected)
 }

@@ -40,7 +40,7 @@ pub async fn wrap<B: MessageBody + 'static>(
     // Only the id: the rest of the request is on its access line, found by the id. A field
     // costs its formatting on every request, whether or not a line is ever written inside it.
     let span = tracing::info_span!("request", request_id = id.as_str());
-    let outcome = match span.in_scope(|| csrf::refusal(&req)) {
+    let outcome = match csrf::refusal(&req, &span) {
         Some(refusal) => Ok(req.into_response(refusal.error_response()).map_into_right_body()),
         None => {
             body_deadline::limit(&mut req);

@@ -63,29 +63,37 @@ pub fn write(line: &AccessLine<'_>) {
     if !tracing::enabled!(target: TARGET, tracing::Level::INFO) {
         return;
     }
-    let text = SECOND.with_borrow_mut(|second| {
-        let mut text = Vec::with_capacity(384);
-        let now = SystemTime::now();
-        match log.format {
-            LogFormat::Json => {
-                text.extend_from_slice(br#"{"timestamp":""#);
-                second.write_timestamp(now, &mut text);
-                json(line, &mut text);
+    log.queue.push_with(|text| {
+        SECOND.with_borrow_mut(|second| {
+            let now = SystemTime::now();
+            match log.format {
+                LogFormat::Json => {
+                    text.extend_from_slice(br#"{"timestamp":""#);
+                    second.write_timestamp(now, text);
+                    json(line, text);
+                }
+                LogFormat::Pretty => {
+                    second.write_timestamp(now, text);
+                    pretty(line, text);
+                }
             }
-            LogFormat::Pretty => {
-                second.write_timestamp(now, &mut text);
-                pretty(line, &mut text);
-            }
-        }
-        text
+        });
     });
-    log.queue.push(text);
 }
 
 /// The JSON of every other line, with the request's fields where the span list puts them.
 fn json(line: &AccessLine<'_>, out: &mut Vec<u8>) {
-    // `write!` into a Vec cannot fail; strings go through serde_json for their escaping.
-    let string = |out: &mut Vec<u8>, value: &str| drop(serde_json::to_writer(&mut *out, value));
+    // Strings with anything to escape go through serde_json; the usual ones are copied.
+    let string = |out: &mut Vec<u8>, value: &str| {
+        if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+            out.push(b'"');
+            out.extend_from_slice(value.as_bytes());
+            out.push(b'"');
+        } else {
+            // Writing into a Vec cannot fail.
+            drop(serde_json::to_writer(&mut *out, value));
+        }
+    };
     let mut number = itoa::Buffer::new();
     out.extend_from_slice(br#"","level":"INFO","message":"request finished","http.status_code":"#);
     out.extend_from_slice(number.format(line.status).as_bytes());

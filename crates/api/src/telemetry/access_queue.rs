@@ -1,29 +1,71 @@
-//! The access log's queue and its writer thread. Workers push finished lines into a bounded
-//! lock-free queue and never wake the writer: it wakes by itself every [`WRITE_EVERY`] and
-//! writes what has gathered in one batch. Waking it for every line cost the workers more, in
-//! the kernel's scheduling, than the whole rest of the line.
+//! The access log's buffers and its writer thread.
+//!
+//! Each thread that answers requests appends its lines to a buffer of its own, under a lock
+//! only the writer ever contends for, and never wakes the writer: it wakes by itself every
+//! [`WRITE_EVERY`], takes each buffer whole (handing back an empty one of the same capacity)
+//! and writes it in one piece. A line costs no allocation and no shared atomic; waking the
+//! writer for every line, or passing lines through a shared queue, cost the workers more than
+//! the whole rest of the line. Lines of different workers therefore reach the output in
+//! batches, each worker's in its own order; their timestamps tell the order across workers.
 
+use std::cell::RefCell;
 use std::io::Write;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
 use std::time::Duration;
-
-use crossbeam_queue::ArrayQueue;
 
 /// How long a line may wait to be written.
 const WRITE_EVERY: Duration = Duration::from_millis(20);
 
 #[derive(Debug)]
 pub struct AccessQueue {
-    lines: ArrayQueue<Vec<u8>>,
+    /// Every thread's buffer, by the order they first wrote.
+    buffers: Mutex<Vec<Arc<Mutex<Buffer>>>>,
+    /// Lines one thread's buffer holds before it drops them.
+    capacity: usize,
     dropped: AtomicU64,
+    /// Tells this queue's buffers apart from another queue's in a thread's list.
+    id: u64,
+}
+
+/// One thread's lines not yet written.
+#[derive(Debug, Default)]
+struct Buffer {
+    text: Vec<u8>,
+    lines: usize,
+}
+
+thread_local! {
+    /// This thread's buffer in each queue it wrote to (in the service, one).
+    static MINE: RefCell<Vec<(u64, Arc<Mutex<Buffer>>)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl AccessQueue {
-    /// Queues the line, or drops and counts it when the queue is full: a request never waits.
-    pub fn push(&self, line: Vec<u8>) {
-        if self.lines.push(line).is_err() {
+    /// Appends what `line` writes to this thread's buffer, or drops and counts the line when
+    /// the buffer is full: a request never waits.
+    pub fn push_with(&self, line: impl FnOnce(&mut Vec<u8>)) {
+        let pushed = MINE.try_with(|mine| {
+            let mut mine = mine.borrow_mut();
+            let buffer = match mine.iter().find(|(id, _)| *id == self.id) {
+                Some((_, buffer)) => buffer,
+                None => {
+                    let buffer = Arc::new(Mutex::new(Buffer::default()));
+                    lock(&self.buffers).push(buffer.clone());
+                    mine.push((self.id, buffer));
+                    &mine[mine.len() - 1].1
+                }
+            };
+            let mut buffer = lock(buffer);
+            if buffer.lines >= self.capacity {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+                return;
+            }
+            line(&mut buffer.text);
+            buffer.lines += 1;
+        });
+        // A thread already tearing itself down has no buffer left to write to.
+        if pushed.is_err() {
             self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -31,31 +73,63 @@ impl AccessQueue {
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
     }
+
+    /// Writes out every buffer; true if there was anything to write.
+    fn drain_into(&self, sink: &mut impl Write, spare: &mut Vec<u8>) -> bool {
+        let mut wrote = false;
+        let buffers: Vec<Arc<Mutex<Buffer>>> = {
+            let mut all = lock(&self.buffers);
+            let now = all.clone();
+            // Held here, in `now` and by its thread while that lives: a thread that ended left
+            // its buffer to these two alone, to be written out one last time, then let go.
+            all.retain(|buffer| Arc::strong_count(buffer) > 2);
+            now
+        };
+        for buffer in buffers {
+            {
+                let mut buffer = lock(&buffer);
+                std::mem::swap(&mut buffer.text, spare);
+                buffer.lines = 0;
+            }
+            if !spare.is_empty() {
+                // Standard output that fails has nowhere to report to; the lines are lost.
+                drop(sink.write_all(spare));
+                spare.clear();
+                wrote = true;
+            }
+        }
+        wrote
+    }
 }
 
-/// The writer thread; dropping this writes out what is queued, then stops it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The writer thread; dropping this writes out what is buffered, then stops it.
 #[derive(Debug)]
 pub struct AccessWriter {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
-/// A queue of `capacity` lines written to `sink` by a thread of its own.
+/// Buffers of `capacity` lines per thread, written to `sink` by a thread of its own.
 pub fn start<W: Write + Send + 'static>(mut sink: W, capacity: usize) -> (Arc<AccessQueue>, AccessWriter) {
-    let queue = Arc::new(AccessQueue { lines: ArrayQueue::new(capacity.max(1)), dropped: AtomicU64::new(0) });
+    static QUEUES: AtomicU64 = AtomicU64::new(0);
+    let queue = Arc::new(AccessQueue {
+        buffers: Mutex::new(Vec::new()),
+        capacity: capacity.max(1),
+        dropped: AtomicU64::new(0),
+        id: QUEUES.fetch_add(1, Ordering::Relaxed),
+    });
     let stop = Arc::new(AtomicBool::new(false));
     let (lines, stopping) = (queue.clone(), stop.clone());
     let spawned = std::thread::Builder::new().name("access-log-writer".into()).spawn(move || {
+        let mut spare = Vec::new();
         loop {
             // Read before draining: a stop asked for during the drain gets one more round.
             let last = stopping.load(Ordering::Acquire);
-            let mut wrote = false;
-            while let Some(line) = lines.lines.pop() {
-                // Standard output that fails has nowhere to report to; the line is lost.
-                drop(sink.write_all(&line));
-                wrote = true;
-            }
-            if wrote {
+            if lines.drain_into(&mut sink, &mut spare) {
                 drop(sink.flush());
             }
             if last {
