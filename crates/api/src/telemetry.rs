@@ -32,7 +32,7 @@ pub struct LogGuard {
 /// Lines waiting for the writer thread before a request that logs has to wait for room: the
 /// log is an audit trail, so none is ever dropped.
 const QUEUED_LINES: usize = 8_192;
-/// Access lines waiting for their writer before further ones are dropped (and counted).
+/// Access lines a worker thread holds for the writer before further ones are dropped (and counted).
 const QUEUED_ACCESS_LINES: usize = 8_192;
 
 /// Standard output shared by the two writer threads. Each line is written whole under the

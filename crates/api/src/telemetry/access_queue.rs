@@ -157,3 +157,51 @@ impl Drop for AccessWriter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink the test can read after the writer is gone.
+    #[derive(Clone, Default)]
+    struct Collected(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Collected {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn every_threads_lines_come_out_whole_and_in_its_order_after_the_thread_ended() {
+        let sink = Collected::default();
+        let (queue, writer) = start(sink.clone(), 1_000);
+        let threads: Vec<_> = ["a", "b"]
+            .into_iter()
+            .map(|name| {
+                let queue = queue.clone();
+                std::thread::spawn(move || {
+                    for n in 0..500 {
+                        queue.push_with(|text| text.extend_from_slice(format!("{name} {n}\n").as_bytes()));
+                    }
+                })
+            })
+            .collect();
+        threads.into_iter().for_each(|thread| thread.join().unwrap());
+        drop(writer);
+        let written = String::from_utf8(sink.0.lock().unwrap().clone()).unwrap();
+        for name in ["a", "b"] {
+            let numbers: Vec<usize> =
+                written.lines().filter_map(|line| line.strip_prefix(name)?.trim().parse().ok()).collect();
+            assert_eq!(numbers, (0..500).collect::<Vec<_>>(), "thread {name}'s lines");
+        }
+        assert_eq!(written.lines().count(), 1_000);
+        assert_eq!(queue.dropped(), 0);
+        assert!(lock(&queue.buffers).is_empty(), "ended threads' buffers are let go once written");
+    }
+}
