@@ -83,8 +83,7 @@ mod tests {
         let seen = Seen::default();
         let subscriber = tracing_subscriber::registry().with(filter).with(seen.clone());
         tracing::subscriber::with_default(subscriber, emit_everything);
-        let lines = seen.0.lock().unwrap().clone();
-        lines
+        seen.0.lock().unwrap().clone()
     }
 
     #[test]
