@@ -125,8 +125,23 @@ fn without_origin<B>(answer: Result<ServiceResponse<B>, Error>) -> Answer<B> {
     }
 }
 
+thread_local! {
+    /// This thread's own copy of [`WITHOUT_ORIGIN`]: a header value shared by all workers would
+    /// have its reference count, one cache line, pulled between cores on every request.
+    static MINE: Vec<(HeaderName, HeaderValue)> = WITHOUT_ORIGIN
+        .get()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, value)| Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?)))
+        .collect();
+}
+
 fn add_headers(headers: &mut HeaderMap) {
-    for (name, value) in WITHOUT_ORIGIN.get().into_iter().flatten() {
+    MINE.with(|mine| add(mine, headers));
+}
+
+fn add(mine: &[(HeaderName, HeaderValue)], headers: &mut HeaderMap) {
+    for (name, value) in mine {
         match headers.get(name).filter(|_| name == header::VARY) {
             // As actix-cors does: a `Vary` the answer already has is extended, not replaced.
             Some(existing) => {
@@ -163,14 +178,26 @@ impl<S: Service<ServiceRequest>> Service<ServiceRequest> for Shared<S> {
 #[cfg(test)]
 mod tests {
     use actix_web::http::StatusCode;
-    use actix_web::test::{TestRequest, call_service, init_service};
+    use actix_web::middleware::{Next, from_fn};
+    use actix_web::test::{TestRequest, init_service, try_call_service};
     use actix_web::{App, web};
 
     use super::*;
 
     const SITE: &str = "https://app.example";
 
-    /// Every header of the answer, in a stable order, `date` and the id left out.
+    /// A middleware inside CORS that fails: its error is answered on the way out.
+    async fn fails_on_broken(
+        req: ServiceRequest,
+        next: Next<impl MessageBody + 'static>,
+    ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+        if req.path() == "/broken" {
+            return Err(actix_web::error::ErrorServiceUnavailable("broken"));
+        }
+        next.call(req).await
+    }
+
+    /// Every header of the answer, in a stable order.
     async fn answer_headers(only_with_origin: bool, request: TestRequest) -> (StatusCode, Vec<(String, String)>) {
         let origins = [SITE.to_owned()];
         let routes = |app: &mut web::ServiceConfig| {
@@ -181,13 +208,17 @@ mod tests {
                 )
                 .route("/fails", web::post().to(|| async { HttpResponse::Conflict().finish() }));
         };
-        let response = if only_with_origin {
-            let app = init_service(App::new().wrap(for_origins(&origins)).configure(routes)).await;
-            call_service(&app, request.to_request()).await
+        let answer = if only_with_origin {
+            let app = App::new().wrap(from_fn(fails_on_broken)).wrap(for_origins(&origins)).configure(routes);
+            let app = init_service(app).await;
+            try_call_service(&app, request.to_request()).await.map(|answer| answer.into_parts().1.map_into_boxed_body())
         } else {
-            let app = init_service(App::new().wrap(configured(&origins)).configure(routes)).await;
-            call_service(&app, request.to_request()).await
+            let app = App::new().wrap(from_fn(fails_on_broken)).wrap(configured(&origins)).configure(routes);
+            let app = init_service(app).await;
+            try_call_service(&app, request.to_request()).await.map(|answer| answer.into_parts().1.map_into_boxed_body())
         };
+        // An error reaches the server as an error; the server answers with its response.
+        let response = answer.unwrap_or_else(|error| error.error_response());
         let mut headers: Vec<(String, String)> = response
             .headers()
             .iter()
@@ -214,6 +245,8 @@ mod tests {
                 TestRequest::get().uri("/varies"),
                 TestRequest::post().uri("/fails"),
                 TestRequest::get().uri("/nowhere"),
+                TestRequest::get().uri("/broken"),
+                TestRequest::get().uri("/broken").insert_header((header::ORIGIN, SITE)),
                 TestRequest::get().uri("/ok").insert_header((header::ORIGIN, SITE)),
                 TestRequest::get().uri("/varies").insert_header((header::ORIGIN, SITE)),
                 TestRequest::get().uri("/ok").insert_header((header::ORIGIN, "https://evil.example")),
@@ -235,9 +268,12 @@ mod tests {
 
     #[actix_web::test]
     async fn a_request_without_origin_still_gets_the_cors_headers() {
-        let (status, headers) = answer_headers(true, TestRequest::get().uri("/ok")).await;
-        assert_eq!(status, StatusCode::OK);
-        let names: Vec<&str> = headers.iter().map(|(name, _)| name.as_str()).collect();
-        assert_eq!(names, ["access-control-allow-credentials", "access-control-expose-headers", "vary"]);
+        for (path, status) in [("/ok", StatusCode::OK), ("/broken", StatusCode::SERVICE_UNAVAILABLE)] {
+            let (answered, headers) = answer_headers(true, TestRequest::get().uri(path)).await;
+            assert_eq!(answered, status);
+            let names: Vec<&str> = headers.iter().map(|(name, _)| name.as_str()).collect();
+            let cors = ["access-control-allow-credentials", "access-control-expose-headers", "vary"];
+            assert!(cors.iter().all(|name| names.contains(name)), "{path}: {names:?}");
+        }
     }
 }

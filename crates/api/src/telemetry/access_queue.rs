@@ -18,6 +18,13 @@ use std::time::Duration;
 /// How long a line may wait to be written.
 const WRITE_EVERY: Duration = Duration::from_millis(20);
 
+/// Above this, an emptied buffer is freed rather than passed on for reuse.
+const KEPT_BYTES: usize = 512 * 1024;
+
+/// A thread's buffer takes no more lines beyond this, whatever their number: lines carry the
+/// path a client chose, which can be long.
+const MAX_BYTES: usize = 4 * 1024 * 1024;
+
 #[derive(Debug)]
 pub struct AccessQueue {
     /// Every thread's buffer, by the order they first wrote.
@@ -57,7 +64,7 @@ impl AccessQueue {
                 }
             };
             let mut buffer = lock(buffer);
-            if buffer.lines >= self.capacity {
+            if buffer.lines >= self.capacity || buffer.text.len() >= MAX_BYTES {
                 self.dropped.fetch_add(1, Ordering::Relaxed);
                 return;
             }
@@ -96,6 +103,11 @@ impl AccessQueue {
                 drop(sink.write_all(spare));
                 spare.clear();
                 wrote = true;
+            }
+            // A buffer that grew while the output stalled (or under long paths) is given back,
+            // not kept: a busy worker's 20 ms of lines fit well within this.
+            if spare.capacity() > KEPT_BYTES {
+                *spare = Vec::new();
             }
         }
         wrote
@@ -203,5 +215,34 @@ mod tests {
         assert_eq!(written.lines().count(), 1_000);
         assert_eq!(queue.dropped(), 0);
         assert!(lock(&queue.buffers).is_empty(), "ended threads' buffers are let go once written");
+    }
+
+    #[test]
+    fn long_lines_are_dropped_past_a_threads_share_of_bytes() {
+        let (queue, writer) = start(Collected::default(), 8_192);
+        let long_path = "/".repeat(100_000);
+        for _ in 0..100 {
+            queue.push_with(|text| text.extend_from_slice(long_path.as_bytes()));
+        }
+        let kept = 100 - queue.dropped();
+        assert!(kept as usize * 100_000 <= MAX_BYTES + 100_000, "{kept} long lines kept");
+        assert!(queue.dropped() > 0);
+        drop(writer);
+    }
+
+    #[test]
+    fn a_buffer_grown_by_a_burst_is_given_back_once_written() {
+        let queue =
+            AccessQueue { buffers: Mutex::new(Vec::new()), capacity: 10_000, dropped: AtomicU64::new(0), id: u64::MAX };
+        let long_path = "/".repeat(100_000);
+        for _ in 0..10 {
+            queue.push_with(|text| text.extend_from_slice(long_path.as_bytes()));
+        }
+        let (mut sink, mut spare) = (Vec::new(), Vec::new());
+        assert!(queue.drain_into(&mut sink, &mut spare));
+        assert_eq!(sink.len(), 1_000_000);
+        assert_eq!(spare.capacity(), 0, "the megabyte the burst took is freed");
+        // The thread's own buffer now is the small one it was handed.
+        assert!(MINE.with_borrow(|mine| lock(&mine[0].1).text.capacity()) <= KEPT_BYTES);
     }
 }

@@ -27,14 +27,15 @@ where
 }
 
 /// `directives` as targets and levels, when that is all they are. `EnvFilter` has already
-/// accepted them and skips empty ones, and so does this. Directives with spaces stay with
-/// `EnvFilter`, which reads them in its own way.
+/// accepted them and skips empty ones, and so does this. Directives with spaces, or with an
+/// empty level (`sqlx=`, which `EnvFilter` reads as `trace` and `Targets` as `error`), stay
+/// with `EnvFilter`, which reads them in its own way.
 fn targets(directives: &str) -> Option<Targets> {
     if directives.contains(['[', '{']) || directives.contains(char::is_whitespace) {
         return None;
     }
     let each: Vec<&str> = directives.split(',').filter(|d| !d.is_empty()).collect();
-    if each.is_empty() {
+    if each.is_empty() || each.iter().any(|d| d.ends_with('=')) {
         return None;
     }
     each.join(",").parse().ok()
@@ -114,6 +115,7 @@ mod tests {
             "info,[request{request_id=abc}]=trace",
             "yoshikosan_api[{user}]=debug",
             " info , sqlx=warn ",
+            "info,sqlx=",
         ] {
             assert!(targets(directives).is_none(), "{directives:?}");
         }
@@ -125,6 +127,9 @@ mod tests {
             tracing::info_span!("request").in_scope(|| tracing::debug!(target: "yoshikosan_api", "inside"));
         });
         assert_eq!(*seen.0.lock().unwrap(), [("yoshikosan_api".to_owned(), Level::DEBUG)]);
+        // An empty level means everything to `EnvFilter`, and so it still does.
+        assert_eq!(seen_through(layer(Some("off,sqlx="))), seen_through(EnvFilter::new("off,sqlx=")));
+        assert_eq!(seen_through(layer(Some("off,sqlx="))).len(), 5);
     }
 
     #[test]

@@ -23,8 +23,7 @@ impl<'writer> FormatFields<'writer> for SpanFields {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
             Ok(mut text) => {
                 text.clear();
-                object(&mut Writer::new(&mut *text), &fields)?;
-                let written = writer.write_str(&text);
+                let written = object(&mut Writer::new(&mut *text), &fields).and_then(|()| writer.write_str(&text));
                 if text.capacity() > SCRATCH_KEPT {
                     *text = String::new();
                 }
