@@ -61,6 +61,13 @@ mod tests {
         }
     }
 
+    /// Tests on other threads install subscribers of their own at the same time, and tracing
+    /// keeps one global guess of the most verbose level any of them wants: computed again here,
+    /// with this thread's subscriber in place, it cannot be another's stale one.
+    fn settle_interest() {
+        tracing::callsite::rebuild_interest_cache();
+    }
+
     /// One event at each level, on targets an operator filters by.
     fn emit_everything() {
         macro_rules! at_every_level {
@@ -83,7 +90,10 @@ mod tests {
     fn seen_through<L: Layer<tracing_subscriber::Registry> + Send + Sync>(filter: L) -> Vec<(String, Level)> {
         let seen = Seen::default();
         let subscriber = tracing_subscriber::registry().with(filter).with(seen.clone());
-        tracing::subscriber::with_default(subscriber, emit_everything);
+        tracing::subscriber::with_default(subscriber, || {
+            settle_interest();
+            emit_everything();
+        });
         seen.0.lock().unwrap().clone()
     }
 
@@ -123,6 +133,7 @@ mod tests {
         let seen = Seen::default();
         let subscriber = tracing_subscriber::registry().with(layer(Some("warn,[request]=debug"))).with(seen.clone());
         tracing::subscriber::with_default(subscriber, || {
+            settle_interest();
             tracing::debug!(target: "yoshikosan_api", "outside");
             tracing::info_span!("request").in_scope(|| tracing::debug!(target: "yoshikosan_api", "inside"));
         });
