@@ -142,7 +142,9 @@ fn add_headers(headers: &mut HeaderMap) {
 
 fn add(mine: &[(HeaderName, HeaderValue)], headers: &mut HeaderMap) {
     for (name, value) in mine {
-        match headers.get(name).filter(|_| name == header::VARY) {
+        // Only `Vary` is looked up first: the others are inserted whatever is there.
+        let existing = if name == header::VARY { headers.get(name) } else { None };
+        match existing {
             // As actix-cors does: a `Vary` the answer already has is extended, not replaced.
             Some(existing) => {
                 let mut joined = existing.as_bytes().to_vec();

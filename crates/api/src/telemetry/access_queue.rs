@@ -221,12 +221,17 @@ mod tests {
     fn long_lines_are_dropped_past_a_threads_share_of_bytes() {
         // No writer: nothing takes the buffer away while the lines arrive.
         let queue = unwritten(8_192);
-        let long_path = "/".repeat(100_000);
-        for _ in 0..100 {
-            queue.push_with(|text| text.extend_from_slice(long_path.as_bytes()));
-        }
+        push_long_lines(&queue, 100);
         let kept = MAX_BYTES.div_ceil(100_000) as u64;
         assert_eq!(queue.dropped(), 100 - kept, "lines beyond {MAX_BYTES} bytes are dropped and counted");
+    }
+
+    /// `count` lines of 100,000 bytes each, as a client's very long path makes.
+    fn push_long_lines(queue: &AccessQueue, count: usize) {
+        let long_path = "/".repeat(100_000);
+        for _ in 0..count {
+            queue.push_with(|text| text.extend_from_slice(long_path.as_bytes()));
+        }
     }
 
     fn unwritten(capacity: usize) -> AccessQueue {
@@ -236,10 +241,7 @@ mod tests {
     #[test]
     fn a_buffer_grown_by_a_burst_is_given_back_once_written() {
         let queue = unwritten(10_000);
-        let long_path = "/".repeat(100_000);
-        for _ in 0..10 {
-            queue.push_with(|text| text.extend_from_slice(long_path.as_bytes()));
-        }
+        push_long_lines(&queue, 10);
         let (mut sink, mut spare) = (Vec::new(), Vec::new());
         assert!(queue.drain_into(&mut sink, &mut spare));
         assert_eq!(sink.len(), 1_000_000);
