@@ -4,7 +4,6 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use secrecy::ExposeSecret;
 use yoshikosan_domain::ports::FailureCounter;
@@ -159,7 +158,7 @@ fn serve(listener: TcpListener, settings: &Settings, state: AppState) -> std::io
             .app_data(json)
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .wrap(cors::for_origins(&origins.0))
-            .wrap(from_fn(request_envelope::wrap))
+            .wrap(request_envelope::Envelope)
             .configure(routes::serve)
             .configure(routes::docs::configure)
             .app_data(docs.clone())

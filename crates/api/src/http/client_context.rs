@@ -7,8 +7,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 use yoshikosan_domain::ClientInfo;
 
-use super::client_ip::ClientIp;
-use super::request_id::RequestId;
+use super::request_envelope::RequestContext;
 
 const MAX_USER_AGENT_CHARS: usize = 512;
 
@@ -30,8 +29,10 @@ impl FromRequest for ClientContext {
             .get(header::USER_AGENT)
             .and_then(|v| v.to_str().ok())
             .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
-        let ip = req.extensions().get::<ClientIp>().map(|c| c.0.to_string());
-        let request_id = req.extensions().get::<RequestId>().map(|r| r.as_str().to_owned()).unwrap_or_default();
+        let extensions = req.extensions();
+        let context = extensions.get::<RequestContext>();
+        let ip = context.and_then(|c| c.client_ip).map(|ip| ip.to_string());
+        let request_id = context.map(|c| c.id.as_str().to_owned()).unwrap_or_default();
         ready(Ok(Self { info: ClientInfo { user_agent, ip }, request_id }))
     }
 }

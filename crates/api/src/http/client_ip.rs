@@ -13,10 +13,6 @@ use ipnet::IpNet;
 #[derive(Debug, Clone, Default)]
 pub struct TrustedProxies(pub Arc<Vec<IpNet>>);
 
-/// Set on every request by the request envelope, from [`of`].
-#[derive(Debug, Clone, Copy)]
-pub struct ClientIp(pub IpAddr);
-
 impl TrustedProxies {
     fn trusts(&self, ip: IpAddr) -> bool {
         self.0.iter().any(|net| net.contains(&ip))
