@@ -4,6 +4,7 @@
 
 use actix_web::http::header::HeaderName;
 use actix_web::http::header::{HeaderMap, HeaderValue};
+use actix_web::web::Bytes;
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const MAX_LENGTH: usize = 128;
@@ -23,10 +24,12 @@ impl RequestId {
     }
 
     fn new() -> Self {
-        let mut buffer = uuid::Uuid::encode_buffer();
-        let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buffer);
-        // A hyphenated UUID is always a valid header value.
-        Self(HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("invalid")))
+        let mut text = [0; uuid::fmt::Hyphenated::LENGTH];
+        uuid::Uuid::new_v4().hyphenated().encode_lower(&mut text);
+        // Owned by the bytes themselves: one allocation, and its copies (the response header,
+        // the request's extensions) share it. A hyphenated UUID is always a valid header value.
+        let shared = Bytes::from_owner(UuidText(text));
+        Self(HeaderValue::from_maybe_shared(shared).unwrap_or_else(|_| HeaderValue::from_static("invalid")))
     }
 
     /// Only the characters [`accept`] lets through, so it needs no escaping anywhere.
@@ -36,6 +39,14 @@ impl RequestId {
 
     pub fn header_value(&self) -> HeaderValue {
         self.0.clone()
+    }
+}
+
+struct UuidText([u8; uuid::fmt::Hyphenated::LENGTH]);
+
+impl AsRef<[u8]> for UuidText {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
     }
 }
 
