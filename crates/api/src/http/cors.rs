@@ -3,8 +3,10 @@
 //! Only a browser's cross-origin request carries `Origin` (and a preflight is an `OPTIONS`).
 //! For every other request actix-cors adds the same three headers (`Vary`, the exposed headers,
 //! credentials) at the price of a boxed future and a pass over the response, paid on every
-//! request. Those headers are learnt from actix-cors itself when the worker starts, so a request
-//! without `Origin` is answered exactly as actix-cors would answer it.
+//! request. Of those, a request without `Origin` needs only `Vary`, so that no cache hands its
+//! answer to a request that has one: a browser reads the credentials and exposed-headers
+//! headers only in answer to a CORS request, which always carries `Origin`. That `Vary` is
+//! learnt from actix-cors itself when the worker starts, so it is the one actix-cors writes.
 
 use std::rc::Rc;
 use std::sync::OnceLock;
@@ -37,8 +39,8 @@ fn configured(origins: &[String]) -> Cors {
         .max_age(3600)
 }
 
-/// The headers actix-cors gives a response to a request without `Origin`. The same for every
-/// worker: they depend on the configuration alone, which is the same for all.
+/// The `Vary` actix-cors gives a response to a request without `Origin`. The same for every
+/// worker: it depends on the configuration alone, which is the same for all.
 static WITHOUT_ORIGIN: OnceLock<Vec<(HeaderName, HeaderValue)>> = OnceLock::new();
 
 #[derive(Debug)]
@@ -70,7 +72,7 @@ where
     }
 }
 
-/// What actix-cors adds to an empty answer to a plain `GET` without `Origin`.
+/// The `Vary` actix-cors adds to an empty answer to a plain `GET` without `Origin`.
 async fn headers_without_origin(cors: &Cors) -> Result<Vec<(HeaderName, HeaderValue)>, ()> {
     let empty = actix_web::dev::fn_service(|req: ServiceRequest| async {
         Ok::<_, Error>(req.into_response(HttpResponse::Ok().finish()))
@@ -78,7 +80,8 @@ async fn headers_without_origin(cors: &Cors) -> Result<Vec<(HeaderName, HeaderVa
     let probe = cors.new_transform(empty).await?;
     let request = actix_web::test::TestRequest::get().uri("/").to_srv_request();
     let answer = probe.call(request).await.map_err(drop)?;
-    Ok(answer.headers().iter().map(|(name, value)| (name.clone(), value.clone())).collect())
+    let vary = answer.headers().get_all(header::VARY).map(|value| (header::VARY, value.clone()));
+    Ok(vary.collect())
 }
 
 #[derive(Debug)]
@@ -142,16 +145,14 @@ fn add_headers(headers: &mut HeaderMap) {
 
 fn add(mine: &[(HeaderName, HeaderValue)], headers: &mut HeaderMap) {
     for (name, value) in mine {
-        // Only `Vary` is looked up first: the others are inserted whatever is there.
-        let existing = if name == header::VARY { headers.get(name) } else { None };
-        match existing {
+        match headers.get(name) {
             // As actix-cors does: a `Vary` the answer already has is extended, not replaced.
             Some(existing) => {
                 let mut joined = existing.as_bytes().to_vec();
                 joined.extend_from_slice(b", ");
                 joined.extend_from_slice(value.as_bytes());
                 if let Ok(joined) = HeaderValue::from_bytes(&joined) {
-                    headers.insert(header::VARY, joined);
+                    headers.insert(name.clone(), joined);
                 }
             }
             None => drop(headers.insert(name.clone(), value.clone())),
@@ -239,6 +240,15 @@ mod tests {
         (response.status(), headers)
     }
 
+    /// What actix-cors gives a request, less what only a CORS request reads when it has no `Origin`.
+    async fn expected_headers(request: TestRequest, cross_origin: bool) -> (StatusCode, Vec<(String, String)>) {
+        let (status, mut headers) = answer_headers(false, request).await;
+        if !cross_origin {
+            headers.retain(|(name, _)| !name.starts_with("access-control-"));
+        }
+        (status, headers)
+    }
+
     #[actix_web::test]
     async fn every_request_is_answered_as_actix_cors_answers_it() {
         let requests = || {
@@ -261,21 +271,29 @@ mod tests {
                 TestRequest::default().method(Method::OPTIONS).uri("/ok"),
             ]
         };
-        let labels = requests().map(|request| format!("{:?}", request.to_http_request().head()));
-        for ((plain, ours), label) in requests().into_iter().zip(requests()).zip(labels) {
-            let expected = answer_headers(false, plain).await;
+        let heads = requests().map(|request| request.to_http_request());
+        for ((plain, ours), head) in requests().into_iter().zip(requests()).zip(heads) {
+            let cross_origin = head.headers().contains_key(header::ORIGIN) || head.method() == Method::OPTIONS;
+            let label = format!("{:?}", head.head());
+            let expected = expected_headers(plain, cross_origin).await;
             assert_eq!(answer_headers(true, ours).await, expected, "for {label}");
         }
     }
 
     #[actix_web::test]
-    async fn a_request_without_origin_still_gets_the_cors_headers() {
+    async fn a_request_without_origin_gets_vary_and_no_other_cors_header() {
         for (path, status) in [("/ok", StatusCode::OK), ("/broken", StatusCode::SERVICE_UNAVAILABLE)] {
             let (answered, headers) = answer_headers(true, TestRequest::get().uri(path)).await;
             assert_eq!(answered, status);
+            let vary = headers.iter().find(|(name, _)| name == "vary").map(|(_, value)| value.as_str());
+            assert_eq!(vary, Some("Origin, Access-Control-Request-Method, Access-Control-Request-Headers"), "{path}");
             let names: Vec<&str> = headers.iter().map(|(name, _)| name.as_str()).collect();
-            let cors = ["access-control-allow-credentials", "access-control-expose-headers", "vary"];
-            assert!(cors.iter().all(|name| names.contains(name)), "{path}: {names:?}");
+            assert!(!names.iter().any(|name| name.starts_with("access-control-")), "{path}: {names:?}");
         }
+        let (_, with_origin) =
+            answer_headers(true, TestRequest::get().uri("/ok").insert_header((header::ORIGIN, SITE))).await;
+        let names: Vec<&str> = with_origin.iter().map(|(name, _)| name.as_str()).collect();
+        let cors = ["access-control-allow-credentials", "access-control-allow-origin", "access-control-expose-headers"];
+        assert!(cors.iter().all(|name| names.contains(name)), "with Origin: {names:?}");
     }
 }
