@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use actix_web::http::header::ContentType;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -75,7 +75,8 @@ pub async fn health_ready(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = LivenessResponse)))]
 #[get("/health/live")]
 pub async fn health_live() -> HttpResponse {
-    HttpResponse::Ok().insert_header(ContentType::json()).body(ALIVE)
+    // A static value: `ContentType::json()` would build its header value on every request.
+    HttpResponse::Ok().insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json"))).body(ALIVE)
 }
 
 /// What `web::Json(LivenessResponse { status: "alive" })` writes, written once: probes and load
