@@ -8,6 +8,8 @@ use uuid::Uuid;
 use yoshikosan_domain::ports::{TokenCodec, TokenError};
 use yoshikosan_domain::{AccessClaims, SessionId, UserId};
 
+use crate::verified_tokens::{self, CodecId};
+
 /// HS256 keys shorter than the hash output weaken it; production refuses them.
 pub const MIN_SECRET_BYTES: usize = 32;
 
@@ -22,6 +24,7 @@ struct Claims {
 /// Access tokens as HS256 JWTs. Only HS256 is accepted: `alg: none` and every other algorithm
 /// are refused before the signature is even looked at.
 pub struct JwtCodec {
+    id: CodecId,
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
@@ -36,7 +39,12 @@ impl JwtCodec {
         validation.validate_exp = false;
         validation.leeway = 0;
         validation.required_spec_claims = HashSet::from(["exp".to_owned(), "sub".to_owned()]);
-        Self { encoding: EncodingKey::from_secret(key), decoding: DecodingKey::from_secret(key), validation }
+        Self {
+            id: CodecId::next(),
+            encoding: EncodingKey::from_secret(key),
+            decoding: DecodingKey::from_secret(key),
+            validation,
+        }
     }
 }
 
@@ -59,6 +67,18 @@ impl TokenCodec for JwtCodec {
     }
 
     fn decode(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        if let Some(claims) = verified_tokens::recall(self.id, token) {
+            return Ok(claims);
+        }
+        let claims = self.verify(token)?;
+        verified_tokens::remember(self.id, token, &claims);
+        Ok(claims)
+    }
+}
+
+impl JwtCodec {
+    /// The whole check: the algorithm, the signature, the claims.
+    fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
         let data =
             jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|_| TokenError::Invalid)?;
         let at = |secs| DateTime::<Utc>::from_timestamp(secs, 0).ok_or(TokenError::Invalid);
@@ -112,6 +132,21 @@ mod tests {
         claims.expires_at = claims.issued_at - chrono::Duration::hours(2);
         let token = codec().encode(&claims).unwrap();
         assert_eq!(codec().decode(&token).unwrap().expires_at, claims.expires_at);
+    }
+
+    #[test]
+    fn a_token_once_accepted_is_accepted_again_by_its_key_alone() {
+        let codec = codec();
+        let claims = claims();
+        let token = codec.encode(&claims).unwrap();
+        assert_eq!(codec.decode(&token).unwrap(), claims);
+        assert_eq!(codec.decode(&token).unwrap(), claims, "again, as remembered");
+        let other = JwtCodec::new(&SecretString::from("another-secret-another-secret-xx"));
+        assert_eq!(other.decode(&token), Err(TokenError::Invalid), "another key on the same thread");
+        let parts: Vec<&str> = token.split('.').collect();
+        let payload = b64(json!({"sub": Uuid::nil(), "sid": Uuid::nil(), "iat": 1, "exp": 4_000_000_000_i64}));
+        let forged = format!("{}.{payload}.{}", parts[0], parts[2]);
+        assert_eq!(codec.decode(&forged), Err(TokenError::Invalid), "its signature on another payload");
     }
 
     #[test]

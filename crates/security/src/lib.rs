@@ -6,6 +6,7 @@ mod cookie_cipher;
 mod fair_hashing_gate;
 mod jwt_codec;
 mod link_sealer;
+mod verified_tokens;
 
 pub use bcrypt_hasher::{BcryptHasher, HASH_QUEUE_WAIT_SECONDS, HASHES_IN_FLIGHT};
 pub use cookie_cipher::CookieCipher;
