@@ -92,7 +92,7 @@ impl JwtCodec {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use jsonwebtoken::{Algorithm, EncodingKey, Header};
     use serde_json::json;
 
@@ -104,7 +104,7 @@ mod tests {
         JwtCodec::new(&SecretString::from(SECRET))
     }
 
-    fn claims() -> AccessClaims {
+    pub(crate) fn claims() -> AccessClaims {
         let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
         AccessClaims {
             user_id: UserId::generate(),

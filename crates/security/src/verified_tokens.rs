@@ -79,20 +79,8 @@ pub fn kept() -> usize {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, Utc};
-    use yoshikosan_domain::{SessionId, UserId};
-
     use super::*;
-
-    fn claims() -> AccessClaims {
-        let now = DateTime::from_timestamp(Utc::now().timestamp(), 0).unwrap();
-        AccessClaims {
-            user_id: UserId::generate(),
-            session_id: SessionId::generate(),
-            issued_at: now,
-            expires_at: now + chrono::Duration::hours(1),
-        }
-    }
+    use crate::jwt_codec::tests::claims;
 
     #[test]
     fn only_the_same_token_of_the_same_codec_is_recalled() {

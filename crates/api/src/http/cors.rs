@@ -179,7 +179,7 @@ impl<S: Service<ServiceRequest>> Service<ServiceRequest> for Shared<S> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use actix_web::http::StatusCode;
     use actix_web::middleware::{Next, from_fn};
     use actix_web::test::{TestRequest, init_service, try_call_service};
@@ -189,8 +189,9 @@ mod tests {
 
     const SITE: &str = "https://app.example";
 
-    /// A middleware inside CORS that fails: its error is answered on the way out.
-    async fn fails_on_broken(
+    /// A middleware that fails on `/broken`, as actix-cors does on a refused preflight: its
+    /// error is answered on the way out.
+    pub(crate) async fn fails_on_broken(
         req: ServiceRequest,
         next: Next<impl MessageBody + 'static>,
     ) -> Result<ServiceResponse<impl MessageBody>, Error> {

@@ -190,22 +190,12 @@ impl Answered {
 #[cfg(test)]
 mod tests {
     use actix_web::http::header::{self, HeaderValue};
-    use actix_web::middleware::{Next, from_fn};
+    use actix_web::middleware::from_fn;
     use actix_web::test::{TestRequest, init_service, try_call_service};
     use actix_web::{App, HttpRequest, HttpResponse, web};
 
     use super::*;
-
-    /// A middleware inside the envelope that fails, as actix-cors does on a refused preflight.
-    async fn fails_on_broken(
-        req: ServiceRequest,
-        next: Next<impl MessageBody + 'static>,
-    ) -> Result<ServiceResponse<impl MessageBody>, Error> {
-        if req.path() == "/broken" {
-            return Err(actix_web::error::ErrorServiceUnavailable("broken"));
-        }
-        next.call(req).await
-    }
+    use crate::http::cors::tests::fails_on_broken;
 
     /// The request's id and client address as a handler finds them.
     async fn context(req: HttpRequest) -> HttpResponse {
