@@ -19,11 +19,13 @@ use actix_web::http::header::HeaderMap;
 use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpMessage, ResponseError};
 use pin_project_lite::pin_project;
-use tracing::Span;
+use tracing::Instrument;
+use tracing::instrument::Instrumented;
 
 use super::client_ip;
 use super::request_id::{REQUEST_ID, RequestId};
 use super::{body_deadline, csrf, request_metrics, security_headers};
+use crate::error::ApiError;
 use crate::telemetry::access_log::{self, AccessLine};
 
 /// Kept in the request's extensions for the handlers: one entry rather than one per fact,
@@ -86,10 +88,10 @@ where
             Some(refusal) => Stage::Refused { response: Some(req.into_response(refusal.error_response())) },
             None => {
                 body_deadline::limit(&mut req);
-                Stage::Inner { future: self.inner.call(req) }
+                Stage::Inner { future: self.inner.call(req).instrument(span) }
             }
         };
-        Enveloped { stage, span, answered: Answered { id, method, client_ip, docs, started } }
+        Enveloped { stage, answered: Answered { id, method, client_ip, docs, started } }
     }
 }
 
@@ -98,7 +100,6 @@ pin_project! {
     pub struct Enveloped<F> {
         #[pin]
         stage: Stage<F>,
-        span: Span,
         answered: Answered,
     }
 }
@@ -107,7 +108,11 @@ pin_project! {
     #[project = StageProjection]
     enum Stage<F> {
         Refused { response: Option<ServiceResponse> },
-        Inner { #[pin] future: F },
+        // Inside the request's span whenever it runs: each poll, and its drop when the client
+        // goes away before the answer, so that every line written meanwhile carries the id.
+        Inner { #[pin] future: Instrumented<F> },
+        // Counted and logged: polled again, it answers nothing more.
+        Answered,
     }
 }
 
@@ -119,19 +124,21 @@ where
     type Output = Result<ServiceResponse<EitherBody<B>>, Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let this = self.project();
-        let outcome = match this.stage.project() {
-            StageProjection::Refused { response } => match response.take() {
-                Some(response) => Ok(response.map_into_right_body()),
-                None => Err(actix_web::error::ErrorInternalServerError("polled after it was answered")),
-            },
+        let mut this = self.project();
+        let outcome = match this.stage.as_mut().project() {
+            StageProjection::Refused { response } => response.take().map(|r| Ok(r.map_into_right_body())),
             StageProjection::Inner { future } => {
-                // Every line written while the request is worked on carries its id.
-                let _in_request = this.span.enter();
-                std::task::ready!(future.poll(cx)).map(ServiceResponse::map_into_left_body)
+                Some(std::task::ready!(future.poll(cx)).map(ServiceResponse::map_into_left_body))
             }
+            StageProjection::Answered => None,
         };
-        Poll::Ready(this.answered.answer(outcome))
+        this.stage.set(Stage::Answered);
+        Poll::Ready(match outcome {
+            Some(outcome) => this.answered.answer(outcome),
+            None => {
+                Err(ApiError::Internal(Box::new(std::io::Error::other("a request polled after its answer"))).into())
+            }
+        })
     }
 }
 
@@ -236,6 +243,23 @@ mod tests {
         assert_eq!(body, format!("{id} 192.0.2.7"));
         let kept = answer(TestRequest::get().uri("/context").insert_header((REQUEST_ID, "trace-1"))).await;
         assert_eq!(assert_enveloped(&kept), "trace-1");
+    }
+
+    #[actix_web::test]
+    async fn an_answer_polled_again_is_an_error_not_a_second_answer() {
+        let app = App::new().wrap(Envelope).route("/context", web::get().to(context));
+        let app = init_service(app).await;
+        for request in [
+            TestRequest::get().uri("/context"),
+            TestRequest::post().uri("/context").insert_header((header::ORIGIN, "https://evil.example")),
+        ] {
+            let mut answer = std::pin::pin!(app.call(request.to_request()));
+            let first = std::future::poll_fn(|cx| answer.as_mut().poll(cx)).await;
+            assert!(first.is_ok());
+            let again = std::future::poll_fn(|cx| answer.as_mut().poll(cx)).await;
+            let status = again.err().map(|error| error.as_response_error().status_code());
+            assert_eq!(status, Some(StatusCode::INTERNAL_SERVER_ERROR));
+        }
     }
 
     #[actix_web::test]
