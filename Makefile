@@ -21,8 +21,15 @@ BUN ?= bun
 CARGO ?= cargo
 # The service's own binary runs the database and configuration commands, reading the
 # configuration as the service does. Not --quiet: a first build takes minutes, and cargo's
-# progress says so.
+# progress says so. YOSHIKOSAN_BIN=path runs a binary already built instead (CI runs the one
+# its tests built, rather than building the service again with other features).
+ifdef YOSHIKOSAN_BIN
+YOSHIKOSAN = $(YOSHIKOSAN_BIN)
+BUILD_YOSHIKOSAN = :
+else
 YOSHIKOSAN = $(CARGO) run --bin yoshikosan --
+BUILD_YOSHIKOSAN = $(CARGO) build --bin yoshikosan
+endif
 ENV_FILE ?= .env
 FUZZ_TIME ?= 300
 FUZZ_TARGETS ?= email_parse password_policy jwt_verify problem_json
@@ -34,7 +41,7 @@ DATABASE_OF = url=$${DATABASE_URL:-$$(test -f .env && awk '/^[[:space:]]*DATABAS
 	url=$${url:-sqlite://yoshikosan.db?mode=rwc}
 # Sets $shown to the database a db-* command will change, as the service itself reads and
 # shows it (check-config: the same .env parser, the password hidden).
-DATABASE_SHOWN = $(CARGO) build --bin yoshikosan; shown=$$($(YOSHIKOSAN) check-config 2>/dev/null | sed -n 's/^DATABASE_URL *//p'); \
+DATABASE_SHOWN = $(BUILD_YOSHIKOSAN); shown=$$($(YOSHIKOSAN) check-config 2>/dev/null | sed -n 's/^DATABASE_URL *//p'); \
 	shown=$${shown:-the configured database (make env-check says why the configuration is refused)}
 # True (exit 0) when the stack's PostgreSQL container is up.
 STACK_UP = $(DC) exec -T postgres pg_isready -q </dev/null >/dev/null 2>&1

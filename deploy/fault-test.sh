@@ -23,8 +23,13 @@ out=target/fault
 prefix=fault$(date +%s)
 pg() { pg_ctlcluster --skip-systemctl-redirect "$cluster" main "$1"; }
 
-echo "==> building the service"
-cargo build --quiet -p yoshikosan-api --bin yoshikosan
+# YOSHIKOSAN_BIN: a binary already built (CI's, from its tests); otherwise built here.
+bin=${YOSHIKOSAN_BIN:-}
+if [[ -z $bin ]]; then
+    echo "==> building the service"
+    cargo build --quiet -p yoshikosan-api --bin yoshikosan
+    bin=target/debug/yoshikosan
+fi
 rm -rf "$out" && mkdir -p "$out"
 pg start &>/dev/null || true
 psql "$admin" -qc "drop database if exists $database" -c "create database $database"
@@ -37,7 +42,7 @@ trap cleanup EXIT
 # is lifted, since this test is about the database, not the limits.
 env -i PATH="$PATH" HOST=127.0.0.1 PORT="$port" DATABASE_URL="$url" BCRYPT_COST=10 RATE_LIMIT_MAX_PER_IP=1000000 \
     SECRET_KEY=fault-test-secret-key-0123456789abcdef01 LOG_FORMAT=json RUST_LOG=info \
-    target/debug/yoshikosan >"$out/service.log" 2>&1 &
+    "$bin" >"$out/service.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
 
