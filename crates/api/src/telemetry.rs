@@ -13,6 +13,7 @@ use self::use_case_timings::UseCaseTimings;
 pub mod access_log;
 mod access_queue;
 mod log_filter;
+pub mod request_scope;
 mod span_fields;
 mod use_case_timings;
 
@@ -70,27 +71,31 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
     // a request's lines then show where its time went. The session check's span is at debug level,
     // so the hot path adds no line unless asked to.
     let installed = match format {
-        LogFormat::Json => registry
-            .with(
-                fmt::layer()
-                    .json()
-                    .flatten_event(true)
-                    // Every enclosing span, so a use case's lines keep the request's id; the
-                    // current one is the list's last, not written a second time.
-                    .with_current_span(false)
-                    .with_span_list(true)
-                    .fmt_fields(span_fields::SpanFields)
-                    .with_writer(writer),
-            )
-            .with(UseCaseTimings)
-            .try_init(),
+        LogFormat::Json => {
+            // Every enclosing span, so a use case's lines keep the request's id; the current
+            // one is the list's last, not written a second time.
+            let lines = fmt::format().json().flatten_event(true).with_current_span(false).with_span_list(true);
+            registry
+                .with(
+                    fmt::layer()
+                        .event_format(request_scope::WithRequest(lines))
+                        .fmt_fields(span_fields::SpanFields)
+                        .with_writer(writer),
+                )
+                .with(UseCaseTimings)
+                .try_init()
+        }
         // Colour for a person at a terminal, never escape codes in a file or a pipe.
         LogFormat::Pretty => {
             let colour = std::io::stdout().is_terminal();
             registry.with(fmt::layer().with_ansi(colour).with_writer(writer)).with(UseCaseTimings).try_init()
         }
     };
-    drop(installed);
+    // Requests open spans only where something reads them: the readable format shows them, and
+    // a filter on spans selects by them. The JSON lines name their request without one.
+    if installed.is_ok() {
+        request_scope::open_spans(format == LogFormat::Pretty || log_filter::reads_spans(filter));
+    }
     guard
 }
 

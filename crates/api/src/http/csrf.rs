@@ -10,6 +10,7 @@ use actix_web::dev::ServiceRequest;
 use actix_web::http::{Method, header};
 
 use crate::error::ApiError;
+use crate::telemetry::request_scope::RequestLog;
 
 #[derive(Debug, Clone)]
 pub struct AllowedOrigins(pub Arc<Vec<String>>);
@@ -18,9 +19,9 @@ fn is_state_changing(method: &Method) -> bool {
     matches!(*method, Method::POST | Method::PUT | Method::PATCH | Method::DELETE)
 }
 
-/// The refusal of a cross-site state-changing request, if this is one, logged in `span`: the
-/// request's, entered only for a refusal.
-pub fn refusal(req: &ServiceRequest, span: &tracing::Span) -> Option<ApiError> {
+/// The refusal of a cross-site state-changing request, if this is one, logged as part of the
+/// request.
+pub fn refusal(req: &ServiceRequest, request: &RequestLog) -> Option<ApiError> {
     let guarded = is_state_changing(req.method()) && !req.headers().contains_key(header::AUTHORIZATION);
     let origin = req.headers().get(header::ORIGIN).filter(|_| guarded)?;
     let allowed = req.app_data::<AllowedOrigins>().is_some_and(|allowed| {
@@ -29,6 +30,6 @@ pub fn refusal(req: &ServiceRequest, span: &tracing::Span) -> Option<ApiError> {
     if allowed {
         return None;
     }
-    span.in_scope(|| tracing::warn!(origin = ?origin, "refused a cross-site state-changing request"));
+    request.in_scope(|| tracing::warn!(origin = ?origin, "refused a cross-site state-changing request"));
     Some(ApiError::CsrfRejected)
 }

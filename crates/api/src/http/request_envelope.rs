@@ -1,5 +1,5 @@
 //! What every request gets, in one middleware, the outermost: its id (`x-request-id`), its
-//! client's address, a tracing span carrying the id, the CSRF check, the body's deadline, the
+//! client's address, its log scope (every line written during it carries the id), the CSRF check, the body's deadline, the
 //! security headers, its count and time in `/metrics`, and its access-log line. One pass
 //! instead of a middleware each: every layer costs a boxed future and a trip through the
 //! response, which on a small request added up to more than the request's own work. For the
@@ -15,11 +15,11 @@ use std::time::{Duration, Instant};
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::error::InternalError;
-use actix_web::http::header::HeaderMap;
+use actix_web::http::header::{HeaderMap, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpMessage, ResponseError};
 use pin_project_lite::pin_project;
-use tracing::Instrument;
+use tokio::task::futures::TaskLocalFuture;
 use tracing::instrument::Instrumented;
 
 use super::client_ip;
@@ -27,6 +27,7 @@ use super::request_id::{REQUEST_ID, RequestId};
 use super::{body_deadline, csrf, request_metrics, security_headers};
 use crate::error::ApiError;
 use crate::telemetry::access_log::{self, AccessLine};
+use crate::telemetry::request_scope::RequestLog;
 
 /// Kept in the request's extensions for the handlers: one entry rather than one per fact,
 /// since each entry is an allocation of its own.
@@ -80,15 +81,13 @@ where
         let docs = security_headers::is_docs(req.match_info().as_str());
         let method = req.method().clone();
         req.extensions_mut().insert(RequestContext { id: id.clone(), client_ip });
-        // Only the id: the rest of the request is on its access line, found by the id. A field
-        // costs its formatting on every request, whether or not a line is ever written inside
-        // it. Always a root: a request is never inside another.
-        let span = tracing::info_span!(parent: None, "request", request_id = id.as_str());
-        let stage = match csrf::refusal(&req, &span) {
+        // Only the id: the rest of the request is on its access line, found by the id.
+        let log = RequestLog::open(id.header_value());
+        let stage = match csrf::refusal(&req, &log) {
             Some(refusal) => Stage::Refused { response: Some(req.into_response(refusal.error_response())) },
             None => {
                 body_deadline::limit(&mut req);
-                Stage::Inner { future: self.inner.call(req).instrument(span) }
+                Stage::Inner { future: log.around(self.inner.call(req)) }
             }
         };
         Enveloped { stage, answered: Answered { id, method, client_ip, docs, started } }
@@ -108,9 +107,9 @@ pin_project! {
     #[project = StageProjection]
     enum Stage<F> {
         Refused { response: Option<ServiceResponse> },
-        // Inside the request's span whenever it runs: each poll, and its drop when the client
-        // goes away before the answer, so that every line written meanwhile carries the id.
-        Inner { #[pin] future: Instrumented<F> },
+        // Part of the request whenever it runs: each poll, and its drop when the client goes
+        // away before the answer, so that every line written meanwhile carries the id.
+        Inner { #[pin] future: Instrumented<TaskLocalFuture<HeaderValue, F>> },
         // Counted and logged: polled again, it answers nothing more.
         Answered,
     }

@@ -1,6 +1,6 @@
 //! `x-request-id` on every response: the client's own when it sent a sane one, else a new
-//! UUID. The same id names the request's tracing span and its access-log line, so every log
-//! line of a request can be found from the id a user reports.
+//! UUID. The same id is on every log line of the request and on its access-log line, so they
+//! can all be found from the id a user reports.
 
 use actix_web::http::header::HeaderName;
 use actix_web::http::header::{HeaderMap, HeaderValue};

@@ -19,11 +19,21 @@ pub fn layer<S>(directives: Option<&str>) -> Box<dyn Layer<S> + Send + Sync>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
-    let directives = directives.filter(|d| EnvFilter::try_new(d).is_ok()).unwrap_or(DEFAULT);
+    let directives = chosen(directives);
     match targets(directives) {
         Some(targets) => Box::new(targets),
         None => Box::new(EnvFilter::new(directives)),
     }
+}
+
+/// Whether the filter for `directives` reads spans (it is `EnvFilter`'s): requests then open
+/// theirs, for directives such as `[request]=debug` to find.
+pub fn reads_spans(directives: Option<&str>) -> bool {
+    targets(chosen(directives)).is_none()
+}
+
+fn chosen(directives: Option<&str>) -> &str {
+    directives.filter(|d| EnvFilter::try_new(d).is_ok()).unwrap_or(DEFAULT)
 }
 
 /// `directives` as targets and levels, when that is all they are. `EnvFilter` has already
