@@ -21,10 +21,10 @@ BUN ?= bun
 CARGO ?= cargo
 # The service's own binary runs the database and configuration commands, reading the
 # configuration as the service does. Not --quiet: a first build takes minutes, and cargo's
-# progress says so. YOSHIKOSAN_BIN=path runs a binary already built instead (CI runs the one
-# its tests built, rather than building the service again with other features).
-ifdef YOSHIKOSAN_BIN
-YOSHIKOSAN = $(YOSHIKOSAN_BIN)
+# progress says so. BACKEND_BIN=/absolute/path runs a binary already built instead (CI runs the
+# one its tests built, rather than building the service again with other features).
+ifdef BACKEND_BIN
+YOSHIKOSAN = $(BACKEND_BIN)
 BUILD_YOSHIKOSAN = :
 else
 YOSHIKOSAN = $(CARGO) run --bin yoshikosan --

@@ -30,6 +30,7 @@ if [[ -z $bin ]]; then
     cargo build --quiet -p yoshikosan-api --bin yoshikosan
     bin=target/debug/yoshikosan
 fi
+[[ -x $bin ]] || { echo "no service binary at $bin (YOSHIKOSAN_BIN)" >&2; exit 2; }
 rm -rf "$out" && mkdir -p "$out"
 pg start &>/dev/null || true
 psql "$admin" -qc "drop database if exists $database" -c "create database $database"

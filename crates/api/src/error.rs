@@ -1,5 +1,5 @@
 //! The one place where failures become HTTP responses: RFC 9457 problem+json with a stable
-//! `code`. Causes of 5xx answers are logged (inside the request's span, so with its request id)
+//! `code`. Causes of 5xx answers are logged (as part of the request, so with its request id)
 //! and never sent.
 
 use actix_web::http::{StatusCode, header};

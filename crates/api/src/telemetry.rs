@@ -67,18 +67,21 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
     let (writer, access, guard) = writers(stdout, QUEUED_LINES, QUEUED_ACCESS_LINES);
     access_log::install(format, access);
     let registry = tracing_subscriber::registry().with(log_filter::layer(filter));
+    // Requests open spans only where something reads them: the readable format shows them, and
+    // a filter on spans selects by them. The JSON lines name their request without one.
+    let spans_open = format == LogFormat::Pretty || log_filter::reads_spans(filter);
     // One more line per use case, when it ends, with the time it took (`time.busy`, `time.idle`):
     // a request's lines then show where its time went. The session check's span is at debug level,
     // so the hot path adds no line unless asked to.
     let installed = match format {
         LogFormat::Json => {
-            // Every enclosing span, so a use case's lines keep the request's id; the current
-            // one is the list's last, not written a second time.
+            // Every enclosing span after the request's entry; the current one is the list's
+            // last, not written a second time.
             let lines = fmt::format().json().flatten_event(true).with_current_span(false).with_span_list(true);
             registry
                 .with(
                     fmt::layer()
-                        .event_format(request_scope::WithRequest(lines))
+                        .event_format(request_scope::WithRequest::new(lines, spans_open))
                         .fmt_fields(span_fields::SpanFields)
                         .with_writer(writer),
                 )
@@ -91,10 +94,8 @@ pub fn init(format: LogFormat, filter: Option<&str>) -> LogGuard {
             registry.with(fmt::layer().with_ansi(colour).with_writer(writer)).with(UseCaseTimings).try_init()
         }
     };
-    // Requests open spans only where something reads them: the readable format shows them, and
-    // a filter on spans selects by them. The JSON lines name their request without one.
     if installed.is_ok() {
-        request_scope::open_spans(format == LogFormat::Pretty || log_filter::reads_spans(filter));
+        request_scope::open_spans(spans_open);
     }
     guard
 }

@@ -19,7 +19,7 @@ pub fn layer<S>(directives: Option<&str>) -> Box<dyn Layer<S> + Send + Sync>
 where
     S: Subscriber + for<'a> LookupSpan<'a>,
 {
-    let directives = chosen(directives);
+    let directives = effective_directives(directives);
     match targets(directives) {
         Some(targets) => Box::new(targets),
         None => Box::new(EnvFilter::new(directives)),
@@ -29,10 +29,10 @@ where
 /// Whether the filter for `directives` reads spans (it is `EnvFilter`'s): requests then open
 /// theirs, for directives such as `[request]=debug` to find.
 pub fn reads_spans(directives: Option<&str>) -> bool {
-    targets(chosen(directives)).is_none()
+    targets(effective_directives(directives)).is_none()
 }
 
-fn chosen(directives: Option<&str>) -> &str {
+fn effective_directives(directives: Option<&str>) -> &str {
     directives.filter(|d| EnvFilter::try_new(d).is_ok()).unwrap_or(DEFAULT)
 }
 

@@ -24,12 +24,12 @@ tokio::task_local! {
     static REQUEST_ID: HeaderValue;
 }
 
-/// Whether requests open spans; until the subscriber is installed, and whenever it cannot do
-/// without them, they do.
-static SPANS: AtomicBool = AtomicBool::new(true);
+/// Whether requests open spans: until the subscriber is installed they do, and after, only
+/// where it reads them.
+static REQUEST_SPANS: AtomicBool = AtomicBool::new(true);
 
 pub(super) fn open_spans(open: bool) {
-    SPANS.store(open, Ordering::Relaxed);
+    REQUEST_SPANS.store(open, Ordering::Relaxed);
 }
 
 /// The request a log line belongs to: its id, and its span when spans are open.
@@ -40,9 +40,12 @@ pub struct RequestLog {
 }
 
 impl RequestLog {
-    /// `id` is written into JSON as it is: it must need no escaping, as request ids do not.
     pub fn open(id: HeaderValue) -> Self {
-        let span = match SPANS.load(Ordering::Relaxed) {
+        Self::new(id, REQUEST_SPANS.load(Ordering::Relaxed))
+    }
+
+    fn new(id: HeaderValue, with_span: bool) -> Self {
+        let span = match with_span {
             // Always a root: a request is never inside another.
             true => tracing::info_span!(parent: None, "request", request_id = id.to_str().unwrap_or_default()),
             false => Span::none(),
@@ -62,9 +65,19 @@ impl RequestLog {
 }
 
 /// An event format that adds the request's entry to the lines of `F` (tracing-subscriber's
-/// JSON format) written inside a request, when no span gave them one.
+/// JSON format) written inside a request, when requests open no span to give them one.
 #[derive(Debug)]
-pub struct WithRequest<F>(pub F);
+pub struct WithRequest<F> {
+    lines: F,
+    spans_open: bool,
+}
+
+impl<F> WithRequest<F> {
+    /// `spans_open` as requests will be told by [`open_spans`]: then the spans name them.
+    pub fn new(lines: F, spans_open: bool) -> Self {
+        Self { lines, spans_open }
+    }
+}
 
 impl<S, N, F> FormatEvent<S, N> for WithRequest<F>
 where
@@ -73,26 +86,29 @@ where
     F: FormatEvent<S, N>,
 {
     fn format_event(&self, ctx: &FmtContext<'_, S, N>, mut writer: Writer<'_>, event: &Event<'_>) -> fmt::Result {
-        let id = REQUEST_ID.try_with(HeaderValue::clone).ok();
-        let Some(id) = id.filter(|_| !SPANS.load(Ordering::Relaxed)) else {
-            return self.0.format_event(ctx, writer, event);
+        let id = REQUEST_ID.try_with(HeaderValue::clone).ok().filter(|_| !self.spans_open);
+        let Some(id) = id else {
+            return self.lines.format_event(ctx, writer, event);
         };
         let mut line = String::new();
-        self.0.format_event(ctx, Writer::new(&mut line), event)?;
+        self.lines.format_event(ctx, Writer::new(&mut line), event)?;
         let joined = with_request(&line, id.to_str().unwrap_or_default());
         writer.write_str(joined.as_deref().unwrap_or(&line))
     }
 }
 
 /// `line` (one JSON object and a newline) with the request's entry first under `spans`.
-/// `"spans":[` is found as text: it can only be that key, since every value before it is a
+/// `,"spans":[` is found as text: it can only be that key, since every value before it is a
 /// string (where a quote is escaped), a number or a boolean, never an array.
 fn with_request(line: &str, id: &str) -> Option<String> {
     const SPANS_KEY: &str = r#","spans":["#;
-    let entry = format!(r#"{{"request_id":"{id}","name":"request"}}"#);
+    let id = serde_json::to_string(id).ok()?;
+    let entry = format!(r#"{{"request_id":{id},"name":"request"}}"#);
     if let Some(at) = line.find(SPANS_KEY) {
-        let at = at + SPANS_KEY.len();
-        return Some(format!("{}{entry},{}", &line[..at], &line[at..]));
+        let (before, after) = line.split_at(at + SPANS_KEY.len());
+        // The list can be empty: an event whose explicit parent is not the current span.
+        let comma = if after.starts_with(']') { "" } else { "," };
+        return Some(format!("{before}{entry}{comma}{after}"));
     }
     let object = line.strip_suffix("}\n")?;
     Some(format!("{object}{SPANS_KEY}{entry}]}}\n"))
@@ -100,45 +116,78 @@ fn with_request(line: &str, id: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use std::task::{Context, Poll, Waker};
+
     use tracing_subscriber::layer::SubscriberExt;
 
     use super::*;
     use crate::telemetry::captured_log::CapturedLog;
     use crate::telemetry::span_fields::SpanFields;
+    use crate::telemetry::use_case_timings::UseCaseTimings;
+
+    const REQUEST: &str = r#"{"request_id":"r-1","name":"request"}"#;
 
     #[test]
     fn the_entry_goes_first_under_spans_or_makes_the_list() {
-        let inside =
-            "{\"message\":\"a \\\",\\\"spans\\\":[ b\",\"target\":\"t\",\"spans\":[{\"name\":\"use_case\"}]}\n";
-        let expected = "{\"message\":\"a \\\",\\\"spans\\\":[ b\",\"target\":\"t\",\"spans\":[{\"request_id\":\"r-1\",\"name\":\"request\"},{\"name\":\"use_case\"}]}\n";
-        assert_eq!(with_request(inside, "r-1").as_deref(), Some(expected));
-        let alone = "{\"message\":\"m\",\"target\":\"t\"}\n";
-        let expected =
-            "{\"message\":\"m\",\"target\":\"t\",\"spans\":[{\"request_id\":\"r-1\",\"name\":\"request\"}]}\n";
-        assert_eq!(with_request(alone, "r-1").as_deref(), Some(expected));
+        let line = |spans: &str| format!("{{\"message\":\"a \\\",\\\"spans\\\":[ b\",\"target\":\"t\"{spans}}}\n");
+        let cases = [
+            (
+                line(r#","spans":[{"name":"use_case"}]"#),
+                line(&format!(r#","spans":[{REQUEST},{{"name":"use_case"}}]"#)),
+            ),
+            (line(r#","spans":[]"#), line(&format!(r#","spans":[{REQUEST}]"#))),
+            (line(""), line(&format!(r#","spans":[{REQUEST}]"#))),
+        ];
+        for (before, after) in cases {
+            assert_eq!(with_request(&before, "r-1").as_deref(), Some(after.as_str()), "{before}");
+        }
         assert_eq!(with_request("not a line", "r-1"), None);
+        let odd = with_request("{\"message\":\"m\"}\n", "a\"b").unwrap_or_default();
+        let odd: serde_json::Value = serde_json::from_str(&odd).unwrap();
+        assert_eq!(odd["spans"][0]["request_id"], "a\"b");
     }
 
-    /// The lines written in a request's scope, spans closed and open, read as JSON.
-    fn lines_of(spans: bool) -> Vec<serde_json::Value> {
+    /// A future that is never ready and logs when it is dropped, as a request does whose
+    /// client went away.
+    struct LogsWhenDropped;
+
+    impl Future for LogsWhenDropped {
+        type Output = ();
+        fn poll(self: std::pin::Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+            Poll::Pending
+        }
+    }
+
+    impl Drop for LogsWhenDropped {
+        fn drop(&mut self) {
+            tracing::info!("dropped");
+        }
+    }
+
+    /// The lines written during a request, with spans open or not, read as JSON.
+    fn lines_of(spans_open: bool) -> Vec<serde_json::Value> {
         let log = CapturedLog::default();
         let writer = log.clone();
         let format =
             tracing_subscriber::fmt::format().json().flatten_event(true).with_current_span(false).with_span_list(true);
         let layer = tracing_subscriber::fmt::layer()
-            .event_format(WithRequest(format))
+            .event_format(WithRequest::new(format, spans_open))
             .fmt_fields(SpanFields)
             .with_writer(move || writer.clone());
-        tracing::subscriber::with_default(tracing_subscriber::registry().with(layer), || {
-            open_spans(spans);
-            let request = RequestLog::open(HeaderValue::from_static("r-1"));
+        let subscriber = tracing_subscriber::registry().with(layer).with(UseCaseTimings);
+        tracing::subscriber::with_default(subscriber, || {
+            let request = RequestLog::new(HeaderValue::from_static("r-1"), spans_open);
             request.in_scope(|| {
                 tracing::info!(hostile = "\",\"spans\":[", "alone");
-                let use_case = tracing::info_span!("use_case", user = "u-1");
+                let use_case =
+                    tracing::info_span!(target: "yoshikosan_domain::use_cases::log_in", "log_in", user = "u-1");
                 use_case.in_scope(|| tracing::info!("in a use case"));
             });
+            let mut pending =
+                Box::pin(RequestLog::new(HeaderValue::from_static("r-1"), spans_open).around(LogsWhenDropped));
+            assert!(pending.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending());
+            drop(pending);
             tracing::info!("outside");
-            open_spans(true);
         });
         log.text().lines().map(|line| serde_json::from_str(line).unwrap()).collect()
     }
@@ -146,20 +195,24 @@ mod tests {
     #[test]
     fn lines_in_a_request_name_it_as_its_span_did() {
         let (without, with) = (lines_of(false), lines_of(true));
-        assert_eq!(without, with.iter().map(|l| without_timestamp(l, &without)).collect::<Vec<_>>());
-        assert_eq!(without[0]["spans"], serde_json::json!([{"request_id": "r-1", "name": "request"}]));
+        let messages: Vec<&str> = without.iter().filter_map(|l| l["message"].as_str()).collect();
+        assert_eq!(messages, ["alone", "in a use case", "use case finished", "dropped", "outside"]);
+        for (line, spanned) in without.iter().zip(&with) {
+            let mut spanned = spanned.clone();
+            spanned["timestamp"] = line["timestamp"].clone();
+            if let Some(elapsed) = line.get("elapsed_ms") {
+                spanned["elapsed_ms"] = elapsed.clone();
+            }
+            assert_eq!(line, &spanned);
+        }
+        let request: serde_json::Value = serde_json::from_str(REQUEST).unwrap();
+        let use_case = serde_json::json!({"user": "u-1", "name": "log_in"});
+        assert_eq!(without[0]["spans"], serde_json::json!([request]));
         assert_eq!(without[0]["hostile"], "\",\"spans\":[");
-        let in_use_case =
-            serde_json::json!([{"request_id": "r-1", "name": "request"}, {"user": "u-1", "name": "use_case"}]);
-        assert_eq!(without[1]["spans"], in_use_case);
-        assert!(without[2].get("spans").is_none(), "{}", without[2]);
-    }
-
-    /// `line` with the timestamp of the line at the same place in `other`.
-    fn without_timestamp(line: &serde_json::Value, other: &[serde_json::Value]) -> serde_json::Value {
-        let mut line = line.clone();
-        let at = other.iter().position(|o| o["message"] == line["message"]).unwrap();
-        line["timestamp"] = other[at]["timestamp"].clone();
-        line
+        assert_eq!(without[1]["spans"], serde_json::json!([request, use_case]));
+        // The timing line of the use case, and the line of a request dropped unanswered.
+        assert_eq!(without[2]["spans"][0], request, "{}", without[2]);
+        assert_eq!(without[3]["spans"], serde_json::json!([request]));
+        assert!(without[4].get("spans").is_none(), "{}", without[4]);
     }
 }

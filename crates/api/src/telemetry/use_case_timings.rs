@@ -1,4 +1,4 @@
-//! One line when a use case ends, inside the request's span, with the time it took: a request's
+//! One line when a use case ends, as part of its request, with the time it took: a request's
 //! lines then show where its time went. Only the use cases' spans are timed, and the session
 //! check's is at debug level, so the hot path adds no line unless asked to.
 
