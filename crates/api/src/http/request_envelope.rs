@@ -1,11 +1,10 @@
 //! What every request gets, in one middleware, the outermost: its id (`x-request-id`), its
 //! client's address, its log scope (every line written during it carries the id), the CSRF
 //! check, the body's deadline, the security headers, its count and time in `/metrics`, and its
-//! access-log line. One pass
-//! instead of a middleware each: every layer costs a boxed future and a trip through the
-//! response, which on a small request added up to more than the request's own work. For the
-//! same reason it is a `Transform` with a future of its own, not `middleware::from_fn`, which
-//! boxes two futures per request.
+//! access-log line. One pass instead of a middleware each: every layer costs a boxed future and
+//! a trip through the response, which on a small request added up to more than the request's
+//! own work. For the same reason it is a `Transform` with a future of its own, not
+//! `middleware::from_fn`, which boxes two futures per request.
 
 use std::future::{Ready, ready};
 use std::net::IpAddr;
