@@ -72,7 +72,7 @@ impl Options {
             backends,
             duration: Duration::from_secs(number("BENCH_DURATION", 15)?.max(1)),
             warmup: Duration::from_secs(number("BENCH_WARMUP", 3)?),
-            rounds: count("BENCH_ROUNDS", 2)?,
+            rounds: count("BENCH_ROUNDS", 4)?,
             connections: count("BENCH_CONNECTIONS", 32)?,
             hashing_connections: count("BENCH_HASHING_CONNECTIONS", 8)?,
             wrk_threads: count("BENCH_WRK_THREADS", 1)?,
