@@ -72,6 +72,24 @@ impl CpuSample {
     }
 }
 
+/// Waits until the whole machine used under a seventh of a core over a quarter of a second
+/// (the service, its database, the load generator); false when it never did within `at_most`.
+pub async fn wait_until_idle(at_most: std::time::Duration) -> bool {
+    let quarter = std::time::Duration::from_millis(250);
+    let deadline = tokio::time::Instant::now() + at_most;
+    let mut last = CpuSample::now();
+    while tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(quarter).await;
+        let now = CpuSample::now();
+        match (last, now) {
+            (Some(before), Some(after)) if after.busy_cores_since(&before) < 0.15 => return true,
+            (_, None) => return false,
+            _ => last = now,
+        }
+    }
+    false
+}
+
 fn command_output(program: &str, args: &[&str]) -> String {
     std::process::Command::new(program)
         .args(args)

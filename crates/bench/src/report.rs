@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::bcrypt_limit::BcryptLimit;
+use crate::bcrypt_limit::{BcryptLimit, LimitBesideLogin};
 use crate::machine::Machine;
 use crate::scenarios::Scenario;
 use crate::wrk::ms;
@@ -22,18 +22,6 @@ pub struct BackendReport {
     /// Verifies per second on every core, measured just before and just after the logins.
     pub limit_beside_login: Option<LimitBesideLogin>,
     pub checks: Vec<Check>,
-}
-
-#[derive(Debug, Clone, Copy, Serialize)]
-pub struct LimitBesideLogin {
-    pub before: f64,
-    pub after: f64,
-}
-
-impl LimitBesideLogin {
-    pub fn per_second(self) -> f64 {
-        f64::midpoint(self.before, self.after)
-    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -134,24 +134,6 @@ pub fn cpu_ticks_of(pid: u32) -> Option<u64> {
     Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
-/// Returns once process `pid` used under a tenth of a core over a quarter of a second, or
-/// after `at_most`.
-pub async fn wait_until_idle(pid: u32, at_most: Duration) {
-    let quarter = Duration::from_millis(250);
-    let idle_ticks = crate::machine::clock_ticks_per_second() / 40.0;
-    let deadline = Instant::now() + at_most;
-    let mut last = cpu_ticks_of(pid);
-    while Instant::now() < deadline {
-        tokio::time::sleep(quarter).await;
-        let now = cpu_ticks_of(pid);
-        match (last, now) {
-            (Some(before), Some(after)) if (after.saturating_sub(before) as f64) < idle_ticks => return,
-            (_, None) => return,
-            _ => last = now,
-        }
-    }
-}
-
 /// Resident memory of process `pid`, in bytes.
 pub fn rss_of(pid: u32) -> Option<u64> {
     status_field(pid, "VmRSS:")

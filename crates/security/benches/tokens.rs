@@ -34,7 +34,7 @@ fn jwt(c: &mut Criterion) {
     group.finish();
 }
 
-/// One verify at the default cost, on one core: what the load benchmark's login limit is built on.
+/// One verify at the default cost, on one core: the load benchmark prints its own beside the limit.
 fn bcrypt_verify(c: &mut Criterion) {
     let cost = BcryptHasher::DEFAULT_COST;
     let Ok(hash) = bcrypt::hash("correct horse battery staple", cost) else { panic!("bcrypt could not hash") };
