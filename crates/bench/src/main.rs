@@ -205,7 +205,7 @@ async fn bench_backend(
     Ok((report, version))
 }
 
-/// The bcrypt limit again, with the service idle: the machine's speed drifts over a run, and
+/// The bcrypt limit again, with the machine idle: its speed drifts over a run, and
 /// login is measured against the limit of its own minutes.
 async fn bcrypt_on_every_core(bcrypt: &BcryptLimit, when: &str) -> Result<f64, String> {
     // Logins wrk left queued are still being hashed when it stops, and the database may still
