@@ -19,18 +19,21 @@ use utoipa_actix_web::service_config::ServiceConfig;
 /// (with its `#[utoipa::path]` and actix route attribute) and one line here.
 macro_rules! every_route {
     ($routes:expr) => {
+        // The router tries the routes in this order, and a request pays for each one tried
+        // before its own: the two that take most of the traffic, liveness probes and session
+        // checks, come first.
         $routes
+            .service(health::health_live) //                   GET    /health/live
+            .service(auth::me::me) //                          GET    /api/auth/me
             .service(service::service) //                      GET    /
             .service(health::health) //                        GET    /health
             .service(health::health_ready) //                  GET    /health/ready
-            .service(health::health_live) //                   GET    /health/live
             .service(metrics::metrics) //                      GET    /metrics
             .service(auth::providers::providers) //            GET    /api/auth/providers
             .service(auth::password_policy::password_policy) // GET   /api/auth/password-policy
             .service(auth::register::register) //              POST   /api/auth/register
             .service(auth::log_in::log_in) //                  POST   /api/auth/login
             .service(auth::log_out::log_out) //                POST   /api/auth/logout
-            .service(auth::me::me) //                          GET    /api/auth/me
             .service(auth::sessions::list_sessions) //         GET    /api/auth/sessions
             .service(auth::sessions::revoke_session) //        DELETE /api/auth/sessions/{id}
             .service(auth::sessions::log_out_everywhere) //    POST   /api/auth/logout-all
