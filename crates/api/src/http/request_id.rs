@@ -34,7 +34,9 @@ impl RequestId {
 
     /// Only the characters [`accept`] lets through, so it needs no escaping anywhere.
     pub fn as_str(&self) -> &str {
-        self.0.to_str().unwrap_or_default()
+        // Not `HeaderValue::to_str`, which checks every byte for a visible character again:
+        // the bytes were checked when the id was made, and UTF-8's ASCII check is a word at a time.
+        std::str::from_utf8(self.0.as_bytes()).unwrap_or_default()
     }
 
     pub fn header_value(&self) -> HeaderValue {

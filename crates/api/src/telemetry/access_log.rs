@@ -85,7 +85,7 @@ pub fn write(line: &AccessLine<'_>) {
 fn json(line: &AccessLine<'_>, out: &mut Vec<u8>) {
     // Strings with anything to escape go through serde_json; the usual ones are copied.
     let string = |out: &mut Vec<u8>, value: &str| {
-        if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        if needs_no_escape(value.as_bytes()) {
             out.push(b'"');
             out.extend_from_slice(value.as_bytes());
             out.push(b'"');
@@ -118,6 +118,14 @@ fn json(line: &AccessLine<'_>, out: &mut Vec<u8>) {
     out.extend_from_slice(br#","request_id":"#);
     string(out, line.request_id);
     out.extend_from_slice(b",\"name\":\"request\"}]}\n");
+}
+
+/// True when no byte of `value` needs escaping in a JSON string. Every byte is looked at, with
+/// no early exit, so that the compiler checks them many at a time: a line's strings are short
+/// and almost never need escaping.
+fn needs_no_escape(value: &[u8]) -> bool {
+    let escaped = value.iter().fold(false, |any, &b| any | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    !escaped
 }
 
 /// As tracing's text lines read: time, level, message, then the fields.
@@ -233,6 +241,20 @@ mod tests {
         let value = json_of(&line(Some(hostile)), SystemTime::now());
         assert_eq!(value["spans"][0]["http.target"], hostile);
         assert_eq!(value["level"], "INFO");
+    }
+
+    #[test]
+    fn only_control_characters_quotes_and_backslashes_need_escaping() {
+        for byte in 0..=u8::MAX {
+            let must_escape = byte < 0x20 || byte == b'"' || byte == b'\\';
+            // Alone, and last after a run long enough to be checked many bytes at a time.
+            let mut long = b"/api/auth/callback/google?state=".repeat(3);
+            long.push(byte);
+            for value in [&[byte][..], &long] {
+                assert_eq!(needs_no_escape(value), !must_escape, "{byte:#04x} in {} bytes", value.len());
+            }
+        }
+        assert!(needs_no_escape("/caf\u{e9}/\u{1F9D1}\u{200D}\u{1F4BB}".as_bytes()));
     }
 
     #[test]
