@@ -245,13 +245,16 @@ mod tests {
 
     #[test]
     fn only_control_characters_quotes_and_backslashes_need_escaping() {
+        let plain = b"/api/auth/callback/google?state=".repeat(3);
+        assert!(needs_no_escape(&plain));
         for byte in 0..=u8::MAX {
             let must_escape = byte < 0x20 || byte == b'"' || byte == b'\\';
-            // Alone, and last after a run long enough to be checked many bytes at a time.
-            let mut long = b"/api/auth/callback/google?state=".repeat(3);
-            long.push(byte);
-            for value in [&[byte][..], &long] {
-                assert_eq!(needs_no_escape(value), !must_escape, "{byte:#04x} in {} bytes", value.len());
+            assert_eq!(needs_no_escape(&[byte]), !must_escape, "{byte:#04x} alone");
+            // At every place of a string long enough to be checked many bytes at a time.
+            for at in 0..plain.len() {
+                let mut value = plain.clone();
+                value[at] = byte;
+                assert_eq!(needs_no_escape(&value), !must_escape, "{byte:#04x} at {at}");
             }
         }
         assert!(needs_no_escape("/caf\u{e9}/\u{1F9D1}\u{200D}\u{1F4BB}".as_bytes()));
