@@ -16,6 +16,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use actix_web::web::Bytes;
 use actix_web::{Error, HttpResponse};
 use futures_util::future::{Either, FutureExt, LocalBoxFuture, Map};
 
@@ -80,8 +81,16 @@ async fn headers_without_origin(cors: &Cors) -> Result<Vec<(HeaderName, HeaderVa
     let probe = cors.new_transform(empty).await?;
     let request = actix_web::test::TestRequest::get().uri("/").to_srv_request();
     let answer = probe.call(request).await.map_err(drop)?;
-    let vary = answer.headers().get_all(header::VARY).map(|value| (header::VARY, value.clone()));
+    let vary = answer.headers().get_all(header::VARY).filter_map(|value| Some((header::VARY, lasting(value)?)));
     Ok(vary.collect())
+}
+
+/// `value` with bytes that live as long as the process: a copy of it is then a copy of a
+/// pointer, where a copy of a shared value counts references, one cache line that every
+/// request on every core would write to. Leaked once per worker at most, a few dozen bytes.
+fn lasting(value: &HeaderValue) -> Option<HeaderValue> {
+    let bytes: &'static [u8] = Box::leak(value.as_bytes().to_vec().into_boxed_slice());
+    HeaderValue::from_maybe_shared(Bytes::from_static(bytes)).ok()
 }
 
 #[derive(Debug)]
@@ -128,23 +137,14 @@ fn without_origin<B>(answer: Result<ServiceResponse<B>, Error>) -> Answer<B> {
     }
 }
 
-thread_local! {
-    /// This thread's own copy of [`WITHOUT_ORIGIN`]: a header value shared by all workers would
-    /// have its reference count, one cache line, pulled between cores on every request.
-    static MINE: Vec<(HeaderName, HeaderValue)> = WITHOUT_ORIGIN
-        .get()
-        .into_iter()
-        .flatten()
-        .filter_map(|(name, value)| Some((name.clone(), HeaderValue::from_bytes(value.as_bytes()).ok()?)))
-        .collect();
-}
-
 fn add_headers(headers: &mut HeaderMap) {
-    MINE.with(|mine| add(mine, headers));
+    if let Some(vary) = WITHOUT_ORIGIN.get() {
+        add(vary, headers);
+    }
 }
 
-fn add(mine: &[(HeaderName, HeaderValue)], headers: &mut HeaderMap) {
-    for (name, value) in mine {
+fn add(vary: &[(HeaderName, HeaderValue)], headers: &mut HeaderMap) {
+    for (name, value) in vary {
         match headers.get(name) {
             // As actix-cors does: a `Vary` the answer already has is extended, not replaced.
             Some(existing) => {

@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod cors;
 pub mod csrf;
 pub mod json;
+pub mod json_reply;
 pub mod oauth_flow;
 pub mod request_envelope;
 pub mod request_id;

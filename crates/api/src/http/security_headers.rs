@@ -12,15 +12,23 @@ pub fn is_docs(path: &str) -> bool {
     path == "/docs" || path.starts_with("/docs/")
 }
 
+// Consts, not `HeaderValue::from_static` in `insert`: called at run time, it checks every
+// byte of its string again on every response.
+const NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
+const NO_REFERRER: HeaderValue = HeaderValue::from_static("no-referrer");
+const DENY: HeaderValue = HeaderValue::from_static("DENY");
+const DOCS_CSP_VALUE: HeaderValue = HeaderValue::from_static(DOCS_CSP);
+const API_CSP_VALUE: HeaderValue = HeaderValue::from_static(API_CSP);
+const NO_STORE: HeaderValue = HeaderValue::from_static("no-store");
+
 pub fn insert(headers: &mut HeaderMap, docs: bool) {
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    let csp = if docs { DOCS_CSP } else { API_CSP };
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+    headers.insert(header::REFERRER_POLICY, NO_REFERRER);
+    headers.insert(header::X_FRAME_OPTIONS, DENY);
+    headers.insert(header::CONTENT_SECURITY_POLICY, if docs { DOCS_CSP_VALUE } else { API_CSP_VALUE });
     if !docs {
         // Tokens and user data must never sit in a shared or browser cache: every answer but
         // the documentation's pages is kept out of them, whatever its path.
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::CACHE_CONTROL, NO_STORE);
     }
 }

@@ -1,11 +1,12 @@
 use std::time::Duration;
 
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::http::json_reply::APPLICATION_JSON;
 use crate::prometheus;
 use crate::state::AppState;
 
@@ -75,8 +76,8 @@ pub async fn health_ready(state: web::Data<AppState>) -> HttpResponse {
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = LivenessResponse)))]
 #[get("/health/live")]
 pub async fn health_live() -> HttpResponse {
-    // A static value: `ContentType::json()` would build its header value on every request.
-    HttpResponse::Ok().insert_header((header::CONTENT_TYPE, HeaderValue::from_static("application/json"))).body(ALIVE)
+    // A const: `ContentType::json()` would build its header value on every request.
+    HttpResponse::Ok().insert_header((header::CONTENT_TYPE, APPLICATION_JSON)).body(ALIVE)
 }
 
 /// What `web::Json(LivenessResponse { status: "alive" })` writes, written once: probes and load

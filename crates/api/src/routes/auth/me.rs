@@ -2,6 +2,7 @@ use actix_web::{get, web};
 
 use super::current_user::CurrentUser;
 use super::dto::UserResponse;
+use crate::http::json_reply::JsonReply;
 use crate::routes::responses::{Unauthenticated, Unavailable};
 use crate::state::AppState;
 
@@ -15,6 +16,6 @@ use crate::state::AppState;
     )
 )]
 #[get("/api/auth/me")]
-pub async fn me(app: web::Data<AppState>, current: CurrentUser) -> web::Json<UserResponse> {
-    web::Json(UserResponse::new(&current.0.user, &app.oauth.providers))
+pub async fn me(app: web::Data<AppState>, current: CurrentUser) -> JsonReply<UserResponse> {
+    JsonReply(UserResponse::new(&current.0.user, &app.oauth.providers))
 }
