@@ -27,7 +27,8 @@ pub struct Options {
     pub duration: Duration,
     /// Unmeasured load before each run: pools, caches and the TCP stack settle.
     pub warmup: Duration,
-    /// Turns of the bare handler and the read scenarios; each gets `duration / rounds` per turn.
+    /// Turns of the bare handler and the read scenarios; each gets `duration / rounds` per turn
+    /// (whole seconds, at least one).
     pub rounds: u32,
     /// Connections of the read scenarios.
     pub connections: u32,
@@ -72,7 +73,7 @@ impl Options {
             backends,
             duration: Duration::from_secs(number("BENCH_DURATION", 15)?.max(1)),
             warmup: Duration::from_secs(number("BENCH_WARMUP", 3)?),
-            rounds: count("BENCH_ROUNDS", 4)?,
+            rounds: count("BENCH_ROUNDS", 8)?,
             connections: count("BENCH_CONNECTIONS", 32)?,
             hashing_connections: count("BENCH_HASHING_CONNECTIONS", 8)?,
             wrk_threads: count("BENCH_WRK_THREADS", 1)?,

@@ -1,12 +1,17 @@
 //! The read scenarios measured in turns with the bare actix-web handler: every round runs the
 //! bare handler, then each read scenario, so that all of them see the same state of the
 //! machine. Absolute rates on a shared virtual machine move by a quarter from one run to the
-//! next; a ratio measured within one round does not.
+//! next, and by several points from one second to the next: many short rounds, each turn
+//! close in time to the bare handler's, average that out where a few long ones do not.
 
 use std::time::Duration;
 
 use crate::scenarios::{self, Measured, Scenario};
 use crate::wrk::{Figures, Load};
+
+/// The warm-up of every turn after the first round: the pools, caches and TCP stack have
+/// settled by then, and wrk's new connections need only a moment. wrk counts whole seconds.
+const LATER_WARMUP: Duration = Duration::from_secs(1);
 
 /// The read scenarios of one service and the bare handler's load.
 #[derive(Debug)]
@@ -29,6 +34,7 @@ impl Turns {
         };
         for round in 1..=self.rounds {
             crate::progress(&format!("  round {round} of {}", self.rounds));
+            let warmup = if round == 1 { self.warmup } else { self.warmup.min(LATER_WARMUP) };
             crate::progress(&format!(
                 "    {}: {} ×{}",
                 crate::report::names::BARE,
@@ -36,7 +42,7 @@ impl Turns {
                 self.bare.connections
             ));
             let bare =
-                scenarios::run(crate::report::names::BARE, vec![self.bare.clone()], self.warmup, self.bare_pid).await?;
+                scenarios::run(crate::report::names::BARE, vec![self.bare.clone()], warmup, self.bare_pid).await?;
             let bare_rps = bare.loads.first().map_or(0.0, |m| m.rps);
             keep(crate::report::names::BARE, bare);
             for (name, loads) in &self.reads {
@@ -44,7 +50,7 @@ impl Turns {
                     "    {name}: {}",
                     loads.iter().map(|l| l.label.as_str()).collect::<Vec<_>>().join(" + ")
                 ));
-                let scenario = scenarios::run(name, loads.clone(), self.warmup, self.service_pid).await?;
+                let scenario = scenarios::run(name, loads.clone(), warmup, self.service_pid).await?;
                 if let Some(ours) = scenario.loads.first()
                     && bare_rps > 0.0
                 {
@@ -69,7 +75,7 @@ fn merge(name: &str, rounds: &[Scenario]) -> Scenario {
         .into_iter()
         .map(|(label, connections)| {
             let each: Vec<&Measured> = rounds.iter().filter_map(|s| s.load(&label)).collect();
-            let figures = Figures::combine(each.iter().map(|m| m.figures));
+            let figures = Figures::combine(each.iter().map(|m| m.figures.clone()));
             let mut merged = Measured::new(&label, connections, figures);
             merged.round_rps = each.iter().map(|m| m.rps).collect();
             merged

@@ -61,7 +61,7 @@ pub struct Load {
 }
 
 /// wrk's figures for one run. Latencies in microseconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     pub requests: u64,
     pub duration_us: u64,
@@ -77,6 +77,11 @@ pub struct Figures {
     pub p99_us: u64,
     pub max_us: u64,
     pub mean_us: f64,
+    /// Every latency recorded, by value, with how many requests took it; empty where the
+    /// figures did not come from wrk. Read back, not written to the summary: it is thousands
+    /// of pairs.
+    #[serde(default, skip_serializing)]
+    pub latency_us: Vec<(u64, u64)>,
 }
 
 /// Microseconds, as wrk counts them, in milliseconds.
@@ -93,8 +98,9 @@ impl Figures {
         self.connect_errors + self.read_errors + self.write_errors + self.timeouts + self.status_errors
     }
 
-    /// Several runs of one load as one: counts and time added up, the mean p50 and p90, the
-    /// worst p99 and maximum (percentiles of separate runs cannot be merged exactly).
+    /// Several runs of one load as one: counts and time added up; the percentiles of all their
+    /// requests together where every run recorded its latencies, else the mean p50 and p90
+    /// and the worst p99 (percentiles of separate runs cannot be merged without them).
     pub fn combine(runs: impl Iterator<Item = Self>) -> Self {
         let runs: Vec<Self> = runs.collect();
         let count = runs.len().max(1) as u64;
@@ -102,6 +108,12 @@ impl Figures {
         let worst = |f: fn(&Self) -> u64| runs.iter().map(f).max().unwrap_or(0);
         let requests = sum(|r| r.requests);
         let weighted_mean = runs.iter().map(|r| r.mean_us * r.requests as f64).sum::<f64>();
+        let latency_us = if runs.iter().all(|r| !r.latency_us.is_empty()) {
+            merged(runs.iter().map(|r| r.latency_us.as_slice()))
+        } else {
+            Vec::new()
+        };
+        let at = |p: f64, otherwise: u64| if latency_us.is_empty() { otherwise } else { percentile(&latency_us, p) };
         Self {
             requests,
             duration_us: sum(|r| r.duration_us),
@@ -111,11 +123,12 @@ impl Figures {
             write_errors: sum(|r| r.write_errors),
             timeouts: sum(|r| r.timeouts),
             status_errors: sum(|r| r.status_errors),
-            p50_us: sum(|r| r.p50_us) / count,
-            p90_us: sum(|r| r.p90_us) / count,
-            p99_us: worst(|r| r.p99_us),
+            p50_us: at(50.0, sum(|r| r.p50_us) / count),
+            p90_us: at(90.0, sum(|r| r.p90_us) / count),
+            p99_us: at(99.0, worst(|r| r.p99_us)),
             max_us: worst(|r| r.max_us),
             mean_us: if requests == 0 { 0.0 } else { weighted_mean / requests as f64 },
+            latency_us,
         }
     }
 
@@ -126,6 +139,30 @@ impl Figures {
             .find_map(|line| line.strip_prefix("BENCH_RESULT "))
             .and_then(|json| serde_json::from_str(json).ok())
     }
+}
+
+/// The counts of several runs' latencies added up, by value.
+fn merged<'a>(runs: impl Iterator<Item = &'a [(u64, u64)]>) -> Vec<(u64, u64)> {
+    let mut all = std::collections::BTreeMap::new();
+    for (value, count) in runs.flatten() {
+        *all.entry(*value).or_insert(0) += count;
+    }
+    all.into_iter().collect()
+}
+
+/// wrk's own rule (`stats_percentile`): the smallest value at or below which at least
+/// `p`% of the requests, rounded to the nearest request, fall.
+fn percentile(latencies: &[(u64, u64)], p: f64) -> u64 {
+    let total: u64 = latencies.iter().map(|(_, count)| count).sum();
+    let rank = ((p / 100.0) * total as f64 + 0.5).round() as u64;
+    let mut seen = 0;
+    for (value, count) in latencies {
+        seen += count;
+        if seen >= rank {
+            return *value;
+        }
+    }
+    latencies.last().map_or(0, |(value, _)| *value)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -184,11 +221,13 @@ mod tests {
         let output = "Running 1s test @ http://127.0.0.1:1/health/live\n  2 threads and 8 connections\n\
             BENCH_RESULT {\"requests\":30000,\"duration_us\":1500000,\"bytes\":1,\"connect_errors\":0,\
             \"read_errors\":1,\"write_errors\":0,\"timeouts\":2,\"status_errors\":3,\"p50_us\":150,\
-            \"p90_us\":300,\"p99_us\":900,\"max_us\":5000,\"mean_us\":170.5}\nRequests/sec: 20000.00\n";
+            \"p90_us\":300,\"p99_us\":900,\"max_us\":5000,\"mean_us\":170.5,\"latency_us\":[[120,3],[900,1]]}\n\
+            Requests/sec: 20000.00\n";
         let figures = Figures::parse(output).unwrap();
         assert_eq!(figures.rps(), 20_000.0);
         assert_eq!(figures.errors(), 6);
         assert_eq!(figures.p99_us, 900);
+        assert_eq!(figures.latency_us, vec![(120, 3), (900, 1)]);
     }
 
     #[test]
@@ -203,6 +242,38 @@ mod tests {
         let both = Figures::combine([round(30_000, 900), round(10_000, 4_000)].into_iter());
         assert_eq!(both.rps(), 20_000.0);
         assert_eq!((both.p50_us, both.p99_us), (100, 4_000));
+    }
+
+    #[test]
+    fn rounds_with_their_latencies_give_the_percentiles_of_all_their_requests() {
+        // 1,000 requests in each round. The slow round's p99 (5 ms) is its own worst 1%, 10
+        // requests: 0.5% of both rounds together, which puts their p99 at the fast round's tail.
+        let round = |latency_us: Vec<(u64, u64)>| Figures {
+            requests: 1_000,
+            duration_us: 1_000_000,
+            p99_us: 0,
+            latency_us,
+            ..Figures::default()
+        };
+        let fast = round(vec![(100, 980), (900, 20)]);
+        let slow = round(vec![(100, 500), (200, 490), (5_000, 10)]);
+        let both = Figures::combine([fast, slow].into_iter());
+        assert_eq!((both.p50_us, both.p90_us, both.p99_us), (100, 200, 900));
+        assert_eq!(both.latency_us, vec![(100, 1_480), (200, 490), (900, 20), (5_000, 10)]);
+        // One round without its latencies: the conservative merge, the worst round's p99.
+        let unknown = Figures { p99_us: 7_000, ..round(Vec::new()) };
+        let mixed = Figures::combine([round(vec![(100, 1_000)]), unknown].into_iter());
+        assert_eq!(mixed.p99_us, 7_000);
+    }
+
+    #[test]
+    fn a_percentile_is_read_as_wrk_reads_it() {
+        let latencies = [(10, 1), (20, 97), (30, 1), (40, 1)];
+        assert_eq!(percentile(&latencies, 50.0), 20);
+        assert_eq!(percentile(&latencies, 98.0), 30);
+        // wrk's rank is rounded up by half a request more: the 99th of 100 is the 100th.
+        assert_eq!(percentile(&latencies, 99.0), 40);
+        assert_eq!(percentile(&[], 99.0), 0);
     }
 
     #[test]
