@@ -40,7 +40,9 @@ mod tests {
     #[actix_web::test]
     async fn writes_what_web_json_writes() {
         let request = TestRequest::default().to_http_request();
-        let value = || Named { name: "Zoë 👩🏽‍💻 \"quoted\"" };
+        let value = || Named {
+            name: "Zoë 李小龍 Ωμέγα محمد हिन्दी 👩🏽‍💻 \"quoted\" \\ \u{7}"
+        };
         let ours = JsonReply(value()).respond_to(&request);
         let theirs = actix_web::web::Json(value()).respond_to(&request);
         assert_eq!(ours.status(), theirs.status());
