@@ -66,7 +66,8 @@ impl Turns {
     }
 }
 
-/// One scenario's rounds as one: rates over the whole time, the worst p99 and maximum.
+/// One scenario's rounds as one: rates over the whole time, percentiles over all the requests
+/// (see [`Figures::combine`]), the worst maximum.
 fn merge(name: &str, rounds: &[Scenario]) -> Scenario {
     let first = rounds.first();
     let loads = first

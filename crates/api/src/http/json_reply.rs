@@ -60,6 +60,7 @@ mod tests {
         }
         let response = JsonReply(Broken).respond_to(&TestRequest::default().to_http_request());
         assert_eq!(response.status(), actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers().get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
         let body = to_bytes(response.into_body()).await.unwrap();
         assert!(!String::from_utf8_lossy(&body).contains("secret detail"));
     }
