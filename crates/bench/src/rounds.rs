@@ -1,8 +1,8 @@
 //! The read scenarios measured in turns with the bare actix-web handler: every round runs the
 //! bare handler, then each read scenario, so that all of them see the same state of the
 //! machine. Absolute rates on a shared virtual machine move by a quarter from one run to the
-//! next, and by several points from one second to the next: many short rounds, each turn
-//! close in time to the bare handler's, average that out where a few long ones do not.
+//! next, and by several points from one second to the next: more and shorter rounds, each
+//! turn close in time to the bare handler's, damp those jumps; they do not remove them.
 
 use std::time::Duration;
 

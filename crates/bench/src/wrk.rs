@@ -151,7 +151,7 @@ fn merged<'a>(runs: impl Iterator<Item = &'a [(u64, u64)]>) -> Vec<(u64, u64)> {
 }
 
 /// wrk's own rule (`stats_percentile`): the smallest value at or below which at least
-/// `p`% of the requests, rounded to the nearest request, fall.
+/// `round(p% × requests + 0.5)` of the requests fall; the largest value when none is.
 fn percentile(latencies: &[(u64, u64)], p: f64) -> u64 {
     let total: u64 = latencies.iter().map(|(_, count)| count).sum();
     let rank = ((p / 100.0) * total as f64 + 0.5).round() as u64;
