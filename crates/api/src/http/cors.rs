@@ -3,20 +3,21 @@
 //! Only a browser's cross-origin request carries `Origin` (and a preflight is an `OPTIONS`).
 //! For every other request actix-cors adds the same three headers (`Vary`, the exposed headers,
 //! credentials) at the price of a boxed future and a pass over the response, paid on every
-//! request. Of those, a request without `Origin` needs only `Vary`, so that no cache hands its
-//! answer to a request that has one: a browser reads the credentials and exposed-headers
-//! headers only in answer to a CORS request, which always carries `Origin`. That `Vary` is
-//! learnt from actix-cors itself when the worker starts, so it is the one actix-cors writes.
+//! request. Of those, a request without `Origin` needs only `Vary: Origin`, so that no cache
+//! hands its answer to a request that has one: a browser reads the credentials and
+//! exposed-headers headers only in answer to a CORS request, which always carries `Origin`.
+//! actix-cors's `Vary` also names `Access-Control-Request-Method` and `-Headers`, which only a
+//! preflight (an `OPTIONS`, always answered by actix-cors) carries: no other request can differ
+//! by them, and every answer would carry 58 bytes more for nothing.
 
 use std::rc::Rc;
-use std::sync::OnceLock;
 
 use actix_cors::{Cors, CorsMiddleware};
+use actix_web::Error;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::http::Method;
-use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use actix_web::{Error, HttpResponse};
+use actix_web::http::header::{self, HeaderMap, HeaderValue};
 use futures_util::future::{Either, FutureExt, LocalBoxFuture, Map};
 
 use super::request_id::REQUEST_ID;
@@ -39,9 +40,8 @@ fn configured(origins: &[String]) -> Cors {
         .max_age(3600)
 }
 
-/// The `Vary` actix-cors gives a response to a request without `Origin`. The same for every
-/// worker: it depends on the configuration alone, which is the same for all.
-static WITHOUT_ORIGIN: OnceLock<Vec<(HeaderName, HeaderValue)>> = OnceLock::new();
+/// The `Vary` of an answer to a request that is neither cross-origin nor a preflight.
+const VARY_ORIGIN: HeaderValue = HeaderValue::from_static("Origin");
 
 #[derive(Debug)]
 pub struct OriginOnly(Rc<Cors>);
@@ -62,28 +62,10 @@ where
         let cors = Rc::clone(&self.0);
         let shared = Shared { inner: Rc::clone(&inner) };
         Box::pin(async move {
-            if WITHOUT_ORIGIN.get().is_none() {
-                let learnt = headers_without_origin(&cors).await?;
-                drop(WITHOUT_ORIGIN.set(learnt));
-            }
             let cors = cors.new_transform(shared).await?;
             Ok(OriginOnlyService { inner, cors })
         })
     }
-}
-
-/// The `Vary` actix-cors adds to an empty answer to a plain `GET` without `Origin`.
-async fn headers_without_origin(cors: &Cors) -> Result<Vec<(HeaderName, HeaderValue)>, ()> {
-    let empty = actix_web::dev::fn_service(|req: ServiceRequest| async {
-        Ok::<_, Error>(req.into_response(HttpResponse::Ok().finish()))
-    });
-    let probe = cors.new_transform(empty).await?;
-    let request = actix_web::test::TestRequest::get().uri("/").to_srv_request();
-    let answer = probe.call(request).await.map_err(drop)?;
-    // actix-cors makes this value from static bytes: copying it into a response copies a
-    // pointer, with no reference count for every response on every core to write to.
-    let vary = answer.headers().get_all(header::VARY).map(|value| (header::VARY, value.clone()));
-    Ok(vary.collect())
 }
 
 #[derive(Debug)]
@@ -131,25 +113,16 @@ fn without_origin<B>(answer: Result<ServiceResponse<B>, Error>) -> Answer<B> {
 }
 
 fn add_headers(headers: &mut HeaderMap) {
-    if let Some(vary) = WITHOUT_ORIGIN.get() {
-        add(vary, headers);
-    }
-}
-
-fn add(vary: &[(HeaderName, HeaderValue)], headers: &mut HeaderMap) {
-    for (name, value) in vary {
-        match headers.get(name) {
-            // As actix-cors does: a `Vary` the answer already has is extended, not replaced.
-            Some(existing) => {
-                let mut joined = existing.as_bytes().to_vec();
-                joined.extend_from_slice(b", ");
-                joined.extend_from_slice(value.as_bytes());
-                if let Ok(joined) = HeaderValue::from_bytes(&joined) {
-                    headers.insert(name.clone(), joined);
-                }
+    match headers.get(header::VARY) {
+        // As actix-cors does: a `Vary` the answer already has is extended, not replaced.
+        Some(existing) => {
+            let mut joined = existing.as_bytes().to_vec();
+            joined.extend_from_slice(b", Origin");
+            if let Ok(joined) = HeaderValue::from_bytes(&joined) {
+                headers.insert(header::VARY, joined);
             }
-            None => drop(headers.insert(name.clone(), value.clone())),
         }
+        None => drop(headers.insert(header::VARY, VARY_ORIGIN)),
     }
 }
 
@@ -176,7 +149,7 @@ pub(crate) mod tests {
     use actix_web::http::StatusCode;
     use actix_web::middleware::{Next, from_fn};
     use actix_web::test::{TestRequest, init_service, try_call_service};
-    use actix_web::{App, web};
+    use actix_web::{App, HttpResponse, web};
 
     use super::*;
 
@@ -234,11 +207,17 @@ pub(crate) mod tests {
         (response.status(), headers)
     }
 
-    /// What actix-cors gives a request, less what only a CORS request reads when it has no `Origin`.
+    /// What actix-cors gives a request, less what only a CORS request reads when it has no
+    /// `Origin`, and less what only a preflight can vary by.
     async fn expected_headers(request: TestRequest, cross_origin: bool) -> (StatusCode, Vec<(String, String)>) {
         let (status, mut headers) = answer_headers(false, request).await;
         if !cross_origin {
             headers.retain(|(name, _)| !name.starts_with("access-control-"));
+            for (name, value) in &mut headers {
+                if name == "vary" {
+                    *value = value.replace(", Access-Control-Request-Method, Access-Control-Request-Headers", "");
+                }
+            }
         }
         (status, headers)
     }
@@ -275,12 +254,16 @@ pub(crate) mod tests {
     }
 
     #[actix_web::test]
-    async fn a_request_without_origin_gets_vary_and_no_other_cors_header() {
-        for (path, status) in [("/ok", StatusCode::OK), ("/broken", StatusCode::SERVICE_UNAVAILABLE)] {
+    async fn a_request_without_origin_gets_vary_origin_and_no_other_cors_header() {
+        for (path, status, vary) in [
+            ("/ok", StatusCode::OK, "Origin"),
+            ("/broken", StatusCode::SERVICE_UNAVAILABLE, "Origin"),
+            ("/varies", StatusCode::OK, "Accept, Origin"),
+        ] {
             let (answered, headers) = answer_headers(true, TestRequest::get().uri(path)).await;
             assert_eq!(answered, status);
-            let vary = headers.iter().find(|(name, _)| name == "vary").map(|(_, value)| value.as_str());
-            assert_eq!(vary, Some("Origin, Access-Control-Request-Method, Access-Control-Request-Headers"), "{path}");
+            let varies = headers.iter().find(|(name, _)| name == "vary").map(|(_, value)| value.as_str());
+            assert_eq!(varies, Some(vary), "{path}");
             let names: Vec<&str> = headers.iter().map(|(name, _)| name.as_str()).collect();
             assert!(!names.iter().any(|name| name.starts_with("access-control-")), "{path}: {names:?}");
         }
