@@ -6,9 +6,9 @@
 //! request. Of those, a request without `Origin` needs only `Vary: Origin`, so that no cache
 //! hands its answer to a request that has one: a browser reads the credentials and
 //! exposed-headers headers only in answer to a CORS request, which always carries `Origin`.
-//! actix-cors's `Vary` also names `Access-Control-Request-Method` and `-Headers`, which only a
-//! preflight (an `OPTIONS`, always answered by actix-cors) carries: no other request can differ
-//! by them, and every answer would carry 63 bytes more for nothing.
+//! actix-cors's `Vary` also names `Access-Control-Request-Method` and `-Headers`, which a browser
+//! sends only on a preflight (an `OPTIONS`, always answered by actix-cors): these answers do not
+//! depend on them, and each would carry 63 bytes more for nothing.
 
 use std::rc::Rc;
 
