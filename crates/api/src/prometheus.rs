@@ -5,16 +5,15 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use actix_web::http::{Method, StatusCode};
-use metrics::{
-    Counter, Histogram, Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
-};
-use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use actix_web::http::Method;
+use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge};
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use yoshikosan_domain::use_cases::{CompleteOAuthError, OAuthErrorCode};
 use yoshikosan_persistence::PoolStats;
 use yoshikosan_security::{HASH_QUEUE_WAIT_SECONDS, HASHES_IN_FLIGHT};
 
 use crate::error::ApiError;
+use crate::http::request_metrics;
 
 /// Where the metrics are served; its own scrapes are not counted.
 pub const METRICS_PATH: &str = "/metrics";
@@ -33,7 +32,6 @@ pub const DATABASE_MAX_CONNECTIONS: &str = "yoshikosan_database_pool_max_connect
 /// The `route` of requests no route took: a fixed value, whatever path was asked for.
 pub const UNMATCHED: &str = "unmatched";
 
-const HTTP_BUCKETS: [f64; 11] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 /// Finer at the bottom: an idle pool hands out a core in microseconds.
 const QUEUE_BUCKETS: [f64; 12] = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 /// Histogram samples are buffered until drained: drained this often even if nobody scrapes.
@@ -69,9 +67,8 @@ fn install() -> PrometheusHandle {
 }
 
 fn builder() -> PrometheusBuilder {
-    let buckets = PrometheusBuilder::new().set_buckets(&HTTP_BUCKETS).and_then(|builder| {
-        builder.set_buckets_for_metric(Matcher::Full(HASH_QUEUE_WAIT_SECONDS.to_owned()), &QUEUE_BUCKETS)
-    });
+    // The hash queue's wait is the recorder's one histogram: the requests' are kept apart.
+    let buckets = PrometheusBuilder::new().set_buckets(&QUEUE_BUCKETS);
     // Only an empty list is refused; without buckets histograms would render as summaries.
     buckets.unwrap_or_else(|error| {
         tracing::warn!(%error, "histogram buckets refused");
@@ -80,8 +77,6 @@ fn builder() -> PrometheusBuilder {
 }
 
 fn describe() {
-    describe_counter!(HTTP_REQUESTS, "HTTP requests answered, by method, route pattern and status");
-    describe_histogram!(HTTP_REQUEST_DURATION, Unit::Seconds, "Time to answer an HTTP request (until its head)");
     describe_counter!(SIGN_INS, "Sign-in attempts by method (password, passkey, a provider id) and result");
     describe_counter!(REGISTRATIONS, "Email/password registrations by result");
     describe_counter!(RATE_LIMITED, "Requests refused with 429, by route pattern");
@@ -94,13 +89,16 @@ fn describe() {
     describe_gauge!(DATABASE_MAX_CONNECTIONS, "The database pool's connection limit");
 }
 
-/// One answered request; 429s are counted apart as well, being what the rate limits refused.
-/// The request counter and duration histogram of one label set.
-pub fn request_series(method: &'static str, route: &str, status: StatusCode) -> (Counter, Histogram) {
-    let labels = [("method", method.to_owned()), ("route", route.to_owned()), ("status", status.as_u16().to_string())];
-    (counter!(HTTP_REQUESTS, &labels), histogram!(HTTP_REQUEST_DURATION, &labels))
+/// Everything `/metrics` shows: the requests' families, kept apart from the recorder (see
+/// [`request_metrics`]), then the recorder's.
+pub fn render(handle: &PrometheusHandle) -> String {
+    let mut text = String::new();
+    request_metrics::render(&mut text);
+    text.push_str(&handle.render());
+    text
 }
 
+/// 429s are counted apart as well, being what the rate limits refused.
 pub fn record_rate_limited(route: &str) {
     counter!(RATE_LIMITED, "route" => route.to_owned()).increment(1);
 }

@@ -11,6 +11,7 @@ pub mod oauth_flow;
 pub mod request_envelope;
 pub mod request_id;
 pub mod request_metrics;
+mod request_metrics_text;
 pub mod security_headers;
 pub mod token;
 mod unique_keys;

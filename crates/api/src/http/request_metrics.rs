@@ -1,30 +1,80 @@
 //! Counts and times every answered request for `/metrics`, by method, route pattern and status.
 //!
-//! The label set of a request is looked up once per worker thread, then its counter and
-//! histogram are kept: building the labels and finding the series in the recorder's registry
-//! cost more than the rest of a small request. The patterns are the service's own, so they are
-//! hashed with a fast hash rather than one that resists chosen keys.
+//! Each worker thread keeps its own counts, one shard per label set, which only that thread
+//! writes and the scrape reads and sums. Recording a request is then a lookup in the thread's
+//! own map and two plain stores: no count is shared by two cores (an atomic add on a line both
+//! workers write costs more than the rest of the recording), and no sample is kept until a scrape
+//! (the recorder's histograms queue every sample with its time until they are drained).
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use actix_web::http::{Method, StatusCode};
 use foldhash::HashMap;
-use metrics::{Counter, Histogram};
 
+use super::request_metrics_text::{self, Labels, Totals};
 use crate::prometheus::{self, METRICS_PATH, UNMATCHED};
 
-/// One series of a route: its method, status and handles.
-struct Series {
-    method: &'static str,
-    status: u16,
-    count: Counter,
-    time: Histogram,
+/// The histogram's upper bounds: as written in `le`, and in nanoseconds.
+pub(super) const BOUNDS: [(&str, u64); 11] = [
+    ("0.005", 5_000_000),
+    ("0.01", 10_000_000),
+    ("0.025", 25_000_000),
+    ("0.05", 50_000_000),
+    ("0.1", 100_000_000),
+    ("0.25", 250_000_000),
+    ("0.5", 500_000_000),
+    ("1", 1_000_000_000),
+    ("2.5", 2_500_000_000),
+    ("5", 5_000_000_000),
+    ("10", 10_000_000_000),
+];
+
+/// One thread's counts of one label set.
+#[derive(Debug, Default)]
+struct Shard {
+    /// Requests by bucket, not cumulative: `buckets[i]` counts those above bound `i - 1` and
+    /// within bound `i`; the last one, those above every bound.
+    buckets: [AtomicU64; BOUNDS.len() + 1],
+    nanos: AtomicU64,
 }
 
+impl Shard {
+    fn add(&self, took: Duration) {
+        let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
+        let bucket = BOUNDS.iter().position(|&(_, bound)| nanos <= bound).unwrap_or(BOUNDS.len());
+        if let Some(count) = self.buckets.get(bucket) {
+            bump(count, 1);
+        }
+        bump(&self.nanos, nanos);
+    }
+
+    fn add_to(&self, totals: &mut Totals) {
+        for (total, count) in totals.buckets.iter_mut().zip(&self.buckets) {
+            *total += count.load(Ordering::Relaxed);
+        }
+        totals.nanos = totals.nanos.saturating_add(self.nanos.load(Ordering::Relaxed));
+    }
+}
+
+/// A load and a store, not one atomic add: only the shard's own thread writes it, so no count
+/// can be lost between them, and the scrape reads whole values either way.
+fn bump(cell: &AtomicU64, by: u64) {
+    cell.store(cell.load(Ordering::Relaxed).saturating_add(by), Ordering::Relaxed);
+}
+
+/// Every shard of every thread that ever answered a request. A thread's shards outlive it, so
+/// that counts never go back.
+static SHARDS: Mutex<Vec<(Labels, Arc<Shard>)>> = Mutex::new(Vec::new());
+
+/// This thread's shards, by route pattern then method and status; the patterns are the
+/// routes' (and `unmatched`), a fixed set, so they are hashed with a fast hash.
+type Own = HashMap<String, Vec<(&'static str, u16, Arc<Shard>)>>;
+
 thread_local! {
-    /// By route pattern; the patterns are the routes' (and `unmatched`), a fixed set.
-    static SERIES: RefCell<HashMap<String, Vec<Series>>> = RefCell::new(HashMap::default());
+    static OWN: RefCell<Own> = RefCell::new(HashMap::default());
 }
 
 /// `route` is the pattern the router matched (`/api/auth/callback/{provider}`), never the path:
@@ -37,24 +87,82 @@ pub fn record(method: &Method, route: Option<&str>, status: StatusCode, took: Du
     }
     let method = prometheus::method_label(method);
     let status_code = status.as_u16();
-    SERIES.with_borrow_mut(|series| {
-        let of_route = match series.get_mut(route) {
+    OWN.with_borrow_mut(|own| {
+        let of_route = match own.get_mut(route) {
             Some(of_route) => of_route,
-            None => series.entry(route.to_owned()).or_default(),
+            None => own.entry(route.to_owned()).or_default(),
         };
-        let position = of_route.iter().position(|s| s.method == method && s.status == status_code);
-        let one = match position {
-            Some(at) => &of_route[at],
+        match of_route.iter().find(|(m, s, _)| *m == method && *s == status_code) {
+            Some((_, _, shard)) => shard.add(took),
             None => {
-                let (count, time) = prometheus::request_series(method, route, status);
-                of_route.push(Series { method, status: status_code, count, time });
-                &of_route[of_route.len() - 1]
+                let shard = Arc::new(Shard::default());
+                shard.add(took);
+                let labels = Labels { route: route.to_owned(), method, status: status_code };
+                SHARDS.lock().unwrap_or_else(PoisonError::into_inner).push((labels, Arc::clone(&shard)));
+                of_route.push((method, status_code, shard));
             }
-        };
-        one.count.increment(1);
-        one.time.record(took.as_secs_f64());
+        }
     });
     if status == StatusCode::TOO_MANY_REQUESTS {
         prometheus::record_rate_limited(route);
+    }
+}
+
+/// Appends the request counter and histogram, every thread's shards summed, in the text format.
+pub fn render(out: &mut String) {
+    let mut totals: Vec<(Labels, Totals)> = Vec::new();
+    for (labels, shard) in SHARDS.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+        let at = match totals.binary_search_by(|(l, _)| l.cmp(labels)) {
+            Ok(at) => at,
+            Err(at) => {
+                totals.insert(at, (labels.clone(), Totals::default()));
+                at
+            }
+        };
+        if let Some((_, total)) = totals.get_mut(at) {
+            shard.add_to(total);
+        }
+    }
+    request_metrics_text::write(&totals, out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_time_falls_in_the_first_bucket_whose_bound_holds_it() {
+        let shard = Shard::default();
+        for took in [Duration::ZERO, Duration::from_millis(5), Duration::from_micros(5_001), Duration::from_secs(11)] {
+            shard.add(took);
+        }
+        let counts: Vec<u64> = shard.buckets.iter().map(|b| b.load(Ordering::Relaxed)).collect();
+        assert_eq!(counts, [2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(shard.nanos.load(Ordering::Relaxed), 11_010_001_000);
+    }
+
+    #[test]
+    fn the_counts_of_every_thread_are_summed() {
+        let route = format!("/summed-{}", uuid::Uuid::new_v4().simple());
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let route = route.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..250 {
+                        record(&Method::GET, Some(&route), StatusCode::OK, Duration::from_millis(1));
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let mut text = String::new();
+        render(&mut text);
+        let series = format!(r#"yoshikosan_http_requests_total{{method="GET",route="{route}",status="200"}} 1000"#);
+        assert!(text.lines().any(|line| line == series), "{text}");
+        let sum =
+            format!(r#"yoshikosan_http_request_duration_seconds_sum{{method="GET",route="{route}",status="200"}} 1"#);
+        assert!(text.lines().any(|line| line == sum), "{text}");
     }
 }

@@ -35,5 +35,5 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(CONTENT_TYPE)
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(state.operations.metrics.render())
+        .body(prometheus::render(&state.operations.metrics))
 }

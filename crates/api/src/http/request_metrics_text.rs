@@ -1,0 +1,121 @@
+//! The request counter and histogram in Prometheus's text exposition format (version 0.0.4),
+//! as the recorder writes its own families: `# HELP`, `# TYPE`, then one line per series.
+
+use std::fmt::Write;
+
+use super::request_metrics::BOUNDS;
+use crate::prometheus::{HTTP_REQUEST_DURATION, HTTP_REQUESTS};
+
+const REQUESTS_HELP: &str = "HTTP requests answered, by method, route pattern and status";
+const DURATION_HELP: &str = "Time to answer an HTTP request (until its head)";
+
+/// A series' labels; sorted by route, then method, then status.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Labels {
+    pub route: String,
+    pub method: &'static str,
+    pub status: u16,
+}
+
+/// One series' counts, every thread's summed; buckets as [`super::request_metrics`] keeps them.
+#[derive(Debug, Default)]
+pub(super) struct Totals {
+    pub buckets: [u64; BOUNDS.len() + 1],
+    pub nanos: u64,
+}
+
+/// Appends both families; nothing before the first request, as for the recorder's own.
+pub(super) fn write(series: &[(Labels, Totals)], out: &mut String) {
+    if series.is_empty() {
+        return;
+    }
+    // Writing into a String cannot fail.
+    let _ = writeln!(out, "# HELP {HTTP_REQUESTS} {REQUESTS_HELP}\n# TYPE {HTTP_REQUESTS} counter");
+    for (labels, totals) in series {
+        let count: u64 = totals.buckets.iter().sum();
+        let _ = writeln!(out, "{HTTP_REQUESTS}{{{}}} {count}", Text(labels));
+    }
+    let _ = writeln!(out, "\n# HELP {HTTP_REQUEST_DURATION} {DURATION_HELP}\n# TYPE {HTTP_REQUEST_DURATION} histogram");
+    for (labels, totals) in series {
+        let labels = Text(labels);
+        // Cumulative, and `+Inf` and `_count` from the same sum, so one scrape always agrees
+        // with itself even while requests are being counted.
+        let mut below = 0;
+        for ((le, _), count) in BOUNDS.iter().zip(&totals.buckets) {
+            below += count;
+            let _ = writeln!(out, "{HTTP_REQUEST_DURATION}_bucket{{{labels},le=\"{le}\"}} {below}");
+        }
+        let count: u64 = totals.buckets.iter().sum();
+        let seconds = totals.nanos as f64 / 1e9;
+        let _ = writeln!(out, "{HTTP_REQUEST_DURATION}_bucket{{{labels},le=\"+Inf\"}} {count}");
+        let _ = writeln!(out, "{HTTP_REQUEST_DURATION}_sum{{{labels}}} {seconds}");
+        let _ = writeln!(out, "{HTTP_REQUEST_DURATION}_count{{{labels}}} {count}");
+    }
+    out.push('\n');
+}
+
+/// The labels as written between the braces.
+struct Text<'a>(&'a Labels);
+
+impl std::fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Labels { route, method, status } = self.0;
+        write!(f, "method=\"{method}\",route=\"")?;
+        // The format's escapes; route patterns are the service's own, but a label must never
+        // end early whatever it holds.
+        for c in route.chars() {
+            match c {
+                '\\' => f.write_str("\\\\")?,
+                '"' => f.write_str("\\\"")?,
+                '\n' => f.write_str("\\n")?,
+                c => f.write_char(c)?,
+            }
+        }
+        write!(f, "\",status=\"{status}\"")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_series_is_written_as_a_counter_and_a_cumulative_histogram() {
+        let labels = Labels { route: "/a\"b\\c\nd".into(), method: "GET", status: 200 };
+        let mut buckets = [0; BOUNDS.len() + 1];
+        buckets[0] = 2;
+        buckets[2] = 1;
+        buckets[BOUNDS.len()] = 1;
+        let mut text = String::new();
+        write(&[(labels, Totals { buckets, nanos: 12_500_000_000 })], &mut text);
+        let l = r#"method="GET",route="/a\"b\\c\nd",status="200""#;
+        let expected = [
+            "# HELP yoshikosan_http_requests_total HTTP requests answered, by method, route pattern and status",
+            "# TYPE yoshikosan_http_requests_total counter",
+            &format!("yoshikosan_http_requests_total{{{l}}} 4"),
+            "",
+            "# HELP yoshikosan_http_request_duration_seconds Time to answer an HTTP request (until its head)",
+            "# TYPE yoshikosan_http_request_duration_seconds histogram",
+            &format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="0.005"}} 2"#),
+            &format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="0.01"}} 2"#),
+            &format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="0.025"}} 3"#),
+        ];
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[..expected.len()], expected);
+        let tail = [
+            format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="10"}} 3"#),
+            format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="+Inf"}} 4"#),
+            format!("yoshikosan_http_request_duration_seconds_sum{{{l}}} 12.5"),
+            format!("yoshikosan_http_request_duration_seconds_count{{{l}}} 4"),
+        ];
+        // Each family ends with a blank line, as the recorder's do.
+        assert!(text.ends_with(&format!("{}\n\n", tail.join("\n"))), "{text}");
+    }
+
+    #[test]
+    fn no_request_writes_nothing() {
+        let mut text = String::new();
+        write(&[], &mut text);
+        assert!(text.is_empty());
+    }
+}
