@@ -13,7 +13,6 @@ use yoshikosan_persistence::PoolStats;
 use yoshikosan_security::{HASH_QUEUE_WAIT_SECONDS, HASHES_IN_FLIGHT};
 
 use crate::error::ApiError;
-use crate::http::request_metrics;
 
 /// Where the metrics are served; its own scrapes are not counted.
 pub const METRICS_PATH: &str = "/metrics";
@@ -87,15 +86,6 @@ fn describe() {
     describe_gauge!(DATABASE_CONNECTIONS, "Open database connections, idle or in use");
     describe_gauge!(DATABASE_IDLE_CONNECTIONS, "Idle database connections");
     describe_gauge!(DATABASE_MAX_CONNECTIONS, "The database pool's connection limit");
-}
-
-/// Everything `/metrics` shows: the requests' families, kept apart from the recorder (see
-/// [`request_metrics`]), then the recorder's.
-pub fn render(handle: &PrometheusHandle) -> String {
-    let mut text = String::new();
-    request_metrics::render(&mut text);
-    text.push_str(&handle.render());
-    text
 }
 
 /// 429s are counted apart as well, being what the rate limits refused.

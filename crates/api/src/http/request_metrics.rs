@@ -14,29 +14,13 @@ use std::time::Duration;
 use actix_web::http::{Method, StatusCode};
 use foldhash::HashMap;
 
-use super::request_metrics_text::{self, Labels, Totals};
+use super::request_metrics_text::{self, BOUNDS, Labels, Totals};
 use crate::prometheus::{self, METRICS_PATH, UNMATCHED};
-
-/// The histogram's upper bounds: as written in `le`, and in nanoseconds.
-pub(super) const BOUNDS: [(&str, u64); 11] = [
-    ("0.005", 5_000_000),
-    ("0.01", 10_000_000),
-    ("0.025", 25_000_000),
-    ("0.05", 50_000_000),
-    ("0.1", 100_000_000),
-    ("0.25", 250_000_000),
-    ("0.5", 500_000_000),
-    ("1", 1_000_000_000),
-    ("2.5", 2_500_000_000),
-    ("5", 5_000_000_000),
-    ("10", 10_000_000_000),
-];
 
 /// One thread's counts of one label set.
 #[derive(Debug, Default)]
 struct Shard {
-    /// Requests by bucket, not cumulative: `buckets[i]` counts those above bound `i - 1` and
-    /// within bound `i`; the last one, those above every bound.
+    /// Requests by bucket, as [`Totals`] holds them.
     buckets: [AtomicU64; BOUNDS.len() + 1],
     nanos: AtomicU64,
 }

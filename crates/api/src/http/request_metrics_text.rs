@@ -3,8 +3,22 @@
 
 use std::fmt::Write;
 
-use super::request_metrics::BOUNDS;
 use crate::prometheus::{HTTP_REQUEST_DURATION, HTTP_REQUESTS};
+
+/// The histogram's upper bounds: as written in `le`, and in nanoseconds.
+pub(super) const BOUNDS: [(&str, u64); 11] = [
+    ("0.005", 5_000_000),
+    ("0.01", 10_000_000),
+    ("0.025", 25_000_000),
+    ("0.05", 50_000_000),
+    ("0.1", 100_000_000),
+    ("0.25", 250_000_000),
+    ("0.5", 500_000_000),
+    ("1", 1_000_000_000),
+    ("2.5", 2_500_000_000),
+    ("5", 5_000_000_000),
+    ("10", 10_000_000_000),
+];
 
 const REQUESTS_HELP: &str = "HTTP requests answered, by method, route pattern and status";
 const DURATION_HELP: &str = "Time to answer an HTTP request (until its head)";
@@ -17,7 +31,8 @@ pub(super) struct Labels {
     pub status: u16,
 }
 
-/// One series' counts, every thread's summed; buckets as [`super::request_metrics`] keeps them.
+/// One series' counts, every thread's summed. Buckets are not cumulative: `buckets[i]` counts
+/// the requests above bound `i - 1` and within bound `i`; the last, those above every bound.
 #[derive(Debug, Default)]
 pub(super) struct Totals {
     pub buckets: [u64; BOUNDS.len() + 1],

@@ -4,6 +4,7 @@ use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 
 use super::health::DATABASE_TIMEOUT;
+use crate::http::request_metrics;
 use crate::prometheus;
 use crate::state::AppState;
 use crate::telemetry::access_log;
@@ -32,8 +33,9 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     if let Some(stats) = state.operations.database.pool_stats() {
         prometheus::record_pool(stats);
     }
-    HttpResponse::Ok()
-        .content_type(CONTENT_TYPE)
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(prometheus::render(&state.operations.metrics))
+    // The requests' families are kept apart from the recorder (see `request_metrics`).
+    let mut text = String::new();
+    request_metrics::render(&mut text);
+    text.push_str(&state.operations.metrics.render());
+    HttpResponse::Ok().content_type(CONTENT_TYPE).insert_header((header::CACHE_CONTROL, "no-store")).body(text)
 }
