@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use actix_web::http::Method;
 use metrics::{Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge};
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use yoshikosan_domain::use_cases::{CompleteOAuthError, OAuthErrorCode};
 use yoshikosan_persistence::PoolStats;
 use yoshikosan_security::{HASH_QUEUE_WAIT_SECONDS, HASHES_IN_FLIGHT};
@@ -65,9 +65,11 @@ fn install() -> PrometheusHandle {
     handle
 }
 
+/// Settings here do not reach the request counter and histogram, which
+/// [`crate::http::request_metrics`] keeps and writes itself.
 fn builder() -> PrometheusBuilder {
-    // The hash queue's wait is the recorder's one histogram: the requests' are kept apart.
-    let buckets = PrometheusBuilder::new().set_buckets(&QUEUE_BUCKETS);
+    let queue = Matcher::Full(HASH_QUEUE_WAIT_SECONDS.to_owned());
+    let buckets = PrometheusBuilder::new().set_buckets_for_metric(queue, &QUEUE_BUCKETS);
     // Only an empty list is refused; without buckets histograms would render as summaries.
     buckets.unwrap_or_else(|error| {
         tracing::warn!(%error, "histogram buckets refused");

@@ -20,8 +20,8 @@ pub(super) const BOUNDS: [(&str, u64); 11] = [
     ("10", 10_000_000_000),
 ];
 
-const REQUESTS_HELP: &str = "HTTP requests answered, by method, route pattern and status";
-const DURATION_HELP: &str = "Time to answer an HTTP request (until its head)";
+pub(super) const REQUESTS_HELP: &str = "HTTP requests answered, by method, route pattern and status";
+pub(super) const DURATION_HELP: &str = "Time to answer an HTTP request (until its head)";
 
 /// A series' labels; sorted by route, then method, then status.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -39,6 +39,12 @@ pub(super) struct Totals {
     pub nanos: u64,
 }
 
+impl Totals {
+    fn count(&self) -> u64 {
+        self.buckets.iter().fold(0, |sum, &count| sum.saturating_add(count))
+    }
+}
+
 /// Appends both families; nothing before the first request, as for the recorder's own.
 pub(super) fn write(series: &[(Labels, Totals)], out: &mut String) {
     if series.is_empty() {
@@ -47,8 +53,7 @@ pub(super) fn write(series: &[(Labels, Totals)], out: &mut String) {
     // Writing into a String cannot fail.
     let _ = writeln!(out, "# HELP {HTTP_REQUESTS} {REQUESTS_HELP}\n# TYPE {HTTP_REQUESTS} counter");
     for (labels, totals) in series {
-        let count: u64 = totals.buckets.iter().sum();
-        let _ = writeln!(out, "{HTTP_REQUESTS}{{{}}} {count}", Text(labels));
+        let _ = writeln!(out, "{HTTP_REQUESTS}{{{}}} {}", Text(labels), totals.count());
     }
     let _ = writeln!(out, "\n# HELP {HTTP_REQUEST_DURATION} {DURATION_HELP}\n# TYPE {HTTP_REQUEST_DURATION} histogram");
     for (labels, totals) in series {
@@ -57,10 +62,10 @@ pub(super) fn write(series: &[(Labels, Totals)], out: &mut String) {
         // with itself even while requests are being counted.
         let mut below = 0;
         for ((le, _), count) in BOUNDS.iter().zip(&totals.buckets) {
-            below += count;
+            below = count.saturating_add(below);
             let _ = writeln!(out, "{HTTP_REQUEST_DURATION}_bucket{{{labels},le=\"{le}\"}} {below}");
         }
-        let count: u64 = totals.buckets.iter().sum();
+        let count = totals.count();
         let seconds = totals.nanos as f64 / 1e9;
         let _ = writeln!(out, "{HTTP_REQUEST_DURATION}_bucket{{{labels},le=\"+Inf\"}} {count}");
         let _ = writeln!(out, "{HTTP_REQUEST_DURATION}_sum{{{labels}}} {seconds}");
@@ -95,36 +100,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_series_is_written_as_a_counter_and_a_cumulative_histogram() {
-        let labels = Labels { route: "/a\"b\\c\nd".into(), method: "GET", status: 200 };
-        let mut buckets = [0; BOUNDS.len() + 1];
-        buckets[0] = 2;
-        buckets[2] = 1;
-        buckets[BOUNDS.len()] = 1;
-        let mut text = String::new();
-        write(&[(labels, Totals { buckets, nanos: 12_500_000_000 })], &mut text);
-        let l = r#"method="GET",route="/a\"b\\c\nd",status="200""#;
-        let expected = [
-            "# HELP yoshikosan_http_requests_total HTTP requests answered, by method, route pattern and status",
-            "# TYPE yoshikosan_http_requests_total counter",
-            &format!("yoshikosan_http_requests_total{{{l}}} 4"),
-            "",
-            "# HELP yoshikosan_http_request_duration_seconds Time to answer an HTTP request (until its head)",
-            "# TYPE yoshikosan_http_request_duration_seconds histogram",
-            &format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="0.005"}} 2"#),
-            &format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="0.01"}} 2"#),
-            &format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="0.025"}} 3"#),
-        ];
-        let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[..expected.len()], expected);
-        let tail = [
-            format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="10"}} 3"#),
-            format!(r#"yoshikosan_http_request_duration_seconds_bucket{{{l},le="+Inf"}} 4"#),
-            format!("yoshikosan_http_request_duration_seconds_sum{{{l}}} 12.5"),
-            format!("yoshikosan_http_request_duration_seconds_count{{{l}}} 4"),
-        ];
-        // Each family ends with a blank line, as the recorder's do.
-        assert!(text.ends_with(&format!("{}\n\n", tail.join("\n"))), "{text}");
+    fn each_bound_is_written_as_its_nanoseconds_in_seconds() {
+        for (le, nanos) in BOUNDS {
+            assert_eq!(le, (nanos as f64 / 1e9).to_string());
+        }
+    }
+
+    #[test]
+    fn label_values_are_escaped_as_the_format_defines() {
+        let labels = Labels { route: "/a\"b\\c\nd\\".into(), method: "GET", status: 200 };
+        assert_eq!(Text(&labels).to_string(), r#"method="GET",route="/a\"b\\c\nd\\",status="200""#);
     }
 
     #[test]
