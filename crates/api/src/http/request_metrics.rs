@@ -2,9 +2,9 @@
 //!
 //! Each worker thread keeps its own counts, one shard per label set, which only that thread
 //! writes and the scrape reads and sums. Recording a request is then a lookup in the thread's
-//! own map and two plain stores: no count is shared by two cores (an atomic add on a line both
-//! workers write costs more than the rest of the recording), and no sample is kept until a scrape
-//! (the recorder's histograms queue every sample with its time until they are drained).
+//! own map and a load and a store for its bucket and for the sum: no count is written by two
+//! cores, and no sample is kept until a scrape (the recorder's histograms queue every sample
+//! with its time until they are drained).
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicU64, Ordering};
